@@ -1,0 +1,79 @@
+"""Recording and replaying real model exchanges with vcrpy.
+
+The tests and the offline eval replay HTTP exchanges recorded against a real
+model. One configuration serves both:
+
+* match on method, path and body, never on host or headers, so a recording
+  replays whatever ``base_url`` says and across machines (``x-stainless-*``
+  and user-agent headers differ between environments);
+* the Authorization header (and any API-key header) is filtered before
+  anything is written, and response cookies are dropped;
+* a request that no recording matches raises at once; :mod:`claimx.llm` turns
+  that into :class:`~claimx.errors.CassetteMissError` naming the cassette and
+  the command that re-records it (kept in :func:`active`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import vcr
+
+from claimx.errors import CassetteMissError
+
+RecordMode = Literal["none", "once", "new_episodes", "all"]
+MATCH_ON = ("method", "path", "body")
+FILTERED_REQUEST_HEADERS = ("authorization", "api-key", "openai-organization", "openai-project")
+
+
+@dataclass(frozen=True)
+class ActiveCassette:
+    path: Path
+    mode: RecordMode
+    rerecord_hint: str
+
+
+_active: ContextVar[ActiveCassette | None] = ContextVar("claimx_cassette", default=None)
+
+
+def active() -> ActiveCassette | None:
+    """The cassette in use in this context, if any."""
+    return _active.get()
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in {"set-cookie", "openai-organization"}:
+            del headers[name]
+    return response
+
+
+def make_vcr(mode: RecordMode) -> vcr.VCR:
+    """The one vcrpy configuration claimx uses."""
+    return vcr.VCR(
+        record_mode=mode,
+        match_on=MATCH_ON,
+        filter_headers=list(FILTERED_REQUEST_HEADERS),
+        before_record_response=_scrub_response,
+        decode_compressed_response=True,
+    )
+
+
+@contextmanager
+def use_cassette(path: Path, mode: RecordMode, *, rerecord_hint: str) -> Iterator[None]:
+    """Replay (``mode="none"``) or record the HTTP exchanges made inside the block."""
+    if mode == "none" and not path.exists():
+        raise CassetteMissError(f"no recording at {path}. Record it with: {rerecord_hint}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = _active.set(ActiveCassette(path, mode, rerecord_hint))
+    try:
+        with make_vcr(mode).use_cassette(str(path), allow_playback_repeats=True):
+            yield
+    finally:
+        _active.reset(token)

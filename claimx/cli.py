@@ -1,0 +1,135 @@
+"""The ``claimx`` command line: a thin layer over the library.
+
+Results go to stdout (or ``--output``); progress, warnings and errors go to
+stderr, so ``claimx extract ... > out.jsonl`` stays machine-readable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from claimx.errors import ClaimxError
+from claimx.prompts import default_registry
+
+app = typer.Typer(
+    help="Extract attributed claims, speakers and stances from news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+
+
+PromptOpt = Annotated[str, typer.Option("--prompt", "-p", help="Prompt reference: name@vN or latest.")]
+ModelOpt = Annotated[str | None, typer.Option(help="Model name (env CLAIMX_MODEL).")]
+BaseUrlOpt = Annotated[
+    str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
+]
+ModeOpt = Annotated[
+    str | None, typer.Option(help="instructor mode: json_schema (default), tools, md_json, json.")
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help=".txt files, folders, or JSONL ({id, text} per line).")],
+    prompt: PromptOpt = "latest",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.jsonl,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")] = None,
+    keep_ungrounded: Annotated[
+        bool, typer.Option(help="Keep claims whose quote is not found in the article.")
+    ] = False,
+) -> None:
+    """Extract claims from articles; one JSON result per article."""
+    from claimx.extract import Extractor
+    from claimx.inputs import iter_inputs
+
+    try:
+        extractor = Extractor(
+            prompt, model=model, base_url=base_url, mode=mode, keep_ungrounded=keep_ungrounded
+        )
+    except ClaimxError as exc:
+        raise fail(str(exc)) from None
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    failures = 0
+    try:
+        for item in iter_inputs(paths):
+            if item.article is None:
+                failures += 1
+                err.print(f"[red]skipped[/] {item.error}", highlight=False)
+                continue
+            try:
+                result = extractor.extract(item.article.text, article_id=item.article.id)
+            except ClaimxError as exc:
+                failures += 1
+                err.print(f"[red]failed[/] {item.source}: {exc}", highlight=False)
+                continue
+            if output_format is OutputFormat.json:
+                sink.write(result.model_dump_json(indent=2) + "\n")
+            else:
+                sink.write(result.model_dump_json() + "\n")
+            sink.flush()
+    finally:
+        if output:
+            sink.close()
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command("prompts")
+def list_prompts() -> None:
+    """List the prompt versions the registry knows."""
+    table = Table("ref", "strategy", "hash", "description", title="prompts")
+    try:
+        specs = default_registry().all()
+    except ClaimxError as exc:
+        raise fail(str(exc)) from None
+    latest = default_registry().get("latest").ref
+    for spec in specs:
+        ref = spec.ref + (" (latest)" if spec.ref == latest else "")
+        table.add_row(ref, spec.strategy, spec.content_hash, " ".join(spec.description.split()))
+    Console().print(table)
+
+
+@app.command()
+def schemas(
+    out_dir: Annotated[Path, typer.Option("--dir")] = Path("schemas"),
+    check: Annotated[bool, typer.Option("--check", help="Fail if files differ from the models.")] = False,
+) -> None:
+    """Write (or check) the JSON Schemas of the public formats."""
+    from claimx.schema_export import export_schemas
+
+    stale = export_schemas(out_dir, write=not check)
+    if check and stale:
+        raise fail(f"schemas out of date: {', '.join(stale)}; run 'claimx schemas' to regenerate", 1)
+    err.print(f"{'checked' if check else 'wrote'} schemas in {out_dir}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Client configuration: which endpoint, which model, how to call it.
+
+Arguments win over the environment; the environment wins over defaults:
+
+==================  =========================  ==============================
+field               environment                default
+==================  =========================  ==============================
+``model``           ``CLAIMX_MODEL``           ``gpt-4o-mini``
+``base_url``        ``OPENAI_BASE_URL``        OpenAI's own endpoint
+``api_key``         ``OPENAI_API_KEY``         required, except on loopback
+``mode``            ``CLAIMX_MODE``            ``json_schema``
+==================  =========================  ==============================
+
+Why ``json_schema`` by default: llama.cpp, vLLM and OpenAI all turn a JSON
+Schema ``response_format`` into constrained decoding, so the answer always
+parses; with ``tools``, llama.cpp does not enforce a named ``tool_choice`` and
+small models answer with bare JSON instead of a tool call.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import instructor
+
+from claimx.errors import ConfigError
+
+MODES: dict[str, instructor.Mode] = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "tools": instructor.Mode.TOOLS,
+    "md_json": instructor.Mode.MD_JSON,
+    "json": instructor.Mode.JSON,
+}
+
+DEFAULT_MODEL = "gpt-4o-mini"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
+
+
+def default_cache_dir() -> Path:
+    """Where claimx keeps things that are not the user's results (failures, cache)."""
+    return Path(os.environ.get("CLAIMX_CACHE", Path.home() / ".cache" / "claimx"))
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """How to reach the model. Build with :meth:`from_env` to apply the environment."""
+
+    model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    api_key: str | None = None
+    mode: str = "json_schema"
+    temperature: float = 0.0
+    seed: int = 0
+    max_tokens: int = 1200
+    timeout_s: float = 300.0
+    #: transient failures (timeouts, 429, 5xx, connection resets), exponential backoff
+    transient_retries: int = 3
+    #: re-asks with the validation error when the output does not validate
+    validation_retries: int = 1
+    backoff_max_s: float = 30.0
+    failures_dir: Path = field(default_factory=lambda: default_cache_dir() / "failures")
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> ClientConfig:
+        """Configuration from the environment, with explicit ``overrides`` winning.
+
+        ``None`` overrides are ignored, so CLI options can be passed straight through.
+        """
+        env: dict[str, Any] = {
+            "model": os.environ.get("CLAIMX_MODEL"),
+            "base_url": os.environ.get("OPENAI_BASE_URL"),
+            "api_key": os.environ.get("OPENAI_API_KEY"),
+            "mode": os.environ.get("CLAIMX_MODE"),
+        }
+        env.update({k: v for k, v in overrides.items() if v is not None})
+        config = cls(**{k: v for k, v in env.items() if v is not None})
+        config.check()
+        return config
+
+    @property
+    def is_local(self) -> bool:
+        """True when base_url points at this machine (a local server needs no key)."""
+        return bool(self.base_url) and urlparse(self.base_url).hostname in LOCAL_HOSTS
+
+    @property
+    def instructor_mode(self) -> instructor.Mode:
+        return MODES[self.mode]
+
+    def check(self) -> None:
+        """Raise :class:`ConfigError` with what to do when something is missing."""
+        if self.mode not in MODES:
+            raise ConfigError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
+        if not self.api_key and not self.is_local:
+            where = self.base_url or "OpenAI"
+            raise ConfigError(
+                f"no API key for {where}: set OPENAI_API_KEY (or pass api_key=...), "
+                "or point base_url / OPENAI_BASE_URL at a local server "
+                "(scripts/local-llm.sh start)"
+            )
+        if self.temperature < 0 or self.max_tokens < 1:
+            raise ConfigError("temperature must be >= 0 and max_tokens >= 1")
+
+    def resolved_api_key(self) -> str:
+        # Local servers ignore the key, but the openai client insists on one.
+        return self.api_key or "local"
+
+    def with_(self, **changes: Any) -> ClientConfig:
+        """A copy with some fields changed."""
+        return replace(self, **changes)

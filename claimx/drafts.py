@@ -1,0 +1,70 @@
+"""What the model is asked to fill in: claim drafts, before grounding.
+
+Kept apart from :mod:`claimx.models` because this is a wire format tuned for
+small models: the quote comes first (copy the evidence, then say what it
+claims), and every string and list is bounded, because an unbounded schema
+lets a small model keep adding claims until ``max_tokens`` cuts the JSON.
+Offsets are not asked for: claimx finds the quote in the article itself.
+
+Changing anything here changes the request body, so it invalidates the
+recorded cassettes (re-record them, see README).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+
+from claimx.models import Stance
+
+
+class ClaimDraft(BaseModel):
+    """One claim as the model reports it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quote: str = Field(
+        max_length=400,
+        description="The exact words of the article that carry the claim, copied verbatim.",
+    )
+    speaker: str = Field(
+        max_length=80,
+        description="Who makes the claim: the original source, by full name as in the article.",
+    )
+    speaker_role: str | None = Field(
+        default=None, max_length=100, description="The speaker's title or role, if the article gives one."
+    )
+    stance: Stance = Field(
+        description="supports: the speaker asserts it; refutes: denies it; uncertain: cannot say."
+    )
+    claim: str = Field(
+        max_length=300,
+        description="The proposition as a self-contained affirmative sentence.",
+    )
+
+    @field_validator("quote", "speaker", "claim")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+
+class ClaimDrafts(BaseModel):
+    """The model's whole answer for one request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claims: list[ClaimDraft]
+
+
+@lru_cache(maxsize=None)
+def drafts_model(max_claims: int) -> type[ClaimDrafts]:
+    """The answer schema with the claim list bounded at ``max_claims`` (a prompt parameter)."""
+    return create_model(
+        "ClaimDrafts",
+        __base__=ClaimDrafts,
+        __doc__=ClaimDrafts.__doc__,
+        claims=(list[ClaimDraft], Field(max_length=max_claims)),
+    )

@@ -1,0 +1,164 @@
+"""Running prompt versions (and models) over the gold articles: live, recorded or replayed.
+
+Recorded exchanges live in ``eval/cassettes/<model>/<prompt ref>/<article>.yaml``
+with a ``manifest.json`` saying which real model produced them and when. Replay
+needs no server and no key; a missing or stale recording is a
+:class:`~claimx.errors.CassetteMissError` naming the command that records it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from claimx.cassettes import RecordMode, use_cassette
+from claimx.config import ClientConfig
+from claimx.errors import (
+    AuthenticationError,
+    CassetteMissError,
+    ClaimxError,
+    ServerUnreachableError,
+)
+from claimx.eval.results import ArticleRun, SystemRun
+from claimx.extract import Extractor
+from claimx.gold import GoldItem
+from claimx.llm import LLM
+from claimx.prompts import PromptSpec
+
+Source = Literal["replayed", "live", "recorded"]
+REPLAY_BASE_URL = "http://127.0.0.1:8011/v1"  # never contacted: cassettes match on path and body
+RECORD_COMMAND = "scripts/local-llm.sh start && python -m claimx.eval --record --prompt all"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the recordings in a cassette folder were made with."""
+
+    model: str = "local"
+    model_description: str = ""
+    recorded_at: str = ""
+    prompts: dict[str, str] = field(default_factory=dict)  # ref -> content hash
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        path = folder / "manifest.json"
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**data)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
+        (folder / "manifest.json").write_text(payload, encoding="utf-8")
+
+
+def resolve_source(*, live: bool, record: bool, base_url: str | None) -> Source:
+    """Replay unless asked to record, forced live, or a server is configured."""
+    if record:
+        return "recorded"
+    if live or base_url or os.environ.get("OPENAI_BASE_URL"):
+        return "live"
+    return "replayed"
+
+
+def cassette_path(folder: Path, model: str, spec: PromptSpec, article_id: str) -> Path:
+    return folder / model / spec.ref / f"{article_id}.yaml"
+
+
+async def run_system(
+    spec: PromptSpec,
+    gold: list[GoldItem],
+    *,
+    config: ClientConfig,
+    source: Source,
+    cassettes: Path,
+    label: str | None = None,
+) -> SystemRun:
+    """One prompt version with one model over every gold article."""
+    extractor = Extractor(spec, config=config)
+    mode: RecordMode | None = {"replayed": "none", "recorded": "all", "live": None}[source]
+    articles = []
+    for item in gold:
+        llm = LLM(config)
+        error = None
+        result = None
+        try:
+            if mode is None:
+                result = await extractor.aextract(item.text, article_id=item.article_id, llm=llm)
+            else:
+                path = cassette_path(cassettes, config.model, spec, item.article_id)
+                hint = RECORD_COMMAND.replace("all", spec.ref)
+                with use_cassette(path, mode, rerecord_hint=hint):
+                    result = await extractor.aextract(
+                        item.text, article_id=item.article_id, llm=llm
+                    )
+        except (CassetteMissError, ServerUnreachableError, AuthenticationError):
+            # Every article would fail the same way: stop and say how to fix it.
+            raise
+        except ClaimxError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            await llm.aclose()
+        articles.append(
+            ArticleRun(
+                article_id=item.article_id,
+                text=item.text,
+                gold=item.claims,
+                result=result,
+                error=error,
+            )
+        )
+    return SystemRun(
+        label=label or spec.ref,
+        prompt=spec.ref,
+        prompt_hash=spec.content_hash,
+        model=config.model,
+        strategy=spec.strategy,
+        source=source,
+        articles=articles,
+    )
+
+
+def run_all(
+    specs: list[PromptSpec],
+    models: list[str | None],
+    gold: list[GoldItem],
+    *,
+    source: Source,
+    cassettes: Path,
+    base_url: str | None = None,
+    model_description: str = "",
+) -> list[SystemRun]:
+    """Every (prompt, model) pair over the gold; records a manifest when recording."""
+    manifest = Manifest.load(cassettes)
+    runs = []
+    for model in models:
+        if source == "replayed":
+            config = ClientConfig.from_env(
+                model=model or manifest.model, base_url=REPLAY_BASE_URL, api_key="replay"
+            )
+        else:
+            config = ClientConfig.from_env(model=model, base_url=base_url)
+        for spec in specs:
+            label = spec.ref if len(models) == 1 else f"{spec.ref} · {config.model}"
+            run = asyncio.run(
+                run_system(
+                    spec, gold, config=config, source=source, cassettes=cassettes, label=label
+                )
+            )
+            runs.append(run)
+        if source == "recorded":
+            prompts = dict(manifest.prompts) | {s.ref: s.content_hash for s in specs}
+            Manifest(
+                model=config.model,
+                model_description=model_description or manifest.model_description,
+                recorded_at=datetime.now(UTC).strftime("%Y-%m-%d"),
+                prompts=prompts,
+            ).save(cassettes)
+    return runs

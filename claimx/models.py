@@ -1,0 +1,149 @@
+"""The public data formats of claimx.
+
+Two layers share one claim shape:
+
+* :class:`Claim` is the gold-standard record of ``eval/ANNOTATION.md``: the
+  proposition, who said it, their stance and the verbatim evidence with its
+  offsets. Gold files (:class:`GoldArticle`) hold lists of them.
+* :class:`ExtractedClaim` is what :func:`claimx.extract` returns: a
+  :class:`Claim` plus how its quote was grounded in the article and which
+  resolved speaker it belongs to.
+
+The JSON Schemas in ``schemas/`` are generated from these models
+(``claimx schemas --write``); a test fails when they drift.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Stance = Literal["supports", "refutes", "uncertain"]
+STANCES: tuple[Stance, ...] = ("supports", "refutes", "uncertain")
+
+GroundingMethod = Literal["exact", "normalized", "fuzzy", "none"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Claim(_Strict):
+    """One attributed claim, in the gold-standard format."""
+
+    claim: str = Field(
+        min_length=1,
+        description="Self-contained proposition in affirmative form; denial is carried by stance.",
+    )
+    speaker: str = Field(min_length=1, description="The original source, at its fullest name.")
+    speaker_role: str | None = Field(
+        default=None, description="The descriptor the article gives the speaker, if any."
+    )
+    stance: Stance = Field(description="The speaker's stance toward the claim.")
+    quote: str = Field(min_length=1, description="Exact verbatim evidence: text[start:end].")
+    start: int = Field(ge=0, description="Character offset of quote (Python str index).")
+    end: int = Field(ge=0, description="End offset, exclusive.")
+    direct: bool = Field(description="True when the evidence is a direct quotation.")
+
+    @model_validator(mode="after")
+    def _span_length_matches_quote(self) -> Claim:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(
+                f"offsets [{self.start}:{self.end}] span {self.end - self.start} characters "
+                f"but quote has {len(self.quote)}"
+            )
+        return self
+
+
+class GoldArticle(_Strict):
+    """A gold file: every attributed claim of one article."""
+
+    article_id: str = Field(min_length=1, description="The article file's stem.")
+    claims: list[Claim]
+
+
+class Grounding(_Strict):
+    """Where and how an extracted quote was found in the article.
+
+    Offsets are always set by claimx, never trusted from the model.
+    """
+
+    grounded: bool
+    method: GroundingMethod
+    score: float = Field(ge=0.0, le=100.0, description="Alignment score, 100 for exact.")
+    model_quote: str = Field(description="The quote as the model wrote it.")
+
+
+class ExtractedClaim(Claim):
+    """A claim produced by the extractor, with its grounding and speaker id."""
+
+    speaker_id: str = Field(description="Id of the resolved speaker in ExtractionResult.speakers.")
+    grounding: Grounding
+
+
+class Speaker(_Strict):
+    """A source as resolved within one article: one person or body, all its names."""
+
+    id: str
+    name: str = Field(description="Fullest name used in the article.")
+    role: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Usage(_Strict):
+    """Token usage of every model call made for one article, retries included."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            calls=self.calls + other.calls,
+        )
+
+
+class ExtractionResult(_Strict):
+    """Everything claimx knows about one extraction run on one article."""
+
+    article_id: str
+    claims: list[ExtractedClaim]
+    ungrounded: list[ExtractedClaim] = Field(
+        default_factory=list,
+        description="Claims whose quote could not be located; excluded from claims unless kept.",
+    )
+    speakers: list[Speaker] = Field(default_factory=list)
+    model: str
+    prompt: str = Field(description="Prompt reference, name@version.")
+    prompt_hash: str = Field(description="Content hash of the prompt template, examples and schema.")
+    strategy: str
+    usage: Usage = Field(default_factory=Usage)
+    latency_s: float = Field(ge=0.0)
+
+    def to_gold(self) -> GoldArticle:
+        """The grounded claims in the gold file format, for any other scorer."""
+        return GoldArticle(
+            article_id=self.article_id,
+            claims=[Claim.model_validate(c.model_dump(include=set(Claim.model_fields))) for c in self.claims],
+        )
+
+
+class Article(_Strict):
+    """An article to extract from."""
+
+    id: str = Field(min_length=1)
+    text: str
+
+
+PUBLIC_SCHEMAS: dict[str, type[BaseModel]] = {
+    "claim": Claim,
+    "gold_article": GoldArticle,
+    "extraction_result": ExtractionResult,
+}

@@ -1,0 +1,220 @@
+"""Prompts are data: versioned YAML files under ``prompts/``, loaded by a registry.
+
+A prompt file ``prompts/<name>/v<N>.yaml`` holds a Jinja2 system and user
+template, the extraction strategy that drives it, the template variables it
+uses, generation parameters and few-shot examples. Everything is validated at
+load time: unknown keys, undeclared template variables, and few-shot quotes
+that do not occur in their example text are errors naming the file.
+
+References: ``extract@v2`` (or ``extract@2``), ``extract`` (newest version of
+that name) and ``latest`` (newest ``extract``).
+
+Every prompt has a content hash over its templates, examples, parameters and
+the answer schema, stored with every result and eval row, so a number always
+says which exact prompt produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from claimx.drafts import ClaimDraft, ClaimDrafts, drafts_model
+from claimx.errors import PromptError
+
+DEFAULT_NAME = "extract"
+_REF = re.compile(r"^(?P<name>[a-z][a-z0-9_-]*)(?:@v?(?P<version>\d+))?$")
+_ENV = jinja2.Environment(
+    undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False
+)
+
+
+class FewShotExample(BaseModel):
+    """An example article excerpt and the answer the model should give for it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    #: strategy-specific template variables for this example (e.g. a candidate sentence)
+    variables: dict[str, str] = Field(default_factory=dict)
+    claims: list[ClaimDraft]
+
+    @model_validator(mode="after")
+    def _quotes_occur_in_text(self) -> FewShotExample:
+        for i, claim in enumerate(self.claims):
+            if claim.quote not in self.text:
+                raise ValueError(f"claims[{i}].quote does not occur in the example text: {claim.quote!r}")
+        return self
+
+
+class PromptParams(BaseModel):
+    """Generation parameters a prompt version pins (override the client defaults)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_claims: int = Field(default=12, ge=1, le=60)
+    #: staged strategy: sentences of context on each side of a candidate
+    context_sentences: int = Field(default=1, ge=0, le=10)
+
+
+class PromptSpec(BaseModel):
+    """One versioned prompt, as loaded from its YAML file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    version: int = Field(ge=1)
+    description: str
+    strategy: str = "single_pass"
+    variables: list[str] = Field(min_length=1)
+    params: PromptParams = Field(default_factory=PromptParams)
+    system: str
+    user: str
+    examples: list[FewShotExample] = Field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}@v{self.version}"
+
+    @property
+    def response_model(self) -> type[ClaimDrafts]:
+        return drafts_model(self.params.max_claims)
+
+    @cached_property
+    def content_hash(self) -> str:
+        """sha256 (12 hex) of everything that shapes the request: templates, examples, schema."""
+        payload = {
+            "spec": self.model_dump(mode="json"),
+            "schema": self.response_model.model_json_schema(),
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+    def check_templates(self) -> None:
+        """Raise PromptError naming every template variable not declared in ``variables``."""
+        declared = set(self.variables)
+        for field in ("system", "user"):
+            try:
+                used = jinja2.meta.find_undeclared_variables(_ENV.parse(getattr(self, field)))
+            except jinja2.TemplateSyntaxError as exc:
+                raise PromptError(f"{self.ref}: {field} template: {exc}") from exc
+            if unknown := sorted(used - declared):
+                raise PromptError(
+                    f"{self.ref}: {field} template uses undeclared variable(s) {', '.join(unknown)};"
+                    f" declared: {', '.join(sorted(declared))}"
+                )
+
+    def render(self, **variables: str) -> list[dict[str, str]]:
+        """Chat messages: system, one user/assistant pair per few-shot example, the user turn.
+
+        Raises PromptError listing the missing variables by name.
+        """
+        if missing := sorted(set(self.variables) - variables.keys()):
+            raise PromptError(f"{self.ref}: missing template variable(s): {', '.join(missing)}")
+        messages = [{"role": "system", "content": _render(self.system, variables)}]
+        for example in self.examples:
+            example_vars = {**variables, "text": example.text, **example.variables}
+            answer = ClaimDrafts(claims=example.claims).model_dump_json(exclude_none=False)
+            messages.append({"role": "user", "content": _render(self.user, example_vars)})
+            messages.append({"role": "assistant", "content": answer})
+        messages.append({"role": "user", "content": _render(self.user, variables)})
+        return messages
+
+
+def _render(template: str, variables: Mapping[str, Any]) -> str:
+    return _ENV.from_string(template).render(**variables).strip()
+
+
+def default_prompts_dir() -> Path:
+    """``$CLAIMX_PROMPTS_DIR``, else the repository's ``prompts/``, else the copy in the wheel."""
+    if env := os.environ.get("CLAIMX_PROMPTS_DIR"):
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "prompts", here / "_prompts"):
+        if candidate.is_dir():
+            return candidate
+    raise PromptError("no prompts directory found; set CLAIMX_PROMPTS_DIR")
+
+
+@dataclass
+class PromptRegistry:
+    """All prompt versions under one directory, loaded and validated on first use."""
+
+    root: Path
+
+    @cached_property
+    def _specs(self) -> dict[tuple[str, int], PromptSpec]:
+        specs: dict[tuple[str, int], PromptSpec] = {}
+        for path in sorted(self.root.glob("*/v*.yaml")):
+            spec = load_prompt_file(path)
+            specs[(spec.name, spec.version)] = spec
+        if not specs:
+            raise PromptError(f"no prompt files (<name>/v<N>.yaml) under {self.root}")
+        return specs
+
+    def refs(self) -> list[str]:
+        """Every available reference, oldest first within a name."""
+        return [spec.ref for spec in self.all()]
+
+    def all(self) -> list[PromptSpec]:
+        return [self._specs[key] for key in sorted(self._specs)]
+
+    def get(self, ref: str) -> PromptSpec:
+        """Resolve ``name@vN``, ``name`` (newest) or ``latest``; unknown refs list what exists."""
+        match = _REF.match("extract" if ref == "latest" else ref.strip())
+        if match:
+            name, version = match["name"], match["version"]
+            versions = sorted(v for (n, v) in self._specs if n == name)
+            if versions and version is None:
+                return self._specs[(name, versions[-1])]
+            if version is not None and (name, int(version)) in self._specs:
+                return self._specs[(name, int(version))]
+        raise PromptError(
+            f"unknown prompt {ref!r}; available: {', '.join(self.refs())} (or 'latest')"
+        )
+
+
+def load_prompt_file(path: Path) -> PromptSpec:
+    """Load and validate one prompt file; errors name the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = PromptSpec.model_validate(data)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise PromptError(f"{path}: invalid prompt file: {exc}") from exc
+    expected = f"v{spec.version}.yaml"
+    if path.name != expected or path.parent.name != spec.name:
+        raise PromptError(f"{path}: declares {spec.ref}; file must be {spec.name}/{expected}")
+    try:
+        spec.check_templates()
+    except PromptError as exc:
+        raise PromptError(f"{path}: {exc}") from exc
+    return spec
+
+
+_default: PromptRegistry | None = None
+
+
+def default_registry() -> PromptRegistry:
+    """The registry over :func:`default_prompts_dir`, created once."""
+    global _default
+    if _default is None:
+        _default = PromptRegistry(default_prompts_dir())
+    return _default
+
+
+def get_prompt(ref: str = "latest") -> PromptSpec:
+    """Shortcut for ``default_registry().get(ref)``."""
+    return default_registry().get(ref)

@@ -1,0 +1,21 @@
+"""One request per article: the whole text in, every claim out."""
+
+from __future__ import annotations
+
+from claimx.llm import LLM
+from claimx.models import Usage
+from claimx.prompts import PromptSpec
+from claimx.strategies.base import Draft
+
+
+class SinglePass:
+    """The baseline: a single prompt asking for every attributed claim."""
+
+    name = "single_pass"
+    provides = frozenset({"text"})
+
+    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> tuple[list[Draft], Usage]:
+        messages = spec.render(text=text)
+        answer = await llm.complete(messages, spec.response_model, max_tokens=spec.params.max_tokens)
+        drafts = [Draft(claim=c) for c in answer.value.claims]
+        return drafts, answer.usage

@@ -1,0 +1,41 @@
+"""Staged extraction: find candidates without the model, then ask per candidate.
+
+Small models lose track of speakers and stop early when asked for every claim
+of a long article at once. Here the model sees one short paragraph at a time
+(with the paragraph before it, so "he added" resolves), and only paragraphs
+that carry an attribution signal are sent. Grounding then searches each quote
+near its own paragraph first.
+"""
+
+from __future__ import annotations
+
+from claimx.candidates import find_candidates
+from claimx.llm import LLM
+from claimx.models import Usage
+from claimx.prompts import PromptSpec
+from claimx.strategies.base import Draft
+
+
+class Staged:
+    """Candidate paragraphs (rules) -> per-paragraph claims (model)."""
+
+    name = "staged"
+    provides = frozenset({"text", "context"})
+
+    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> tuple[list[Draft], Usage]:
+        usage = Usage()
+        drafts: list[Draft] = []
+        candidates = find_candidates(text, context_paragraphs=spec.params.context_sentences)
+        # Sequential on purpose: a local server serves one request at a time, and
+        # requests that share the system prompt and examples reuse its KV cache.
+        for candidate in candidates:
+            messages = spec.render(text=candidate.text, context=candidate.context or "(none)")
+            answer = await llm.complete(
+                messages, spec.response_model, max_tokens=spec.params.max_tokens
+            )
+            usage = usage + answer.usage
+            drafts.extend(
+                Draft(claim=c, window=(candidate.start, candidate.end))
+                for c in answer.value.claims
+            )
+        return drafts, usage

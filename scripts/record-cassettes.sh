@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Re-record every cassette against the real local model (see ../shared/LOCAL_LLM.md).
+#
+#   scripts/record-cassettes.sh            # eval cassettes of every prompt + test cassettes
+#   scripts/record-cassettes.sh extract@v3 # eval cassettes of one prompt only
+#
+# Starts (and if needed fetches and builds) the local server first. Recording
+# the eval takes a while on 2 CPU cores: minutes per article and prompt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/local-llm.sh start
+export OPENAI_BASE_URL="http://127.0.0.1:${CLAIMX_LLM_PORT:-8011}/v1" CLAIMX_MODEL=local
+prompt="${1:-all}"
+python -m claimx.eval --record --prompt "$prompt" --no-report \
+  --model-description "Qwen2.5-Coder-1.5B-Instruct Q4 GGUF, llama.cpp llama-server, 2 CPU threads"
+if [[ "$prompt" == "all" ]]; then
+  CLAIMX_RECORD=all pytest -q -m "cassette" tests
+fi
