@@ -5,6 +5,9 @@ Shared by every strategy, so strategies differ only in how they ask.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from claimx.furniture import furniture_spans
 from claimx.grounding import Located, ground_quote, is_direct
 from claimx.models import ExtractedClaim, Grounding, Speaker
 from claimx.names import normalize_name
@@ -33,20 +36,42 @@ def _locate(text: str, draft: Draft, threshold: float) -> Located | None:
     )
 
 
-def assemble(
-    text: str, drafts: list[Draft], *, threshold: float
-) -> tuple[list[ExtractedClaim], list[ExtractedClaim], list[Speaker]]:
-    """Grounded claims, ungrounded claims and the article's speakers.
+@dataclass
+class Assembled:
+    """Grounded claims, ungrounded claims, the article's speakers, and what was dropped."""
+
+    claims: list[ExtractedClaim]
+    ungrounded: list[ExtractedClaim]
+    speakers: list[Speaker]
+    warnings: list[str]
+
+
+def assemble(text: str, drafts: list[Draft], *, threshold: float) -> Assembled:
+    """Turn drafts into claims: ground, resolve speakers, drop furniture, de-duplicate.
 
     Offsets come from :func:`claimx.grounding.ground_quote`, never from the
     model; ``direct`` is read off the article around the span. A windowed draft
-    whose quote is not in its window is dropped. Two drafts with
+    whose quote is not in its window is dropped, and so is a claim whose evidence
+    lies in page furniture or a teaser headline of another story. Two drafts with
     the same resolved speaker and the same proposition are one claim (rule 3 of
     the annotation standard): the better-grounded one is kept.
     """
-    located_drafts = [(d, _locate(text, d, threshold)) for d in drafts]
-    drafts = [d for d, loc in located_drafts if loc is not None]
-    locations = [loc for _, loc in located_drafts if loc is not None]
+    furniture = furniture_spans(text)
+    warnings: list[str] = []
+    drafts_kept: list[Draft] = []
+    locations: list[Located] = []
+    for draft in drafts:
+        loc = _locate(text, draft, threshold)
+        if loc is None:
+            continue  # the quote is in the context paragraph: that paragraph's own request has it
+        if loc.end <= loc.start:
+            warnings.append(f"dropped a claim whose quote is empty: {draft.claim.claim!r}")
+            continue
+        if any(fs <= loc.start and loc.end <= fe for fs, fe in furniture):
+            continue  # page furniture or a teaser of another story: never a claim of this article
+        drafts_kept.append(draft)
+        locations.append(loc)
+    drafts = drafts_kept
     speakers, speaker_ids = resolve_speakers(
         [(d.claim.speaker, d.claim.speaker_role) for d in drafts], text
     )
@@ -79,4 +104,4 @@ def assemble(
     grounded = [c for c in claims if c.grounding.grounded]
     ungrounded = [c for c in claims if not c.grounding.grounded]
     used = {c.speaker_id for c in claims}
-    return grounded, ungrounded, [s for s in speakers if s.id in used]
+    return Assembled(grounded, ungrounded, [s for s in speakers if s.id in used], warnings)

@@ -1,18 +1,17 @@
 """Stage one of the staged strategy, without the model: where could claims be?
 
 A candidate is a body paragraph that carries an attribution signal: quotation
-marks or an attribution cue (said, told, denied, according to, ...). Page
-furniture and teaser headlines of other stories are skipped
-(:func:`claimx.furniture.furniture_spans`). Each candidate carries the
-paragraph(s) before it as context, so "He added" can be resolved.
+marks or an attribution cue (said, told, denied, according to, ...). Each
+candidate carries the paragraph(s) before it as context, so "He added" can be
+resolved. Page furniture is not filtered here but after grounding, for every
+strategy alike (:mod:`claimx.assemble`): the requests sent to the model then do
+not change when the furniture heuristics are tuned, and recordings stay valid.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from claimx.furniture import furniture_spans
 
 _CUES = (
     r"said|says|say|saying|told|tells|added|adds|continued|accused|accuses|accusing|denied|denies|"
@@ -56,12 +55,7 @@ def has_attribution(paragraph: str) -> bool:
 
 def find_candidates(text: str, *, context_paragraphs: int = 1) -> list[Candidate]:
     """Body paragraphs with an attribution signal, each with its preceding context."""
-    furniture = furniture_spans(text)
-    body = [
-        (s, e)
-        for s, e in paragraphs(text)
-        if not any(fs <= s and e <= fe for fs, fe in furniture)
-    ]
+    body = paragraphs(text)
     out = []
     for i, (start, end) in enumerate(body):
         paragraph = text[start:end]

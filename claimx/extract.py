@@ -72,22 +72,23 @@ class Extractor:
         llm = llm or LLM(self.config)
         started = time.perf_counter()
         try:
-            drafts, usage = await self.strategy.drafts(llm, self.spec, text)
+            output = await self.strategy.drafts(llm, self.spec, text)
         finally:
             if own:
                 await llm.aclose()
-        grounded, ungrounded, speakers = assemble(text, drafts, threshold=self.grounding_threshold)
+        done = assemble(text, output.drafts, threshold=self.grounding_threshold)
         return ExtractionResult(
             article_id=article_id,
-            claims=grounded + ungrounded if self.keep_ungrounded else grounded,
-            ungrounded=[] if self.keep_ungrounded else ungrounded,
-            speakers=speakers,
+            claims=done.claims + done.ungrounded if self.keep_ungrounded else done.claims,
+            ungrounded=[] if self.keep_ungrounded else done.ungrounded,
+            speakers=done.speakers,
             model=self.config.model,
             prompt=self.spec.ref,
             prompt_hash=self.spec.content_hash,
             strategy=self.strategy.name,
-            usage=usage,
+            usage=output.usage,
             latency_s=round(time.perf_counter() - started, 3),
+            warnings=output.warnings + done.warnings,
         )
 
     def extract(self, text: str, *, article_id: str = "article") -> ExtractionResult:

@@ -126,6 +126,10 @@ class ExtractionResult(_Strict):
     strategy: str
     usage: Usage = Field(default_factory=Usage)
     latency_s: float = Field(ge=0.0)
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What went wrong without failing the article (e.g. a skipped candidate).",
+    )
 
     def to_gold(self) -> GoldArticle:
         """The grounded claims in the gold file format, for any other scorer."""

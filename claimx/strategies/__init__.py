@@ -9,7 +9,7 @@ resolution and de-duplication are shared and happen afterwards in
 from __future__ import annotations
 
 from claimx.errors import PromptError
-from claimx.strategies.base import Draft, Strategy
+from claimx.strategies.base import Draft, Strategy, StrategyOutput
 from claimx.strategies.single_pass import SinglePass
 from claimx.strategies.staged import Staged
 
@@ -26,4 +26,4 @@ def get_strategy(name: str) -> Strategy:
         ) from None
 
 
-__all__ = ["STRATEGIES", "Draft", "Strategy", "get_strategy"]
+__all__ = ["STRATEGIES", "Draft", "Strategy", "StrategyOutput", "get_strategy"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from claimx.drafts import ClaimDraft
@@ -22,6 +22,15 @@ class Draft:
     window: tuple[int, int] | None = None
 
 
+@dataclass
+class StrategyOutput:
+    """Drafts, the usage of every call made, and what was skipped on the way."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    warnings: list[str] = field(default_factory=list)
+
+
 class Strategy(Protocol):
     """Turns one article into claim drafts with the model."""
 
@@ -29,6 +38,6 @@ class Strategy(Protocol):
     #: template variables the strategy provides to the prompt
     provides: frozenset[str]
 
-    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> tuple[list[Draft], Usage]:
-        """Ask the model; return its drafts and the usage of every call made."""
+    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> StrategyOutput:
+        """Ask the model about one article."""
         ...

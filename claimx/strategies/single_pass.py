@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from claimx.llm import LLM
-from claimx.models import Usage
 from claimx.prompts import PromptSpec
-from claimx.strategies.base import Draft
+from claimx.strategies.base import Draft, StrategyOutput
 
 
 class SinglePass:
@@ -14,8 +13,7 @@ class SinglePass:
     name = "single_pass"
     provides = frozenset({"text"})
 
-    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> tuple[list[Draft], Usage]:
+    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> StrategyOutput:
         messages = spec.render(text=text)
         answer = await llm.complete(messages, spec.response_model, max_tokens=spec.params.max_tokens)
-        drafts = [Draft(claim=c) for c in answer.value.claims]
-        return drafts, answer.usage
+        return StrategyOutput([Draft(claim=c) for c in answer.value.claims], answer.usage)
