@@ -6,9 +6,8 @@ stderr, so ``claimx extract ... > out.jsonl`` stays machine-readable.
 
 from __future__ import annotations
 
-import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,12 +27,14 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
 
 
-PromptOpt = Annotated[str, typer.Option("--prompt", "-p", help="Prompt reference: name@vN or latest.")]
+PromptOpt = Annotated[
+    str, typer.Option("--prompt", "-p", help="Prompt reference: name@vN or latest.")
+]
 ModelOpt = Annotated[str | None, typer.Option(help="Model name (env CLAIMX_MODEL).")]
 BaseUrlOpt = Annotated[
     str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
@@ -50,13 +51,17 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help=".txt files, folders, or JSONL ({id, text} per line).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help=".txt files, folders, or JSONL ({id, text} per line).")
+    ],
     prompt: PromptOpt = "latest",
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     mode: ModeOpt = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.jsonl,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
+    ] = None,
     keep_ungrounded: Annotated[
         bool, typer.Option(help="Keep claims whose quote is not found in the article.")
     ] = False,
@@ -115,14 +120,18 @@ def list_prompts() -> None:
 @app.command()
 def schemas(
     out_dir: Annotated[Path, typer.Option("--dir")] = Path("schemas"),
-    check: Annotated[bool, typer.Option("--check", help="Fail if files differ from the models.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Fail if files differ from the models.")
+    ] = False,
 ) -> None:
     """Write (or check) the JSON Schemas of the public formats."""
     from claimx.schema_export import export_schemas
 
     stale = export_schemas(out_dir, write=not check)
     if check and stale:
-        raise fail(f"schemas out of date: {', '.join(stale)}; run 'claimx schemas' to regenerate", 1)
+        raise fail(
+            f"schemas out of date: {', '.join(stale)}; run 'claimx schemas' to regenerate", 1
+        )
     err.print(f"{'checked' if check else 'wrote'} schemas in {out_dir}")
 
 

@@ -12,7 +12,7 @@ recorded cassettes (re-record them, see README).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
@@ -33,7 +33,9 @@ class ClaimDraft(BaseModel):
         description="Who makes the claim: the original source, by full name as in the article.",
     )
     speaker_role: str | None = Field(
-        default=None, max_length=100, description="The speaker's title or role, if the article gives one."
+        default=None,
+        max_length=100,
+        description="The speaker's title or role, if the article gives one.",
     )
     stance: Stance = Field(
         description="supports: the speaker asserts it; refutes: denies it; uncertain: cannot say."
@@ -59,7 +61,7 @@ class ClaimDrafts(BaseModel):
     claims: list[ClaimDraft]
 
 
-@lru_cache(maxsize=None)
+@cache
 def drafts_model(max_claims: int) -> type[ClaimDrafts]:
     """The answer schema with the claim list bounded at ``max_claims`` (a prompt parameter)."""
     return create_model(

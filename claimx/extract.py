@@ -53,12 +53,17 @@ class Extractor:
             config = config.with_(**{k: v for k, v in client.items() if v is not None})
             config.check()
         self.config = config
-        self.spec = prompt if isinstance(prompt, PromptSpec) else (registry or default_registry()).get(prompt)
+        self.spec = (
+            prompt
+            if isinstance(prompt, PromptSpec)
+            else (registry or default_registry()).get(prompt)
+        )
         self.strategy = get_strategy(self.spec.strategy)
         if missing := set(self.spec.variables) - self.strategy.provides:
             raise PromptError(
                 f"{self.spec.ref} uses variable(s) {', '.join(sorted(missing))} that strategy"
-                f" {self.strategy.name!r} does not provide ({', '.join(sorted(self.strategy.provides))})"
+                f" {self.strategy.name!r} does not provide"
+                f" ({', '.join(sorted(self.strategy.provides))})"
             )
         self.keep_ungrounded = keep_ungrounded
         self.grounding_threshold = grounding_threshold

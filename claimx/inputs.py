@@ -31,12 +31,14 @@ def decode_text(data: bytes, *, source: str) -> str:
     if not data.strip():
         raise InputError("the file is empty (or whitespace only)", source=source)
     if b"\x00" in data[:8192]:
-        raise InputError("this looks like a binary file (NUL bytes), not article text", source=source)
+        raise InputError(
+            "this looks like a binary file (NUL bytes), not article text", source=source
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+            f"not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
             "convert it first, e.g. iconv -f latin1 -t utf-8",
             source=source,
         ) from None
@@ -53,7 +55,9 @@ def read_article(path: Path) -> Article:
     except FileNotFoundError:
         raise InputError("no such file", source=source) from None
     except IsADirectoryError:
-        raise InputError("is a directory; pass its files or the folder itself", source=source) from None
+        raise InputError(
+            "is a directory; pass its files or the folder itself", source=source
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=source) from None
     return Article(id=path.stem, text=decode_text(data, source=source))
@@ -64,7 +68,9 @@ def iter_jsonl(path: Path) -> Iterator[InputItem]:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield InputItem(str(path), error=InputError(f"cannot read: {exc.strerror}", source=str(path)))
+        yield InputItem(
+            str(path), error=InputError(f"cannot read: {exc.strerror}", source=str(path))
+        )
         return
     with handle:
         for lineno, raw in enumerate(handle, start=1):
@@ -78,7 +84,8 @@ def iter_jsonl(path: Path) -> Iterator[InputItem]:
                 continue
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 yield InputItem(
-                    source, error=InputError('expected an object with a "text" string', source=source)
+                    source,
+                    error=InputError('expected an object with a "text" string', source=source),
                 )
                 continue
             article_id = str(record.get("id") or f"{path.stem}-{lineno}")
@@ -95,7 +102,8 @@ def iter_inputs(paths: Iterable[Path]) -> Iterator[InputItem]:
             files = sorted(p for p in path.iterdir() if p.suffix in TEXT_SUFFIXES | {".jsonl"})
             if not files:
                 yield InputItem(
-                    str(path), error=InputError("folder has no .txt or .jsonl files", source=str(path))
+                    str(path),
+                    error=InputError("folder has no .txt or .jsonl files", source=str(path)),
                 )
             yield from iter_inputs(files)
         elif path.suffix == ".jsonl":

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,11 @@ from claimx.errors import (
 from claimx.models import Usage
 
 T = TypeVar("T", bound=BaseModel)
+
+# instructor logs every failed attempt at ERROR level; claimx raises a typed
+# error with the same facts instead, so keep those lines off the user's terminal.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
 
 
 class _Transient(Exception):
@@ -108,7 +114,11 @@ class LLM:
             self._client = None
 
     async def complete(
-        self, messages: list[dict[str, str]], response_model: type[T], *, max_tokens: int | None = None
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        max_tokens: int | None = None,
     ) -> Completion[T]:
         """One structured call, with the whole retry policy. Raises ClaimxError subtypes."""
         started = time.perf_counter()

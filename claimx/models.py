@@ -122,7 +122,9 @@ class ExtractionResult(_Strict):
     speakers: list[Speaker] = Field(default_factory=list)
     model: str
     prompt: str = Field(description="Prompt reference, name@version.")
-    prompt_hash: str = Field(description="Content hash of the prompt template, examples and schema.")
+    prompt_hash: str = Field(
+        description="Content hash of the prompt template, examples and schema."
+    )
     strategy: str
     usage: Usage = Field(default_factory=Usage)
     latency_s: float = Field(ge=0.0)
@@ -135,7 +137,10 @@ class ExtractionResult(_Strict):
         """The grounded claims in the gold file format, for any other scorer."""
         return GoldArticle(
             article_id=self.article_id,
-            claims=[Claim.model_validate(c.model_dump(include=set(Claim.model_fields))) for c in self.claims],
+            claims=[
+                Claim.model_validate(c.model_dump(include=set(Claim.model_fields)))
+                for c in self.claims
+            ],
         )
 
 

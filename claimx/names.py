@@ -30,9 +30,14 @@ def _fold(s: str) -> str:
 
 
 def name_tokens(name: str) -> list[str]:
-    """Significant tokens of a name: folded, no punctuation, honorifics or initials."""
+    """Significant tokens of a name: folded, no punctuation, honorifics or middle initials.
+
+    Only *middle* one-letter tokens are initials ("John F. Kirby"); leading ones
+    are kept, so "U.S. officials" stays distinct from "Russian officials".
+    """
     tokens = _PUNCT.sub(" ", _fold(name).replace("’", "'").replace("'s ", " ")).split()
-    return [t for t in tokens if t not in HONORIFICS and len(t) > 1]
+    tokens = [t for t in tokens if t not in HONORIFICS]
+    return [t for i, t in enumerate(tokens) if len(t) > 1 or i == 0 or i == len(tokens) - 1]
 
 
 def normalize_name(name: str) -> str:
@@ -58,8 +63,10 @@ def same_speaker(a: str, b: str, article_names: Iterable[str] = ()) -> bool:
         return False
     if na == nb:
         return True
-    short, full = (na, nb) if len(na) <= len(nb) else (nb, na)
-    if len(short) == 1 and len(full) > 1 and short[0] == full[-1]:
+    (short, short_raw), full = ((na, a), nb) if len(na) <= len(nb) else ((nb, b), na)
+    # The surname rule is for proper names only: "officials" is no surname.
+    is_proper = short_raw.strip()[:1].isupper()
+    if len(short) == 1 and len(full) > 1 and short[0] == full[-1] and is_proper:
         full_key = " ".join(full)
         rivals = {
             normalize_name(n)

@@ -55,7 +55,9 @@ class FewShotExample(BaseModel):
     def _quotes_occur_in_text(self) -> FewShotExample:
         for i, claim in enumerate(self.claims):
             if claim.quote not in self.text:
-                raise ValueError(f"claims[{i}].quote does not occur in the example text: {claim.quote!r}")
+                raise ValueError(
+                    f"claims[{i}].quote does not occur in the example text: {claim.quote!r}"
+                )
         return self
 
 
@@ -113,8 +115,8 @@ class PromptSpec(BaseModel):
                 raise PromptError(f"{self.ref}: {field} template: {exc}") from exc
             if unknown := sorted(used - declared):
                 raise PromptError(
-                    f"{self.ref}: {field} template uses undeclared variable(s) {', '.join(unknown)};"
-                    f" declared: {', '.join(sorted(declared))}"
+                    f"{self.ref}: {field} template uses undeclared variable(s)"
+                    f" {', '.join(unknown)}; declared: {', '.join(sorted(declared))}"
                 )
 
     def render(self, **variables: str) -> list[dict[str, str]]:

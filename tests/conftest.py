@@ -35,10 +35,7 @@ def cassette(request: pytest.FixtureRequest) -> Iterator[Path]:
     """Replay (or, with CLAIMX_RECORD=all, record) tests/cassettes/<module>/<test>.yaml."""
     module = request.node.module.__name__.rsplit(".", 1)[-1]
     path = CASSETTES / module / f"{request.node.name}.yaml"
-    hint = (
-        f"scripts/local-llm.sh start && CLAIMX_RECORD=all pytest "
-        f"{request.node.nodeid}"
-    )
+    hint = f"scripts/local-llm.sh start && CLAIMX_RECORD=all pytest {request.node.nodeid}"
     with use_cassette(path, record_mode(), rerecord_hint=hint):
         yield path
 

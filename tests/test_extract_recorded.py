@@ -62,7 +62,9 @@ def test_cli_extract_writes_jsonl(cassette: Path, tmp_path: Path, article_001: s
 
 
 def test_cassette_miss_names_cassette_and_rerecord_command(article_001: str) -> None:
-    recorded = CASSETTES / "test_extract_recorded" / "test_python_api_extracts_validated_claims.yaml"
+    recorded = (
+        CASSETTES / "test_extract_recorded" / "test_python_api_extracts_validated_claims.yaml"
+    )
     hint = "CLAIMX_RECORD=all pytest tests/test_extract_recorded.py"
     with (
         use_cassette(recorded, "none", rerecord_hint=hint),

@@ -60,7 +60,9 @@ def test_render_puts_examples_as_turns_and_article_last() -> None:
     spec = PromptRegistry(SHIPPED).get("extract@v2")
     messages = spec.render(text="ARTICLE BODY")
     assert messages[0]["role"] == "system"
-    assert [m["role"] for m in messages[1:]] == ["user", "assistant"] * len(spec.examples) + ["user"]
+    assert [m["role"] for m in messages[1:]] == ["user", "assistant"] * len(spec.examples) + [
+        "user"
+    ]
     assert messages[-1]["content"].endswith("ARTICLE BODY")
 
 

@@ -66,21 +66,28 @@ def main(
     record: Annotated[bool, typer.Option("--record", help="Call the model and re-record.")] = False,
     base_url: Annotated[str | None, typer.Option("--base-url")] = None,
     cassettes: Annotated[Path, typer.Option(help="Cassette folder.")] = DEFAULT_CASSETTES,
-    json_out: Annotated[Path | None, typer.Option("--json", help="JSON report path ('-': stdout).")] = None,
-    markdown: Annotated[Path | None, typer.Option("--markdown", help="Markdown report path.")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="JSON report path ('-': stdout).")
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Markdown report path.")
+    ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="HTML report path.")] = None,
     save_predictions: Annotated[
         Path | None, typer.Option("--save-predictions", help="Write predictions in gold format.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
-    no_report: Annotated[bool, typer.Option("--no-report", help="Skip the terminal table.")] = False,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Skip the terminal table.")
+    ] = False,
     model_description: Annotated[
         str, typer.Option(help="With --record: what the model is, for the manifest.")
     ] = "",
 ) -> None:
     """Score prompt versions against the gold data; compare them when several are given."""
-    from claimx.eval import reporting
     from claimx.gold import load_gold
+
+    from claimx.eval import reporting
 
     console = Console(stderr=json_out is not None and str(json_out) == "-")
     try:

@@ -16,6 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from claimx.eval.results import ArticleRun, SystemRun
+from claimx.gold import GoldItem
+
 from claimx.cassettes import RecordMode, use_cassette
 from claimx.config import ClientConfig
 from claimx.errors import (
@@ -24,9 +27,7 @@ from claimx.errors import (
     ClaimxError,
     ServerUnreachableError,
 )
-from claimx.eval.results import ArticleRun, SystemRun
 from claimx.extract import Extractor
-from claimx.gold import GoldItem
 from claimx.llm import LLM
 from claimx.prompts import PromptSpec
 

@@ -15,5 +15,7 @@ class SinglePass:
 
     async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> StrategyOutput:
         messages = spec.render(text=text)
-        answer = await llm.complete(messages, spec.response_model, max_tokens=spec.params.max_tokens)
+        answer = await llm.complete(
+            messages, spec.response_model, max_tokens=spec.params.max_tokens
+        )
         return StrategyOutput([Draft(claim=c) for c in answer.value.claims], answer.usage)

@@ -10,8 +10,8 @@ near its own paragraph first.
 from __future__ import annotations
 
 from claimx.candidates import find_candidates
-from claimx.llm import LLM
 from claimx.errors import ExtractionError
+from claimx.llm import LLM
 from claimx.prompts import PromptSpec
 from claimx.strategies.base import Draft, StrategyOutput
 
@@ -41,7 +41,6 @@ class Staged:
                 continue
             out.usage = out.usage + answer.usage
             out.drafts.extend(
-                Draft(claim=c, window=(candidate.start, candidate.end))
-                for c in answer.value.claims
+                Draft(claim=c, window=(candidate.start, candidate.end)) for c in answer.value.claims
             )
         return out
