@@ -102,6 +102,62 @@ def extract(
         raise typer.Exit(1)
 
 
+class ConsolidateFormat(StrEnum):
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def consolidate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Extraction results (JSONL from 'claimx extract') or gold JSON files."),
+    ],
+    output_format: Annotated[ConsolidateFormat, typer.Option("--format", "-f")] = (
+        ConsolidateFormat.markdown
+    ),
+    articles: Annotated[
+        Path | None,
+        typer.Option(help="Folder of <id>.txt articles, to resolve speakers in context."),
+    ] = None,
+    min_articles: Annotated[int, typer.Option(help="Show propositions found in N+ articles.")] = 2,
+    min_speakers: Annotated[int, typer.Option(help="... and stated by N+ sources.")] = 1,
+) -> None:
+    """Group the same proposition across articles: who supports, refutes, is uncertain."""
+    from claimx.consolidate import consolidate as run_consolidate
+    from claimx.models import ExtractionResult, GoldArticle
+
+    loaded: list[GoldArticle | ExtractionResult] = []
+    for path in paths:
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"{path}: cannot read: {exc.strerror}") from None
+        try:
+            if path.suffix == ".jsonl":
+                loaded += [ExtractionResult.model_validate_json(x) for x in raw.splitlines() if x]
+            else:
+                loaded.append(GoldArticle.model_validate_json(raw))
+        except ValueError as exc:
+            raise fail(f"{path}: not an extraction result or gold file: {exc}") from None
+    texts = {}
+    if articles is not None:
+        for item in loaded:
+            candidate = articles / f"{item.article_id}.txt"
+            if candidate.exists():
+                texts[item.article_id] = candidate.read_text(encoding="utf-8")
+    result = run_consolidate(loaded, texts=texts)
+    if output_format is ConsolidateFormat.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    elif output_format is ConsolidateFormat.html:
+        sys.stdout.write(
+            result.to_html_fragment(min_articles=min_articles, min_speakers=min_speakers) + "\n"
+        )
+    else:
+        sys.stdout.write(result.to_markdown(min_articles=min_articles, min_speakers=min_speakers))
+
+
 @app.command("prompts")
 def list_prompts() -> None:
     """List the prompt versions the registry knows."""

@@ -176,7 +176,9 @@ class LLM:
             ) from exc
         except InstructorRetryException as exc:
             cause = exc.__cause__
-            if isinstance(cause, openai.APIError) or _is_cassette_miss(cause):
+            if cause is not None and (
+                isinstance(cause, openai.APIError) or _is_cassette_miss(cause)
+            ):
                 if _is_transient(cause):
                     raise _Transient(cause) from exc
                 raise _translate(cause) from exc

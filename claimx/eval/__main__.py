@@ -85,9 +85,10 @@ def main(
     ] = "",
 ) -> None:
     """Score prompt versions against the gold data; compare them when several are given."""
+    from claimx.eval import render
+    from claimx.eval.report import build, make_meta
+    from claimx.eval.report import save_predictions as save_predictions_to
     from claimx.gold import load_gold
-
-    from claimx.eval import reporting
 
     console = Console(stderr=json_out is not None and str(json_out) == "-")
     try:
@@ -96,7 +97,7 @@ def main(
         source = resolve_source(live=live, record=record, base_url=base_url)
         runs = run_all(
             specs,
-            list(model or [None]),
+            list(model) if model else [None],
             items,
             source=source,
             cassettes=cassettes,
@@ -106,7 +107,7 @@ def main(
     except ClaimxError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
-    meta = reporting.make_meta(
+    meta = make_meta(
         runs,
         gold=gold,
         cassettes=cassettes,
@@ -114,18 +115,20 @@ def main(
         version=__version__,
         seed=seed,
     )
-    report = reporting.build(runs, meta, seed=seed)
+    report = build(runs, meta, seed=seed)
     if not no_report:
-        reporting.print_terminal(report, console)
+        render.print_terminal(report, console)
     if json_out:
-        _write(json_out, reporting.to_json(report), console)
+        _write(json_out, render.to_json(report), console)
     if markdown:
-        _write(markdown, reporting.to_markdown(report), console)
+        _write(markdown, render.to_markdown(report), console)
     if html:
-        _write(html, reporting.to_html(report), console)
+        _write(html, render.to_html(report), console)
     if save_predictions:
-        reporting.save_predictions(runs, save_predictions)
-        console.print(f"wrote predictions under {save_predictions}", style="dim")
+        written = save_predictions_to(runs, save_predictions)
+        console.print(
+            f"wrote {len(written)} prediction files under {save_predictions}", style="dim"
+        )
 
 
 if __name__ == "__main__":
