@@ -3,7 +3,7 @@
 The tests and the offline eval replay HTTP exchanges recorded against a real
 model. One configuration serves both:
 
-* match on method, path and body, never on host or headers, so a recording
+* match on method, path and body (compared as JSON), never on host or headers, so a recording
   replays whatever ``base_url`` says and across machines (``x-stainless-*``
   and user-agent headers differ between environments);
 * the Authorization header (and any API-key header) is filtered before
@@ -15,6 +15,7 @@ model. One configuration serves both:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,7 +28,7 @@ import vcr
 from claimx.errors import CassetteMissError
 
 RecordMode = Literal["none", "once", "new_episodes", "all"]
-MATCH_ON = ("method", "path", "body")
+MATCH_ON = ("method", "path", "json_body")
 FILTERED_REQUEST_HEADERS = ("authorization", "api-key", "openai-organization", "openai-project")
 
 
@@ -54,15 +55,34 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+def _json_body(r1: Any, r2: Any) -> None:
+    """Bodies equal as JSON (raw bytes when not JSON).
+
+    vcrpy's own ``body`` matcher builds a unified diff for every mismatch; a
+    cassette of the staged strategy holds dozens of requests, so replay spent
+    most of its time diffing. Same rule, no diff.
+    """
+    if r1.body == r2.body:
+        return
+    try:
+        if json.loads(r1.body) == json.loads(r2.body):
+            return
+    except (TypeError, ValueError):
+        pass
+    raise AssertionError("request bodies differ")
+
+
 def make_vcr(mode: RecordMode) -> vcr.VCR:
     """The one vcrpy configuration claimx uses."""
-    return vcr.VCR(
+    recorder = vcr.VCR(
         record_mode=mode,
         match_on=MATCH_ON,
         filter_headers=list(FILTERED_REQUEST_HEADERS),
         before_record_response=_scrub_response,
         decode_compressed_response=True,
     )
+    recorder.register_matcher("json_body", _json_body)
+    return recorder
 
 
 @contextmanager

@@ -45,7 +45,7 @@ ModeOpt = Annotated[
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -156,6 +156,36 @@ def consolidate(
         )
     else:
         sys.stdout.write(result.to_markdown(min_articles=min_articles, min_speakers=min_speakers))
+
+
+@app.command("check-gold")
+def check_gold_command(
+    folder: Annotated[
+        Path, typer.Argument(help="Gold folder (<stem>.json, articles in ../articles).")
+    ] = Path("eval/gold"),
+    markdown: Annotated[bool, typer.Option(help="Print the summary as markdown.")] = False,
+) -> None:
+    """Check gold files against the standard and print a summary of what they hold."""
+    from claimx.gold import check_gold, gold_summary, load_gold
+
+    problems = check_gold(folder)
+    for problem in problems:
+        err.print(f"[red]problem[/] {problem}", highlight=False, soft_wrap=True)
+    if problems:
+        raise fail(f"{len(problems)} problem(s) in {folder}", 1)
+    rows = gold_summary(load_gold(folder))
+    totals = {k: sum(int(r[k]) for r in rows) for k in rows[0] if k != "article"}
+    rows.append({"article": "total", **totals})
+    if markdown:
+        keys = list(rows[0])
+        lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+        lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    table = Table(*rows[0].keys(), title=f"gold: {folder} (all checks passed)")
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    Console().print(table)
 
 
 @app.command("prompts")

@@ -19,7 +19,7 @@ import jsonschema
 from pydantic import ValidationError
 
 from claimx.errors import GoldError
-from claimx.furniture import furniture_spans
+from claimx.furniture import furniture_spans, in_furniture
 from claimx.models import STANCES, Claim, GoldArticle
 from claimx.names import normalize_name
 from claimx.schema_export import schema_text
@@ -121,7 +121,7 @@ def check_gold(folder: Path) -> list[str]:
             if seen[key] == 2:
                 problems.append(f"{where}: same speaker and proposition as an earlier claim")
             if isinstance(start, int) and isinstance(end, int):
-                if any(fs <= start and end <= fe for fs, fe in furniture):
+                if in_furniture(furniture, start, end):
                     problems.append(f"{where}: evidence lies in page furniture or a teaser")
     return problems
 

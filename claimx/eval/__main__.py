@@ -105,7 +105,7 @@ def main(
             model_description=model_description,
         )
     except ClaimxError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     meta = make_meta(
         runs,

@@ -16,9 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from claimx.eval.results import ArticleRun, SystemRun
-from claimx.gold import GoldItem
-
 from claimx.cassettes import RecordMode, use_cassette
 from claimx.config import ClientConfig
 from claimx.errors import (
@@ -27,7 +24,9 @@ from claimx.errors import (
     ClaimxError,
     ServerUnreachableError,
 )
+from claimx.eval.results import ArticleRun, SystemRun
 from claimx.extract import Extractor
+from claimx.gold import GoldItem
 from claimx.llm import LLM
 from claimx.prompts import PromptSpec
 
@@ -76,17 +75,17 @@ async def run_system(
     spec: PromptSpec,
     gold: list[GoldItem],
     *,
-    config: ClientConfig,
+    llm: LLM,
     source: Source,
     cassettes: Path,
     label: str | None = None,
 ) -> SystemRun:
     """One prompt version with one model over every gold article."""
+    config = llm.config
     extractor = Extractor(spec, config=config)
     mode: RecordMode | None = {"replayed": "none", "recorded": "all", "live": None}[source]
     articles = []
     for item in gold:
-        llm = LLM(config)
         error = None
         result = None
         try:
@@ -104,8 +103,6 @@ async def run_system(
             raise
         except ClaimxError as exc:
             error = f"{type(exc).__name__}: {exc}"
-        finally:
-            await llm.aclose()
         articles.append(
             ArticleRun(
                 article_id=item.article_id,
@@ -126,6 +123,30 @@ async def run_system(
     )
 
 
+async def _run_all(
+    specs: list[PromptSpec],
+    configs: list[ClientConfig],
+    gold: list[GoldItem],
+    *,
+    source: Source,
+    cassettes: Path,
+) -> list[SystemRun]:
+    runs = []
+    for config in configs:
+        llm = LLM(config)  # one client (and connection pool) per model, shared by its prompts
+        try:
+            for spec in specs:
+                label = spec.ref if len(configs) == 1 else f"{spec.ref} · {config.model}"
+                runs.append(
+                    await run_system(
+                        spec, gold, llm=llm, source=source, cassettes=cassettes, label=label
+                    )
+                )
+        finally:
+            await llm.aclose()
+    return runs
+
+
 def run_all(
     specs: list[PromptSpec],
     models: list[str | None],
@@ -138,28 +159,22 @@ def run_all(
 ) -> list[SystemRun]:
     """Every (prompt, model) pair over the gold; records a manifest when recording."""
     manifest = Manifest.load(cassettes)
-    runs = []
-    for model in models:
-        if source == "replayed":
-            config = ClientConfig.from_env(
+    if source == "replayed":
+        configs = [
+            ClientConfig.from_env(
                 model=model or manifest.model, base_url=REPLAY_BASE_URL, api_key="replay"
             )
-        else:
-            config = ClientConfig.from_env(model=model, base_url=base_url)
-        for spec in specs:
-            label = spec.ref if len(models) == 1 else f"{spec.ref} · {config.model}"
-            run = asyncio.run(
-                run_system(
-                    spec, gold, config=config, source=source, cassettes=cassettes, label=label
-                )
-            )
-            runs.append(run)
-        if source == "recorded":
-            prompts = dict(manifest.prompts) | {s.ref: s.content_hash for s in specs}
-            Manifest(
-                model=config.model,
-                model_description=model_description or manifest.model_description,
-                recorded_at=datetime.now(UTC).strftime("%Y-%m-%d"),
-                prompts=prompts,
-            ).save(cassettes)
+            for model in models
+        ]
+    else:
+        configs = [ClientConfig.from_env(model=model, base_url=base_url) for model in models]
+    runs = asyncio.run(_run_all(specs, configs, gold, source=source, cassettes=cassettes))
+    if source == "recorded":
+        prompts = dict(manifest.prompts) | {s.ref: s.content_hash for s in specs}
+        Manifest(
+            model=configs[-1].model,
+            model_description=model_description or manifest.model_description,
+            recorded_at=datetime.now(UTC).strftime("%Y-%m-%d"),
+            prompts=prompts,
+        ).save(cassettes)
     return runs
