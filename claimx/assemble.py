@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claimx.furniture import furniture_spans, in_furniture
+from claimx.furniture import furniture_spans, is_furniture
 from claimx.grounding import Located, ground_quote, is_direct
 from claimx.models import ExtractedClaim, Grounding, Speaker
 from claimx.names import normalize_name
@@ -67,7 +67,7 @@ def assemble(text: str, drafts: list[Draft], *, threshold: float) -> Assembled:
         if loc.end <= loc.start:
             warnings.append(f"dropped a claim whose quote is empty: {draft.claim.claim!r}")
             continue
-        if in_furniture(furniture, loc.start, loc.end):
+        if is_furniture(furniture, loc.start, loc.end):
             continue  # page furniture or a teaser of another story: never a claim of this article
         drafts_kept.append(draft)
         locations.append(loc)

@@ -97,9 +97,12 @@ class PromptSpec(BaseModel):
 
     @cached_property
     def content_hash(self) -> str:
-        """sha256 (12 hex) of everything that shapes the request: templates, examples, schema."""
+        """sha256 (12 hex) of everything that shapes the request: templates, examples, schema.
+
+        The description is left out: rewording it changes no request.
+        """
         payload = {
-            "spec": self.model_dump(mode="json"),
+            "spec": self.model_dump(mode="json", exclude={"description"}),
             "schema": self.response_model.model_json_schema(),
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()

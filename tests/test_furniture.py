@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claimx.furniture import furniture_spans, in_furniture
+from claimx.furniture import furniture_spans, is_furniture
 
 ARTICLES = Path(__file__).resolve().parents[1] / "eval" / "articles"
 
@@ -40,4 +40,4 @@ def test_body_paragraphs_are_never_flagged() -> None:
     text = (ARTICLES / "004_4d66385c9602c10b.txt").read_text(encoding="utf-8")
     assert furniture_spans(text) == []
     start = text.index("“Undoubtedly")
-    assert not in_furniture(furniture_spans(text), start, start + 10)
+    assert not is_furniture(furniture_spans(text), start, start + 10)

@@ -15,7 +15,6 @@ Examples::
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -85,9 +84,11 @@ def main(
     ] = "",
 ) -> None:
     """Score prompt versions against the gold data; compare them when several are given."""
-    from claimx.eval import render
-    from claimx.eval.report import build, make_meta
-    from claimx.eval.report import save_predictions as save_predictions_to
+    from claimx.eval.compare import build_report
+    from claimx.eval.reports import render_html, render_json, render_markdown, render_terminal
+    from claimx.eval.results import ReportMeta
+    from claimx.eval.runner import Manifest
+    from claimx.eval.runner import save_predictions as save_predictions_to
     from claimx.gold import load_gold
 
     console = Console(stderr=json_out is not None and str(json_out) == "-")
@@ -107,23 +108,31 @@ def main(
     except ClaimxError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
-    meta = make_meta(
-        runs,
-        gold=gold,
-        cassettes=cassettes,
-        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        version=__version__,
+    manifest = Manifest.load(cassettes)
+    replayed = source == "replayed"
+    meta = ReportMeta.now(
+        gold=str(gold),
+        claimx_version=__version__,
+        responses={
+            "replayed": f"replayed from {cassettes} (no model was called); seconds per article"
+            " are those measured when recording",
+            "live": "live calls to the configured endpoint",
+            "recorded": f"live calls, recorded into {cassettes}",
+        }[source],
+        recorded_model=(manifest.model_description or manifest.model) if replayed else None,
+        recorded_at=manifest.recorded_at if replayed else None,
+        command="python -m claimx.eval " + " ".join(sys.argv[1:]),
         seed=seed,
     )
-    report = build(runs, meta, seed=seed)
+    report = build_report(runs, meta)
     if not no_report:
-        render.print_terminal(report, console)
+        render_terminal(report, console)
     if json_out:
-        _write(json_out, render.to_json(report), console)
+        _write(json_out, render_json(report), console)
     if markdown:
-        _write(markdown, render.to_markdown(report), console)
+        _write(markdown, render_markdown(report), console)
     if html:
-        _write(html, render.to_html(report), console)
+        _write(html, render_html(report), console)
     if save_predictions:
         written = save_predictions_to(runs, save_predictions)
         console.print(

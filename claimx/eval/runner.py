@@ -43,6 +43,9 @@ class Manifest:
     model_description: str = ""
     recorded_at: str = ""
     prompts: dict[str, str] = field(default_factory=dict)  # ref -> content hash
+    #: ref -> article id -> wall seconds of the live extraction when it was recorded
+    #: (a replay takes milliseconds; reports show what the model really cost)
+    seconds: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
@@ -83,7 +86,16 @@ async def run_system(
     """One prompt version with one model over every gold article."""
     config = llm.config
     extractor = Extractor(spec, config=config)
+    if source == "replayed":
+        recorded = Manifest.load(cassettes).prompts.get(spec.ref)
+        if recorded is not None and recorded != spec.content_hash:
+            raise CassetteMissError(
+                f"{spec.ref} changed since its responses were recorded (content hash"
+                f" {recorded} -> {spec.content_hash}); re-record with:"
+                f" {RECORD_COMMAND.replace('all', spec.ref)}"
+            )
     mode: RecordMode | None = {"replayed": "none", "recorded": "all", "live": None}[source]
+    recorded_seconds = Manifest.load(cassettes).seconds.get(spec.ref, {})
     articles = []
     for item in gold:
         error = None
@@ -103,6 +115,8 @@ async def run_system(
             raise
         except ClaimxError as exc:
             error = f"{type(exc).__name__}: {exc}"
+        if result is not None and source == "replayed" and item.article_id in recorded_seconds:
+            result = result.model_copy(update={"latency_s": recorded_seconds[item.article_id]})
         articles.append(
             ArticleRun(
                 article_id=item.article_id,
@@ -171,10 +185,33 @@ def run_all(
     runs = asyncio.run(_run_all(specs, configs, gold, source=source, cassettes=cassettes))
     if source == "recorded":
         prompts = dict(manifest.prompts) | {s.ref: s.content_hash for s in specs}
+        seconds = dict(manifest.seconds) | {
+            run.prompt: {a.article_id: a.result.latency_s for a in run.articles if a.result}
+            for run in runs
+        }
         Manifest(
             model=configs[-1].model,
             model_description=model_description or manifest.model_description,
             recorded_at=datetime.now(UTC).strftime("%Y-%m-%d"),
             prompts=prompts,
+            seconds=seconds,
         ).save(cassettes)
     return runs
+
+
+def save_predictions(runs: list[SystemRun], folder: Path) -> list[Path]:
+    """Each article's predictions in the gold file format, for any other scorer.
+
+    ``folder/<article>.json`` for one system, ``folder/<label>/<article>.json`` for several.
+    """
+    written = []
+    for run in runs:
+        target = folder if len(runs) == 1 else folder / run.label.replace(" · ", "__")
+        target.mkdir(parents=True, exist_ok=True)
+        for art in run.articles:
+            if art.result is None:
+                continue
+            path = target / f"{art.article_id}.json"
+            path.write_text(art.result.to_gold().model_dump_json(indent=2) + "\n", encoding="utf-8")
+            written.append(path)
+    return written

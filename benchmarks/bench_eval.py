@@ -1,0 +1,77 @@
+"""How long a replayed eval of every shipped prompt takes, and where the time goes.
+
+    python benchmarks/bench_eval.py [--repeat 3]
+
+Runs the same work as ``python -m claimx.eval --json ... --markdown ... --html ...``
+in a fresh interpreter per repeat (imports included: they are part of what a
+user waits for) and prints wall time split into import, load (gold + prompts),
+replay (cassettes through instructor/openai/vcrpy, grounding, speakers),
+match (scoring + bootstrap) and report (terminal, JSON, markdown, HTML).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import io, json, sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from rich.console import Console
+from claimx.eval.compare import build_report
+from claimx.eval.reports import render_html, render_json, render_markdown, render_terminal
+from claimx.eval.results import ReportMeta
+from claimx.eval.runner import run_all
+from claimx.gold import load_gold
+from claimx.prompts import default_registry
+t1 = time.perf_counter()
+root = Path(sys.argv[1])
+specs = default_registry().all()
+gold = load_gold(root / "eval" / "gold")
+t2 = time.perf_counter()
+runs = run_all(specs, [None], gold, source="replayed", cassettes=root / "eval" / "cassettes")
+t3 = time.perf_counter()
+report = build_report(runs, ReportMeta.now(gold="bench", claimx_version="bench", responses="bench"))
+t4 = time.perf_counter()
+render_terminal(report, Console(file=io.StringIO(), width=120))
+render_json(report); render_markdown(report); render_html(report)
+t5 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "load": t2 - t1, "replay": t3 - t2, "match": t4 - t3,
+                  "report": t5 - t4, "prompts": len(specs), "articles": len(gold),
+                  "requests": sum(a.result.usage.calls
+                                  for r in runs for a in r.articles if a.result)}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    rows = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(ROOT)], capture_output=True, text=True, check=True
+        )
+        wall = time.perf_counter() - started
+        rows.append({**json.loads(out.stdout.strip().splitlines()[-1]), "wall": wall})
+    first = rows[0]
+    print(
+        f"replayed eval: {first['prompts']} prompts x {first['articles']} articles,"
+        f" {first['requests']} recorded model requests; {args.repeat} runs, median seconds:"
+    )
+    for key in ("wall", "import", "load", "replay", "match", "report"):
+        values = [r[key] for r in rows]
+        print(f"  {key:<7} {statistics.median(values):6.2f}   (min {min(values):.2f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""One-to-one matching of predicted claims to the gold claims of one article.
+
+The rule (``eval/SCORING.md`` gives the calibration behind the numbers):
+
+**Candidates.** A prediction *p* and a gold claim *g* can match when
+
+1. their evidence overlaps in the article: ``p.start < g.end and g.start < p.end``
+   (character offsets; claimx sets a prediction's offsets by grounding its
+   quote), and
+2. their propositions say the same thing: :func:`proposition_similarity`, the
+   Dice coefficient of the two claims' content words, is at least
+   :data:`MIN_SIMILARITY` (0.25).
+
+A prediction **without a valid span** (not grounded, or offsets that do not
+give back its quote) has no evidence to compare, so it can only match on the
+proposition: similarity at least :data:`MIN_SIMILARITY_NO_SPAN` (0.5) *and*
+the same speaker (:func:`claimx.names.same_speaker`), since one canonical
+proposition is often made by several speakers of an article and only the
+speaker tells which gold claim is meant. Its speaker is then right by
+construction; the report counts such matches (``matched_without_span``).
+
+**Assignment.** Among the candidates, each gold claim takes at most one
+prediction and each prediction at most one gold claim. The pairing is the
+optimal one (``scipy.optimize.linear_sum_assignment``), not greedy: it
+maximises first the number of matched pairs (every candidate carries a
+constant bonus larger than any score difference), then the summed pair score
+``similarity + 0.5 * overlap`` (overlap = shared characters / shorter span;
+0 without a span). Exact ties go to the pairing that gets speaker and stance
+right (a 0.001 bonus each), the benefit of the doubt a reader would give.
+Consequences: a duplicate prediction is a false positive, prediction order
+never matters, and two propositions carried by one passage ("targets" and
+"means", rule 4 of the standard) pair with their own predictions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from claimx.models import Claim, ExtractedClaim
+from claimx.names import same_speaker
+
+__all__ = [
+    "MIN_SIMILARITY",
+    "MIN_SIMILARITY_NO_SPAN",
+    "OVERLAP_WEIGHT",
+    "MatchedPair",
+    "content_words",
+    "has_valid_span",
+    "match_claims",
+    "proposition_similarity",
+    "span_overlap",
+]
+
+MIN_SIMILARITY = 0.25
+"""Least content-word Dice for two claims with overlapping evidence to be one proposition."""
+
+MIN_SIMILARITY_NO_SPAN = 0.5
+"""Least Dice for a prediction without a valid span (which must also name the same speaker)."""
+
+OVERLAP_WEIGHT = 0.5
+"""Weight of evidence overlap in the pair score; similarity dominates it."""
+
+ECHO_WEIGHT = 0.1
+"""Weight of the similarity between the predicted claim and the gold *quote* in the pair
+score: a tie-breaker between gold claims stating one proposition on shared evidence."""
+
+_MATCH_BONUS = 10.0  # larger than any score difference: more pairs always wins
+_TIE_BONUS = 0.001  # speaker right, stance right: only ever decides exact ties
+
+# Function words, negation and reporting verbs. Negation is left out on purpose:
+# polarity belongs to the stance ("did not participate" is the proposition
+# "participated", refuted), so a negated paraphrase matches and is scored on stance.
+STOP_WORDS: frozenset[str] = frozenset(
+    """a an the and or but if then than that this these those it its itself is are was were
+    be been being am do does did doing have has had having of in on at to for from by with
+    about as into onto over under after before since until while which who whom whose what
+    when where why how there here he she they them his her their our we i you your my me him
+    us will would shall should can could may might must also just very such so too more most
+    some any each every all both other another same own again further once only even still
+    already yet one themselves not no never nor neither none nothing said says say saying
+    told tell tells stated claim claims claimed claiming according alleged
+    allegedly alleges reportedly speculating speculated speculate""".split()
+)
+
+# Spellings of one name, joined before tokenising. Metonyms (Washington for the
+# United States, Moscow for Russia) are *not* folded: on the development pairs
+# folding them made unrelated claims of this one-war corpus look alike more often
+# than it rescued paraphrases (see eval/SCORING.md).
+_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bU\.\s?S\.(?:\s?A\.)?"), " usa "),
+    (re.compile(r"\bUSA?\b"), " usa "),  # before casefolding: "US" the country, not "us"
+    (re.compile(r"\bunited states(?: of america)?\b", re.IGNORECASE), " usa "),
+    (re.compile(r"\bkiev\b", re.IGNORECASE), " kyiv "),
+    # Contractions, so that their negation is dropped with the other negations.
+    (re.compile(r"\bwon't\b", re.IGNORECASE), "will not"),
+    (re.compile(r"\bcan't\b", re.IGNORECASE), "can not"),
+    (re.compile(r"n't\b", re.IGNORECASE), " not"),
+)
+_WORD = re.compile(r"[a-z0-9$]+(?:[.,][0-9]+)*")
+_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("ies", "y"), ("ments", ""), ("ment", ""), ("ings", ""), ("ing", ""),
+    ("ed", ""), ("es", ""), ("s", ""), ("ly", ""),
+)  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    # Light suffix stripping: "attacks"/"attacked" -> "attack", "involvement" ->
+    # "involv". Enough for the inflections paraphrases differ by; no lexicon.
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: len(word) - len(suffix)] + replacement
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+@lru_cache(maxsize=4096)
+def content_words(text: str) -> frozenset[str]:
+    """Stemmed content words of a proposition: lowercased, accents, stop words and negation out.
+
+    >>> sorted(content_words("The U.S. did not take part in the attacks."))
+    ['attack', 'part', 'take', 'usa']
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("’", "'").replace("‘", "'")  # before the contraction patterns
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(replacement, text)
+    text = text.casefold().replace("'s ", " ")
+    return frozenset(_stem(w) for w in _WORD.findall(text) if w not in STOP_WORDS and len(w) > 1)
+
+
+def proposition_similarity(a: str, b: str) -> float:
+    """Dice coefficient of two propositions' content words, 0..1 (0 when either has none)."""
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return 0.0
+    return 2 * len(wa & wb) / (len(wa) + len(wb))
+
+
+def span_overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Shared characters of two spans over the shorter one's length (0 when disjoint)."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    if shared <= 0:
+        return 0.0
+    return shared / max(1, min(a[1] - a[0], b[1] - b[0]))
+
+
+def has_valid_span(claim: Claim, text: str) -> bool:
+    """True when ``claim``'s offsets lie in ``text`` and give back its quote.
+
+    An :class:`~claimx.models.ExtractedClaim` must also have been grounded:
+    an ungrounded claim's span is only the best guess of where a paraphrase sits.
+    """
+    if isinstance(claim, ExtractedClaim) and not claim.grounding.grounded:
+        return False
+    return (
+        0 <= claim.start < claim.end <= len(text) and text[claim.start : claim.end] == claim.quote
+    )
+
+
+@dataclass(frozen=True)
+class MatchedPair:
+    """A gold claim and the prediction matched to it."""
+
+    gold: int  # index into the gold claims
+    pred: int  # index into the predictions
+    similarity: float  # proposition similarity, 0..1
+    overlap: float  # evidence overlap, 0..1; 0 when the prediction has no valid span
+
+    @property
+    def by_span(self) -> bool:
+        """False when the prediction had no valid span and matched on proposition and speaker."""
+        return self.overlap > 0
+
+
+def match_claims(
+    gold: Sequence[Claim],
+    pred: Sequence[Claim],
+    text: str,
+    *,
+    min_similarity: float = MIN_SIMILARITY,
+    min_similarity_no_span: float = MIN_SIMILARITY_NO_SPAN,
+) -> list[MatchedPair]:
+    """The optimal one-to-one matching of ``pred`` to ``gold`` in one article (module doc).
+
+    Returns the matched pairs sorted by gold index.
+    """
+    if not gold or not pred:
+        return []
+    names = [c.speaker for c in gold] + [c.speaker for c in pred]
+    score = np.zeros((len(gold), len(pred)))
+    sims = np.zeros_like(score)
+    overlaps = np.zeros_like(score)
+    for j, p in enumerate(pred):
+        spanned = has_valid_span(p, text)
+        for i, g in enumerate(gold):
+            # Cheapest tests first: overlap, then similarity, then speaker names.
+            overlap = span_overlap((p.start, p.end), (g.start, g.end)) if spanned else 0.0
+            if spanned and overlap <= 0:
+                continue
+            sim = proposition_similarity(p.claim, g.claim)
+            if sim < (min_similarity if spanned else min_similarity_no_span):
+                continue
+            speaker_ok = same_speaker(p.speaker, g.speaker, names)
+            if not spanned and not speaker_ok:
+                continue
+            # Several gold claims can state one proposition on overlapping evidence
+            # (a sentence reporting two speakers): prefer the gold claim whose own
+            # evidence wording the prediction echoes.
+            echo = ECHO_WEIGHT * proposition_similarity(p.claim, g.quote)
+            ties = _TIE_BONUS * (speaker_ok + (p.stance == g.stance))
+            score[i, j] = _MATCH_BONUS + sim + OVERLAP_WEIGHT * overlap + echo + ties
+            sims[i, j], overlaps[i, j] = sim, overlap
+    rows, cols = linear_sum_assignment(score, maximize=True)
+    return [
+        MatchedPair(int(i), int(j), round(float(sims[i, j]), 4), round(float(overlaps[i, j]), 4))
+        for i, j in zip(rows, cols, strict=True)
+        if score[i, j] > 0  # the solver pads with non-candidates (score 0)
+    ]

@@ -1,0 +1,152 @@
+"""The report as JSON, for machines: stable keys, versioned by ``schema_version``.
+
+Layout (every key is always present; ``null`` marks an undefined value)::
+
+    {
+      "schema_version": 1,
+      "meta": {"date", "gold", "claimx_version", "responses", "recorded_model",
+               "recorded_at", "command",
+               "bootstrap": {"resamples", "seed", "confidence", "unit"},
+               "matching": {"min_similarity", "min_similarity_no_span", "overlap_weight"}},
+      "systems": [{
+        "label", "prompt", "prompt_hash", "model", "strategy", "source",
+        "metrics": {<every key of claimx.eval.metrics.METRICS>: number | null},
+        "counts": {"articles", "failed", "n_gold", "n_pred", "matched",
+                   "matched_without_span", "speaker_ok", "stance_ok", "joint_ok",
+                   "speakers_gold", "speakers_pred", "speakers_matched", "quotes",
+                   "quotes_exact", "quotes_grounded", "prompt_tokens",
+                   "completion_tokens", "calls", "latency_s", "cost_usd"},
+        "stance_confusion": {<gold stance>: {<predicted stance>: count}},
+        "articles": [{"article_id", "error", "metrics", "counts",
+                      "pairs": [{"gold", "pred", "similarity", "overlap",
+                                 "speaker_ok", "stance_ok", "joint_ok"}],
+                      "missed": [gold index], "spurious": [prediction index]}]
+      }],
+      "comparisons": [{
+        "baseline", "system", "deltas": {<metric>: number | null},
+        "intervals": {"claim_f1" | "joint_f1": {"unit", "point", "low", "high",
+                                                "more_than_noise"}},
+        "claim_intervals": {same shape, claim-level resampling},
+        "diffs": [{"article_id", "gold_index", "speaker", "stance", "claim",
+                   "right_in", "wrong_in", "wrong_how"}]
+      }]
+    }
+
+Indices in ``pairs``, ``missed`` and ``spurious`` point into the article's gold
+claims and into ``result.claims``. Ratios are in 0..1, rounded to 4 places.
+A change that removes or renames a key bumps :data:`JSON_SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields
+from typing import Any
+
+from claimx.eval.bootstrap import CONFIDENCE, Interval
+from claimx.eval.compare import Comparison, Report
+from claimx.eval.matching import MIN_SIMILARITY, MIN_SIMILARITY_NO_SPAN, OVERLAP_WEIGHT
+from claimx.eval.metrics import ArticleScore, Counts, SystemScore
+
+__all__ = ["JSON_SCHEMA_VERSION", "render_json", "report_to_dict"]
+
+JSON_SCHEMA_VERSION = 1
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _metrics(values: dict[str, float | None]) -> dict[str, float | None]:
+    return {k: _num(v) for k, v in values.items()}
+
+
+def _counts(c: Counts) -> dict[str, Any]:
+    out: dict[str, Any] = {f.name: getattr(c, f.name) for f in fields(c) if f.name != "confusion"}
+    out["latency_s"] = round(c.latency_s, 3)
+    out["cost_usd"] = round(c.cost_usd, 6)
+    return out
+
+
+def _article(art: ArticleScore) -> dict[str, Any]:
+    return {
+        "article_id": art.article_id,
+        "error": art.error,
+        "metrics": _metrics(art.metrics),
+        "counts": _counts(art.counts),
+        "pairs": [{**asdict(p), "joint_ok": p.joint_ok} for p in art.pairs],
+        "missed": art.missed,
+        "spurious": art.spurious,
+    }
+
+
+def _system(s: SystemScore) -> dict[str, Any]:
+    r = s.run
+    return {
+        "label": r.label,
+        "prompt": r.prompt,
+        "prompt_hash": r.prompt_hash,
+        "model": r.model,
+        "strategy": r.strategy,
+        "source": r.source,
+        "metrics": _metrics(s.metrics),
+        "counts": _counts(s.total),
+        "stance_confusion": s.total.confusion_matrix(),
+        "articles": [_article(a) for a in s.articles],
+    }
+
+
+def _interval(iv: Interval) -> dict[str, Any]:
+    return {
+        "unit": iv.unit,
+        "point": _num(iv.point),
+        "low": _num(iv.low),
+        "high": _num(iv.high),
+        "more_than_noise": iv.more_than_noise,
+    }
+
+
+def _comparison(c: Comparison) -> dict[str, Any]:
+    return {
+        "baseline": c.baseline,
+        "system": c.system,
+        "deltas": _metrics(c.deltas),
+        "intervals": {k: _interval(v) for k, v in c.intervals.items()},
+        "claim_intervals": {k: _interval(v) for k, v in c.claim_intervals.items()},
+        "diffs": [asdict(d) for d in c.diffs],
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The report as plain JSON-ready data, keys as in the module doc."""
+    meta = report.meta
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "meta": {
+            "date": meta.date,
+            "gold": meta.gold,
+            "claimx_version": meta.claimx_version,
+            "responses": meta.responses,
+            "recorded_model": meta.recorded_model,
+            "recorded_at": meta.recorded_at,
+            "command": meta.command,
+            "bootstrap": {
+                "resamples": meta.resamples,
+                "seed": meta.seed,
+                "confidence": CONFIDENCE,
+                "unit": "article",
+            },
+            "matching": {
+                "min_similarity": MIN_SIMILARITY,
+                "min_similarity_no_span": MIN_SIMILARITY_NO_SPAN,
+                "overlap_weight": OVERLAP_WEIGHT,
+            },
+        },
+        "systems": [_system(s) for s in report.systems],
+        "comparisons": [_comparison(c) for c in report.comparisons],
+    }
+
+
+def render_json(report: Report) -> str:
+    """The report as an indented JSON document (UTF-8 text, newline at the end)."""
+    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,124 @@
+"""The report as GitHub-flavoured markdown (for eval/README.md, pull requests, notes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from claimx.eval.compare import Report
+from claimx.eval.metrics import METRICS
+from claimx.eval.reports.common import (
+    ab_rows,
+    by_article,
+    delta_cell,
+    metric_cell,
+    provenance,
+)
+from claimx.models import STANCES
+
+__all__ = ["md_cell", "md_table", "render_markdown"]
+
+
+def md_cell(text: object) -> str:
+    """Text made safe for one table cell: pipes escaped, line breaks flattened."""
+    return " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def md_table(header: Iterable[str], rows: Iterable[Iterable[object]], align: str = "") -> str:
+    """A markdown table; ``align`` gives one of "l"/"r" per column (default left)."""
+    head = [md_cell(h) for h in header]
+    marks = [("---:" if a == "r" else "---") for a in align.ljust(len(head), "l")]
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(marks) + " |"]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _metrics(report: Report) -> str:
+    header = ["metric", *(s.label for s in report.systems)]
+    header += [f"Δ {c.system}" for c in report.comparisons]
+    rows: list[list[object]] = []
+    for info in METRICS:
+        row: list[object] = [info.label, *(metric_cell(info, s) for s in report.systems)]
+        rows.append(row + [delta_cell(info, c, report) for c in report.comparisons])
+    failed = [s.total.failed for s in report.systems]
+    rows.append(["failed articles", *failed, *([""] * len(report.comparisons))])
+    return md_table(header, rows, "l" + "r" * (len(header) - 1))
+
+
+def _articles(report: Report) -> str:
+    rows = []
+    for article_id, scores in by_article(report):
+        row: list[object] = [article_id]
+        for art in scores:
+            if art.error is not None:
+                row.append(f"**failed**: {art.error}")
+                continue
+            m, c = art.metrics, art.counts
+            row.append(
+                f"{m['claim_f1'] or 0:.2f} / {m['joint_f1'] or 0:.2f} "
+                f"({c.matched}/{c.n_pred} of {c.n_gold})"
+            )
+        rows.append(row)
+    return md_table(["article", *(s.label for s in report.systems)], rows)
+
+
+def _confusion(report: Report) -> str:
+    rows: list[list[object]] = []
+    for s in report.systems:
+        for i, g in enumerate(STANCES):
+            rows.append([s.label if i == 0 else "", g, *s.total.confusion[i]])
+    return md_table(["system", "gold ↓ / predicted →", *STANCES], rows, "llrrr")
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report as one markdown document."""
+    out = ["# claimx evaluation\n"]
+    out += [f"- **{label}**: {md_cell(value)}" for label, value in provenance(report)]
+    out.append("\n## Systems\n")
+    out.append(
+        md_table(
+            ["label", "model", "prompt", "prompt hash", "strategy", "responses"],
+            [
+                [
+                    s.run.label,
+                    s.run.model,
+                    s.run.prompt,
+                    f"`{s.run.prompt_hash}`",
+                    s.run.strategy,
+                    s.run.source,
+                ]
+                for s in report.systems
+            ],
+        )  # fmt: skip
+    )
+    out += ["## Metrics (micro-averaged over articles)\n", _metrics(report)]
+    out += ["## Per article: claim F1 / joint F1 (matched/predicted of gold)\n"]
+    out.append(_articles(report))
+    out += ["## Stance on matched pairs\n", _confusion(report)]
+    if report.comparisons:
+        out.append("## A/B: paired bootstrap over articles, 95% interval of the difference\n")
+        out.append(
+            md_table(
+                [
+                    "comparison",
+                    "metric",
+                    "Δ",
+                    "interval (articles)",
+                    "verdict",
+                    "interval (claims, for reference)",
+                ],
+                ab_rows(report),
+            )  # fmt: skip
+        )
+        diffs = [d for c in report.comparisons for d in c.diffs]
+        out.append("## Gold claims fully right in one system only\n")
+        if diffs:
+            rows = [
+                [d.right_in, f"{d.wrong_in} ({d.wrong_how})", d.article_id, d.speaker,
+                 d.stance, d.claim]
+                for d in diffs
+            ]  # fmt: skip
+            header = ["right in", "wrong in (how)", "article", "speaker", "stance", "claim"]
+            out.append(md_table(header, rows))
+        else:
+            out.append("None: both systems get the same gold claims fully right.\n")
+    return "\n".join(out)
