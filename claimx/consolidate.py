@@ -178,11 +178,22 @@ def _idf(word_sets: Sequence[frozenset[str]]) -> dict[str, float]:
     return {w: math.log((n + 1) / (d + 1)) + 1.0 for w, d in df.items()}
 
 
+#: Stems that turn a proposition into a claim *about* someone's statement of it:
+#: "The Kremlin is lying about the US role in the attack" is not "The US was
+#: involved in the attack", however many words they share.
+META_STEMS = frozenset({"lie", "liar", "ridicul", "disinformation", "propaganda"})
+
+
 def similarity(a: frozenset[str], b: frozenset[str], idf: Mapping[str, float]) -> float:
-    """IDF-weighted Jaccard similarity of two content-word sets, 0..1 (unknown words weigh 1)."""
+    """IDF-weighted Jaccard similarity of two content-word sets, 0..1 (unknown words weigh 1).
+
+    0 when only one of the two is a claim about someone's statement (:data:`META_STEMS`).
+    """
     union = a | b
     if not union:
         return 1.0
+    if bool(a & META_STEMS) != bool(b & META_STEMS):
+        return 0.0
     inter = sum(idf.get(w, 1.0) for w in a & b)
     return inter / sum(idf.get(w, 1.0) for w in union)
 
