@@ -6,5 +6,5 @@ From runs to reports::
     render_terminal(report, console)           # claimx.eval.reports
     render_markdown(report), render_json(report), render_html(report)
 
-How scoring works, exactly: ``eval/SCORING.md``.
+How scoring works, exactly: ``eval/README.md ("How scoring works")``.
 """

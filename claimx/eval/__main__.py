@@ -49,6 +49,19 @@ def _write(path: Path, text: str, console: Console) -> None:
     console.print(f"wrote {path}", style="dim")
 
 
+REPORT_START, REPORT_END = "<!-- report:start -->", "<!-- report:end -->"
+
+
+def _replace_section(path: Path, report_md: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if REPORT_START not in text or REPORT_END not in text:
+        raise typer.BadParameter(f"{path} has no {REPORT_START} ... {REPORT_END} section")
+    head, rest = text.split(REPORT_START, 1)
+    _, tail = rest.split(REPORT_END, 1)
+    body = report_md.replace("# claimx evaluation", "### Latest report", 1)
+    path.write_text(f"{head}{REPORT_START}\n{body}\n{REPORT_END}{tail}", encoding="utf-8")
+
+
 @app.command()
 def main(
     prompt: Annotated[
@@ -75,6 +88,17 @@ def main(
     save_predictions: Annotated[
         Path | None, typer.Option("--save-predictions", help="Write predictions in gold format.")
     ] = None,
+    predictions: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--predictions",
+            help="LABEL=DIR: another system's saved predictions (gold format) to compare.",
+        ),
+    ] = None,
+    readme: Annotated[
+        Path | None,
+        typer.Option(help="Replace the report section of this markdown file (eval/README.md)."),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Skip the terminal table.")
@@ -87,7 +111,7 @@ def main(
     from claimx.eval.compare import build_report
     from claimx.eval.reports import render_html, render_json, render_markdown, render_terminal
     from claimx.eval.results import ReportMeta
-    from claimx.eval.runner import Manifest
+    from claimx.eval.runner import Manifest, predictions_run
     from claimx.eval.runner import save_predictions as save_predictions_to
     from claimx.gold import load_gold
 
@@ -105,6 +129,13 @@ def main(
             base_url=base_url,
             model_description=model_description,
         )
+        for spec_text in predictions or []:
+            label, sep, folder = spec_text.partition("=")
+            if not sep or not Path(folder).is_dir():
+                raise ClaimxError(
+                    f"--predictions takes LABEL=DIR with an existing DIR: {spec_text!r}"
+                )
+            runs.append(predictions_run(label, Path(folder), items))
     except ClaimxError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
@@ -133,6 +164,9 @@ def main(
         _write(markdown, render_markdown(report), console)
     if html:
         _write(html, render_html(report), console)
+    if readme:
+        _replace_section(readme, render_markdown(report))
+        console.print(f"updated the report in {readme}", style="dim")
     if save_predictions:
         written = save_predictions_to(runs, save_predictions)
         console.print(

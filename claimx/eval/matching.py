@@ -1,6 +1,6 @@
 """One-to-one matching of predicted claims to the gold claims of one article.
 
-The rule (``eval/SCORING.md`` gives the calibration behind the numbers):
+The rule (``eval/README.md ("How scoring works")`` gives the calibration behind the numbers):
 
 **Candidates.** A prediction *p* and a gold claim *g* can match when
 
@@ -92,7 +92,7 @@ STOP_WORDS: frozenset[str] = frozenset(
 # Spellings of one name, joined before tokenising. Metonyms (Washington for the
 # United States, Moscow for Russia) are *not* folded: on the development pairs
 # folding them made unrelated claims of this one-war corpus look alike more often
-# than it rescued paraphrases (see eval/SCORING.md).
+# than it rescued paraphrases (see eval/README.md ("How scoring works")).
 _SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bU\.\s?S\.(?:\s?A\.)?"), " usa "),
     (re.compile(r"\bUSA?\b"), " usa "),  # before casefolding: "US" the country, not "us"

@@ -3,7 +3,7 @@
 Every metric is computed from :class:`Counts`, which add up across articles, so
 the totals are **micro averages** (pooled counts, then the ratio) and the
 bootstrap can resample articles and recompute them. Definitions
-(``eval/SCORING.md`` has the long form):
+(``eval/README.md ("How scoring works")`` has the long form):
 
 * **claim P / R / F1**: a prediction is a true positive when
   :func:`~claimx.eval.matching.match_claims` pairs it with a gold claim;

@@ -1,4 +1,4 @@
-"""Matching predictions to gold claims: the rule of eval/SCORING.md, case by case."""
+"""Matching predictions to gold claims: the rule of eval/README.md ("How scoring works"), case by case."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Metrics on hand-made cases: each definition of eval/SCORING.md."""
+"""Metrics on hand-made cases: each definition of eval/README.md ("How scoring works")."""
 
 from __future__ import annotations
 
