@@ -1,4 +1,4 @@
-"""Matching predictions to gold claims: the rule of eval/README.md ("How scoring works"), case by case."""
+"""Matching predictions to gold claims, case by case (eval/README.md, "How scoring works")."""
 
 from __future__ import annotations
 
