@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from claimx.chunking import DEFAULT_CONTEXT_TOKENS
 from claimx.errors import ClaimxError
 from claimx.prompts import default_registry
 
@@ -60,45 +61,104 @@ def extract(
     mode: ModeOpt = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.jsonl,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here, not stdout. An existing JSONL output is resumed: articles"
+            " already in it are skipped.",
+        ),
     ] = None,
+    errors: Annotated[
+        Path | None,
+        typer.Option(help="Failed articles, one JSON line each. [default: <output>.errors.jsonl]"),
+    ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            "-j",
+            min=1,
+            help="Articles (requests) in flight. [default: 4; 1 for a server on this machine,"
+            " which serves one request at a time]",
+        ),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(help="Response cache folder. [default: $CLAIMX_CACHE or ~/.cache/claimx]"),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor fill the response cache.")
+    ] = False,
+    context_tokens: Annotated[
+        int,
+        typer.Option(min=512, help="The model's context; longer articles are split in chunks."),
+    ] = DEFAULT_CONTEXT_TOKENS,
     keep_ungrounded: Annotated[
         bool, typer.Option(help="Keep claims whose quote is not found in the article.")
     ] = False,
 ) -> None:
-    """Extract claims from articles; one JSON result per article."""
+    """Extract claims from articles, concurrently; one JSON result per article.
+
+    Results are written as each article finishes (not in input order). Re-running
+    the same command finishes an interrupted run: every article ends up exactly
+    once in the output or in the errors file, and answers already received come
+    from the response cache.
+    """
+    import asyncio
+
+    from claimx.batch import DEFAULT_CONCURRENCY, BatchOptions, run_batch
+    from claimx.cache import ResponseCache
     from claimx.extract import Extractor
-    from claimx.inputs import iter_inputs
+    from claimx.progress import make_reporter
 
     try:
         extractor = Extractor(
-            prompt, model=model, base_url=base_url, mode=mode, keep_ungrounded=keep_ungrounded
+            prompt,
+            model=model,
+            base_url=base_url,
+            mode=mode,
+            keep_ungrounded=keep_ungrounded,
+            context_tokens=context_tokens,
         )
     except ClaimxError as exc:
         raise fail(str(exc)) from None
-    sink = output.open("w", encoding="utf-8") if output else sys.stdout
-    failures = 0
+    if concurrency is None:
+        # A local llama-server (scripts/local-llm.sh) has one slot: more requests would
+        # only queue there and run into timeout_s.
+        concurrency = 1 if extractor.config.is_local else DEFAULT_CONCURRENCY
+    options = BatchOptions(
+        concurrency=concurrency,
+        output=output,
+        errors=errors,
+        pretty=output_format is OutputFormat.json,
+    )
     try:
-        for item in iter_inputs(paths):
-            if item.article is None:
-                failures += 1
-                err.print(f"[red]skipped[/] {item.error}", highlight=False)
-                continue
-            try:
-                result = extractor.extract(item.article.text, article_id=item.article.id)
-            except ClaimxError as exc:
-                failures += 1
-                err.print(f"[red]failed[/] {item.source}: {exc}", highlight=False)
-                continue
-            if output_format is OutputFormat.json:
-                sink.write(result.model_dump_json(indent=2) + "\n")
-            else:
-                sink.write(result.model_dump_json() + "\n")
-            sink.flush()
+        cache = None if no_cache else ResponseCache.open(cache_dir)
+    except ClaimxError as exc:
+        raise fail(str(exc)) from None
+    try:
+        stats = asyncio.run(
+            run_batch(
+                extractor,
+                paths,
+                options,
+                cache=cache,
+                reporter=make_reporter(err),
+                stream=sys.stdout,
+            )
+        )
+    except ClaimxError as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted; run the same command again to finish the rest", 130) from None
     finally:
-        if output:
-            sink.close()
-    if failures:
+        if cache is not None:
+            cache.close()
+    if stats.failed:
+        where = options.errors_path()
+        if where is not None:
+            err.print(f"{stats.failed} article(s) failed: see {where}", highlight=False)
         raise typer.Exit(1)
 
 

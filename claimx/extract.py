@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from claimx.assemble import assemble
+from claimx.chunking import DEFAULT_CONTEXT_TOKENS, chunk_budget, chunked_drafts
 from claimx.config import ClientConfig
 from claimx.errors import ClaimxError, InputError, PromptError
 from claimx.llm import LLM
@@ -43,10 +44,14 @@ class Extractor:
         registry: PromptRegistry | None = None,
         keep_ungrounded: bool = False,
         grounding_threshold: float = DEFAULT_GROUNDING_THRESHOLD,
+        context_tokens: int = DEFAULT_CONTEXT_TOKENS,
         **client: Any,
     ) -> None:
         """``client`` keywords (model, base_url, api_key, mode, ...) override ``config``
-        and the environment; see :class:`claimx.config.ClientConfig`."""
+        and the environment; see :class:`claimx.config.ClientConfig`.
+
+        ``context_tokens`` is the model's context window: a longer article is split
+        into overlapping chunks (:mod:`claimx.chunking`)."""
         if config is None:
             config = ClientConfig.from_env(**client)
         elif client:
@@ -67,6 +72,7 @@ class Extractor:
             )
         self.keep_ungrounded = keep_ungrounded
         self.grounding_threshold = grounding_threshold
+        self.chunk_chars = chunk_budget(self.spec, self.config, context_tokens)
 
     async def aextract(
         self, text: str, *, article_id: str = "article", llm: LLM | None = None
@@ -77,7 +83,14 @@ class Extractor:
         llm = llm or LLM(self.config)
         started = time.perf_counter()
         try:
-            output = await self.strategy.drafts(llm, self.spec, text)
+            output = await chunked_drafts(
+                self.strategy,
+                llm,
+                self.spec,
+                text,
+                budget=self.chunk_chars,
+                threshold=self.grounding_threshold,
+            )
         finally:
             if own:
                 await llm.aclose()

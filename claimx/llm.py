@@ -13,10 +13,20 @@ One place owns the retry policy and the translation of SDK errors:
 
 The openai client's own retries are off (``max_retries=0``) so the policy
 lives here only, and a replayed cassette that misses fails at once.
+
+A ``Retry-After`` on a 429 pauses every request of the :class:`LLM`, not just
+the one that got it: at ``--concurrency 64`` the other 63 would otherwise keep
+hitting a server that asked for a break and burn their retries.
+
+With a :class:`~claimx.cache.ResponseCache`, :meth:`LLM.complete` answers from
+the cache when it can (the returned :class:`Completion` says ``cached=True``
+and its usage is zero: no call was made) and stores every validated answer.
 """
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
 import hashlib
 import json
 import logging
@@ -38,6 +48,7 @@ from tenacity import (
 )
 
 from claimx import cassettes
+from claimx.cache import ResponseCache, request_key
 from claimx.config import ClientConfig
 from claimx.errors import (
     AuthenticationError,
@@ -70,30 +81,46 @@ class _Transient(Exception):
 
 @dataclass(frozen=True)
 class Completion(Generic[T]):
-    """A validated answer with what it cost."""
+    """A validated answer with what it cost (zero usage when ``cached``: no call was made)."""
 
     value: T
     usage: Usage
     raw: str
     latency_s: float
+    cached: bool = False
 
 
 def _retry_after(exc: BaseException) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
     if isinstance(exc, openai.APIStatusError):
         value = exc.response.headers.get("retry-after")
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
+        if value is None:
             return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
     return None
 
 
 class LLM:
-    """An async structured-output client for one :class:`ClientConfig`."""
+    """An async structured-output client for one :class:`ClientConfig`.
 
-    def __init__(self, config: ClientConfig) -> None:
+    Share one instance between concurrent tasks: it holds one connection pool,
+    and the ``Retry-After`` pause applies to all of them.
+    """
+
+    def __init__(self, config: ClientConfig, *, cache: ResponseCache | None = None) -> None:
         self.config = config
+        self.cache = cache
         self._client: instructor.AsyncInstructor | None = None
+        #: monotonic time before which no attempt starts (set by a 429's Retry-After)
+        self._paused_until = 0.0
 
     @property
     def client(self) -> instructor.AsyncInstructor:
@@ -122,6 +149,19 @@ class LLM:
     ) -> Completion[T]:
         """One structured call, with the whole retry policy. Raises ClaimxError subtypes."""
         started = time.perf_counter()
+        key = None
+        if self.cache is not None:
+            key = request_key(
+                self.config, messages, response_model, max_tokens or self.config.max_tokens
+            )
+            if (hit := self.cache.get(key, response_model)) is not None:
+                return Completion(
+                    value=hit.value,
+                    usage=Usage(),
+                    raw=hit.raw,
+                    latency_s=time.perf_counter() - started,
+                    cached=True,
+                )
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Transient),
             wait=self._wait,
@@ -131,10 +171,16 @@ class LLM:
         try:
             async for attempt in retrying:
                 with attempt:
+                    if (pause := self._paused_until - time.monotonic()) > 0:
+                        await asyncio.sleep(pause)
                     value, completion = await self._attempt(messages, response_model, max_tokens)
         except _Transient as exc:
             raise _translate(exc.original) from exc.original
         usage = _usage(completion)
+        if self.cache is not None and key is not None:
+            self.cache.put(
+                key, model=self.config.model, completion=completion, value=value, usage=usage
+            )
         return Completion(
             value=value,
             usage=usage,
@@ -146,7 +192,9 @@ class LLM:
         exc = state.outcome.exception() if state.outcome else None
         original = exc.original if isinstance(exc, _Transient) else None
         if original is not None and (hint := _retry_after(original)) is not None:
-            return min(hint, self.config.backoff_max_s)
+            wait = min(hint, self.config.backoff_max_s)
+            self._paused_until = max(self._paused_until, time.monotonic() + wait)
+            return wait
         return float(wait_random_exponential(multiplier=0.5, max=self.config.backoff_max_s)(state))
 
     async def _attempt(
@@ -176,6 +224,10 @@ class LLM:
             ) from exc
         except InstructorRetryException as exc:
             cause = exc.__cause__
+            if exc.last_completion is None and isinstance(cause, json.JSONDecodeError):
+                # The HTTP body itself did not parse (cut by a proxy or a dying server):
+                # there is no model output to re-ask about; retry it like a transport fault.
+                raise _Transient(cause) from exc
             if cause is not None and (
                 isinstance(cause, openai.APIError) or _is_cassette_miss(cause)
             ):
@@ -237,6 +289,12 @@ def _translate(exc: BaseException | None) -> LLMError:
         return CassetteMissError(
             f"no recorded response in {where} matches this request (the prompt, schema,"
             f" model or parameters changed since it was recorded). Re-record with: {how}",
+            original=exc,
+        )
+    if isinstance(exc, json.JSONDecodeError):
+        return ServerError(
+            f"the endpoint's HTTP response body was not valid JSON after retries ({exc}):"
+            " the server or a proxy in front of it cut or garbled it; check their logs",
             original=exc,
         )
     if isinstance(exc, openai.APITimeoutError):
