@@ -169,3 +169,21 @@ def test_shipped_gold_passes_every_check() -> None:
     schema = ROOT / "schemas" / "gold_article.schema.json"
     problems = check_gold(GOLD, schema=schema if schema.exists() else None)
     assert problems == []
+
+
+def test_shipped_articles_are_byte_identical_to_the_corpus() -> None:
+    root = Path(__file__).resolve().parents[2]
+    corpus = root.parent / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("../shared/corpus not beside this checkout")
+    names = sorted(p.name for p in corpus.glob("*.txt"))
+    assert names == sorted(p.name for p in (root / "eval" / "articles").glob("*.txt"))
+    for name in names:
+        assert (root / "eval" / "articles" / name).read_bytes() == (corpus / name).read_bytes()
+
+
+def test_load_gold_needs_the_article_text(tmp_path: Path) -> None:
+    folder = make_gold(tmp_path, [claim("the US had no role")])
+    (tmp_path / "articles" / "a1.txt").unlink()
+    with pytest.raises(GoldError, match="no article text a1.txt"):
+        load_gold(folder)
