@@ -1,6 +1,6 @@
 """Benchmark of corpus runs: throughput by concurrency, own overhead, peak memory.
 
-    python benchmarks/bench_batch.py            # 4-8 minutes on 2 cores
+    python benchmarks/bench_batch.py            # about 5 minutes on 2 cores
     python benchmarks/bench_batch.py --full     # every concurrency over 1,000 articles
 
 Everything runs against the SYNTHETIC server of ``tests/fake_openai_server.py``
