@@ -176,7 +176,7 @@ def merge_overlaps(
 
 #: strategies that show the model one paragraph at a time: a long article does not
 #: overflow their requests, so they are never chunked
-UNCHUNKED_STRATEGIES = frozenset({"staged"})
+UNCHUNKED_STRATEGIES = frozenset({"staged", "staged_sentences"})
 
 
 async def chunked_drafts(

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from claimx.batch import BatchOptions, run_batch
+from claimx.cassettes import use_cassette
 from claimx.config import ClientConfig
 from claimx.errors import AuthenticationError, RateLimitedError
 from claimx.extract import Extractor
@@ -271,3 +272,31 @@ def test_sigkill_mid_run_then_rerun_finishes_every_article_exactly_once(tmp_path
     # as a total: requests the dead client had sent may be counted late.)
     assert done["calls"] <= n - written_before
     assert n <= server.requests <= n + 4
+
+
+def test_recording_keeps_the_api_key_out_of_the_cassette_and_replays_without_it(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    secret = "sk-test-0123456789-do-not-record"
+    cassette = tmp_path / "synthetic-recording.yaml"
+    text = synthetic_article(3)
+    recording = fast_config(server, tmp_path, api_key=secret)
+    with use_cassette(cassette, "all", rerecord_hint="(test)"):
+        recorded = Extractor("extract@v2", config=recording).extract(text)
+    body = cassette.read_text(encoding="utf-8")
+    assert secret not in body and "authorization" not in body.lower()
+    # The replay needs no key and no server: another key, an unreachable URL.
+    replaying = fast_config(server, tmp_path, api_key="other", base_url="http://127.0.0.1:9/v1")
+    with use_cassette(cassette, "none", rerecord_hint="(test)"):
+        replayed = Extractor("extract@v2", config=replaying).extract(text)
+    assert replayed.claims == recorded.claims and recorded.claims
+
+
+def test_shipped_cassettes_hold_no_credentials() -> None:
+    root = Path(__file__).resolve().parents[1]
+    cassettes = sorted((root / "eval" / "cassettes").rglob("*.yaml"))
+    cassettes += sorted((root / "tests" / "cassettes").rglob("*.yaml"))
+    assert cassettes
+    for path in cassettes:
+        text = path.read_text(encoding="utf-8").lower()
+        assert "authorization" not in text and "bearer " not in text, path

@@ -108,9 +108,6 @@ def main(
     ] = "",
 ) -> None:
     """Score prompt versions against the gold data; compare them when several are given."""
-    from claimx.eval.compare import build_report
-    from claimx.eval.reports import render_html, render_json, render_markdown, render_terminal
-    from claimx.eval.results import ReportMeta
     from claimx.eval.runner import Manifest, predictions_run
     from claimx.eval.runner import save_predictions as save_predictions_to
     from claimx.gold import load_gold
@@ -139,6 +136,11 @@ def main(
     except ClaimxError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    # Imported after the run: a parallel replay loads the scorer while its workers run.
+    from claimx.eval.compare import build_report
+    from claimx.eval.reports import render_html, render_json, render_markdown, render_terminal
+    from claimx.eval.results import ReportMeta
+
     manifest = Manifest.load(cassettes)
     replayed = source == "replayed"
     meta = ReportMeta.now(

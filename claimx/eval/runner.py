@@ -9,8 +9,11 @@ needs no server and no key; a missing or stale recording is a
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,91 +79,151 @@ def cassette_path(folder: Path, model: str, spec: PromptSpec, article_id: str) -
     return folder / model / spec.ref / f"{article_id}.yaml"
 
 
-async def run_system(
-    spec: PromptSpec,
-    gold: list[GoldItem],
+def _check_recorded(spec: PromptSpec, manifest: Manifest) -> None:
+    """A replay of a prompt edited since its recording would miss: say so up front."""
+    recorded = manifest.prompts.get(spec.ref)
+    if recorded is not None and recorded != spec.content_hash:
+        raise CassetteMissError(
+            f"{spec.ref} changed since its responses were recorded (content hash"
+            f" {recorded} -> {spec.content_hash}); re-record with:"
+            f" {RECORD_COMMAND.replace('all', spec.ref)}"
+        )
+
+
+async def run_article(
+    extractor: Extractor,
+    item: GoldItem,
     *,
     llm: LLM,
     source: Source,
     cassettes: Path,
-    label: str | None = None,
-) -> SystemRun:
-    """One prompt version with one model over every gold article."""
-    config = llm.config
-    extractor = Extractor(spec, config=config)
-    if source == "replayed":
-        recorded = Manifest.load(cassettes).prompts.get(spec.ref)
-        if recorded is not None and recorded != spec.content_hash:
-            raise CassetteMissError(
-                f"{spec.ref} changed since its responses were recorded (content hash"
-                f" {recorded} -> {spec.content_hash}); re-record with:"
-                f" {RECORD_COMMAND.replace('all', spec.ref)}"
-            )
+    manifest: Manifest,
+) -> ArticleRun:
+    """One prompt version with one model on one gold article."""
+    spec = extractor.spec
     mode: RecordMode | None = {"replayed": "none", "recorded": "all", "live": None}[source]
-    recorded_seconds = Manifest.load(cassettes).seconds.get(spec.ref, {})
-    articles = []
-    for item in gold:
-        error = None
-        result = None
-        try:
-            if mode is None:
+    error = None
+    result = None
+    try:
+        if mode is None:
+            result = await extractor.aextract(item.text, article_id=item.article_id, llm=llm)
+        else:
+            path = cassette_path(cassettes, llm.config.model, spec, item.article_id)
+            hint = RECORD_COMMAND.replace("all", spec.ref)
+            with use_cassette(path, mode, rerecord_hint=hint):
                 result = await extractor.aextract(item.text, article_id=item.article_id, llm=llm)
-            else:
-                path = cassette_path(cassettes, config.model, spec, item.article_id)
-                hint = RECORD_COMMAND.replace("all", spec.ref)
-                with use_cassette(path, mode, rerecord_hint=hint):
-                    result = await extractor.aextract(
-                        item.text, article_id=item.article_id, llm=llm
-                    )
-        except (CassetteMissError, ServerUnreachableError, AuthenticationError):
-            # Every article would fail the same way: stop and say how to fix it.
-            raise
-        except ClaimxError as exc:
-            error = f"{type(exc).__name__}: {exc}"
-        if result is not None and source == "replayed" and item.article_id in recorded_seconds:
-            result = result.model_copy(update={"latency_s": recorded_seconds[item.article_id]})
-        articles.append(
-            ArticleRun(
-                article_id=item.article_id,
-                text=item.text,
-                gold=item.claims,
-                result=result,
-                error=error,
-            )
-        )
-    return SystemRun(
-        label=label or spec.ref,
-        prompt=spec.ref,
-        prompt_hash=spec.content_hash,
-        model=config.model,
-        strategy=spec.strategy,
-        source=source,
-        articles=articles,
+    except (CassetteMissError, ServerUnreachableError, AuthenticationError):
+        # Every article would fail the same way: stop and say how to fix it.
+        raise
+    except ClaimxError as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    recorded_seconds = manifest.seconds.get(spec.ref, {})
+    if result is not None and source == "replayed" and item.article_id in recorded_seconds:
+        result = result.model_copy(update={"latency_s": recorded_seconds[item.article_id]})
+    return ArticleRun(
+        article_id=item.article_id, text=item.text, gold=item.claims, result=result, error=error
     )
 
 
-async def _run_all(
+#: (model index, prompt index, article index)
+Job = tuple[int, int, int]
+
+
+async def _run_jobs(
+    jobs: list[Job],
     specs: list[PromptSpec],
     configs: list[ClientConfig],
     gold: list[GoldItem],
     *,
     source: Source,
     cassettes: Path,
-) -> list[SystemRun]:
-    runs = []
-    for config in configs:
-        llm = LLM(config)  # one client (and connection pool) per model, shared by its prompts
-        try:
-            for spec in specs:
-                label = spec.ref if len(configs) == 1 else f"{spec.ref} · {config.model}"
-                runs.append(
-                    await run_system(
-                        spec, gold, llm=llm, source=source, cassettes=cassettes, label=label
-                    )
+) -> list[ArticleRun]:
+    manifest = Manifest.load(cassettes)
+    # One client (and connection pool) per model, shared by its prompts.
+    llms = {m: LLM(configs[m]) for m in sorted({m for m, _, _ in jobs})}
+    extractors: dict[tuple[int, int], Extractor] = {}
+    out = []
+    try:
+        for m, p, a in jobs:
+            if (m, p) not in extractors:
+                extractors[m, p] = Extractor(specs[p], config=configs[m])
+            out.append(
+                await run_article(
+                    extractors[m, p],
+                    gold[a],
+                    llm=llms[m],
+                    source=source,
+                    cassettes=cassettes,
+                    manifest=manifest,
                 )
-        finally:
+            )
+    finally:
+        for llm in llms.values():
             await llm.aclose()
-    return runs
+    return out
+
+
+def _replay_shard(
+    jobs: list[Job],
+    specs: list[PromptSpec],
+    configs: list[ClientConfig],
+    gold: list[GoldItem],
+    cassettes: Path,
+) -> list[ArticleRun]:
+    return asyncio.run(
+        _run_jobs(jobs, specs, configs, gold, source="replayed", cassettes=cassettes)
+    )
+
+
+def _shards(jobs: list[Job], weights: list[float], n: int) -> list[list[Job]]:
+    """Jobs split into ``n`` shards of similar total weight (largest first, to the lightest)."""
+    shards: list[list[Job]] = [[] for _ in range(n)]
+    loads = [0.0] * n
+    for weight, job in sorted(zip(weights, jobs, strict=True), reverse=True):
+        lightest = loads.index(min(loads))
+        shards[lightest].append(job)
+        loads[lightest] += weight
+    return [sorted(shard) for shard in shards if shard]
+
+
+def replay_workers() -> int:
+    """Processes a replay may use: ``$CLAIMX_REPLAY_WORKERS``, else one per core (at most 4)."""
+    if env := os.environ.get("CLAIMX_REPLAY_WORKERS"):
+        return max(1, int(env))
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # a spawned worker would pay the imports again: no gain
+    return min(os.cpu_count() or 1, 4)
+
+
+def _replay_parallel(
+    jobs: list[Job],
+    specs: list[PromptSpec],
+    configs: list[ClientConfig],
+    gold: list[GoldItem],
+    cassettes: Path,
+    workers: int,
+) -> list[ArticleRun]:
+    # A replay is CPU-bound (request building in openai, parsing in instructor and
+    # vcrpy): forked workers inherit the imports and share the work across cores.
+    weights = []
+    for m, p, a in jobs:
+        path = cassette_path(cassettes, configs[m].model, specs[p], gold[a].article_id)
+        weights.append(float(path.stat().st_size) if path.exists() else 0.0)
+    shards = _shards(jobs, weights, workers)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(len(shards), mp_context=context) as pool:
+        futures = [
+            pool.submit(_replay_shard, shard, specs, configs, gold, cassettes) for shard in shards
+        ]
+        # The scorer's imports (scipy) take a third of a second: load them while
+        # the workers replay instead of after.
+        importlib.import_module("claimx.eval.metrics")
+        done = {
+            job: run
+            for shard, future in zip(shards, futures, strict=True)
+            for job, run in zip(shard, future.result(), strict=True)
+        }
+    return [done[job] for job in jobs]
 
 
 def run_all(
@@ -172,8 +235,13 @@ def run_all(
     cassettes: Path,
     base_url: str | None = None,
     model_description: str = "",
+    workers: int | None = None,
 ) -> list[SystemRun]:
-    """Every (prompt, model) pair over the gold; records a manifest when recording."""
+    """Every (prompt, model) pair over the gold; records a manifest when recording.
+
+    A replay runs in ``workers`` processes (default :func:`replay_workers`); live
+    and recorded runs call the model one request at a time, in order.
+    """
     manifest = Manifest.load(cassettes)
     if source == "replayed":
         configs = [
@@ -182,9 +250,38 @@ def run_all(
             )
             for model in models
         ]
+        for spec in specs:
+            _check_recorded(spec, manifest)
     else:
         configs = [ClientConfig.from_env(model=model, base_url=base_url) for model in models]
-    runs = asyncio.run(_run_all(specs, configs, gold, source=source, cassettes=cassettes))
+    jobs = [
+        (m, p, a) for m in range(len(configs)) for p in range(len(specs)) for a in range(len(gold))
+    ]
+    workers = min(workers or replay_workers(), len(jobs))
+    if source == "replayed" and workers > 1:
+        article_runs = _replay_parallel(jobs, specs, configs, gold, cassettes, workers)
+    else:
+        article_runs = asyncio.run(
+            _run_jobs(jobs, specs, configs, gold, source=source, cassettes=cassettes)
+        )
+    runs = []
+    for m, config in enumerate(configs):
+        for p, spec in enumerate(specs):
+            runs.append(
+                SystemRun(
+                    label=spec.ref if len(configs) == 1 else f"{spec.ref} · {config.model}",
+                    prompt=spec.ref,
+                    prompt_hash=spec.content_hash,
+                    model=config.model,
+                    strategy=spec.strategy,
+                    source=source,
+                    articles=[
+                        run
+                        for job, run in zip(jobs, article_runs, strict=True)
+                        if job[:2] == (m, p)
+                    ],
+                )
+            )
     if source == "recorded":
         prompts = dict(manifest.prompts) | {s.ref: s.content_hash for s in specs}
         seconds = dict(manifest.seconds) | {

@@ -11,9 +11,9 @@ from __future__ import annotations
 from claimx.errors import PromptError
 from claimx.strategies.base import Draft, Strategy, StrategyOutput
 from claimx.strategies.single_pass import SinglePass
-from claimx.strategies.staged import Staged
+from claimx.strategies.staged import Staged, StagedSentences
 
-STRATEGIES: dict[str, Strategy] = {s.name: s for s in (SinglePass(), Staged())}
+STRATEGIES: dict[str, Strategy] = {s.name: s for s in (SinglePass(), Staged(), StagedSentences())}
 
 
 def get_strategy(name: str) -> Strategy:
