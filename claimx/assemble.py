@@ -5,6 +5,8 @@ Shared by every strategy, so strategies differ only in how they ask.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from claimx.furniture import furniture_spans, is_furniture
@@ -13,6 +15,32 @@ from claimx.models import ExtractedClaim, Grounding, Speaker
 from claimx.names import normalize_name
 from claimx.speakers import resolve_speakers
 from claimx.strategies.base import Draft
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def example_vocabulary(example_texts: Iterable[str]) -> frozenset[str]:
+    """The words of a prompt's few-shot examples (texts, claims, speakers)."""
+    return frozenset(w for text in example_texts for w in _words(text))
+
+
+def echoes_examples(claim: str, speaker: str, article: set[str], examples: frozenset[str]) -> bool:
+    """Whether a claim was copied from the prompt's examples rather than read in the article.
+
+    Small models sometimes answer a sentence they cannot parse with an example's
+    claim ("The port of Ostend is lying about the dead fish" in an article about
+    Moscow). Such a claim uses example words that the article never has: one
+    capitalised name (a place, a person, an organisation), or two other words of
+    four letters or more.
+    """
+    foreign = {w for w in _WORD.findall(f"{claim} {speaker}") if w.lower() in examples}
+    foreign = {w for w in foreign if w.lower() not in article}
+    names = {w for w in foreign if w[0].isupper()}
+    return bool(names) or len({w.lower() for w in foreign if len(w) >= 4}) >= 2
 
 
 def _claim_key(text: str) -> str:
@@ -46,7 +74,13 @@ class Assembled:
     warnings: list[str]
 
 
-def assemble(text: str, drafts: list[Draft], *, threshold: float) -> Assembled:
+def assemble(
+    text: str,
+    drafts: list[Draft],
+    *,
+    threshold: float,
+    examples: frozenset[str] = frozenset(),
+) -> Assembled:
     """Turn drafts into claims: ground, resolve speakers, drop furniture, de-duplicate.
 
     Offsets come from :func:`claimx.grounding.ground_quote`, never from the
@@ -54,9 +88,12 @@ def assemble(text: str, drafts: list[Draft], *, threshold: float) -> Assembled:
     whose quote is not in its window is dropped, and so is a claim whose evidence
     lies in page furniture or a teaser headline of another story. Two drafts with
     the same resolved speaker and the same proposition are one claim (rule 3 of
-    the annotation standard): the better-grounded one is kept.
+    the annotation standard): the better-grounded one is kept. A claim that
+    repeats the prompt's few-shot ``examples`` (their vocabulary, see
+    :func:`echoes_examples`) is dropped with a warning.
     """
     furniture = furniture_spans(text)
+    article_words = _words(text)
     warnings: list[str] = []
     drafts_kept: list[Draft] = []
     locations: list[Located] = []
@@ -69,6 +106,12 @@ def assemble(text: str, drafts: list[Draft], *, threshold: float) -> Assembled:
             continue
         if is_furniture(furniture, loc.start, loc.end):
             continue  # page furniture or a teaser of another story: never a claim of this article
+        if examples and echoes_examples(
+            draft.claim.claim, draft.claim.speaker, article_words, examples
+        ):
+            copied = draft.claim.claim
+            warnings.append(f"dropped a claim copied from the prompt's examples: {copied!r}")
+            continue
         drafts_kept.append(draft)
         locations.append(loc)
     drafts = drafts_kept

@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from claimx.assemble import assemble
+from claimx.assemble import assemble, example_vocabulary
 from claimx.chunking import DEFAULT_CONTEXT_TOKENS, chunk_budget, chunked_drafts
 from claimx.config import ClientConfig
 from claimx.errors import ClaimxError, InputError, PromptError
@@ -73,6 +73,16 @@ class Extractor:
         self.keep_ungrounded = keep_ungrounded
         self.grounding_threshold = grounding_threshold
         self.chunk_chars = chunk_budget(self.spec, self.config, context_tokens)
+        self.examples = example_vocabulary(
+            part
+            for ex in self.spec.examples
+            for part in (
+                ex.text,
+                *ex.variables.values(),
+                *(c.claim for c in ex.claims),
+                *(c.speaker for c in ex.claims),
+            )
+        )
 
     async def aextract(
         self, text: str, *, article_id: str = "article", llm: LLM | None = None
@@ -94,7 +104,9 @@ class Extractor:
         finally:
             if own:
                 await llm.aclose()
-        done = assemble(text, output.drafts, threshold=self.grounding_threshold)
+        done = assemble(
+            text, output.drafts, threshold=self.grounding_threshold, examples=self.examples
+        )
         return ExtractionResult(
             article_id=article_id,
             claims=done.claims + done.ungrounded if self.keep_ungrounded else done.claims,

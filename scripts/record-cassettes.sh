@@ -12,7 +12,7 @@ scripts/local-llm.sh start
 export OPENAI_BASE_URL="http://127.0.0.1:${CLAIMX_LLM_PORT:-8011}/v1" CLAIMX_MODEL=local
 prompt="${1:-all}"
 python -m claimx.eval --record --prompt "$prompt" --no-report \
-  --model-description "Qwen2.5-Coder-1.5B-Instruct Q4 GGUF, llama.cpp llama-server, 2 CPU threads"
+  --model-description "Qwen2.5-Coder-1.5B-Instruct Q4 GGUF, llama.cpp llama-server (llama-cpp-python 0.3.36 vendored source), 2 CPU threads, context ${CLAIMX_LLM_CTX:-8192}"
 if [[ "$prompt" == "all" ]]; then
   CLAIMX_RECORD=all pytest -q -m "cassette" tests
 fi

@@ -119,3 +119,44 @@ def test_content_hash_changes_with_template_and_schema(tmp_path: Path) -> None:
 
 def test_default_registry_points_at_repo_prompts() -> None:
     assert default_registry().root.resolve() == SHIPPED.resolve()
+
+
+def test_stance_last_orders_schema_and_examples_and_enters_the_hash_only_when_set(
+    tmp_path: Path,
+) -> None:
+    example = {
+        "text": "“We did nothing,” said Lena Claes.",
+        "claims": [
+            {
+                "quote": "We did nothing",
+                "speaker": "Lena Claes",
+                "stance": "refutes",
+                "claim": "The port caused the fish deaths.",
+            }
+        ],
+    }
+    plain = load_prompt_file(write_prompt(tmp_path / "a", examples=[example]))
+    last = load_prompt_file(
+        write_prompt(tmp_path / "b", examples=[example], params={"stance_last": True})
+    )
+    explicit_off = load_prompt_file(
+        write_prompt(tmp_path / "c", examples=[example], params={"stance_last": False})
+    )
+    assert explicit_off.content_hash == plain.content_hash != last.content_hash
+
+    def order(spec: object) -> list[str]:
+        schema = spec.response_model.model_json_schema()  # type: ignore[attr-defined]
+        (item,) = schema["$defs"].values()
+        return list(item["properties"])
+
+    assert order(plain)[-2:] == ["stance", "claim"]
+    assert order(last)[-2:] == ["claim", "stance"]
+    # The few-shot answer is written in schema order and parses back unchanged.
+    answer = last.render(text="x")[2]["content"]
+    assert answer.index('"claim"') < answer.index('"stance"')
+    parsed = last.response_model.model_validate_json(answer)
+    assert [c.model_dump() for c in parsed.claims] == [
+        c.model_dump() for c in last.examples[0].claims
+    ]
+    plain_answer = plain.render(text="x")[2]["content"]
+    assert plain_answer.index('"stance"') < plain_answer.index('"claim"')

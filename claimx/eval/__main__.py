@@ -40,6 +40,14 @@ def select_prompts(refs: list[str]) -> list[PromptSpec]:
     return [registry.get(ref) for ref in refs]
 
 
+def _shown(path: Path) -> str:
+    """A path as a reader of the report wants it: relative to the working directory if inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _write(path: Path, text: str, console: Console) -> None:
     if str(path) == "-":
         sys.stdout.write(text)
@@ -144,13 +152,13 @@ def main(
     manifest = Manifest.load(cassettes)
     replayed = source == "replayed"
     meta = ReportMeta.now(
-        gold=str(gold),
+        gold=_shown(gold),
         claimx_version=__version__,
         responses={
-            "replayed": f"replayed from {cassettes} (no model was called); seconds per article"
-            " are those measured when recording",
+            "replayed": f"cassettes in {_shown(cassettes)}; seconds per article are those"
+            " measured when recording",
             "live": "live calls to the configured endpoint",
-            "recorded": f"live calls, recorded into {cassettes}",
+            "recorded": f"live calls, recorded into {_shown(cassettes)}",
         }[source],
         recorded_model=(manifest.model_description or manifest.model) if replayed else None,
         recorded_at=manifest.recorded_at if replayed else None,
