@@ -12,9 +12,7 @@ recorded cassettes (re-record them, see README).
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
@@ -55,24 +53,6 @@ class ClaimDraft(BaseModel):
         return value.strip()
 
 
-#: the field order of :class:`StanceLastDraft`: the stance is asked after the claim
-STANCE_LAST_ORDER = ("quote", "speaker", "speaker_role", "claim", "stance")
-
-
-def _stance_last(schema: dict[str, Any]) -> None:
-    schema["properties"] = {name: schema["properties"][name] for name in STANCE_LAST_ORDER}
-    schema["required"] = [name for name in STANCE_LAST_ORDER if name in schema["required"]]
-
-
-# A model fills the fields in schema order. Asked for the stance first, a small
-# model judges the tone of the quote ("X is lying" sounds like a denial: refutes)
-# instead of the proposition it then writes ("X is lying": supports).
-class StanceLastDraft(ClaimDraft):
-    """One claim as the model reports it; the stance comes after the claim."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_stance_last)
-
-
 class ClaimDrafts(BaseModel):
     """The model's whole answer for one request."""
 
@@ -82,23 +62,11 @@ class ClaimDrafts(BaseModel):
 
 
 @cache
-def drafts_model(max_claims: int, *, stance_last: bool = False) -> type[ClaimDrafts]:
-    """The answer schema with the claim list bounded at ``max_claims`` (a prompt parameter).
-
-    ``stance_last`` asks for each claim's stance after its proposition (:class:`StanceLastDraft`).
-    """
-    item = StanceLastDraft if stance_last else ClaimDraft
+def drafts_model(max_claims: int) -> type[ClaimDrafts]:
+    """The answer schema with the claim list bounded at ``max_claims`` (a prompt parameter)."""
     return create_model(
         "ClaimDrafts",
         __base__=ClaimDrafts,
         __doc__=ClaimDrafts.__doc__,
-        claims=(list[item], Field(max_length=max_claims)),  # type: ignore[valid-type]
+        claims=(list[ClaimDraft], Field(max_length=max_claims)),
     )
-
-
-def render_answer(claims: list[ClaimDraft], *, stance_last: bool = False) -> str:
-    """A few-shot answer as the model should write it: compact JSON in schema order."""
-    if not stance_last:
-        return ClaimDrafts(claims=claims).model_dump_json(exclude_none=False)
-    ordered = [{k: c.model_dump()[k] for k in STANCE_LAST_ORDER} for c in claims]
-    return json.dumps({"claims": ordered}, ensure_ascii=False, separators=(",", ":"))

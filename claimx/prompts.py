@@ -31,7 +31,7 @@ import jinja2.meta
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from claimx.drafts import ClaimDraft, ClaimDrafts, drafts_model, render_answer
+from claimx.drafts import ClaimDraft, ClaimDrafts, drafts_model
 from claimx.errors import PromptError
 
 DEFAULT_NAME = "extract"
@@ -70,8 +70,6 @@ class PromptParams(BaseModel):
     max_claims: int = Field(default=12, ge=1, le=60)
     #: staged strategy: sentences of context on each side of a candidate
     context_sentences: int = Field(default=1, ge=0, le=10)
-    #: ask for each claim's stance after its proposition (see claimx.drafts.StanceLastDraft)
-    stance_last: bool = False
 
 
 class PromptSpec(BaseModel):
@@ -95,7 +93,7 @@ class PromptSpec(BaseModel):
 
     @property
     def response_model(self) -> type[ClaimDrafts]:
-        return drafts_model(self.params.max_claims, stance_last=self.params.stance_last)
+        return drafts_model(self.params.max_claims)
 
     @cached_property
     def content_hash(self) -> str:
@@ -103,13 +101,8 @@ class PromptSpec(BaseModel):
 
         The description is left out: rewording it changes no request.
         """
-        # A parameter added after recordings were made enters the hash only when
-        # set, so prompts that do not use it keep their hash (and recordings).
-        exclude: dict[str, Any] = {"description": True}
-        if not self.params.stance_last:
-            exclude["params"] = {"stance_last"}
         payload = {
-            "spec": self.model_dump(mode="json", exclude=exclude),
+            "spec": self.model_dump(mode="json", exclude={"description"}),
             "schema": self.response_model.model_json_schema(),
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
@@ -139,7 +132,7 @@ class PromptSpec(BaseModel):
         messages = [{"role": "system", "content": _render(self.system, variables)}]
         for example in self.examples:
             example_vars = {**variables, "text": example.text, **example.variables}
-            answer = render_answer(example.claims, stance_last=self.params.stance_last)
+            answer = ClaimDrafts(claims=example.claims).model_dump_json(exclude_none=False)
             messages.append({"role": "user", "content": _render(self.user, example_vars)})
             messages.append({"role": "assistant", "content": answer})
         messages.append({"role": "user", "content": _render(self.user, variables)})
