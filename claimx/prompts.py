@@ -31,8 +31,9 @@ import jinja2.meta
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from claimx.drafts import ClaimDraft, ClaimDrafts, drafts_model
+from claimx.drafts import ClaimDraft, ClaimDrafts, StanceAnswer, drafts_model
 from claimx.errors import PromptError
+from claimx.models import Stance
 
 DEFAULT_NAME = "extract"
 _REF = re.compile(r"^(?P<name>[a-z][a-z0-9_-]*)(?:@v?(?P<version>\d+))?$")
@@ -61,6 +62,32 @@ class FewShotExample(BaseModel):
         return self
 
 
+class StanceExample(BaseModel):
+    """A worked stance check: the template variables and the right label."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    variables: dict[str, str]
+    stance: Stance
+
+
+class StanceCheck(BaseModel):
+    """A second question per claim: the speaker's stance on the proposition as written.
+
+    Its templates see ``sentence``, ``paragraph``, ``speaker`` and ``claim``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    system: str
+    user: str
+    examples: list[StanceExample] = Field(default_factory=list)
+    max_tokens: int = Field(default=20, ge=1)
+
+
+STANCE_VARIABLES = frozenset({"sentence", "paragraph", "speaker", "claim"})
+
+
 class PromptParams(BaseModel):
     """Generation parameters a prompt version pins (override the client defaults)."""
 
@@ -86,6 +113,8 @@ class PromptSpec(BaseModel):
     system: str
     user: str
     examples: list[FewShotExample] = Field(default_factory=list)
+    #: staged strategies: re-ask each claim's stance on its own (None: keep the draft's)
+    stance_check: StanceCheck | None = None
 
     @property
     def ref(self) -> str:
@@ -101,8 +130,11 @@ class PromptSpec(BaseModel):
 
         The description is left out: rewording it changes no request.
         """
+        # A section added after recordings were made enters the hash only when
+        # present, so prompts without it keep their hash (and their recordings).
+        exclude = {"description"} | ({"stance_check"} if self.stance_check is None else set())
         payload = {
-            "spec": self.model_dump(mode="json", exclude={"description"}),
+            "spec": self.model_dump(mode="json", exclude=exclude),
             "schema": self.response_model.model_json_schema(),
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
@@ -110,10 +142,17 @@ class PromptSpec(BaseModel):
 
     def check_templates(self) -> None:
         """Raise PromptError naming every template variable not declared in ``variables``."""
-        declared = set(self.variables)
-        for field in ("system", "user"):
+        templates = [
+            (field, getattr(self, field), set(self.variables)) for field in ("system", "user")
+        ]
+        if self.stance_check is not None:
+            templates += [
+                (f"stance_check.{field}", getattr(self.stance_check, field), set(STANCE_VARIABLES))
+                for field in ("system", "user")
+            ]
+        for field, template, declared in templates:
             try:
-                used = jinja2.meta.find_undeclared_variables(_ENV.parse(getattr(self, field)))
+                used = jinja2.meta.find_undeclared_variables(_ENV.parse(template))
             except jinja2.TemplateSyntaxError as exc:
                 raise PromptError(f"{self.ref}: {field} template: {exc}") from exc
             if unknown := sorted(used - declared):
@@ -136,6 +175,19 @@ class PromptSpec(BaseModel):
             messages.append({"role": "user", "content": _render(self.user, example_vars)})
             messages.append({"role": "assistant", "content": answer})
         messages.append({"role": "user", "content": _render(self.user, variables)})
+        return messages
+
+    def render_stance_check(self, **variables: str) -> list[dict[str, str]]:
+        """Chat messages of the stance check (``stance_check`` must be set)."""
+        check = self.stance_check
+        if check is None:
+            raise PromptError(f"{self.ref} has no stance_check")
+        messages = [{"role": "system", "content": _render(check.system, variables)}]
+        for example in check.examples:
+            answer = StanceAnswer(stance=example.stance).model_dump_json()
+            messages.append({"role": "user", "content": _render(check.user, example.variables)})
+            messages.append({"role": "assistant", "content": answer})
+        messages.append({"role": "user", "content": _render(check.user, variables)})
         return messages
 
 
