@@ -53,14 +53,6 @@ class ClaimDraft(BaseModel):
         return value.strip()
 
 
-class StanceAnswer(BaseModel):
-    """The answer to a stance check: one label."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    stance: Stance
-
-
 class ClaimDrafts(BaseModel):
     """The model's whole answer for one request."""
 

@@ -31,9 +31,8 @@ import jinja2.meta
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from claimx.drafts import ClaimDraft, ClaimDrafts, StanceAnswer, drafts_model
+from claimx.drafts import ClaimDraft, ClaimDrafts, drafts_model
 from claimx.errors import PromptError
-from claimx.models import Stance
 
 DEFAULT_NAME = "extract"
 _REF = re.compile(r"^(?P<name>[a-z][a-z0-9_-]*)(?:@v?(?P<version>\d+))?$")
@@ -62,32 +61,6 @@ class FewShotExample(BaseModel):
         return self
 
 
-class StanceExample(BaseModel):
-    """A worked stance check: the template variables and the right label."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    variables: dict[str, str]
-    stance: Stance
-
-
-class StanceCheck(BaseModel):
-    """A second question per claim: the speaker's stance on the proposition as written.
-
-    Its templates see ``sentence``, ``paragraph``, ``speaker`` and ``claim``.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    system: str
-    user: str
-    examples: list[StanceExample] = Field(default_factory=list)
-    max_tokens: int = Field(default=20, ge=1)
-
-
-STANCE_VARIABLES = frozenset({"sentence", "paragraph", "speaker", "claim"})
-
-
 class PromptParams(BaseModel):
     """Generation parameters a prompt version pins (override the client defaults)."""
 
@@ -113,8 +86,6 @@ class PromptSpec(BaseModel):
     system: str
     user: str
     examples: list[FewShotExample] = Field(default_factory=list)
-    #: staged strategies: re-ask each claim's stance on its own (None: keep the draft's)
-    stance_check: StanceCheck | None = None
 
     @property
     def ref(self) -> str:
@@ -130,11 +101,8 @@ class PromptSpec(BaseModel):
 
         The description is left out: rewording it changes no request.
         """
-        # A section added after recordings were made enters the hash only when
-        # present, so prompts without it keep their hash (and their recordings).
-        exclude = {"description"} | ({"stance_check"} if self.stance_check is None else set())
         payload = {
-            "spec": self.model_dump(mode="json", exclude=exclude),
+            "spec": self.model_dump(mode="json", exclude={"description"}),
             "schema": self.response_model.model_json_schema(),
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
@@ -142,17 +110,10 @@ class PromptSpec(BaseModel):
 
     def check_templates(self) -> None:
         """Raise PromptError naming every template variable not declared in ``variables``."""
-        templates = [
-            (field, getattr(self, field), set(self.variables)) for field in ("system", "user")
-        ]
-        if self.stance_check is not None:
-            templates += [
-                (f"stance_check.{field}", getattr(self.stance_check, field), set(STANCE_VARIABLES))
-                for field in ("system", "user")
-            ]
-        for field, template, declared in templates:
+        declared = set(self.variables)
+        for field in ("system", "user"):
             try:
-                used = jinja2.meta.find_undeclared_variables(_ENV.parse(template))
+                used = jinja2.meta.find_undeclared_variables(_ENV.parse(getattr(self, field)))
             except jinja2.TemplateSyntaxError as exc:
                 raise PromptError(f"{self.ref}: {field} template: {exc}") from exc
             if unknown := sorted(used - declared):
@@ -175,19 +136,6 @@ class PromptSpec(BaseModel):
             messages.append({"role": "user", "content": _render(self.user, example_vars)})
             messages.append({"role": "assistant", "content": answer})
         messages.append({"role": "user", "content": _render(self.user, variables)})
-        return messages
-
-    def render_stance_check(self, **variables: str) -> list[dict[str, str]]:
-        """Chat messages of the stance check (``stance_check`` must be set)."""
-        check = self.stance_check
-        if check is None:
-            raise PromptError(f"{self.ref} has no stance_check")
-        messages = [{"role": "system", "content": _render(check.system, variables)}]
-        for example in check.examples:
-            answer = StanceAnswer(stance=example.stance).model_dump_json()
-            messages.append({"role": "user", "content": _render(check.user, example.variables)})
-            messages.append({"role": "assistant", "content": answer})
-        messages.append({"role": "user", "content": _render(check.user, variables)})
         return messages
 
 

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 from claimx.candidates import find_candidates, find_sentence_candidates, sentences
-from claimx.drafts import ClaimDraft, StanceAnswer
-from claimx.llm import Completion
-from claimx.models import Usage
 from claimx.prompts import get_prompt
 from claimx.strategies import get_strategy
 
@@ -88,50 +82,3 @@ def test_staged_sentences_strategy_sends_sentence_paragraph_and_context() -> Non
     last = messages[-1]["content"]
     assert variables["text"] in last.split("Sentence to extract from:")[1]
     assert variables["paragraph"] in last and variables["context"] in last
-
-
-class ScriptedLLM:
-    """Answers extraction requests with one draft and stance checks with 'supports'.
-
-    Not a model: it records the order of the requests the strategy makes.
-    """
-
-    def __init__(self) -> None:
-        self.kinds: list[str] = []
-
-    async def complete(self, messages: Any, response_model: Any, **_: Any) -> Completion[Any]:
-        if response_model is StanceAnswer:
-            self.kinds.append("stance")
-            value: Any = StanceAnswer(stance="supports")
-        else:
-            self.kinds.append("extract")
-            sentence = messages[-1]["content"].split("Sentence to extract from:")[1].strip()
-            draft = ClaimDraft(
-                quote=sentence[:20],
-                speaker="Lena Claes",
-                stance="refutes",
-                claim="Lena Claes is lying.",
-            )
-            value = response_model(claims=[draft])
-        return Completion(value=value, usage=Usage(calls=1), raw="", latency_s=0.0)
-
-
-def test_stance_check_reasks_every_claim_after_all_extractions() -> None:
-    spec = get_prompt("extract@v5")
-    assert spec.stance_check is not None
-    llm = ScriptedLLM()
-    out = asyncio.run(get_strategy(spec.strategy).drafts(llm, spec, ARTICLE))  # type: ignore[arg-type]
-    n = len(find_sentence_candidates(ARTICLE))
-    # Extraction first, then one stance check per claim (the server's prompt cache
-    # holds one prefix at a time).
-    assert llm.kinds == ["extract"] * n + ["stance"] * n
-    assert [d.claim.stance for d in out.drafts] == ["supports"] * n
-    assert out.usage.calls == 2 * n
-
-
-def test_prompts_without_a_stance_check_ask_once_per_candidate() -> None:
-    spec = get_prompt("extract@v4")
-    llm = ScriptedLLM()
-    out = asyncio.run(get_strategy(spec.strategy).drafts(llm, spec, ARTICLE))  # type: ignore[arg-type]
-    assert set(llm.kinds) == {"extract"}
-    assert {d.claim.stance for d in out.drafts} == {"refutes"}

@@ -119,22 +119,3 @@ def test_content_hash_changes_with_template_and_schema(tmp_path: Path) -> None:
 
 def test_default_registry_points_at_repo_prompts() -> None:
     assert default_registry().root.resolve() == SHIPPED.resolve()
-
-
-def test_stance_check_templates_are_checked_and_enter_the_hash_only_when_present(
-    tmp_path: Path,
-) -> None:
-    check = {"system": "Judge the stance.", "user": "{{ speaker }}: {{ claim }} ({{ sentence }})"}
-    plain = load_prompt_file(write_prompt(tmp_path / "a"))
-    checked = load_prompt_file(write_prompt(tmp_path / "b", stance_check=check))
-    assert plain.stance_check is None and checked.stance_check is not None
-    assert plain.content_hash != checked.content_hash
-    messages = checked.render_stance_check(
-        sentence="s", paragraph="p", speaker="Lena Claes", claim="The port caused it."
-    )
-    assert messages[-1]["content"] == "Lena Claes: The port caused it. (s)"
-    bad = {**check, "user": "{{ speaker }} {{ article }}"}
-    with pytest.raises(PromptError, match=r"stance_check.user .*undeclared variable\(s\) article"):
-        load_prompt_file(write_prompt(tmp_path / "c", stance_check=bad))
-    with pytest.raises(PromptError, match="has no stance_check"):
-        plain.render_stance_check(sentence="s", paragraph="p", speaker="x", claim="y")
