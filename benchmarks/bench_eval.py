@@ -59,6 +59,36 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1, "replay": t3 - t2, "match"
 """
 
 
+PER_PROMPT = r"""
+import json, sys, time
+from pathlib import Path
+import openai.resources.chat  # the client's lazy imports, out of the first prompt's time
+from claimx.eval.runner import run_all
+from claimx.gold import load_gold
+from claimx.prompts import default_registry
+root = Path(sys.argv[1])
+gold = load_gold(root / "eval" / "gold")
+rows = {}
+for spec in default_registry().all():
+    started = time.perf_counter()
+    (run,) = run_all([spec], [None], gold, source="replayed",
+                     cassettes=root / "eval" / "cassettes", workers=1)
+    calls = sum(a.result.usage.calls for a in run.articles if a.result)
+    rows[spec.ref] = [time.perf_counter() - started, calls]
+print(json.dumps(rows))
+"""
+
+
+def timed_command(repeat: int, env: dict[str, str]) -> list[float]:
+    walls = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "claimx.eval"]
+        subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)
+        walls.append(time.perf_counter() - started)
+    return walls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -79,18 +109,23 @@ def main() -> None:
     for key in ("wall", "import", "load", "replay", "match", "report"):
         values = [r[key] for r in rows]
         print(f"  {key:<7} {statistics.median(values):6.2f}   (min {min(values):.2f})")
-    walls = []
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "claimx.eval"], cwd=ROOT, capture_output=True, check=True
+    workers = replay_workers()
+    for label, env in (
+        (f"{workers} replay workers", dict(os.environ)),
+        ("1 replay worker", {**os.environ, "CLAIMX_REPLAY_WORKERS": "1"}),
+    ):
+        walls = timed_command(args.repeat, env)
+        print(
+            f"python -m claimx.eval, {label}: median {statistics.median(walls):.2f} s"
+            f" (min {min(walls):.2f}) over {args.repeat} runs; {os.cpu_count()} cores"
         )
-        walls.append(time.perf_counter() - started)
-    print(
-        f"python -m claimx.eval: median {statistics.median(walls):.2f} s"
-        f" (min {min(walls):.2f}) over {args.repeat} runs;"
-        f" {os.cpu_count()} cores, {replay_workers()} replay workers"
+    out = subprocess.run(
+        [sys.executable, "-c", PER_PROMPT, str(ROOT)], capture_output=True, text=True, check=True
     )
+    print("replay cost per prompt, one process, after warm-up:")
+    for ref, (seconds, calls) in json.loads(out.stdout.strip().splitlines()[-1]).items():
+        per_request = 1000 * seconds / calls
+        print(f"  {ref:<12} {calls:4d} requests  {seconds:5.2f} s  {per_request:5.1f} ms/request")
 
 
 if __name__ == "__main__":
