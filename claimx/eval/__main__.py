@@ -121,6 +121,10 @@ def main(
     from claimx.gold import load_gold
 
     console = Console(stderr=json_out is not None and str(json_out) == "-")
+    if not console.is_terminal:
+        # Piped or redirected: rich would assume 80 columns and cut the labels of
+        # a four-system comparison; a file or pager takes a wide table.
+        console.width = max(console.width, 160)
     try:
         specs = select_prompts(prompt or [])
         items = load_gold(gold)
