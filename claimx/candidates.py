@@ -5,9 +5,10 @@ marks or an attribution cue (said, told, denied, according to, ...). Each
 candidate carries the paragraph(s) before it as context, so "He added" can be
 resolved. The sentence-level variant (:func:`find_sentence_candidates`) goes one
 step further and asks about each signalled sentence of such a paragraph, with
-the whole paragraph as context. Page furniture is not filtered here but after grounding, for every
-strategy alike (:mod:`claimx.assemble`): the requests sent to the model then do
-not change when the furniture heuristics are tuned, and recordings stay valid.
+the whole paragraph as context. Page furniture is not filtered here but after
+grounding, for every strategy alike (:mod:`claimx.assemble`): the requests sent
+to the model then do not change when the furniture heuristics are tuned, and
+recordings stay valid.
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         ):
             continue
         spans.append((begin, match.end()))
-        begin = match.end() + (len(text[match.end() : end]) - len(text[match.end() : end].lstrip()))
+        begin = match.end()
+        while begin < end and text[begin].isspace():
+            begin += 1
     if begin < end:
         spans.append((begin, end))
     return spans
