@@ -28,13 +28,14 @@ from claimx.eval.runner import replay_workers
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
-import io, json, sys, time
+import gc, io, json, sys, time
 t0 = time.perf_counter()
 from pathlib import Path
 from rich.console import Console
 from claimx.eval.runner import run_all
 from claimx.gold import load_gold
 from claimx.prompts import default_registry
+gc.freeze(); gc.set_threshold(50_000, 20, 20)  # as python -m claimx.eval does
 t1 = time.perf_counter()
 root = Path(sys.argv[1])
 specs = default_registry().all()
