@@ -6,8 +6,8 @@ Splits the gold claims of the five articles into: matched (and of those,
 speaker and stance right or wrong), missed although the prediction covers
 the same evidence (the proposition differs too much, or another prediction
 took the pair), missed with no prediction on its evidence, and missed outside
-every candidate sentence (stage one never asked the model). Offline: it
-replays ``eval/cassettes`` like ``python -m claimx.eval``.
+every candidate (for staged prompts: stage one never asked the model about
+it). Offline: it replays ``eval/cassettes`` like ``python -m claimx.eval``.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from claimx.candidates import find_sentence_candidates
 from claimx.eval.matching import match_claims
 from claimx.eval.runner import run_all
 from claimx.gold import load_gold
 from claimx.names import same_speaker
 from claimx.prompts import get_prompt
+from claimx.strategies import get_strategy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,6 +32,8 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=0, help="print N missed claims per kind")
     args = parser.parse_args()
     spec = get_prompt(args.prompt)
+    # Staged strategies ask about candidates only; a single pass sees everything.
+    find_candidates = getattr(get_strategy(spec.strategy), "candidates", None)
     gold = load_gold(ROOT / "eval" / "gold")
     (run,) = run_all([spec], [None], gold, source="replayed", cassettes=ROOT / "eval" / "cassettes")
     kinds: Counter[str] = Counter()
@@ -46,7 +48,11 @@ def main() -> None:
         matched = {}
         for pair in match_claims(item.claims, pred, item.text):
             matched[pair.gold] = pred[pair.pred]
-        candidates = find_sentence_candidates(item.text)
+        spans = (
+            [(c.start, c.end) for c in find_candidates(item.text, spec)]
+            if find_candidates
+            else [(0, len(item.text))]
+        )
         for i, g in enumerate(item.claims):
             if i in matched:
                 p = matched[i]
@@ -59,8 +65,8 @@ def main() -> None:
                 if not stance_ok:
                     stance_errors[f"gold {g.stance} -> predicted {p.stance}"] += 1
                 continue
-            if not any(c.start < g.end and g.start < c.end for c in candidates):
-                kind = "missed: outside every candidate sentence"
+            if not any(start < g.end and g.start < end for start, end in spans):
+                kind = "missed: outside every candidate"
             elif any(p.start < g.end and g.start < p.end for p in pred):
                 kind = "missed: a prediction covers its evidence, proposition differs"
             else:

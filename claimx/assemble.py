@@ -93,7 +93,7 @@ def assemble(
     :func:`echoes_examples`) is dropped with a warning.
     """
     furniture = furniture_spans(text)
-    article_words = _words(text)
+    article_words = _words(text) if examples else set()
     warnings: list[str] = []
     drafts_kept: list[Draft] = []
     locations: list[Located] = []

@@ -137,8 +137,8 @@ async def _run_jobs(
     *,
     source: Source,
     cassettes: Path,
+    manifest: Manifest,
 ) -> list[ArticleRun]:
-    manifest = Manifest.load(cassettes)
     # One client (and connection pool) per model, shared by its prompts.
     llms = {m: LLM(configs[m]) for m in sorted({m for m, _, _ in jobs})}
     extractors: dict[tuple[int, int], Extractor] = {}
@@ -169,9 +169,12 @@ def _replay_shard(
     configs: list[ClientConfig],
     gold: list[GoldItem],
     cassettes: Path,
+    manifest: Manifest,
 ) -> list[ArticleRun]:
     return asyncio.run(
-        _run_jobs(jobs, specs, configs, gold, source="replayed", cassettes=cassettes)
+        _run_jobs(
+            jobs, specs, configs, gold, source="replayed", cassettes=cassettes, manifest=manifest
+        )
     )
 
 
@@ -201,6 +204,7 @@ def _replay_parallel(
     configs: list[ClientConfig],
     gold: list[GoldItem],
     cassettes: Path,
+    manifest: Manifest,
     workers: int,
 ) -> list[ArticleRun]:
     # A replay is CPU-bound (request building in openai, parsing in instructor and
@@ -213,7 +217,8 @@ def _replay_parallel(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(len(shards), mp_context=context) as pool:
         futures = [
-            pool.submit(_replay_shard, shard, specs, configs, gold, cassettes) for shard in shards
+            pool.submit(_replay_shard, shard, specs, configs, gold, cassettes, manifest)
+            for shard in shards
         ]
         # The scorer's imports (scipy) take a third of a second: load them while
         # the workers replay instead of after.
@@ -259,10 +264,12 @@ def run_all(
     ]
     workers = min(workers or replay_workers(), len(jobs))
     if source == "replayed" and workers > 1:
-        article_runs = _replay_parallel(jobs, specs, configs, gold, cassettes, workers)
+        article_runs = _replay_parallel(jobs, specs, configs, gold, cassettes, manifest, workers)
     else:
         article_runs = asyncio.run(
-            _run_jobs(jobs, specs, configs, gold, source=source, cassettes=cassettes)
+            _run_jobs(
+                jobs, specs, configs, gold, source=source, cassettes=cassettes, manifest=manifest
+            )
         )
     runs = []
     for m, config in enumerate(configs):
