@@ -61,8 +61,8 @@ def article(i: int) -> str:
 
 
 def _extractor(base_url: str, scratch: Path) -> Any:
-    from claimx.config import ClientConfig
-    from claimx.extract import Extractor
+    from claimx.extraction.extractor import Extractor
+    from claimx.llm.config import ClientConfig
 
     config = ClientConfig(
         model="synthetic", base_url=base_url, timeout_s=60, failures_dir=scratch / "failures"
@@ -73,9 +73,9 @@ def _extractor(base_url: str, scratch: Path) -> Any:
 async def _run(
     corpus: Path, concurrency: int, base_url: str, scratch: Path, rerun: bool
 ) -> dict[str, Any]:
-    from claimx.batch import BatchOptions, run_batch
-    from claimx.cache import ResponseCache
-    from claimx.llm import LLM
+    from claimx.llm.cache import ResponseCache
+    from claimx.llm.client import LLM
+    from claimx.runs.orchestrator import BatchOptions, run_batch
 
     extractor = _extractor(base_url, scratch)
     # openai imports its resources lazily, on the first client (about 3 s here): a
@@ -128,13 +128,13 @@ async def _overhead(n: int, scratch: Path) -> dict[str, Any]:
     Timed in CPU time of this thread (``time.thread_time``), so a busy machine
     (other processes, the background fsync) does not inflate the figures.
     """
-    from claimx.assemble import assemble
-    from claimx.batch import AppendFile
-    from claimx.cache import ResponseCache, request_key
-    from claimx.config import ClientConfig
+    from claimx.extraction.assemble import assemble
+    from claimx.extraction.strategies.base import Draft
+    from claimx.llm.cache import ResponseCache, request_key
+    from claimx.llm.config import ClientConfig
     from claimx.models import ExtractionResult, Usage
     from claimx.prompts import get_prompt
-    from claimx.strategies.base import Draft
+    from claimx.runs.orchestrator import AppendFile
 
     spec = get_prompt(PROMPT)
     config = ClientConfig(model="synthetic", base_url="http://127.0.0.1:1/v1")

@@ -33,7 +33,7 @@ t0 = time.perf_counter()
 from pathlib import Path
 from rich.console import Console
 from claimx.eval.runner import run_all
-from claimx.gold import load_gold
+from claimx.eval.gold import load_gold
 from claimx.prompts import default_registry
 gc.freeze(); gc.set_threshold(50_000, 20, 20)  # as python -m claimx.eval does
 t1 = time.perf_counter()
@@ -65,7 +65,7 @@ import json, sys, time
 from pathlib import Path
 import openai.resources.chat  # the client's lazy imports, out of the first prompt's time
 from claimx.eval.runner import run_all
-from claimx.gold import load_gold
+from claimx.eval.gold import load_gold
 from claimx.prompts import default_registry
 root = Path(sys.argv[1])
 gold = load_gold(root / "eval" / "gold")

@@ -16,12 +16,12 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from claimx.eval.gold import load_gold
 from claimx.eval.matching import match_claims
 from claimx.eval.runner import run_all
-from claimx.gold import load_gold
-from claimx.names import same_speaker
+from claimx.extraction.strategies import get_strategy
 from claimx.prompts import get_prompt
-from claimx.strategies import get_strategy
+from claimx.speakers.names import same_speaker
 
 ROOT = Path(__file__).resolve().parents[1]
 

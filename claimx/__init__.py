@@ -6,7 +6,6 @@
 >>> [(c.speaker, c.stance, c.claim) for c in result.claims]  # doctest: +SKIP
 """
 
-from claimx.config import ClientConfig
 from claimx.errors import (
     AuthenticationError,
     CassetteMissError,
@@ -23,7 +22,8 @@ from claimx.errors import (
     ServerUnreachableError,
     TruncatedOutputError,
 )
-from claimx.extract import Extractor, aextract, extract
+from claimx.extraction.extractor import Extractor, aextract, extract
+from claimx.llm.config import ClientConfig
 from claimx.models import (
     Article,
     Claim,

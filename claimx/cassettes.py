@@ -8,7 +8,7 @@ model. One configuration serves both:
   and user-agent headers differ between environments);
 * the Authorization header (and any API-key header) is filtered before
   anything is written, and response cookies are dropped;
-* a request that no recording matches raises at once; :mod:`claimx.llm` turns
+* a request that no recording matches raises at once; :mod:`claimx.llm.client` turns
   that into :class:`~claimx.errors.CassetteMissError` naming the cassette and
   the command that re-records it (kept in :func:`active`).
 """

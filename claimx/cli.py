@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from claimx.chunking import DEFAULT_CONTEXT_TOKENS
 from claimx.errors import ClaimxError
+from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
 from claimx.prompts import default_registry
 
 app = typer.Typer(
@@ -107,10 +107,10 @@ def extract(
     """
     import asyncio
 
-    from claimx.batch import DEFAULT_CONCURRENCY, BatchOptions, run_batch
-    from claimx.cache import ResponseCache
-    from claimx.extract import Extractor
-    from claimx.progress import make_reporter
+    from claimx.extraction.extractor import Extractor
+    from claimx.llm.cache import ResponseCache
+    from claimx.runs.orchestrator import DEFAULT_CONCURRENCY, BatchOptions, run_batch
+    from claimx.runs.progress import make_reporter
 
     try:
         extractor = Extractor(
@@ -185,7 +185,7 @@ def consolidate(
     min_speakers: Annotated[int, typer.Option(help="... and stated by N+ sources.")] = 1,
 ) -> None:
     """Group the same proposition across articles: who supports, refutes, is uncertain."""
-    from claimx.consolidate import consolidate as run_consolidate
+    from claimx.consolidate.matrix import consolidate as run_consolidate
     from claimx.models import ExtractionResult, GoldArticle
 
     loaded: list[GoldArticle | ExtractionResult] = []
@@ -226,7 +226,7 @@ def check_gold_command(
     markdown: Annotated[bool, typer.Option(help="Print the summary as markdown.")] = False,
 ) -> None:
     """Check gold files against the standard and print a summary of what they hold."""
-    from claimx.gold import check_gold, gold_summary, load_gold
+    from claimx.eval.gold import check_gold, gold_summary, load_gold
 
     problems = check_gold(folder)
     for problem in problems:

@@ -18,7 +18,7 @@
         └── TruncatedOutputError    the answer was cut at max_tokens
 
 SDK exceptions (openai, instructor, httpx) are wrapped once, at the provider
-boundary in :mod:`claimx.llm`, so callers only ever catch these.
+boundary in :mod:`claimx.llm.client`, so callers only ever catch these.
 """
 
 from __future__ import annotations

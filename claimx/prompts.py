@@ -31,8 +31,8 @@ import jinja2.meta
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from claimx.drafts import ClaimDraft, ClaimDrafts, drafts_model
 from claimx.errors import PromptError
+from claimx.extraction.drafts import ClaimDraft, ClaimDrafts, drafts_model
 
 DEFAULT_NAME = "extract"
 _REF = re.compile(r"^(?P<name>[a-z][a-z0-9_-]*)(?:@v?(?P<version>\d+))?$")

@@ -117,9 +117,9 @@ def main(
     ] = "",
 ) -> None:
     """Score prompt versions against the gold data; compare them when several are given."""
+    from claimx.eval.gold import load_gold
     from claimx.eval.runner import Manifest, predictions_run
     from claimx.eval.runner import save_predictions as save_predictions_to
-    from claimx.gold import load_gold
 
     console = Console(stderr=json_out is not None and str(json_out) == "-")
     if not console.is_terminal:

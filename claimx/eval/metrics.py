@@ -9,7 +9,7 @@ bootstrap can resample articles and recompute them. Definitions
   :func:`~claimx.eval.matching.match_claims` pairs it with a gold claim;
   P = matched / predictions, R = matched / gold claims, F1 their harmonic mean.
 * **speaker accuracy**, **stance accuracy**: shares of matched pairs whose
-  speaker is right (:func:`claimx.names.same_speaker`, the article's gold and
+  speaker is right (:func:`claimx.speakers.names.same_speaker`, the article's gold and
   predicted names as context) and whose stance is equal. Undefined (None)
   with no matched pair.
 * **joint P / R / F1**: as claim P/R/F1, but a true positive also needs the
@@ -43,7 +43,7 @@ from claimx.eval.matching import match_claims
 from claimx.eval.pricing import estimate_cost
 from claimx.eval.results import ArticleRun, SystemRun
 from claimx.models import STANCES, Claim, ExtractedClaim
-from claimx.names import normalize_name, same_speaker
+from claimx.speakers.names import normalize_name, same_speaker
 
 __all__ = [
     "METRICS",

@@ -20,20 +20,20 @@ from pathlib import Path
 from typing import Literal
 
 from claimx.cassettes import RecordMode, use_cassette
-from claimx.config import ClientConfig
 from claimx.errors import (
     AuthenticationError,
     CassetteMissError,
     ClaimxError,
     ServerUnreachableError,
 )
+from claimx.eval.gold import GoldItem
 from claimx.eval.results import ArticleRun, SystemRun
-from claimx.extract import Extractor
-from claimx.gold import GoldItem
-from claimx.llm import LLM
+from claimx.extraction.extractor import Extractor
+from claimx.llm.client import LLM
+from claimx.llm.config import ClientConfig
 from claimx.models import ExtractedClaim, ExtractionResult, GoldArticle, Grounding, Usage
 from claimx.prompts import PromptSpec
-from claimx.speakers import slugify
+from claimx.speakers.resolve import slugify
 
 Source = Literal["replayed", "live", "recorded"]
 REPLAY_BASE_URL = "http://127.0.0.1:8011/v1"  # never contacted: cassettes match on path and body

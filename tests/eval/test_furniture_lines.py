@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claimx.furniture import furniture_lines, furniture_spans, is_furniture
+from claimx.text.furniture import furniture_lines, furniture_spans, is_furniture
 
 ARTICLES = Path(__file__).resolve().parents[2] / "eval" / "articles"
 BODY = "Kirby said on Thursday that the United States had no role in the attack."

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from claimx.errors import GoldError
-from claimx.gold import (
+from claimx.eval.gold import (
     check_gold,
     gold_problems,
     gold_summary,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from claimx.errors import CassetteMissError
+from claimx.eval.gold import load_gold
 from claimx.eval.runner import _shards, run_all
-from claimx.gold import load_gold
 from claimx.prompts import get_prompt
 
 ROOT = Path(__file__).resolve().parents[2]

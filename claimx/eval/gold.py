@@ -1,0 +1,283 @@
+"""Gold data: loading it (folder or JSONL), checking it against the standard, summarising it.
+
+A gold **folder** holds ``<stem>.json`` files (:class:`~claimx.models.GoldArticle`)
+whose article texts are ``<stem>.txt`` in ``../articles/`` (the layout of
+``eval/``) or beside them. A **JSONL** file holds one ``{"id", "text", "claims"}``
+object per line, for users who bring their own data.
+
+:func:`gold_problems` checks every file and names the file and claim of each
+problem: JSON Schema validation (``schemas/gold_article.schema.json``, or the
+schema generated from the models), ``text[start:end] == quote``, valid stances,
+one claim per (speaker, proposition), and no evidence in page furniture or a
+teaser headline of another story (:mod:`claimx.text.furniture`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from pydantic import ValidationError
+from rich.table import Table
+
+from claimx.errors import GoldError
+from claimx.models import STANCES, Claim, GoldArticle
+from claimx.schema_export import schema_text
+from claimx.speakers.names import normalize_name, same_speaker
+from claimx.text.furniture import furniture_lines
+
+__all__ = [
+    "GoldItem",
+    "GoldProblem",
+    "check_gold",
+    "gold_problems",
+    "gold_summary",
+    "gold_summary_markdown",
+    "gold_summary_table",
+    "load_gold",
+]
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    """One gold article: its id, text and claims, and where they were read from."""
+
+    article_id: str
+    text: str
+    claims: list[Claim]
+    source: str
+
+
+@dataclass(frozen=True)
+class GoldProblem:
+    """One problem of a gold file. ``claim`` is the claim's index, None for the whole file."""
+
+    file: str
+    claim: int | None
+    kind: str  # "json" | "schema" | "article" | "offsets" | "stance" | "duplicate" | "furniture"
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: " if self.claim is None else f"{self.file}: claims[{self.claim}]: "
+        return where + self.message
+
+
+def _article_text(gold_file: Path) -> Path:
+    for folder in (gold_file.parent.parent / "articles", gold_file.parent):
+        candidate = folder / f"{gold_file.stem}.txt"
+        if candidate.exists():
+            return candidate
+    raise GoldError(
+        f"{gold_file}: no article text {gold_file.stem}.txt in ../articles/ or beside it"
+    )
+
+
+def _folder_files(path: Path) -> list[Path]:
+    files = sorted(path.glob("*.json"))
+    if not files:
+        raise GoldError(f"{path}: no gold files (<article stem>.json)")
+    return files
+
+
+def load_gold(path: Path) -> list[GoldItem]:
+    """Every gold article under ``path`` (a folder of JSON files, or a JSONL file).
+
+    Raises :class:`~claimx.errors.GoldError` naming the file (and line) that does not load.
+    """
+    if path.is_dir():
+        items = []
+        for file in _folder_files(path):
+            try:
+                gold = GoldArticle.model_validate_json(file.read_text(encoding="utf-8"))
+            except ValidationError as exc:
+                raise GoldError(f"{file}: not a valid gold file: {exc}") from None
+            text = _article_text(file).read_text(encoding="utf-8")
+            items.append(GoldItem(gold.article_id, text, gold.claims, str(file)))
+        return items
+    if path.suffix == ".jsonl" and path.is_file():
+        items = []
+        for lineno, record in _jsonl(path):
+            where = f"{path}:{lineno}"
+            try:
+                claims = [Claim.model_validate(c) for c in record["claims"]]
+                items.append(GoldItem(str(record["id"]), record["text"], claims, where))
+            except (KeyError, TypeError, ValidationError) as exc:
+                raise GoldError(
+                    f'{where}: expected {{"id", "text", "claims": [...]}}: {exc}'
+                ) from None
+        return items
+    raise GoldError(f"{path}: not a gold folder or a .jsonl file")
+
+
+def _jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                yield lineno, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise GoldError(f"{path}:{lineno}: not JSON: {exc}") from None
+
+
+def _norm_claim(claim: str) -> str:
+    # Case, curly quotes, spacing and the final full stop do not make a new proposition.
+    text = claim.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.split()).rstrip(" .")
+
+
+def _check_claims(file: str, text: str, claims: list[Any]) -> Iterator[GoldProblem]:
+    """Offsets, stances, duplicates and furniture of one article's claims (raw JSON objects)."""
+    furniture = furniture_lines(text)
+    names = [str(c.get("speaker", "")) for c in claims if isinstance(c, dict)]
+    seen: list[tuple[int, str, str]] = []  # (index, speaker, normalised claim)
+    for i, claim in enumerate(claims):
+        if not isinstance(claim, dict):
+            continue  # the schema check reports it
+        start, end, quote = claim.get("start"), claim.get("end"), claim.get("quote")
+        span = (start, end) if isinstance(start, int) and isinstance(end, int) else None
+        if span is not None and text[span[0] : span[1]] != quote:
+            inside = 0 <= span[0] <= span[1] <= len(text)
+            found = repr(text[span[0] : span[1]]) if inside else "outside the text"
+            message = f"text[{start}:{end}] != quote {quote!r} (it is {found})"
+            yield GoldProblem(file, i, "offsets", message)
+        stance = claim.get("stance")
+        if stance not in STANCES:
+            yield GoldProblem(
+                file, i, "stance", f"stance {stance!r} is not one of {', '.join(STANCES)}"
+            )
+        speaker, proposition = str(claim.get("speaker", "")), _norm_claim(str(claim.get("claim")))
+        for j, other_speaker, other in seen:
+            if other == proposition and same_speaker(speaker, other_speaker, names):
+                yield GoldProblem(
+                    file, i, "duplicate", f"same speaker and proposition as claims[{j}]"
+                )
+                break
+        seen.append((i, speaker, proposition))
+        if span is not None:
+            lies_in = [f for f in furniture if f.start <= span[0] and span[1] <= f.end]
+            if lies_in:
+                what = f"{lies_in[0].kind}: {lies_in[0].text[:60]!r}"
+                message = f"evidence lies in page furniture or a teaser headline ({what})"
+                yield GoldProblem(file, i, "furniture", message)
+
+
+def _validator(schema: Path | None) -> jsonschema.Draft202012Validator:
+    if schema is None:
+        return jsonschema.Draft202012Validator(json.loads(schema_text("gold_article")))
+    if not schema.is_file():
+        raise GoldError(f"{schema}: no such schema file; write it with 'claimx schemas'")
+    return jsonschema.Draft202012Validator(json.loads(schema.read_text(encoding="utf-8")))
+
+
+def _check_record(
+    file: str, data: Any, text: str | None, validator: jsonschema.Draft202012Validator
+) -> Iterator[GoldProblem]:
+    for error in validator.iter_errors(data):
+        path = list(error.absolute_path)
+        claim = (
+            path[1] if len(path) > 1 and path[0] == "claims" and isinstance(path[1], int) else None
+        )
+        pointer = "/".join(str(p) for p in path) or "(root)"
+        yield GoldProblem(file, claim, "schema", f"schema: {pointer}: {error.message}")
+    if text is not None and isinstance(data, dict) and isinstance(data.get("claims"), list):
+        yield from _check_claims(file, text, data["claims"])
+
+
+def gold_problems(path: Path, *, schema: Path | None = None) -> list[GoldProblem]:
+    """Every problem of the gold at ``path`` (folder or JSONL), in file and claim order.
+
+    ``schema`` is the JSON Schema file to validate against; by default the
+    schema generated from :class:`~claimx.models.GoldArticle` (what
+    ``claimx schemas`` writes to ``schemas/gold_article.schema.json``).
+    """
+    validator = _validator(schema)
+    problems: list[GoldProblem] = []
+    if path.is_dir():
+        for file in _folder_files(path):
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                problems.append(GoldProblem(str(file), None, "json", f"not JSON: {exc}"))
+                continue
+            if isinstance(data, dict) and data.get("article_id") != file.stem:
+                message = f"article_id {data.get('article_id')!r} is not the file stem"
+                problems.append(GoldProblem(str(file), None, "article", message))
+            try:
+                text: str | None = _article_text(file).read_text(encoding="utf-8")
+            except GoldError as exc:
+                problems.append(GoldProblem(str(file), None, "article", str(exc)))
+                text = None
+            problems.extend(_check_record(str(file), data, text, validator))
+        return problems
+    if path.suffix == ".jsonl" and path.is_file():
+        ids: Counter[str] = Counter()
+        for lineno, record in _jsonl(path):
+            where = f"{path}:{lineno}"
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                problems.append(
+                    GoldProblem(where, None, "json", 'expected {"id", "text", "claims"}')
+                )
+                continue
+            ids[str(record.get("id"))] += 1
+            if ids[str(record.get("id"))] == 2:
+                problems.append(
+                    GoldProblem(where, None, "article", f"id {record.get('id')!r} repeats")
+                )
+            data = {"article_id": str(record.get("id")), "claims": record.get("claims")}
+            problems.extend(_check_record(where, data, record["text"], validator))
+        return problems
+    raise GoldError(f"{path}: not a gold folder or a .jsonl file")
+
+
+def check_gold(path: Path, *, schema: Path | None = None) -> list[str]:
+    """:func:`gold_problems` as messages ("<file>: claims[<i>]: <what>"), for printing."""
+    return [str(p) for p in gold_problems(path, schema=schema)]
+
+
+def gold_summary(items: list[GoldItem]) -> list[dict[str, int | str]]:
+    """Per article: claims, distinct speakers, stance counts, direct and indirect evidence."""
+    rows: list[dict[str, int | str]] = []
+    for item in items:
+        stances = Counter(c.stance for c in item.claims)
+        rows.append(
+            {
+                "article": item.article_id,
+                "claims": len(item.claims),
+                "speakers": len({normalize_name(c.speaker) for c in item.claims}),
+                **{s: stances.get(s, 0) for s in STANCES},
+                "direct": sum(c.direct for c in item.claims),
+                "indirect": sum(not c.direct for c in item.claims),
+            }
+        )
+    return rows
+
+
+def _with_total(rows: list[dict[str, int | str]]) -> list[dict[str, int | str]]:
+    if not rows:
+        return rows
+    total: dict[str, int | str] = {"article": "total"}
+    for key in list(rows[0])[1:]:
+        total[key] = sum(int(r[key]) for r in rows)
+    return [*rows, total]
+
+
+def gold_summary_table(rows: list[dict[str, int | str]], *, title: str = "gold") -> Table:
+    """The summary as a rich table, with a total row."""
+    table = Table(title=title, title_justify="left")
+    for key in rows[0] if rows else ["article"]:
+        table.add_column(key, justify="left" if key == "article" else "right")
+    for row in _with_total(rows):
+        table.add_row(*(str(v) for v in row.values()))
+    return table
+
+
+def gold_summary_markdown(rows: list[dict[str, int | str]]) -> str:
+    """The summary as a markdown table, with a total row."""
+    keys = list(rows[0]) if rows else ["article"]
+    lines = ["| " + " | ".join(keys) + " |", "| --- |" + " ---: |" * (len(keys) - 1)]
+    lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in _with_total(rows)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,150 @@
+"""From model drafts to trusted records: ground, resolve speakers, de-duplicate.
+
+Shared by every strategy, so strategies differ only in how they ask.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from claimx.extraction.strategies.base import Draft
+from claimx.models import ExtractedClaim, Grounding, Speaker
+from claimx.speakers.names import normalize_name
+from claimx.speakers.resolve import resolve_speakers
+from claimx.text.furniture import furniture_spans, is_furniture
+from claimx.text.grounding import Located, ground_quote, is_direct
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def example_vocabulary(example_texts: Iterable[str]) -> frozenset[str]:
+    """The words of a prompt's few-shot examples (texts, claims, speakers)."""
+    return frozenset(w for text in example_texts for w in _words(text))
+
+
+def echoes_examples(claim: str, speaker: str, article: set[str], examples: frozenset[str]) -> bool:
+    """Whether a claim was copied from the prompt's examples rather than read in the article.
+
+    Small models sometimes answer a sentence they cannot parse with an example's
+    claim ("The port of Ostend is lying about the dead fish" in an article about
+    Moscow). Such a claim uses example words that the article never has: one
+    capitalised name (a place, a person, an organisation), or two other words of
+    four letters or more.
+    """
+    foreign = {w for w in _WORD.findall(f"{claim} {speaker}") if w.lower() in examples}
+    foreign = {w for w in foreign if w.lower() not in article}
+    names = {w for w in foreign if w[0].isupper()}
+    return bool(names) or len({w.lower() for w in foreign if len(w) >= 4}) >= 2
+
+
+def _claim_key(text: str) -> str:
+    return " ".join(normalize_name(text).split())
+
+
+def _locate(text: str, draft: Draft, threshold: float) -> Located | None:
+    """Ground a draft's quote; inside its window when it has one (None: not there)."""
+    if draft.window is None:
+        return ground_quote(text, draft.claim.quote, threshold=threshold)
+    lo, hi = draft.window
+    located = ground_quote(text[lo:hi], draft.claim.quote, threshold=threshold)
+    if not located.grounded:
+        return None
+    return Located(
+        start=located.start + lo,
+        end=located.end + lo,
+        method=located.method,
+        score=located.score,
+        grounded=True,
+    )
+
+
+@dataclass
+class Assembled:
+    """Grounded claims, ungrounded claims, the article's speakers, and what was dropped."""
+
+    claims: list[ExtractedClaim]
+    ungrounded: list[ExtractedClaim]
+    speakers: list[Speaker]
+    warnings: list[str]
+
+
+def assemble(
+    text: str,
+    drafts: list[Draft],
+    *,
+    threshold: float,
+    examples: frozenset[str] = frozenset(),
+) -> Assembled:
+    """Turn drafts into claims: ground, resolve speakers, drop furniture, de-duplicate.
+
+    Offsets come from :func:`claimx.text.grounding.ground_quote`, never from the
+    model; ``direct`` is read off the article around the span. A windowed draft
+    whose quote is not in its window is dropped, and so is a claim whose evidence
+    lies in page furniture or a teaser headline of another story. Two drafts with
+    the same resolved speaker and the same proposition are one claim (rule 3 of
+    the annotation standard): the better-grounded one is kept. A claim that
+    repeats the prompt's few-shot ``examples`` (their vocabulary, see
+    :func:`echoes_examples`) is dropped with a warning.
+    """
+    furniture = furniture_spans(text)
+    article_words = _words(text) if examples else set()
+    warnings: list[str] = []
+    drafts_kept: list[Draft] = []
+    locations: list[Located] = []
+    for draft in drafts:
+        loc = _locate(text, draft, threshold)
+        if loc is None:
+            continue  # the quote is in the context paragraph: that paragraph's own request has it
+        if loc.end <= loc.start:
+            warnings.append(f"dropped a claim whose quote is empty: {draft.claim.claim!r}")
+            continue
+        if is_furniture(furniture, loc.start, loc.end):
+            continue  # page furniture or a teaser of another story: never a claim of this article
+        if examples and echoes_examples(
+            draft.claim.claim, draft.claim.speaker, article_words, examples
+        ):
+            copied = draft.claim.claim
+            warnings.append(f"dropped a claim copied from the prompt's examples: {copied!r}")
+            continue
+        drafts_kept.append(draft)
+        locations.append(loc)
+    drafts = drafts_kept
+    speakers, speaker_ids = resolve_speakers(
+        [(d.claim.speaker, d.claim.speaker_role) for d in drafts], text
+    )
+    by_id = {s.id: s for s in speakers}
+    kept: dict[tuple[str, str], ExtractedClaim] = {}
+    for draft, located, speaker_id in zip(drafts, locations, speaker_ids, strict=True):
+        speaker = by_id[speaker_id]
+        claim = ExtractedClaim(
+            claim=draft.claim.claim,
+            speaker=speaker.name,
+            speaker_role=draft.claim.speaker_role or speaker.role,
+            stance=draft.claim.stance,
+            quote=text[located.start : located.end],
+            start=located.start,
+            end=located.end,
+            direct=is_direct(text, located.start, located.end),
+            speaker_id=speaker_id,
+            grounding=Grounding(
+                grounded=located.grounded,
+                method=located.method,
+                score=located.score,
+                model_quote=draft.claim.quote,
+            ),
+        )
+        key = (speaker_id, _claim_key(claim.claim))
+        previous = kept.get(key)
+        if previous is None or claim.grounding.score > previous.grounding.score:
+            kept[key] = claim
+    claims = sorted(kept.values(), key=lambda c: (c.start, c.end))
+    grounded = [c for c in claims if c.grounding.grounded]
+    ungrounded = [c for c in claims if not c.grounding.grounded]
+    used = {c.speaker_id for c in claims}
+    return Assembled(grounded, ungrounded, [s for s in speakers if s.id in used], warnings)

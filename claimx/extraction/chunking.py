@@ -1,0 +1,207 @@
+"""Long articles: split at paragraph boundaries with overlap, map back, merge duplicates.
+
+An article longer than the model's context cannot be sent whole. It is split
+into chunks of at most :func:`chunk_budget` characters, at paragraph
+boundaries (a paragraph longer than the budget at sentence ends, then at
+spaces), each chunk repeating up to ``overlap`` characters of whole
+paragraphs from the end of the previous one, so a claim and the sentence that
+names its speaker are seen together at least once.
+
+Every chunk goes through the prompt's own strategy, one after the other (so an
+article never has more than one request in flight, and ``--concurrency``
+bounds the requests of a batch). A chunk's drafts get the chunk as their
+window, in full-article offsets: grounding (:mod:`claimx.extraction.assemble`) then
+searches each quote in its own chunk and reports offsets in the full article.
+
+A quote in an overlap is reported by both chunks. :func:`merge_overlaps`
+grounds every draft once inside its chunk; drafts of different chunks whose
+spans overlap are the same evidence, and only those of the chunk that saw the
+span with the most context around it (farthest from its chunk's edges) are
+kept. Drafts of one chunk are never merged with each other: two claims the
+model split out of one quote stay two claims. :func:`claimx.extraction.assemble.assemble`
+de-duplicates by speaker and proposition afterwards, as for any article.
+
+The budget is counted in characters from the model's context in tokens, with
+a deliberately low :data:`CHARS_PER_TOKEN`, minus the prompt's own text
+(system, few-shot examples, template) and the answer's ``max_tokens``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from claimx.extraction.strategies.base import Draft, Strategy, StrategyOutput
+from claimx.extraction.strategies.candidates import paragraphs
+from claimx.llm.client import LLM
+from claimx.llm.config import ClientConfig
+from claimx.prompts import PromptSpec
+from claimx.text.grounding import ground_quote
+
+#: the context of the local llama-server (scripts/local-llm.sh, ``-c 8192``)
+DEFAULT_CONTEXT_TOKENS = 8192
+#: English news runs at about 4 characters per token; 3 leaves room for names and numbers
+CHARS_PER_TOKEN = 3.0
+#: tokens kept free for the chat template's own markup and tokenizer differences
+SAFETY_TOKENS = 256
+#: the smallest chunk worth sending: below this the prompt no longer fits the model
+MIN_CHUNK_CHARS = 400
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of the article: ``text == article[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+def chunk_budget(
+    spec: PromptSpec, config: ClientConfig, context_tokens: int = DEFAULT_CONTEXT_TOKENS
+) -> int:
+    """How many article characters fit one request of ``spec`` in ``context_tokens``."""
+    empty = {name: "" for name in spec.variables}
+    prompt_chars = sum(len(m["content"]) for m in spec.render(**empty))
+    answer_tokens = spec.params.max_tokens or config.max_tokens
+    free_tokens = context_tokens - answer_tokens - SAFETY_TOKENS - prompt_chars / CHARS_PER_TOKEN
+    return max(MIN_CHUNK_CHARS, int(free_tokens * CHARS_PER_TOKEN))
+
+
+def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into spans of at most ``limit``: sentences, spaces, hard."""
+    if end - start <= limit:
+        return [(start, end)]
+    cuts = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+    out: list[tuple[int, int]] = []
+    lo = start
+    while end - lo > limit:
+        fitting = [c for c in cuts if lo < c <= lo + limit]
+        if fitting:
+            cut = fitting[-1]
+        else:
+            space = text.rfind(" ", lo + 1, lo + limit)
+            cut = space + 1 if space > lo else lo + limit
+        out.append((lo, cut))
+        lo = cut
+    out.append((lo, end))
+    # trim whitespace at the edges so spans look like the paragraphs they came from
+    spans = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
+def split_text(text: str, budget: int, *, overlap: int | None = None) -> list[Chunk]:
+    """Chunks of at most ``budget`` characters at paragraph boundaries, overlapping.
+
+    ``overlap`` (default: a fifth of the budget) is how many characters of whole
+    paragraphs a chunk may repeat from the end of the one before it; at least
+    one paragraph is repeated when it fits, none when it alone exceeds it.
+    A text within the budget is one chunk.
+    """
+    if len(text) <= budget:
+        return [Chunk(0, len(text), text)]
+    overlap = budget // 5 if overlap is None else overlap
+    units = [piece for a, b in paragraphs(text) for piece in _pieces(text, a, b, budget)]
+    chunks: list[Chunk] = []
+    i = 0
+    while i < len(units):
+        j = i + 1  # units[i:j] is the chunk; one unit always fits (pieces are <= budget)
+        while j < len(units) and units[j][1] - units[i][0] <= budget:
+            j += 1
+        start, end = units[i][0], units[j - 1][1]
+        chunks.append(Chunk(start, end, text[start:end]))
+        if j == len(units):
+            break
+        # Step back over whole paragraphs that fit in the overlap, always moving forward
+        # and leaving room for the next new paragraph (else the chunk would add nothing).
+        k = j
+        while (
+            k - 1 > i
+            and end - units[k - 1][0] <= overlap
+            and units[j][1] - units[k - 1][0] <= budget
+        ):
+            k -= 1
+        i = k
+    return chunks
+
+
+def merge_overlaps(
+    text: str, chunks: list[Chunk], drafts: list[list[Draft]], *, threshold: float
+) -> list[Draft]:
+    """One list of drafts, in full-article windows, without the overlaps' repeats.
+
+    ``drafts[i]`` are chunk ``i``'s drafts with windows relative to the chunk.
+    See the module docstring for which repeat is kept.
+    """
+    located: list[tuple[int, Draft, tuple[int, int] | None, int]] = []
+    for index, (chunk, chunk_drafts) in enumerate(zip(chunks, drafts, strict=True)):
+        for draft in chunk_drafts:
+            lo, hi = draft.window or (0, len(chunk.text))
+            window = (chunk.start + lo, chunk.start + hi)
+            hit = ground_quote(text[window[0] : window[1]], draft.claim.quote, threshold=threshold)
+            span = (window[0] + hit.start, window[0] + hit.end) if hit.grounded else None
+            # context: the distance from the span to the nearer edge of its chunk
+            margin = min(span[0] - chunk.start, chunk.end - span[1]) if span else -1
+            if span is None and draft.window is None:
+                # Not in its chunk: let assemble search the whole article (and report it
+                # ungrounded when it is nowhere), as for an article sent in one piece.
+                located.append((index, draft, None, margin))
+            else:
+                located.append((index, replace(draft, window=window), span, margin))
+
+    def outranked(index: int, span: tuple[int, int] | None, margin: int) -> bool:
+        # Same evidence seen by another chunk with more context (ties: the earlier chunk).
+        if span is None:
+            return False
+        return any(
+            other != index
+            and other_span is not None
+            and span[0] < other_span[1]
+            and other_span[0] < span[1]
+            and (other_margin, -other) > (margin, -index)
+            for other, _, other_span, other_margin in located
+        )
+
+    return [draft for index, draft, span, margin in located if not outranked(index, span, margin)]
+
+
+#: strategies that show the model one paragraph at a time: a long article does not
+#: overflow their requests, so they are never chunked
+UNCHUNKED_STRATEGIES = frozenset({"staged", "staged_sentences"})
+
+
+async def chunked_drafts(
+    strategy: Strategy,
+    llm: LLM,
+    spec: PromptSpec,
+    text: str,
+    *,
+    budget: int,
+    threshold: float,
+) -> StrategyOutput:
+    """``strategy.drafts`` over the article, or over its chunks when it exceeds ``budget``."""
+    chunks = [] if strategy.name in UNCHUNKED_STRATEGIES else split_text(text, budget)
+    if len(chunks) <= 1:
+        return await strategy.drafts(llm, spec, text)
+    out = StrategyOutput()
+    per_chunk: list[list[Draft]] = []
+    for chunk in chunks:  # one after the other: see the module docstring
+        part = await strategy.drafts(llm, spec, chunk.text)
+        out.usage = out.usage + part.usage
+        out.warnings.extend(f"chunk {chunk.start}-{chunk.end}: {w}" for w in part.warnings)
+        per_chunk.append(part.drafts)
+    out.drafts = merge_overlaps(text, chunks, per_chunk, threshold=threshold)
+    out.warnings.append(
+        f"article of {len(text)} characters split into {len(chunks)} overlapping chunks"
+        f" of at most {budget} to fit the model's context"
+    )
+    return out

@@ -1,0 +1,488 @@
+"""Corpus runs: concurrent, cached, resumable, and every article exactly once.
+
+:func:`run_batch` streams articles from :func:`claimx.runs.inputs.iter_inputs` and
+extracts them concurrently through ONE shared :class:`~claimx.llm.client.LLM` (one
+connection pool, one ``Retry-After`` pause, one response cache). At most
+``concurrency`` articles are in progress; an article's requests are made one
+after the other (strategies and chunks are sequential), so at most
+``concurrency`` requests are in flight. Only those articles are held in
+memory: inputs are read as they are needed and results are written as they
+finish, so memory stays flat however large the corpus is.
+
+Exactly once
+------------
+The output is a JSONL file with one :class:`~claimx.models.ExtractionResult`
+per line, in the order articles finish (not the input order), keyed by
+``article_id``:
+
+* each finished result is written as one whole line by a single ``os.write``
+  on a file opened with ``O_APPEND``: after a SIGKILL the file holds complete
+  records and at most one torn last line (a write the kernel had not finished);
+  records are then ``fsync``-ed in the background, so an OS crash loses at
+  most the newest records, never corrupts older ones;
+* a run on an existing output resumes: the ids already in it are skipped, a
+  torn last line is cut off (its article is extracted again), and new results
+  are appended. An id therefore appears once: it is written only after it was
+  not found in the file, by the only process writing it (an exclusive
+  ``flock`` refuses a second run on the same output);
+* articles that were in flight when the process died are simply extracted
+  again; with the response cache on, answers that had already arrived are
+  served from it, so the repeated work costs no model call;
+* the errors file (``<output>.errors.jsonl``) lists the articles that failed
+  *in this run* (after the retries of :mod:`claimx.llm.client`): id, source, error
+  type, message, the cause and the raw-output path when there is one. It is
+  started afresh by every run, because a re-run retries every article not in
+  the output. When a run ends, every input is in exactly one of the two files.
+
+Resuming refuses an output written with another model or prompt version, so a
+file never mixes results of different configurations. ``--format json``
+(indented records) cannot be resumed and always starts a fresh file.
+
+Authentication failures and cassette misses stop the run (every article would
+fail the same way); anything else fails only its article and the run goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from claimx.errors import (
+    AuthenticationError,
+    CassetteMissError,
+    ClaimxError,
+    ConfigError,
+    ExtractionError,
+)
+from claimx.extraction.extractor import Extractor
+from claimx.llm.cache import ResponseCache
+from claimx.llm.client import LLM
+from claimx.runs.inputs import TEXT_SUFFIXES, InputItem, iter_inputs
+from claimx.runs.progress import NullReporter, Reporter, RunStats
+
+#: articles in flight when the caller does not say
+DEFAULT_CONCURRENCY = 4
+#: the group-commit window of result fsyncs (see :class:`AppendFile`)
+SYNC_INTERVAL_S = 0.05
+#: errors that would fail every article the same way: they stop the run
+FATAL_ERRORS: tuple[type[ClaimxError], ...] = (AuthenticationError, CassetteMissError)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How to run a corpus (see the module docstring for the guarantees)."""
+
+    concurrency: int = DEFAULT_CONCURRENCY
+    #: the results file; None writes to the ``stream`` given to :func:`run_batch` (no resume)
+    output: Path | None = None
+    #: the failures file; default ``<output>.errors.jsonl``, none when writing to a stream
+    errors: Path | None = None
+    #: indented JSON records (``--format json``): not resumable, the output starts afresh
+    pretty: bool = False
+    #: fsync records (in the background); off only for throwaway runs
+    durable: bool = True
+
+    def errors_path(self) -> Path | None:
+        if self.errors is not None:
+            return self.errors
+        if self.output is not None:
+            return self.output.with_name(self.output.name + ".errors.jsonl")
+        return None
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+class Sink(Protocol):
+    """Where whole records go."""
+
+    def write(self, record: str) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+class StreamSink:
+    """Records to a text stream (stdout), flushed one by one."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, record: str) -> None:
+        self.stream.write(record)
+        self.stream.flush()
+
+    async def aclose(self) -> None:
+        self.stream.flush()
+
+
+class AppendFile:
+    """An append-only file written one whole record per ``os.write`` (see module doc).
+
+    ``durable``: records are fsync-ed by a background task as a group commit (one
+    fsync per :data:`SYNC_INTERVAL_S` covers every record written meanwhile),
+    because an fsync costs milliseconds: one per record, on the event loop,
+    would cap a run at a few hundred articles a second and slow everything else.
+    Durability against a kill does not depend on it (written data is in the
+    kernel's page cache); it bounds what an OS crash can lose to the last window.
+    """
+
+    def __init__(self, path: Path, *, fresh: bool, durable: bool, lock: bool) -> None:
+        self.path = path
+        self.durable = durable
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if fresh and not lock else 0)
+        self.fd = os.open(path, flags, 0o644)
+        if lock:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(self.fd)
+                raise ConfigError(
+                    f"{path} is being written by another claimx run; wait for it to finish"
+                    " or choose another --output"
+                ) from None
+            if fresh:  # truncate only once the file is ours
+                os.ftruncate(self.fd, 0)
+        self._dirty = False
+        self._syncer: asyncio.Task[None] | None = None
+
+    def write(self, record: str) -> None:
+        data = record.encode("utf-8")
+        # One call writes it all on a regular file; the loop only guards a short write
+        # (a full disk raises instead).
+        while data:
+            data = data[os.write(self.fd, data) :]
+        if self.durable:
+            self._dirty = True
+            if self._syncer is None or self._syncer.done():
+                self._syncer = asyncio.get_running_loop().create_task(self._sync())
+
+    async def _sync(self) -> None:
+        while self._dirty:
+            await asyncio.sleep(SYNC_INTERVAL_S)  # let more records join this fsync
+            self._dirty = False
+            await asyncio.to_thread(os.fsync, self.fd)
+
+    def truncate(self, length: int) -> None:
+        os.ftruncate(self.fd, length)
+
+    async def aclose(self) -> None:
+        if self._syncer is not None:
+            await self._syncer
+        if self.durable:
+            os.fsync(self.fd)
+        os.close(self.fd)  # also releases the lock
+
+
+@dataclass
+class ExistingOutput:
+    """What an earlier run left in the output file."""
+
+    ids: set[str] = field(default_factory=set)
+    #: (model, prompt_hash) of the records found
+    configs: set[tuple[str, str]] = field(default_factory=set)
+    #: bytes of complete records; anything after is a torn last line
+    valid_length: int = 0
+    torn_bytes: int = 0
+    #: the last record is complete but its newline was not written
+    needs_newline: bool = False
+
+
+def read_existing_output(path: Path) -> ExistingOutput:
+    """Scan a results file line by line (constant memory besides the ids).
+
+    Raises :class:`ConfigError` for a broken line that is not the last one:
+    that is not a torn write of claimx, and resuming would not be exactly-once.
+    """
+    found = ExistingOutput()
+    with path.open("rb") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            complete = line.endswith(b"\n")
+            record = _parse_record(line)
+            if record is not None:
+                found.ids.add(record["article_id"])
+                found.configs.add((str(record.get("model")), str(record.get("prompt_hash"))))
+                found.needs_newline = not complete
+            elif not complete:
+                # Only the last line can lack its newline: a write cut short by a kill.
+                found.torn_bytes = len(line)
+                break
+            elif line.strip():
+                # claimx writes the newline last, so a whole line that does not parse
+                # was written by something else.
+                raise ConfigError(
+                    f"{path}:{lineno} is not a claimx JSONL result; cannot resume into this"
+                    " file: fix or remove that line, or choose another --output"
+                )
+            found.valid_length += len(line)
+    return found
+
+
+def _parse_record(line: bytes) -> dict[str, Any] | None:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    if isinstance(record, dict) and isinstance(record.get("article_id"), str):
+        return record
+    return None
+
+
+# --- counting ------------------------------------------------------------------------------
+
+
+def count_inputs(paths: Iterable[Path]) -> int:
+    """How many items :func:`~claimx.runs.inputs.iter_inputs` will yield, without parsing them.
+
+    Folders are listed, JSONL files are counted by non-blank lines (a streaming
+    pass), so the progress bar can show a total and an ETA.
+    """
+    total = 0
+    for path in paths:
+        if path.is_dir():
+            files = [p for p in path.iterdir() if p.suffix in TEXT_SUFFIXES | {".jsonl"}]
+            total += count_inputs(sorted(files)) if files else 1
+        elif path.suffix == ".jsonl":
+            try:
+                with path.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+def failure_record(
+    item: InputItem, exc: BaseException, extractor: Extractor | None = None
+) -> dict[str, Any]:
+    """The errors-file line for an article that failed."""
+    original = getattr(exc, "original", None)
+    raw_path = exc.raw_output_path if isinstance(exc, ExtractionError) else None
+    message = str(exc)
+    if not isinstance(exc, ClaimxError):
+        message = f"unexpected error (a claimx bug: please report it): {exc!r}"
+    return {
+        "article_id": item.article.id if item.article else None,
+        "source": item.source,
+        "error_type": type(exc).__name__,
+        "message": message,
+        "cause": f"{type(original).__name__}: {original}"[:500] if original else None,
+        "raw_output_path": str(raw_path) if raw_path else None,
+        "model": extractor.config.model if extractor else None,
+        "prompt": extractor.spec.ref if extractor else None,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+class _Run:
+    """The state of one :func:`run_batch` call."""
+
+    def __init__(
+        self,
+        extractor: Extractor,
+        llm: LLM,
+        results: Sink,
+        errors: Sink | None,
+        reporter: Reporter,
+        stats: RunStats,
+        pretty: bool,
+    ) -> None:
+        self.extractor = extractor
+        self.llm = llm
+        self.results = results
+        self.errors = errors
+        self.reporter = reporter
+        self.stats = stats
+        self.pretty = pretty
+        self.fatal: BaseException | None = None
+        self._hits_at_start = llm.cache.stats.hits if llm.cache else 0
+
+    def fail(self, item: InputItem, exc: BaseException) -> None:
+        record = failure_record(item, exc, self.extractor)
+        if self.errors is not None:
+            self.errors.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.stats.failed += 1
+        self.reporter.failed(self.stats, record)
+        self.reporter.update(self.stats)
+
+    async def one(self, item: InputItem) -> None:
+        assert item.article is not None
+        article = item.article
+        try:
+            result = await self.extractor.aextract(
+                article.text, article_id=article.id, llm=self.llm
+            )
+        except FATAL_ERRORS as exc:
+            self.fatal = self.fatal or exc
+            return
+        except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the corpus
+            self.fail(item, exc)
+            return
+        indent = 2 if self.pretty else None
+        self.results.write(result.model_dump_json(indent=indent) + "\n")
+        stats = self.stats
+        stats.done += 1
+        stats.calls += result.usage.calls
+        stats.prompt_tokens += result.usage.prompt_tokens
+        stats.completion_tokens += result.usage.completion_tokens
+        if self.llm.cache is not None:
+            stats.cache_hits = self.llm.cache.stats.hits - self._hits_at_start
+        self.reporter.update(stats)
+
+
+async def run_batch(
+    extractor: Extractor,
+    paths: Sequence[Path],
+    options: BatchOptions | None = None,
+    *,
+    cache: ResponseCache | None = None,
+    reporter: Reporter | None = None,
+    stream: TextIO | None = None,
+) -> RunStats:
+    """Extract every article under ``paths``; see the module docstring for the guarantees.
+
+    Results go to ``options.output`` (resuming it when it exists), or to
+    ``stream`` when there is no output file. Returns the run's counts; raises
+    :class:`ClaimxError` only for what stops the whole run (a bad output file,
+    an authentication failure, a cassette miss).
+    """
+    options = options or BatchOptions()
+    if options.concurrency < 1:
+        raise ConfigError(f"concurrency must be at least 1, got {options.concurrency}")
+    reporter = reporter or NullReporter()
+    stats = RunStats(total=count_inputs(paths))
+    done_ids: set[str] = set()
+    results: Sink
+    if options.output is None:
+        if stream is None:
+            raise ConfigError("run_batch needs an output path or a stream to write to")
+        results = StreamSink(stream)
+    else:
+        resumable = not options.pretty
+        out = AppendFile(options.output, fresh=not resumable, durable=options.durable, lock=True)
+        results = out
+        if resumable:
+            try:
+                done_ids = _prepare_resume(out, extractor)
+            except BaseException:
+                await out.aclose()
+                raise
+    errors_path = options.errors_path()
+    errors = (
+        AppendFile(errors_path, fresh=True, durable=options.durable, lock=False)
+        if errors_path
+        else None
+    )
+    llm = LLM(extractor.config, cache=cache)
+    run = _Run(extractor, llm, results, errors, reporter, stats, options.pretty)
+    reporter.start(stats)
+    try:
+        await _drive(run, iter_inputs(paths), done_ids, options.concurrency)
+    finally:
+        await llm.aclose()
+        await results.aclose()
+        if errors is not None:
+            await errors.aclose()
+        reporter.finish(stats)
+    if run.fatal is not None:
+        raise run.fatal
+    return stats
+
+
+def _prepare_resume(out: AppendFile, extractor: Extractor) -> set[str]:
+    """Read what an earlier run wrote, refuse a different configuration, cut a torn line."""
+    existing = read_existing_output(out.path)
+    mine = (extractor.config.model, extractor.spec.content_hash)
+    if others := existing.configs - {mine}:
+        described = ", ".join(f"model {m!r} prompt hash {h}" for m, h in sorted(others))
+        raise ConfigError(
+            f"{out.path} holds results of another configuration ({described}); this run uses"
+            f" model {mine[0]!r} with {extractor.spec.ref} (hash {mine[1]}). Resume with the"
+            " same --model and --prompt, or choose another --output"
+        )
+    if existing.torn_bytes:
+        out.truncate(existing.valid_length)
+    elif existing.needs_newline:
+        out.write("\n")
+    return existing.ids
+
+
+async def _drive(
+    run: _Run, items: Iterable[InputItem], done_ids: set[str], concurrency: int
+) -> None:
+    """Feed articles to at most ``concurrency`` tasks; stop early on a fatal error."""
+    slots = asyncio.Semaphore(concurrency)
+    pending: set[asyncio.Task[None]] = set()
+    seen: set[str] = set()
+
+    def finished(task: asyncio.Task[None]) -> None:
+        pending.discard(task)
+        slots.release()
+        # An article's own errors are recorded inside run.one; what escapes it (the
+        # results file cannot be written: disk full...) must stop the run, not vanish.
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            run.fatal = run.fatal or exc
+
+    try:
+        for item in items:
+            if run.fatal is not None:
+                break
+            if item.article is None:
+                assert item.error is not None
+                run.fail(item, item.error)
+                continue
+            article_id = item.article.id
+            if article_id in done_ids:
+                run.stats.skipped += 1
+                run.reporter.update(run.stats)
+                continue
+            if article_id in seen:
+                run.fail(item, ConfigError(_duplicate_message(article_id)))
+                continue
+            seen.add(article_id)
+            await slots.acquire()
+            if run.fatal is not None:
+                slots.release()
+                break
+            task = asyncio.create_task(run.one(item))
+            pending.add(task)
+            task.add_done_callback(finished)
+        while pending and run.fatal is None:
+            await asyncio.wait(set(pending), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in list(pending):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _duplicate_message(article_id: str) -> str:
+    return (
+        f"article id {article_id!r} appears twice in the input; the first one is extracted,"
+        " this one is not (ids must be unique: results and resume are keyed by id)"
+    )
+
+
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "FATAL_ERRORS",
+    "AppendFile",
+    "BatchOptions",
+    "ExistingOutput",
+    "count_inputs",
+    "failure_record",
+    "read_existing_output",
+    "run_batch",
+]

@@ -1,0 +1,54 @@
+"""Assembly rules shared by every strategy: here, claims copied from few-shot examples."""
+
+from __future__ import annotations
+
+from claimx.extraction.assemble import assemble, echoes_examples, example_vocabulary
+from claimx.extraction.drafts import ClaimDraft
+from claimx.extraction.extractor import Extractor
+from claimx.extraction.strategies import Draft
+
+ARTICLE = (
+    "Kremlin spokesman Dmitry Peskov said the United States was behind the attack. "
+    "“Peskov is just lying,” John Kirby told reporters on Thursday, asked about the claim."
+)
+EXAMPLES = example_vocabulary(
+    [
+        "“We had nothing to do with this,” harbour master Lena Claes told VRT.",
+        "The port of Ostend is lying about the dead fish.",
+        "The port of Ostend caused the fish deaths.",
+    ]
+)
+
+
+def draft(claim: str, quote: str, speaker: str = "John Kirby") -> Draft:
+    return Draft(ClaimDraft(quote=quote, speaker=speaker, stance="refutes", claim=claim))
+
+
+def test_a_claim_naming_an_example_place_the_article_lacks_is_a_copy() -> None:
+    words = set(example_vocabulary([ARTICLE]))  # the article's words, same tokenizer
+    assert echoes_examples("The port of Ostend is lying.", "Kirby", words, EXAMPLES)
+    # Two lowercase example words the article never uses: a copy too.
+    assert echoes_examples("The United States caused the fish deaths.", "Kirby", words, EXAMPLES)
+    # Example words that the article also has are not evidence of copying.
+    assert not echoes_examples("Dmitry Peskov is lying.", "John Kirby", words, EXAMPLES)
+    # One foreign common word is a paraphrase, not a copy.
+    assert not echoes_examples("Peskov is lying about the deaths.", "Kirby", words, EXAMPLES)
+
+
+def test_assemble_drops_copied_claims_with_a_warning_and_keeps_the_rest() -> None:
+    drafts = [
+        draft("Dmitry Peskov is lying about US involvement.", "Peskov is just lying"),
+        draft("The port of Ostend is lying about the dead fish.", "Peskov is just lying"),
+    ]
+    done = assemble(ARTICLE, drafts, threshold=90, examples=EXAMPLES)
+    assert [c.claim for c in done.claims] == ["Dmitry Peskov is lying about US involvement."]
+    assert any("copied from the prompt's examples" in w for w in done.warnings)
+    # Without a vocabulary nothing is dropped.
+    assert len(assemble(ARTICLE, drafts, threshold=90).claims) == 2
+
+
+def test_extractor_builds_the_vocabulary_from_its_prompt_examples() -> None:
+    assert {"ostend", "claes", "petrolux", "janssens"} <= Extractor(
+        "extract@v4", api_key="x"
+    ).examples
+    assert Extractor("extract@v1", api_key="x").examples == frozenset()  # zero-shot

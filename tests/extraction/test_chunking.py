@@ -1,0 +1,182 @@
+"""Long articles: paragraph-boundary chunks with overlap, offsets mapped back, repeats merged.
+
+The end-to-end test runs against the SYNTHETIC server of
+:mod:`tests.fake_openai_server` (regex cut-outs of synthetic articles, not model
+output): it checks offsets and merging, never extraction quality.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from claimx.extraction.chunking import (
+    MIN_CHUNK_CHARS,
+    Chunk,
+    chunk_budget,
+    chunked_drafts,
+    merge_overlaps,
+    split_text,
+)
+from claimx.extraction.drafts import ClaimDraft
+from claimx.extraction.extractor import Extractor
+from claimx.extraction.strategies.base import Draft, StrategyOutput
+from claimx.extraction.strategies.candidates import paragraphs
+from claimx.llm.client import LLM
+from claimx.llm.config import ClientConfig
+from claimx.prompts import PromptSpec, get_prompt
+from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
+
+
+def article(n: int, size: int = 180) -> str:
+    """``n`` paragraphs of about ``size`` characters, each one numbered."""
+    paras = [f"Paragraph {i}. " + ("Words of filler text here. " * (size // 27)) for i in range(n)]
+    return "\n\n".join(p.strip() for p in paras) + "\n"
+
+
+def test_a_short_article_is_one_chunk() -> None:
+    text = article(3)
+    assert split_text(text, len(text)) == [Chunk(0, len(text), text)]
+
+
+@pytest.mark.parametrize(("budget", "size"), [(400, 60), (700, 120), (1500, 180)])
+def test_chunks_fit_start_and_end_at_paragraphs_cover_everything_and_overlap(
+    budget: int, size: int
+) -> None:
+    text = article(30, size)  # paragraphs shorter than the default overlap (budget / 5)
+    chunks = split_text(text, budget)
+    spans = paragraphs(text)
+    starts, ends = {a for a, _ in spans}, {b for _, b in spans}
+    assert len(chunks) > 1
+    for chunk in chunks:
+        assert chunk.text == text[chunk.start : chunk.end]
+        assert len(chunk.text) <= budget
+        assert chunk.start in starts and chunk.end in ends
+    for a, b in spans:  # every paragraph is wholly inside some chunk
+        assert any(c.start <= a and b <= c.end for c in chunks)
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert after.start < before.end, "neighbours share at least one paragraph"
+        assert after.end > before.end, "every chunk brings new text"
+
+
+def test_no_overlap_when_asked_for_none() -> None:
+    chunks = split_text(article(12), 500, overlap=0)
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert after.start > before.end
+
+
+def test_a_paragraph_longer_than_the_budget_is_cut_at_sentence_ends() -> None:
+    sentences = [f"Sentence number {i} says something quite long about it." for i in range(40)]
+    text = "Short intro.\n\n" + " ".join(sentences) + "\n\nShort outro.\n"
+    chunks = split_text(text, 300)
+    assert all(len(c.text) <= 300 for c in chunks)
+    for sentence in sentences:
+        assert any(sentence in c.text for c in chunks), sentence
+    inner = [c for c in chunks if "Sentence" in c.text]
+    assert all(c.text.rstrip().endswith(".") for c in inner[:-1])
+
+
+def test_a_big_paragraph_after_small_ones_still_makes_progress() -> None:
+    text = "a b c.\n\n" * 5 + ("Long sentence here. " * 30) + "\n\nend.\n"
+    chunks = split_text(text, 320)
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert after.end > before.end
+    assert chunks[-1].end == len(text.rstrip())
+
+
+def test_budget_follows_the_context_the_prompt_and_max_tokens() -> None:
+    spec = get_prompt("extract@v2")
+    config = ClientConfig(api_key="x")
+    small, large = chunk_budget(spec, config, 6000), chunk_budget(spec, config, 12000)
+    assert large - small == 6000 * 3  # CHARS_PER_TOKEN characters per extra token
+    prompt_chars = sum(len(m["content"]) for m in spec.render(text=""))
+    assert small < (6000 - 2400) * 3 - prompt_chars + 1  # the prompt and answer are paid for
+    assert chunk_budget(spec, config, 1000) == MIN_CHUNK_CHARS
+
+
+def draft(quote: str, claim: str, speaker: str = "Ada Lovelace") -> Draft:
+    return Draft(ClaimDraft(quote=quote, speaker=speaker, stance="supports", claim=claim))
+
+
+def test_merge_keeps_one_reading_of_an_overlap_quote_the_one_with_more_context() -> None:
+    text = "Intro para.\n\nAda said: shared quote here.\n\nOutro para that is long enough.\n"
+    a = Chunk(0, 41, text[0:41])  # intro + shared
+    b = Chunk(13, len(text) - 1, text[13:-1])  # shared + outro: the quote is at b's edge too
+    shared = "shared quote here"
+    merged = merge_overlaps(
+        text,
+        [a, b],
+        [
+            [draft(shared, "from a"), draft("Intro para", "intro")],
+            [draft(shared, "from b, worded differently"), draft("Outro para", "outro")],
+        ],
+        threshold=90,
+    )
+    claims = sorted(d.claim.claim for d in merged)
+    # The quote ends 0 chars before a's end but 33 before b's: b saw more around it.
+    assert claims == ["from b, worded differently", "intro", "outro"]
+    for d in merged:  # windows are full-article offsets around each chunk
+        assert d.window is not None
+        lo, hi = d.window
+        assert d.claim.quote in text[lo:hi]
+
+
+def test_merge_never_merges_two_claims_of_one_chunk() -> None:
+    text = "Ada said: one quote, two claims.\n"
+    chunk = Chunk(0, len(text) - 1, text[:-1])
+    merged = merge_overlaps(
+        text, [chunk], [[draft("one quote", "first"), draft("one quote", "second")]], threshold=90
+    )
+    assert [d.claim.claim for d in merged] == ["first", "second"]
+
+
+def test_a_quote_not_in_its_chunk_is_left_to_whole_article_grounding() -> None:
+    text = "First part.\n\nSecond part.\n"
+    chunks = [Chunk(0, 11, "First part."), Chunk(13, 25, "Second part.")]
+    merged = merge_overlaps(text, chunks, [[draft("invented words", "x")], []], threshold=90)
+    assert [d.window for d in merged] == [None]
+
+
+class _Recording:
+    """A strategy that records what it was asked (no model involved)."""
+
+    provides = frozenset({"text"})
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.texts: list[str] = []
+
+    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> StrategyOutput:
+        self.texts.append(text)
+        return StrategyOutput()
+
+
+def test_per_paragraph_strategies_are_never_chunked() -> None:
+    text = article(40)
+    llm = LLM(ClientConfig(api_key="x"))
+    spec = get_prompt("extract@v3")
+    staged, single = _Recording("staged"), _Recording("single_pass")
+    asyncio.run(chunked_drafts(staged, llm, spec, text, budget=500, threshold=90))
+    asyncio.run(chunked_drafts(single, llm, spec, text, budget=500, threshold=90))
+    assert staged.texts == [text]
+    assert len(single.texts) > 5 and all(len(t) <= 500 for t in single.texts)
+
+
+def test_a_long_article_is_extracted_in_chunks_with_full_article_offsets(tmp_path: Path) -> None:
+    text = synthetic_article(7, paragraphs=41)  # 20 quotes, about 7,000 characters
+    quotes = [line.split('"')[1] for line in text.splitlines() if ' said: "' in line]
+    with FakeOpenAIServer(max_seconds=60) as server:
+        config = ClientConfig(
+            model="synthetic", base_url=server.base_url, failures_dir=tmp_path / "failures"
+        )
+        extractor = Extractor("extract@v2", config=config, context_tokens=4800)
+        assert extractor.chunk_chars < len(text) // 2
+        result = extractor.extract(text, article_id="long")
+    assert server.requests >= 3, "sent in several chunks"
+    assert sorted(c.quote for c in result.claims) == sorted(quotes), "each quote exactly once"
+    for claim in result.claims:
+        assert text[claim.start : claim.end] == claim.quote
+    assert any("split into" in w for w in result.warnings)
+    assert result.usage.calls == server.requests

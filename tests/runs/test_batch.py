@@ -1,0 +1,348 @@
+"""Corpus runs: concurrency, streaming, resume, exactly-once, errors file, progress, CLI.
+
+Runs against the SYNTHETIC server of :mod:`tests.fake_openai_server`: its
+answers are regex cut-outs of synthetic articles, not model output, so these
+tests check the batch machinery, never extraction quality.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from claimx.cli import app
+from claimx.errors import ConfigError
+from claimx.extraction.extractor import Extractor
+from claimx.llm.cache import ResponseCache
+from claimx.llm.config import ClientConfig
+from claimx.models import ExtractionResult
+from claimx.runs.orchestrator import (
+    AppendFile,
+    BatchOptions,
+    count_inputs,
+    read_existing_output,
+    run_batch,
+)
+from claimx.runs.progress import JsonLinesReporter, RichReporter, RunStats, make_reporter
+from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
+
+
+@pytest.fixture
+def server() -> Any:
+    with FakeOpenAIServer(latency_s=0.02, max_requests=2000, max_seconds=120) as running:
+        yield running
+
+
+def extractor_for(
+    server: FakeOpenAIServer, tmp_path: Path, prompt: str = "extract@v2"
+) -> Extractor:
+    config = ClientConfig(
+        model="synthetic",
+        base_url=server.base_url,
+        timeout_s=5,
+        transient_retries=1,
+        backoff_max_s=0.02,
+        failures_dir=tmp_path / "failures",
+    )
+    return Extractor(prompt, config=config)
+
+
+def write_jsonl(path: Path, ids: list[str], start: int = 0) -> list[str]:
+    with path.open("w", encoding="utf-8") as handle:
+        for i, article_id in enumerate(ids, start=start):
+            handle.write(json.dumps({"id": article_id, "text": synthetic_article(i)}) + "\n")
+    return ids
+
+
+def claims_by_id(path: Path) -> dict[str, Any]:
+    return {r["article_id"]: r["claims"] for r in map(json.loads, path.read_text().splitlines())}
+
+
+def ids_in(path: Path) -> list[str]:
+    return [json.loads(line)["article_id"] for line in path.read_text().splitlines()]
+
+
+def run(
+    extractor: Extractor,
+    paths: list[Path],
+    output: Path,
+    *,
+    concurrency: int = 4,
+    cache: ResponseCache | None = None,
+) -> RunStats:
+    options = BatchOptions(concurrency=concurrency, output=output)
+    return asyncio.run(run_batch(extractor, paths, options, cache=cache))
+
+
+def test_folder_and_jsonl_each_article_once_with_bounded_concurrency(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"f{i}.txt").write_text(synthetic_article(i), encoding="utf-8")
+    jsonl = tmp_path / "more.jsonl"
+    expected = [f"f{i}" for i in range(6)] + write_jsonl(jsonl, [f"j{i}" for i in range(14)], 6)
+    out = tmp_path / "out.jsonl"
+
+    stats = run(extractor_for(server, tmp_path), [folder, jsonl], out, concurrency=4)
+
+    assert sorted(ids_in(out)) == sorted(expected)
+    for line in out.read_text().splitlines():
+        result = ExtractionResult.model_validate_json(line)
+        number = int(result.article_id[1:])
+        text = synthetic_article(number if result.article_id.startswith("f") else number + 6)
+        assert all(text[c.start : c.end] == c.quote for c in result.claims)
+        assert len(result.claims) == 4
+    assert (stats.total, stats.done, stats.failed, stats.skipped) == (20, 20, 0, 0)
+    assert stats.calls == 20 and stats.tokens > 0
+    assert 2 <= server.state.max_in_flight <= 4, "concurrent, and never above --concurrency"
+    assert (tmp_path / "out.jsonl.errors.jsonl").read_text() == ""
+
+
+def test_concurrency_one_is_sequential(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    write_jsonl(corpus, [f"a{i}" for i in range(5)])
+    run(extractor_for(server, tmp_path), [corpus], tmp_path / "out.jsonl", concurrency=1)
+    assert server.state.max_in_flight == 1
+
+
+def test_resume_skips_done_ids_and_cuts_a_torn_last_line(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    ids = write_jsonl(corpus, [f"a{i}" for i in range(8)])
+    out = tmp_path / "out.jsonl"
+    extractor = extractor_for(server, tmp_path)
+    # An earlier run: three whole records, then a write cut short by a kill.
+    run(extractor, [corpus], out)
+    lines = out.read_text().splitlines(keepends=True)
+    done = lines[:3]
+    torn = lines[3][: len(lines[3]) // 2]
+    out.write_text("".join(done) + torn)
+    before = server.requests
+
+    stats = run(extractor, [corpus], out)
+
+    assert sorted(ids_in(out)) == sorted(ids)  # the torn one redone, nothing twice
+    assert stats.skipped == 3 and stats.done == 5
+    assert server.requests - before == 5
+
+
+def test_resume_accepts_a_last_record_missing_only_its_newline(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    ids = write_jsonl(corpus, ["a", "b", "c"])
+    out = tmp_path / "out.jsonl"
+    extractor = extractor_for(server, tmp_path)
+    run(extractor, [corpus], out)
+    first = out.read_text().splitlines()[0]
+    out.write_text(first)  # complete JSON, newline not written
+    stats = run(extractor, [corpus], out)
+    assert stats.skipped == 1 and stats.done == 2
+    assert sorted(ids_in(out)) == sorted(ids)
+
+
+def test_resume_refuses_foreign_lines_and_other_configurations(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    write_jsonl(corpus, ["a", "b"])
+    out = tmp_path / "out.jsonl"
+    run(extractor_for(server, tmp_path), [corpus], out)
+    good = out.read_text()
+
+    out.write_text("not json at all\n" + good)
+    with pytest.raises(ConfigError, match=r"out.jsonl:1 is not a claimx JSONL result"):
+        run(extractor_for(server, tmp_path), [corpus], out)
+
+    out.write_text(good)
+    with pytest.raises(ConfigError, match=r"another configuration.*extract@v1"):
+        run(extractor_for(server, tmp_path, prompt="extract@v1"), [corpus], out)
+    assert out.read_text() == good, "a refused resume leaves the file alone"
+
+
+def test_rerun_is_served_from_the_cache_without_model_calls(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    write_jsonl(corpus, [f"a{i}" for i in range(10)])
+    extractor = extractor_for(server, tmp_path)
+    with ResponseCache.open(tmp_path / "cache") as cache:
+        first = run(extractor, [corpus], tmp_path / "one.jsonl", cache=cache)
+        calls_after_first = server.requests
+        second = run(extractor, [corpus], tmp_path / "two.jsonl", cache=cache)
+    assert first.calls == 10 and first.cache_hits == 0
+    assert server.requests == calls_after_first, "the re-run made no model call"
+    assert second.calls == 0 and second.cache_hits == 10 and second.tokens == 0
+    assert claims_by_id(tmp_path / "one.jsonl") == claims_by_id(tmp_path / "two.jsonl")
+
+
+def test_without_cache_a_rerun_asks_again(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    write_jsonl(corpus, ["a", "b", "c"])
+    extractor = extractor_for(server, tmp_path)
+    run(extractor, [corpus], tmp_path / "one.jsonl")
+    run(extractor, [corpus], tmp_path / "two.jsonl")
+    assert server.requests == 6
+
+
+def test_bad_inputs_and_duplicate_ids_are_recorded_and_the_run_goes_on(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": synthetic_article(0)}),
+        "{broken",
+        json.dumps({"id": "a", "text": synthetic_article(1)}),
+        json.dumps({"id": "b", "text": synthetic_article(2)}),
+    ]
+    corpus.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    stats = run(extractor_for(server, tmp_path), [corpus, tmp_path / "missing.txt"], out)
+    assert sorted(ids_in(out)) == ["a", "b"]
+    errors = [json.loads(x) for x in (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines()]
+    by_source = {e["source"].rsplit("/", 1)[-1]: e for e in errors}
+    assert set(by_source) == {"c.jsonl:2", "c.jsonl:3", "missing.txt"}
+    assert by_source["c.jsonl:2"]["error_type"] == "InputError"
+    assert "not valid JSON" in by_source["c.jsonl:2"]["message"]
+    assert by_source["c.jsonl:3"]["article_id"] == "a"
+    assert "appears twice" in by_source["c.jsonl:3"]["message"]
+    assert "no such file" in by_source["missing.txt"]["message"]
+    assert stats.failed == 3 and stats.done == 2 and stats.total == 5
+
+
+def test_errors_file_starts_afresh_and_a_fixed_article_moves_to_the_output(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    bad = synthetic_article(1, fault="kind=status status=500")
+    corpus.write_text(
+        json.dumps({"id": "good", "text": synthetic_article(0)})
+        + "\n"
+        + json.dumps({"id": "flaky", "text": bad})
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    errors = tmp_path / "out.jsonl.errors.jsonl"
+    extractor = extractor_for(server, tmp_path)
+    run(extractor, [corpus], out)
+    assert [json.loads(x)["article_id"] for x in errors.read_text().splitlines()] == ["flaky"]
+    # The server recovers (the directive is gone): the re-run retries only the failure.
+    corpus.write_text(
+        json.dumps({"id": "good", "text": synthetic_article(0)})
+        + "\n"
+        + json.dumps({"id": "flaky", "text": synthetic_article(1)})
+        + "\n"
+    )
+    stats = run(extractor, [corpus], out)
+    assert stats.skipped == 1 and stats.done == 1
+    assert sorted(ids_in(out)) == ["flaky", "good"]
+    assert errors.read_text() == ""
+
+
+def test_a_second_writer_on_the_same_output_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    first = AppendFile(out, fresh=False, durable=False, lock=True)
+    try:
+        with pytest.raises(ConfigError, match="being written by another claimx run"):
+            AppendFile(out, fresh=False, durable=False, lock=True)
+    finally:
+        asyncio.run(first.aclose())
+    AppendFile(out, fresh=False, durable=False, lock=True)  # free again once closed
+
+
+def test_read_existing_output_reports_ids_configs_and_torn_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    record = {"article_id": "x", "model": "m", "prompt_hash": "h"}
+    whole = json.dumps(record) + "\n"
+    path.write_text(whole + "\n" + whole.replace('"x"', '"y"') + '{"article_id": "z", "mod')
+    found = read_existing_output(path)
+    assert found.ids == {"x", "y"}
+    assert found.configs == {("m", "h")}
+    assert found.torn_bytes == len('{"article_id": "z", "mod')
+    assert found.valid_length == len(whole) * 2 + 1
+
+
+def test_count_inputs_matches_what_is_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "b.md").write_text("y")
+    (tmp_path / "skip.pdf").write_text("z")
+    write_jsonl(tmp_path / "c.jsonl", ["1", "2", "3"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert count_inputs([tmp_path, empty, tmp_path / "missing.txt"]) == 2 + 3 + 1 + 1
+
+
+def test_json_progress_lines_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    reporter = JsonLinesReporter(stream, interval_s=0)
+    stats = RunStats(total=3)
+    reporter.start(stats)
+    stats.done = 1
+    reporter.update(stats)
+    reporter.failed(stats, {"article_id": "b", "error_type": "ServerError", "message": "HTTP 500"})
+    stats.failed = 1
+    reporter.finish(stats)
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [e["event"] for e in events] == ["start", "progress", "article_failed", "done"]
+    assert events[1]["done"] == 1 and events[1]["total"] == 3 and events[1]["eta_s"] is not None
+    assert events[2]["article_id"] == "b"
+    assert events[3]["failed"] == 1
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=160)
+    assert isinstance(make_reporter(terminal), RichReporter)
+    pipe = Console(file=io.StringIO(), force_terminal=False)
+    assert isinstance(make_reporter(pipe), JsonLinesReporter)
+    reporter = RichReporter(terminal)
+    stats = RunStats(total=4, done=2, failed=1, cache_hits=2, prompt_tokens=1500)
+    reporter.start(stats)
+    reporter.failed(stats, {"article_id": "z", "error_type": "ServerError", "message": "boom"})
+    reporter.finish(stats)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # without colours
+    assert "3/4" in shown
+    assert "failed z: ServerError: boom" in shown
+    assert "1.5k tokens" in shown
+
+
+def test_cli_extract_runs_resumes_and_reports(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    write_jsonl(corpus, ["a", "b", "c"])
+    with corpus.open("a") as handle:
+        bad = synthetic_article(9, fault="kind=status status=500")
+        handle.write(json.dumps({"id": "bad", "text": bad}) + "\n")
+    out = tmp_path / "out.jsonl"
+    args = ["extract", str(corpus), "-o", str(out), "--base-url", server.base_url]
+    args += ["--model", "synthetic", "-p", "extract@v2", "-j", "3"]
+    args += ["--cache-dir", str(tmp_path / "cache")]
+    runner = CliRunner()
+
+    first = runner.invoke(app, args)
+    assert first.exit_code == 1, first.output
+    assert sorted(ids_in(out)) == ["a", "b", "c"]
+    events = [json.loads(x) for x in first.stderr.splitlines() if x.startswith("{")]
+    assert events[0]["event"] == "start" and events[0]["total"] == 4
+    failed = [e for e in events if e["event"] == "article_failed"]
+    assert [e["article_id"] for e in failed] == ["bad"]
+    assert events[-1]["event"] == "done" and events[-1]["done"] == 3
+    assert "see " + str(out) + ".errors.jsonl" in first.stderr.replace("\n", "")
+
+    requests = server.requests
+    second = runner.invoke(app, [*args, "--no-cache"])
+    assert second.exit_code == 1
+    assert sorted(ids_in(out)) == ["a", "b", "c"], "nothing written twice"
+    done = [json.loads(x) for x in second.stderr.splitlines() if x.startswith("{")][-1]
+    assert done["skipped"] == 3 and done["failed"] == 1
+    assert server.requests > requests, "only the failed article was asked again"
