@@ -33,8 +33,8 @@ from dataclasses import dataclass, replace
 
 from claimx.extraction.strategies.base import Draft, Strategy, StrategyOutput
 from claimx.extraction.strategies.candidates import paragraphs
-from claimx.llm.client import LLM
 from claimx.llm.config import ClientConfig
+from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec
 from claimx.text.grounding import ground_quote
 
@@ -181,7 +181,7 @@ UNCHUNKED_STRATEGIES = frozenset({"staged", "staged_sentences"})
 
 async def chunked_drafts(
     strategy: Strategy,
-    llm: LLM,
+    llm: Model,
     spec: PromptSpec,
     text: str,
     *,

@@ -31,9 +31,8 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import instructor
 import openai
@@ -61,6 +60,7 @@ from claimx.errors import (
 )
 from claimx.llm.cache import ResponseCache, request_key
 from claimx.llm.config import ClientConfig
+from claimx.llm.protocol import Completion
 from claimx.models import Usage
 
 T = TypeVar("T", bound=BaseModel)
@@ -77,17 +77,6 @@ class _Transient(Exception):
     def __init__(self, original: BaseException) -> None:
         super().__init__(str(original))
         self.original = original
-
-
-@dataclass(frozen=True)
-class Completion(Generic[T]):
-    """A validated answer with what it cost (zero usage when ``cached``: no call was made)."""
-
-    value: T
-    usage: Usage
-    raw: str
-    latency_s: float
-    cached: bool = False
 
 
 def _retry_after(exc: BaseException) -> float | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from claimx.extraction.drafts import ClaimDraft
-from claimx.llm.client import LLM
+from claimx.llm.protocol import Model
 from claimx.models import Usage
 from claimx.prompts import PromptSpec
 
@@ -38,6 +38,6 @@ class Strategy(Protocol):
     #: template variables the strategy provides to the prompt
     provides: frozenset[str]
 
-    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> StrategyOutput:
+    async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
         """Ask the model about one article."""
         ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from claimx.extraction.strategies.base import Draft, StrategyOutput
-from claimx.llm.client import LLM
+from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec
 
 
@@ -13,7 +13,7 @@ class SinglePass:
     name = "single_pass"
     provides = frozenset({"text"})
 
-    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> StrategyOutput:
+    async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
         messages = spec.render(text=text)
         answer = await llm.complete(
             messages, spec.response_model, max_tokens=spec.params.max_tokens

@@ -18,7 +18,7 @@ from claimx.extraction.strategies.candidates import (
     find_candidates,
     find_sentence_candidates,
 )
-from claimx.llm.client import LLM
+from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec
 
 
@@ -34,7 +34,7 @@ class Staged:
     def variables(self, candidate: Candidate) -> dict[str, str]:
         return {"text": candidate.text, "context": candidate.context or "(none)"}
 
-    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> StrategyOutput:
+    async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
         out = StrategyOutput()
         # Sequential on purpose: a local server serves one request at a time, and
         # requests that share the system prompt and examples reuse its KV cache.
