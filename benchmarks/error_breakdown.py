@@ -21,7 +21,7 @@ from claimx.eval.matching import match_claims
 from claimx.eval.runner import run_all
 from claimx.extraction.strategies import get_strategy
 from claimx.prompts import get_prompt
-from claimx.speakers.names import same_speaker
+from claimx.speakers import same_source
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +56,7 @@ def main() -> None:
         for i, g in enumerate(item.claims):
             if i in matched:
                 p = matched[i]
-                speaker_ok = same_speaker(p.speaker, g.speaker, names)
+                speaker_ok = same_source(p.speaker, g.speaker, names)
                 stance_ok = p.stance == g.stance
                 pairs[
                     f"speaker {'right' if speaker_ok else 'wrong'},"

@@ -28,8 +28,9 @@ from rich.table import Table
 from claimx.errors import GoldError
 from claimx.models import STANCES, Claim, GoldArticle
 from claimx.schema_export import schema_text
-from claimx.speakers.names import normalize_name, same_speaker
+from claimx.speakers import distinct_sources, same_source
 from claimx.text.furniture import furniture_lines
+from claimx.text.normalize import proposition_key
 
 __all__ = [
     "GoldItem",
@@ -123,12 +124,6 @@ def _jsonl(path: Path) -> Iterator[tuple[int, Any]]:
                 raise GoldError(f"{path}:{lineno}: not JSON: {exc}") from None
 
 
-def _norm_claim(claim: str) -> str:
-    # Case, curly quotes, spacing and the final full stop do not make a new proposition.
-    text = claim.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return " ".join(text.split()).rstrip(" .")
-
-
 def _check_claims(file: str, text: str, claims: list[Any]) -> Iterator[GoldProblem]:
     """Offsets, stances, duplicates and furniture of one article's claims (raw JSON objects)."""
     furniture = furniture_lines(text)
@@ -149,9 +144,10 @@ def _check_claims(file: str, text: str, claims: list[Any]) -> Iterator[GoldProbl
             yield GoldProblem(
                 file, i, "stance", f"stance {stance!r} is not one of {', '.join(STANCES)}"
             )
-        speaker, proposition = str(claim.get("speaker", "")), _norm_claim(str(claim.get("claim")))
+        speaker = str(claim.get("speaker", ""))
+        proposition = proposition_key(str(claim.get("claim")))
         for j, other_speaker, other in seen:
-            if other == proposition and same_speaker(speaker, other_speaker, names):
+            if other == proposition and same_source(speaker, other_speaker, names):
                 yield GoldProblem(
                     file, i, "duplicate", f"same speaker and proposition as claims[{j}]"
                 )
@@ -247,7 +243,7 @@ def gold_summary(items: list[GoldItem]) -> list[dict[str, int | str]]:
             {
                 "article": item.article_id,
                 "claims": len(item.claims),
-                "speakers": len({normalize_name(c.speaker) for c in item.claims}),
+                "speakers": len(distinct_sources(names := [c.speaker for c in item.claims], names)),
                 **{s: stances.get(s, 0) for s in STANCES},
                 "direct": sum(c.direct for c in item.claims),
                 "indirect": sum(not c.direct for c in item.claims),

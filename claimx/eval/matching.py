@@ -14,7 +14,7 @@ The rule (``eval/README.md ("How scoring works")`` gives the calibration behind 
 A prediction **without a valid span** (not grounded, or offsets that do not
 give back its quote) has no evidence to compare, so it can only match on the
 proposition: similarity at least :data:`MIN_SIMILARITY_NO_SPAN` (0.5) *and*
-the same speaker (:func:`claimx.speakers.names.same_speaker`), since one canonical
+the same speaker (:func:`claimx.speakers.same_source`), since one canonical
 proposition is often made by several speakers of an article and only the
 speaker tells which gold claim is meant. Its speaker is then right by
 construction; the report counts such matches (``matched_without_span``).
@@ -44,7 +44,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from claimx.models import Claim, ExtractedClaim
-from claimx.speakers.names import same_speaker
+from claimx.speakers import same_source
 
 __all__ = [
     "MIN_SIMILARITY",
@@ -208,7 +208,7 @@ def match_claims(
             sim = proposition_similarity(p.claim, g.claim)
             if sim < (min_similarity if spanned else min_similarity_no_span):
                 continue
-            speaker_ok = same_speaker(p.speaker, g.speaker, names)
+            speaker_ok = same_source(p.speaker, g.speaker, names)
             if not spanned and not speaker_ok:
                 continue
             # Several gold claims can state one proposition on overlapping evidence

@@ -9,13 +9,13 @@ bootstrap can resample articles and recompute them. Definitions
   :func:`~claimx.eval.matching.match_claims` pairs it with a gold claim;
   P = matched / predictions, R = matched / gold claims, F1 their harmonic mean.
 * **speaker accuracy**, **stance accuracy**: shares of matched pairs whose
-  speaker is right (:func:`claimx.speakers.names.same_speaker`, the article's gold and
+  speaker is right (:func:`claimx.speakers.same_source`, the article's gold and
   predicted names as context) and whose stance is equal. Undefined (None)
   with no matched pair.
 * **joint P / R / F1**: as claim P/R/F1, but a true positive also needs the
   right speaker and the right stance.
 * **speaker-set P / R / F1**: per article, the distinct sources named by the
-  gold and by the predictions (names that :func:`same_speaker` joins are one
+  gold and by the predictions (names that :func:`same_source` joins are one
   source), matched one-to-one; pooled over articles.
 * **stance confusion**: gold stance (rows) x predicted stance (columns) over
   matched pairs.
@@ -43,7 +43,7 @@ from claimx.eval.matching import match_claims
 from claimx.eval.pricing import estimate_cost
 from claimx.eval.results import ArticleRun, SystemRun
 from claimx.models import STANCES, Claim, ExtractedClaim
-from claimx.speakers.names import normalize_name, same_speaker
+from claimx.speakers import distinct_sources, same_source
 
 __all__ = [
     "METRICS",
@@ -246,22 +246,11 @@ class SystemScore:
         return compute_metrics(self.total)
 
 
-def _sources(names: Sequence[str], context: Sequence[str]) -> list[str]:
-    """One name per distinct source: names that :func:`same_speaker` joins count once."""
-    kept: list[str] = []
-    for name in names:
-        if not normalize_name(name):
-            continue
-        if not any(same_speaker(name, k, context) for k in kept):
-            kept.append(name)
-    return kept
-
-
 def _speaker_set_matches(gold: Sequence[str], pred: Sequence[str], context: Sequence[str]) -> int:
     """Size of the largest one-to-one pairing of gold and predicted sources."""
     if not gold or not pred:
         return 0
-    ok = np.array([[same_speaker(p, g, context) for p in pred] for g in gold], dtype=float)
+    ok = np.array([[same_source(p, g, context) for p in pred] for g in gold], dtype=float)
     rows, cols = linear_sum_assignment(ok, maximize=True)
     return int(ok[rows, cols].sum())
 
@@ -288,7 +277,7 @@ def score_article(run: ArticleRun, *, model: str = "") -> ArticleScore:
             articles=1,
             failed=1,
             n_gold=len(gold),
-            speakers_gold=len(_sources(gold_names, gold_names)),
+            speakers_gold=len(distinct_sources(gold_names, gold_names)),
         )
         return ArticleScore(run, [], [], counts, list(range(len(gold))), [])
     pred = list(result.claims)
@@ -299,13 +288,13 @@ def score_article(run: ArticleRun, *, model: str = "") -> ArticleScore:
             pred=m.pred,
             similarity=m.similarity,
             overlap=m.overlap,
-            speaker_ok=same_speaker(pred[m.pred].speaker, gold[m.gold].speaker, names),
+            speaker_ok=same_source(pred[m.pred].speaker, gold[m.gold].speaker, names),
             stance_ok=pred[m.pred].stance == gold[m.gold].stance,
         )
         for m in match_claims(gold, pred, run.text)
     ]
-    gold_sources = _sources(gold_names, names)
-    pred_sources = _sources([c.speaker for c in pred], names)
+    gold_sources = distinct_sources(gold_names, names)
+    pred_sources = distinct_sources([c.speaker for c in pred], names)
     quotes = pred + list(result.ungrounded)
     usage = result.usage
     counts = Counts(

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from claimx.extraction.strategies.base import Draft
 from claimx.models import ExtractedClaim, Grounding, Speaker
-from claimx.speakers.names import normalize_name
-from claimx.speakers.resolve import resolve_speakers
+from claimx.speakers import resolve_speakers
 from claimx.text.furniture import furniture_spans, is_furniture
 from claimx.text.grounding import Located, ground_quote, is_direct
+from claimx.text.normalize import proposition_key
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -41,10 +41,6 @@ def echoes_examples(claim: str, speaker: str, article: set[str], examples: froze
     foreign = {w for w in foreign if w.lower() not in article}
     names = {w for w in foreign if w[0].isupper()}
     return bool(names) or len({w.lower() for w in foreign if len(w) >= 4}) >= 2
-
-
-def _claim_key(text: str) -> str:
-    return " ".join(normalize_name(text).split())
 
 
 def _locate(text: str, draft: Draft, threshold: float) -> Located | None:
@@ -139,7 +135,7 @@ def assemble(
                 model_quote=draft.claim.quote,
             ),
         )
-        key = (speaker_id, _claim_key(claim.claim))
+        key = (speaker_id, proposition_key(claim.claim))
         previous = kept.get(key)
         if previous is None or claim.grounding.score > previous.grounding.score:
             kept[key] = claim

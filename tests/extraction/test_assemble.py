@@ -52,3 +52,23 @@ def test_extractor_builds_the_vocabulary_from_its_prompt_examples() -> None:
         "extract@v4", api_key="x"
     ).examples
     assert Extractor("extract@v1", api_key="x").examples == frozenset()  # zero-shot
+
+
+STRIKE = "The president ordered the strike, Kirby said. The minister ordered the strike, he added."
+
+
+def test_propositions_differing_in_a_title_word_are_both_kept() -> None:
+    drafts = [
+        draft("The president ordered the strike.", "The president ordered the strike"),
+        draft("The minister ordered the strike.", "The minister ordered the strike"),
+    ]
+    done = assemble(STRIKE, drafts, threshold=90)
+    assert [c.claim for c in done.claims] == [d.claim.claim for d in drafts]
+
+
+def test_one_proposition_in_two_spellings_is_kept_once() -> None:
+    drafts = [
+        draft("The president ordered the strike.", "The president ordered the strike"),
+        draft("the President  ordered the strike", "The president ordered the strike"),
+    ]
+    assert len(assemble(STRIKE, drafts, threshold=90).claims) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from claimx.models import GoldArticle
-from claimx.speakers.resolve import (
+from claimx.speakers import (
     UNKNOWN_SPEAKER_ID,
     SpeakerRegistry,
     parse_mention,

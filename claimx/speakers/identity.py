@@ -1,0 +1,247 @@
+"""The one rule for "are these two names one source?": :func:`same_source`.
+
+Used alike by the extractor's per-article resolver (:mod:`claimx.speakers.resolve`),
+the corpus registry (:mod:`claimx.speakers.registry`), the gold checker
+(:mod:`claimx.eval.gold`), and the eval's matching and metrics
+(:mod:`claimx.eval.matching`, :mod:`claimx.eval.metrics`), so a speaker the
+extractor merges is one the scorer counts as right. Two names are one source when
+
+1. they are equal after folding case, accents, punctuation, honorifics and
+   middle initials ("Mr. John F. Kirby" = "John Kirby"; :func:`name_tokens`), or
+   their body/group keys are equal ("U.S. officials" = "US officials",
+   "The White House" = "White House"; :func:`group_key`);
+2. both are full names of people (:func:`is_personish`, two name words or
+   more) and :func:`same_person` says so: the surnames are equal after
+   transliteration folding (:func:`translit`: y→i, x→ks, kh→h, doubled letters
+   collapsed: Zelensky = Zelenskyy = Zelenskiy), and the first names are equal
+   after that folding or have a :func:`rapidfuzz.fuzz.ratio` of at least
+   :data:`FIRST_NAME_THRESHOLD` without one being a prefix of the other
+   (Dmitry = Dmitri = Dimitri, Antony = Anthony; John ≠ Jane, Daniel ≠ Daniela,
+   Alex ≠ Alexander). Middle names are ignored. Bodies never use this rule:
+   "Russian Defense Ministry" is not "Russian Foreign Ministry";
+3. one is a proper surname alone ("Peskov", "Mr Peskov") equal after
+   transliteration folding to the other's surname, and no other name of the
+   ``context`` (the other names of the article) with that surname is a
+   different source: two Smiths in one article keep "Smith" ambiguous.
+   "officials" (not capitalised) is no surname.
+
+The resolver applies rule 3 itself, with the names of the article text as
+context, because it has to decide which of several people a surname denotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from claimx.speakers.lexicon import ARTICLES, HONORIFICS, ORG_WORDS, PARTICLES, PLACES
+from claimx.text.normalize import APOSTROPHES, fold
+
+__all__ = [
+    "FIRST_NAME_THRESHOLD",
+    "INITIAL",
+    "UNKNOWN_SPEAKER_ID",
+    "distinct_sources",
+    "group_key",
+    "is_full",
+    "is_personish",
+    "name_tokens",
+    "normalize_name",
+    "person_tokens",
+    "same_person",
+    "same_source",
+    "slugify",
+    "surname_key",
+    "translit",
+    "unique_id",
+]
+
+FIRST_NAME_THRESHOLD = 85.0
+"""Least rapidfuzz ratio of two transliteration-folded first names of one person.
+Dmitri/Dimitri score 92, Jon/John 86, Mark/Mary 75, John/Jane 50."""
+
+UNKNOWN_SPEAKER_ID = "unknown"
+
+_PUNCT = re.compile(r"[^\w\s]")
+INITIAL = re.compile(r"^[A-Z]\.?$")
+"""A one-letter initial, with or without its dot."""
+
+
+@lru_cache(maxsize=65536)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Significant tokens of a name: folded, no punctuation, honorifics or middle initials.
+
+    Only *middle* one-letter tokens are initials ("John F. Kirby"); leading ones
+    are kept, so "U.S. officials" stays distinct from "Russian officials".
+    """
+    tokens = _PUNCT.sub(" ", fold(name).replace("’", "'").replace("'s ", " ")).split()
+    tokens = [t for t in tokens if t not in HONORIFICS]
+    return tuple(t for i, t in enumerate(tokens) if len(t) > 1 or i in (0, len(tokens) - 1))
+
+
+def normalize_name(name: str) -> str:
+    """A canonical key for a name: "Mr. John F. Kirby" -> "john kirby"."""
+    return " ".join(name_tokens(name))
+
+
+@lru_cache(maxsize=65536)
+def person_tokens(name: str) -> tuple[str, ...]:
+    """A person's name words: folded, without honorifics, possessives or initials."""
+    tokens = re.sub(r"[^\w\s'-]", " ", fold(name).translate(APOSTROPHES)).split()
+    out = []
+    for tok in tokens:
+        tok = tok.strip("'-")
+        if tok.endswith("'s"):
+            tok = tok[:-2]
+        if len(tok) > 1 and tok not in HONORIFICS:
+            out.append(tok)
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def translit(token: str) -> str:
+    """A name word folded where transliterations of one Cyrillic or Arabic name differ:
+    Dmitry/Dmitri/Dmitriy, Zelensky/Zelenskyy, Alexander/Aleksandr, Mikhail/Mihail."""
+    t = fold(token).replace("kh", "h").replace("x", "ks").replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", t)
+
+
+def surname_key(name: str) -> str:
+    """The transliteration-folded last name word, or "" for a name without one."""
+    tokens = person_tokens(name)
+    return translit(tokens[-1]) if tokens else ""
+
+
+def is_full(name: str) -> bool:
+    """A first name and a surname at least (not a surname alone)."""
+    return len(person_tokens(name)) >= 2
+
+
+@lru_cache(maxsize=65536)
+def group_key(name: str) -> str:
+    """Key of a body or group: "The White House" -> "white house",
+    "U. S. officials" -> "us officials"."""
+    s = fold(name).translate(APOSTROPHES)
+    s = re.sub(r"\b(\w)\.\s?(?=\w\.)", r"\1", s)  # U. S. -> US.
+    s = re.sub(r"[^\w\s]", "", s)
+    tokens = s.split()
+    while tokens and tokens[0] in ARTICLES:
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
+def slugify(name: str) -> str:
+    """A stable id for a name: "Dmitry Peskov" -> "dmitry-peskov",
+    "U. S. officials" -> "us-officials"."""
+    return re.sub(r"[^\w]+", "-", group_key(name)).strip("-_") or UNKNOWN_SPEAKER_ID
+
+
+def unique_id(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``used`` yet."""
+    sid, n = base, 2
+    while sid in used:
+        sid, n = f"{base}-{n}", n + 1
+    return sid
+
+
+@lru_cache(maxsize=65536)
+def is_personish(name: str) -> bool:
+    """Could ``name`` be a person's name (as opposed to a body, place or group)?"""
+    raw = name.split()
+    if not raw or len(raw) > 5:
+        return False
+    for tok in raw:
+        core = tok.strip("\"“”‘’'(),")
+        if core.casefold() in PARTICLES:
+            continue
+        if not core or not (core[0].isupper() or INITIAL.match(core)):
+            return False
+        if len(core) > 1 and core.isupper() and not INITIAL.match(core):
+            return False  # CNN, NATO, RIA: acronyms are bodies
+    tokens = person_tokens(name)
+    if not tokens or any(t in ORG_WORDS for t in tokens):
+        return False
+    return not (len(tokens) == 1 and tokens[0] in PLACES)
+
+
+def _first_names_match(a: str, b: str, threshold: float) -> bool:
+    ta, tb = translit(a), translit(b)
+    if ta == tb:
+        return True
+    if ta.startswith(tb) or tb.startswith(ta):
+        # Daniel/Daniela, Alex/Alexander: variants of different people as often as not.
+        return False
+    return fuzz.ratio(ta, tb) >= threshold
+
+
+def same_person(a: str, b: str, *, threshold: float = FIRST_NAME_THRESHOLD) -> bool:
+    """True when two full names (first name and surname) denote one person (rule 2).
+
+    A name of one word is never a full name here: a surname alone needs the
+    context of who else is named (rule 3 of :func:`same_source`).
+    """
+    ta, tb = person_tokens(a), person_tokens(b)
+    if len(ta) < 2 or len(tb) < 2:
+        return False
+    if translit(ta[-1]) != translit(tb[-1]):
+        return False
+    return _first_names_match(ta[0], tb[0], threshold)
+
+
+def _same_full(a: str, b: str, threshold: float) -> bool:
+    """Rules 1 and 2: one source without looking at the context."""
+    na, nb = name_tokens(a), name_tokens(b)
+    if not na or not nb:
+        return False
+    if na == nb or (group_key(a) and group_key(a) == group_key(b)):
+        return True
+    return (
+        is_personish(a)
+        and is_personish(b)
+        and is_full(a)
+        and is_full(b)
+        and same_person(a, b, threshold=threshold)
+    )
+
+
+def same_source(
+    a: str, b: str, context: Iterable[str] = (), *, threshold: float = FIRST_NAME_THRESHOLD
+) -> bool:
+    """True when two names denote the same source (rules 1-3 of the module docstring).
+
+    ``context``: the other names of the article, for the surname rule.
+    """
+    if _same_full(a, b, threshold):
+        return True
+    na, nb = name_tokens(a), name_tokens(b)
+    if not na or not nb:
+        return False
+    (short, short_raw), (full, full_raw) = (
+        ((na, a), (nb, b)) if len(na) <= len(nb) else ((nb, b), (na, a))
+    )
+    # The surname rule is for proper names only: "officials" is no surname.
+    if len(short) != 1 or len(full) < 2 or not short_raw.strip()[:1].isupper():
+        return False
+    key = translit(short[0])
+    if key != translit(full[-1]):
+        return False
+    return not any(
+        len(name_tokens(n)) > 1
+        and translit(name_tokens(n)[-1]) == key
+        and not _same_full(n, full_raw, threshold)
+        for n in context
+    )
+
+
+def distinct_sources(names: Sequence[str], context: Sequence[str] = ()) -> list[str]:
+    """One name per distinct source, in order: names :func:`same_source` joins count once."""
+    kept: list[str] = []
+    for name in names:
+        if not name_tokens(name):
+            continue
+        if not any(same_source(name, k, context) for k in kept):
+            kept.append(name)
+    return kept

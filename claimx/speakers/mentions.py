@@ -1,0 +1,184 @@
+"""Parsing a speaker string into a name and a descriptor, and finding names in text.
+
+"Mr Putin’s spokesman Dmitry Peskov" → name "Dmitry Peskov", role "Mr Putin’s
+spokesman"; "Dmitry Peskov, the Kremlin spokesman" likewise; "the Kremlin
+spokesman" is a role only; "U.S. officials" an unnamed group
+(:func:`parse_mention`). :func:`text_names` finds the people an article text
+names, :func:`role_matches` tells whether two descriptors are one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from claimx.speakers.identity import INITIAL, is_personish, person_tokens
+from claimx.speakers.lexicon import (
+    ARTICLES,
+    COURTESY,
+    FUNCTION_WORDS,
+    ROLE_NOUNS,
+    RUN_STOP_WORDS,
+    TITLE_WORDS,
+    UNKNOWN_MENTIONS,
+)
+from claimx.text.normalize import APOSTROPHES, fold
+
+__all__ = [
+    "NAME_TOKEN",
+    "Mention",
+    "MentionKind",
+    "fullest",
+    "parse_mention",
+    "role_key",
+    "role_matches",
+    "split_titles",
+    "text_names",
+]
+
+MentionKind = Literal["name", "role", "group", "unknown"]
+
+NAME_TOKEN = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
+_TEXT_NAME = re.compile(rf"{NAME_TOKEN}(?:[ \t]+(?:{NAME_TOKEN}|(?:de|van|von|bin|al)(?=[ \t])))*")
+
+
+def role_key(role: str) -> str:
+    s = fold(role).translate(APOSTROPHES).replace("'s", "")
+    s = re.sub(r"(?<=\w)\.(?=\w)", "", s)
+    tokens = re.sub(r"[^\w\s]", " ", s).split()
+    return " ".join(t for t in tokens if t not in ARTICLES and t not in {"mr", "mrs", "ms", "dr"})
+
+
+def role_matches(a: str, b: str) -> bool:
+    """Descriptors equal after folding, or one a 2+-word ending of the other."""
+    ka, kb = role_key(a).split(), role_key(b).split()
+    if not ka or not kb:
+        return False
+    short, long_ = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
+    return short == long_[-len(short) :] and (len(short) >= 2 or short == long_)
+
+
+def _is_name_token(tok: str) -> bool:
+    core = tok.strip("\"“”‘’'()[]")
+    if not core:
+        return False
+    if core.endswith(("’s", "'s")):
+        return False  # "Putin’s spokesman": a possessive belongs to the descriptor
+    return core[0].isupper() or bool(INITIAL.match(core))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A speaker string parsed into a name and a descriptor."""
+
+    raw: str
+    name: str
+    role: str | None
+    kind: MentionKind
+
+
+def split_titles(run: list[str]) -> tuple[list[str], list[str]]:
+    """Split a capitalised run after its last title word: "Secretary of State Antony Blinken"
+    -> ("... State", "Antony Blinken"), "Lt. Col. Garron Garn" -> ("Lt. Col.", "Garron Garn").
+    A run of titles only ("President") has no name."""
+    cut = 0
+    for i, tok in enumerate(run):
+        if _word(tok) in TITLE_WORDS:
+            cut = i + 1
+    return run[:cut], run[cut:]
+
+
+def _word(tok: str) -> str:
+    return fold(tok).translate(APOSTROPHES).strip('.,;:"“”()')
+
+
+def _is_plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+
+
+@lru_cache(maxsize=16384)
+def parse_mention(raw: str, role: str | None = None) -> Mention:
+    """Parse a speaker string: "Mr Putin’s spokesman Dmitry Peskov" ->
+    name "Dmitry Peskov", role "Mr Putin’s spokesman", kind "name".
+
+    ``role`` (the claim's ``speaker_role``) wins over a descriptor found in
+    ``raw``. Kinds: ``name`` (a person, body or state named), ``role`` (only a
+    descriptor: "the Kremlin spokesman"), ``group`` (an unnamed plural source:
+    "U.S. officials"), ``unknown`` (empty or a pronoun).
+    """
+    text = " ".join(raw.split()).strip(' ,;:"“”')
+    given_role = role.strip() if role and role.strip() else None
+    if fold(text) in UNKNOWN_MENTIONS:
+        return Mention(raw, "", given_role, "unknown")
+    name_part, embedded = text, None
+    if "," in text:
+        # "Dmitry Peskov, the Kremlin spokesman"
+        left, right = (p.strip() for p in text.split(",", 1))
+        if (
+            left
+            and right
+            and ({_word(t) for t in right.split()} & ROLE_NOUNS or right[0].islower())
+        ):
+            name_part, embedded = left, right
+    if name_part.split(" ", 1)[0] in ARTICLES and " " in name_part:
+        name_part = name_part.split(" ", 1)[1]  # "the air force" -> "air force"
+    tokens = name_part.split()
+    words = [_word(t) for t in tokens]
+    has_role_noun = bool(set(words) & ROLE_NOUNS)
+    k = len(tokens)
+    while k > 0 and _is_name_token(tokens[k - 1]):
+        k -= 1
+    prefix, run = tokens[:k], tokens[k:]
+    titles, name_tokens = split_titles(run)
+    if run and prefix and words[k - 1] in FUNCTION_WORDS and not (titles and has_role_noun):
+        # "spokesman for the U.S. National Security Council", "Council on Foreign
+        # Relations": the capitals complete a descriptor or a body's name. But
+        # "Secretary of State Antony Blinken" is a role, a title and a name.
+        titles, name_tokens = [], []
+    if not name_tokens:
+        if has_role_noun and not _is_plural(words[-1]):
+            # "the Kremlin spokesman", "Putin's spokesman", "the President".
+            return Mention(raw, "", given_role or name_part, "role")
+        # "U.S. officials" is an unnamed group; "Council on Foreign Relations" a name.
+        plural = _is_plural(words[-1]) and tokens[-1][:1].islower()
+        kind: MentionKind = "group" if plural else "name"
+        return Mention(raw, name_part, given_role or embedded, kind)
+    prefix = prefix + titles
+    prefix_words = {_word(t) for t in prefix}
+    descriptive = bool(
+        prefix_words & (ROLE_NOUNS | TITLE_WORDS) or any(w.endswith("'s") for w in prefix_words)
+    )
+    if prefix and not descriptive:
+        # "Ukrainian Air Force", "White House": one name, not a descriptor and a name.
+        return Mention(raw, name_part, given_role or embedded, "name")
+    descriptor = " ".join(prefix).strip(" ,") or None
+    if descriptor and prefix_words <= COURTESY:
+        descriptor = None  # "Mr Kirby", "The White House": no descriptor
+    return Mention(raw, " ".join(name_tokens), given_role or embedded or descriptor, "name")
+
+
+def text_names(text: str) -> list[str]:
+    """Person-like names of two or more words in running text, in order of appearance."""
+    names: list[str] = []
+    for m in _TEXT_NAME.finditer(text):
+        run = m.group().split()
+        # Keep what follows the last title or stop word: "Ukrainian President
+        # Volodymyr Zelensky" -> "Volodymyr Zelensky", "In Kyiv" -> "Kyiv".
+        cut = 0
+        for i, tok in enumerate(run):
+            w = fold(tok).strip(".").translate(APOSTROPHES)
+            if w in TITLE_WORDS or w in RUN_STOP_WORDS or w.endswith("'s"):
+                cut = i + 1
+        run = run[cut:]
+        if len(run) >= 2 and is_personish(" ".join(run)):
+            names.append(" ".join(run))
+    return names
+
+
+def fullest(names: Iterable[str]) -> str:
+    """The fullest of several names of one source: most name words, then longest, then first."""
+    ordered = list(dict.fromkeys(n for n in names if n))
+    return max(ordered, key=lambda n: (len(person_tokens(n)), len(n), -ordered.index(n)))

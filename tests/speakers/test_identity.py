@@ -1,0 +1,100 @@
+"""One identity rule for the extractor and the scorer: transliterations are one speaker."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimx.eval.gold import gold_problems
+from claimx.eval.metrics import score_article
+from claimx.eval.results import ArticleRun
+from claimx.models import Claim, ExtractedClaim, ExtractionResult, Grounding, Usage
+from claimx.speakers import distinct_sources, resolve_speakers, same_source
+
+TEXT = "“Nothing was agreed,” Dmitry Peskov said. Volodymyr Zelensky said talks go on."
+VARIANTS = [
+    ("Dmitry Peskov", "Dmitri Peskov"),
+    ("Volodymyr Zelensky", "Volodymyr Zelenskyy"),
+    ("Zelensky", "Volodymyr Zelenskyy"),
+]
+
+
+def gold(speaker: str, quote: str) -> Claim:
+    start = TEXT.index(quote)
+    return Claim(
+        claim=f"{quote}.",
+        speaker=speaker,
+        stance="supports",
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+        direct=False,
+    )
+
+
+def predicted(c: Claim, speaker: str) -> ExtractedClaim:
+    grounding = Grounding(grounded=True, method="exact", score=100.0, model_quote=c.quote)
+    data = {**c.model_dump(), "speaker": speaker}
+    return ExtractedClaim(**data, speaker_id="s", grounding=grounding)
+
+
+@pytest.mark.parametrize(("a", "b"), VARIANTS)
+def test_the_rule_joins_transliterations(a: str, b: str) -> None:
+    assert same_source(a, b) and same_source(b, a)
+    assert distinct_sources([a, b]) == [a]
+
+
+@pytest.mark.parametrize(("written", "gold_name"), VARIANTS)
+def test_scorer_counts_a_transliterated_speaker_as_right(written: str, gold_name: str) -> None:
+    quote = "Nothing was agreed" if "Peskov" in gold_name else "talks go on"
+    g = gold(gold_name, quote)
+    result = ExtractionResult(
+        article_id="a",
+        claims=[predicted(g, written)],
+        model="local",
+        prompt="extract@v1",
+        prompt_hash="abc123",
+        strategy="single_pass",
+        usage=Usage(),
+        latency_s=0.0,
+    )
+    run = ArticleRun("a", TEXT, [g], result, None)
+    score = score_article(run)
+    assert [p.speaker_ok for p in score.pairs] == [True]
+    assert score.counts.speakers_matched == 1 and score.counts.speakers_pred == 1
+
+
+@pytest.mark.parametrize(("a", "b"), VARIANTS)
+def test_extractor_resolves_transliterations_to_one_speaker(a: str, b: str) -> None:
+    speakers, ids = resolve_speakers([(a, None), (b, None)], TEXT)
+    assert len(speakers) == 1 and ids[0] == ids[1]
+
+
+@pytest.mark.parametrize(("a", "b"), VARIANTS)
+def test_gold_checker_flags_a_duplicate_under_a_transliterated_name(
+    tmp_path: Path, a: str, b: str
+) -> None:
+    claims = [gold(name, "Nothing was agreed").model_dump() for name in (a, b)]
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "articles" / "a1.txt").write_text(TEXT, encoding="utf-8")
+    payload = json.dumps({"article_id": "a1", "claims": claims})
+    (tmp_path / "gold" / "a1.json").write_text(payload, encoding="utf-8")
+    problems = gold_problems(tmp_path / "gold")
+    assert [(p.claim, p.kind) for p in problems] == [(1, "duplicate")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "context"),
+    [
+        ("John Smith", "Jane Smith", ()),  # different first names: two people
+        ("Smith", "John Smith", ("John Smith", "Jane Smith")),  # two Smiths: ambiguous
+        ("Russian Defense Ministry", "Russian Foreign Ministry", ()),  # bodies: no fuzzy rule
+        ("officials", "U.S. officials", ()),  # a common noun is no surname
+        ("Daniel Craig", "Daniela Craig", ()),
+    ],
+)
+def test_the_rule_keeps_different_sources_apart(a: str, b: str, context: tuple[str, ...]) -> None:
+    assert not same_source(a, b, context)
