@@ -64,12 +64,14 @@ class FewShotExample(BaseModel):
 class PromptParams(BaseModel):
     """Generation parameters a prompt version pins (override the client defaults)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     max_tokens: int | None = Field(default=None, ge=1)
     max_claims: int = Field(default=12, ge=1, le=60)
-    #: staged strategy: sentences of context on each side of a candidate
-    context_sentences: int = Field(default=1, ge=0, le=10)
+    #: staged strategies: paragraphs before a candidate shown as its context. Written
+    #: ``context_sentences`` in the prompt files (the name it had): the key is part
+    #: of every prompt's content hash, which the recordings' manifest pins.
+    context_paragraphs: int = Field(default=1, ge=0, le=10, alias="context_sentences")
 
 
 class PromptSpec(BaseModel):
@@ -102,7 +104,7 @@ class PromptSpec(BaseModel):
         The description is left out: rewording it changes no request.
         """
         payload = {
-            "spec": self.model_dump(mode="json", exclude={"description"}),
+            "spec": self.model_dump(mode="json", by_alias=True, exclude={"description"}),
             "schema": self.response_model.model_json_schema(),
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()

@@ -13,7 +13,7 @@ from claimx.extraction.strategies.base import Draft
 from claimx.models import ExtractedClaim, Grounding, Speaker
 from claimx.speakers import resolve_speakers
 from claimx.text.furniture import furniture_spans, is_furniture
-from claimx.text.grounding import Located, ground_quote, is_direct
+from claimx.text.grounding import Located, ground_quote, is_direct, locate_in
 from claimx.text.normalize import proposition_key
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -44,20 +44,17 @@ def echoes_examples(claim: str, speaker: str, article: set[str], examples: froze
 
 
 def _locate(text: str, draft: Draft, threshold: float) -> Located | None:
-    """Ground a draft's quote; inside its window when it has one (None: not there)."""
-    if draft.window is None:
+    """Ground a draft's quote, unless it was already; inside its window when it has one.
+
+    None: a windowed quote that is not in its window.
+    """
+    if draft.located is not None:
+        located = draft.located
+    elif draft.window is None:
         return ground_quote(text, draft.claim.quote, threshold=threshold)
-    lo, hi = draft.window
-    located = ground_quote(text[lo:hi], draft.claim.quote, threshold=threshold)
-    if not located.grounded:
-        return None
-    return Located(
-        start=located.start + lo,
-        end=located.end + lo,
-        method=located.method,
-        score=located.score,
-        grounded=True,
-    )
+    else:
+        located = locate_in(text, draft.claim.quote, draft.window, threshold=threshold)
+    return located if located.grounded or draft.window is None else None
 
 
 @dataclass
@@ -100,7 +97,7 @@ def assemble(
         if loc.end <= loc.start:
             warnings.append(f"dropped a claim whose quote is empty: {draft.claim.claim!r}")
             continue
-        if is_furniture(furniture, loc.start, loc.end):
+        if is_furniture(furniture, loc.span):
             continue  # page furniture or a teaser of another story: never a claim of this article
         if examples and echoes_examples(
             draft.claim.claim, draft.claim.speaker, article_words, examples
@@ -123,7 +120,7 @@ def assemble(
             speaker=speaker.name,
             speaker_role=draft.claim.speaker_role or speaker.role,
             stance=draft.claim.stance,
-            quote=text[located.start : located.end],
+            quote=located.span.slice(text),
             start=located.start,
             end=located.end,
             direct=is_direct(text, located.start, located.end),

@@ -28,15 +28,15 @@ a deliberately low :data:`CHARS_PER_TOKEN`, minus the prompt's own text
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from claimx.extraction.strategies.base import Draft, Strategy, StrategyOutput
-from claimx.extraction.strategies.candidates import paragraphs
 from claimx.llm.config import ClientConfig
 from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec
-from claimx.text.grounding import ground_quote
+from claimx.text.grounding import locate_in
+from claimx.text.segments import paragraphs, sentences
+from claimx.text.spans import Span, Spanned
 
 #: the context of the local llama-server (scripts/local-llm.sh, ``-c 8192``)
 DEFAULT_CONTEXT_TOKENS = 8192
@@ -47,15 +47,12 @@ SAFETY_TOKENS = 256
 #: the smallest chunk worth sending: below this the prompt no longer fits the model
 MIN_CHUNK_CHARS = 400
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
-
 
 @dataclass(frozen=True)
-class Chunk:
-    """A piece of the article: ``text == article[start:end]``."""
+class Chunk(Spanned):
+    """A piece of the article: ``text == span.slice(article)``."""
 
-    start: int
-    end: int
+    span: Span
     text: str
 
 
@@ -70,13 +67,13 @@ def chunk_budget(
     return max(MIN_CHUNK_CHARS, int(free_tokens * CHARS_PER_TOKEN))
 
 
-def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
-    """Split ``text[start:end]`` into spans of at most ``limit``: sentences, spaces, hard."""
-    if end - start <= limit:
-        return [(start, end)]
-    cuts = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+def _pieces(text: str, paragraph: Span, limit: int) -> list[Span]:
+    """Split ``paragraph`` into spans of at most ``limit``: at sentences, spaces, or hard."""
+    if paragraph.length <= limit:
+        return [paragraph]
+    cuts = [s.start for s in sentences(text, paragraph)[1:]]
     out: list[tuple[int, int]] = []
-    lo = start
+    lo, end = paragraph.start, paragraph.end
     while end - lo > limit:
         fitting = [c for c in cuts if lo < c <= lo + limit]
         if fitting:
@@ -95,7 +92,7 @@ def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]
         while b > a and text[b - 1].isspace():
             b -= 1
         if b > a:
-            spans.append((a, b))
+            spans.append(Span(a, b))
     return spans
 
 
@@ -108,17 +105,17 @@ def split_text(text: str, budget: int, *, overlap: int | None = None) -> list[Ch
     A text within the budget is one chunk.
     """
     if len(text) <= budget:
-        return [Chunk(0, len(text), text)]
+        return [Chunk(Span(0, len(text)), text)]
     overlap = budget // 5 if overlap is None else overlap
-    units = [piece for a, b in paragraphs(text) for piece in _pieces(text, a, b, budget)]
+    units = [piece for p in paragraphs(text) for piece in _pieces(text, p, budget)]
     chunks: list[Chunk] = []
     i = 0
     while i < len(units):
         j = i + 1  # units[i:j] is the chunk; one unit always fits (pieces are <= budget)
-        while j < len(units) and units[j][1] - units[i][0] <= budget:
+        while j < len(units) and units[j].end - units[i].start <= budget:
             j += 1
-        start, end = units[i][0], units[j - 1][1]
-        chunks.append(Chunk(start, end, text[start:end]))
+        span = Span(units[i].start, units[j - 1].end)
+        chunks.append(Chunk(span, span.slice(text)))
         if j == len(units):
             break
         # Step back over whole paragraphs that fit in the overlap, always moving forward
@@ -126,8 +123,8 @@ def split_text(text: str, budget: int, *, overlap: int | None = None) -> list[Ch
         k = j
         while (
             k - 1 > i
-            and end - units[k - 1][0] <= overlap
-            and units[j][1] - units[k - 1][0] <= budget
+            and span.end - units[k - 1].start <= overlap
+            and units[j].end - units[k - 1].start <= budget
         ):
             k -= 1
         i = k
@@ -140,43 +137,39 @@ def merge_overlaps(
     """One list of drafts, in full-article windows, without the overlaps' repeats.
 
     ``drafts[i]`` are chunk ``i``'s drafts with windows relative to the chunk.
-    See the module docstring for which repeat is kept.
+    Each draft is grounded here, once: a kept draft carries where its quote was
+    found (:attr:`Draft.located`), so assembly does not search again. See the
+    module docstring for which repeat is kept.
     """
-    located: list[tuple[int, Draft, tuple[int, int] | None, int]] = []
+    located: list[tuple[int, Draft, Span | None, int]] = []
     for index, (chunk, chunk_drafts) in enumerate(zip(chunks, drafts, strict=True)):
         for draft in chunk_drafts:
-            lo, hi = draft.window or (0, len(chunk.text))
-            window = (chunk.start + lo, chunk.start + hi)
-            hit = ground_quote(text[window[0] : window[1]], draft.claim.quote, threshold=threshold)
-            span = (window[0] + hit.start, window[0] + hit.end) if hit.grounded else None
+            window = (draft.window or Span(0, chunk.span.length)).shift(chunk.span.start)
+            hit = locate_in(text, draft.claim.quote, window, threshold=threshold)
+            span = hit.span if hit.grounded else None
             # context: the distance from the span to the nearer edge of its chunk
-            margin = min(span[0] - chunk.start, chunk.end - span[1]) if span else -1
+            margin = min(span.start - chunk.span.start, chunk.span.end - span.end) if span else -1
             if span is None and draft.window is None:
                 # Not in its chunk: let assemble search the whole article (and report it
                 # ungrounded when it is nowhere), as for an article sent in one piece.
                 located.append((index, draft, None, margin))
             else:
-                located.append((index, replace(draft, window=window), span, margin))
+                kept = replace(draft, window=window, located=hit)
+                located.append((index, kept, span, margin))
 
-    def outranked(index: int, span: tuple[int, int] | None, margin: int) -> bool:
+    def outranked(index: int, span: Span | None, margin: int) -> bool:
         # Same evidence seen by another chunk with more context (ties: the earlier chunk).
         if span is None:
             return False
         return any(
             other != index
             and other_span is not None
-            and span[0] < other_span[1]
-            and other_span[0] < span[1]
+            and span.overlaps(other_span)
             and (other_margin, -other) > (margin, -index)
             for other, _, other_span, other_margin in located
         )
 
     return [draft for index, draft, span, margin in located if not outranked(index, span, margin)]
-
-
-#: strategies that show the model one paragraph at a time: a long article does not
-#: overflow their requests, so they are never chunked
-UNCHUNKED_STRATEGIES = frozenset({"staged", "staged_sentences"})
 
 
 async def chunked_drafts(
@@ -189,7 +182,7 @@ async def chunked_drafts(
     threshold: float,
 ) -> StrategyOutput:
     """``strategy.drafts`` over the article, or over its chunks when it exceeds ``budget``."""
-    chunks = [] if strategy.name in UNCHUNKED_STRATEGIES else split_text(text, budget)
+    chunks = split_text(text, budget) if strategy.chunkable else []
     if len(chunks) <= 1:
         return await strategy.drafts(llm, spec, text)
     out = StrategyOutput()
@@ -197,7 +190,8 @@ async def chunked_drafts(
     for chunk in chunks:  # one after the other: see the module docstring
         part = await strategy.drafts(llm, spec, chunk.text)
         out.usage = out.usage + part.usage
-        out.warnings.extend(f"chunk {chunk.start}-{chunk.end}: {w}" for w in part.warnings)
+        where = f"{chunk.span.start}-{chunk.span.end}"
+        out.warnings.extend(f"chunk {where}: {w}" for w in part.warnings)
         per_chunk.append(part.drafts)
     out.drafts = merge_overlaps(text, chunks, per_chunk, threshold=threshold)
     out.warnings.append(

@@ -45,6 +45,7 @@ NAME_TOKEN = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
 _TEXT_NAME = re.compile(rf"{NAME_TOKEN}(?:[ \t]+(?:{NAME_TOKEN}|(?:de|van|von|bin|al)(?=[ \t])))*")
 
 
+@lru_cache(maxsize=16384)
 def role_key(role: str) -> str:
     s = fold(role).translate(APOSTROPHES).replace("'s", "")
     s = re.sub(r"(?<=\w)\.(?=\w)", "", s)

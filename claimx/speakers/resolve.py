@@ -33,7 +33,7 @@ Speaker ids are slugs of the canonical name ("dmitry-peskov"), suffixed
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -84,15 +84,20 @@ class _Cluster:
     #: distinct full names (claims' and text's): what complete linkage compares
     full: dict[str, None] = field(default_factory=dict)
 
-    def add_name(self, name: str) -> None:
+    def add_name(self, name: str) -> bool:
+        """Add a name; True when it is a new full name (what resolution compares)."""
         self.names.append(name)
-        if self.person and is_full(name):
-            self.full.setdefault(name)
+        return self.person and is_full(name) and self._add_full(name)
 
-    def set_text_name(self, name: str) -> None:
+    def set_text_name(self, name: str) -> bool:
+        """Set the text's name; True when it is a new full name."""
         self.text_name = name
-        if is_full(name):
-            self.full.setdefault(name)
+        return is_full(name) and self._add_full(name)
+
+    def _add_full(self, name: str) -> bool:
+        new = name not in self.full
+        self.full.setdefault(name)
+        return new
 
     def name(self) -> str:
         if self.person:
@@ -114,6 +119,9 @@ class _Cluster:
 
 
 _TOKEN = re.compile(r"\w+")
+#: the farthest two words of one descriptor can be apart in the text ("Kremlin
+#: spokesman", "Mr Putin's chief spokesman"): a few spaces and an article between them
+_DESCRIPTOR_REACH = 200
 
 
 class _TextIndex:
@@ -147,6 +155,12 @@ class _TextIndex:
                 spans.append((lo, hi))
         return spans
 
+    @staticmethod
+    def near(positions: list[int], pos: int) -> bool:
+        """Whether one of the sorted ``positions`` is within ``_DESCRIPTOR_REACH`` of ``pos``."""
+        i = bisect_left(positions, pos - _DESCRIPTOR_REACH)
+        return i < len(positions) and positions[i] <= pos + _DESCRIPTOR_REACH
+
     def _line(self, pos: int) -> tuple[int, int]:
         """Start of the line holding ``pos``, and the start of the next line (or the end)."""
         line = bisect_right(self.line_starts, pos) - 1
@@ -169,6 +183,9 @@ class _ArticleResolver:
         for n in text_names(text):
             self.text_people.setdefault(surname_key(n), Counter())[n] += 1
         self._descriptors: dict[str, list[str]] = {}
+        #: bumped whenever a cluster is made or gains a full name: what resolve_role reads
+        self.version = 0
+        self._roles: dict[str, tuple[int, _Cluster | None]] = {}
 
     @cached_property
     def _index(self) -> _TextIndex:
@@ -182,7 +199,16 @@ class _ArticleResolver:
         if text_name is not None:
             c.set_text_name(text_name)
         self.people.setdefault(key, []).append(c)
+        self.version += 1
         return c
+
+    def add_name(self, c: _Cluster, name: str) -> None:
+        if c.add_name(name):
+            self.version += 1
+
+    def set_text_name(self, c: _Cluster, name: str) -> None:
+        if c.set_text_name(name):
+            self.version += 1
 
     def _matching_full(self, name: str) -> _Cluster | None:
         """The person all of whose full names are ``name``'s person (complete linkage)."""
@@ -219,7 +245,7 @@ class _ArticleResolver:
             return full[0]
         if not full and len(rivals) == 1:
             if lone:
-                lone[0].set_text_name(rivals[0])
+                self.set_text_name(lone[0], rivals[0])
                 return lone[0]
             return self._new_person(key, text_name=rivals[0])
         if not full and not rivals and lone:
@@ -268,10 +294,10 @@ class _ArticleResolver:
             rf"(?:[^,.;\n]{{0,60}}?\s)?{desc}\b"
         )
         # Every word of the descriptor is a whole word of any hit: search only the
-        # lines around the rarest one.
+        # lines around the rarest one, where the others are near it too.
         index = self._index
-        rarest = min((index.positions.get(w.lower(), []) for w in words), key=len)
-        windows = index.windows(rarest)
+        lists = sorted((index.positions.get(w.lower(), []) for w in words), key=len)
+        windows = index.windows([p for p in lists[0] if all(index.near(ps, p) for ps in lists[1:])])
         found: list[str] = []
         for pattern in (re.compile(after), re.compile(before)):
             for lo, hi in windows:
@@ -299,9 +325,24 @@ class _ArticleResolver:
         return people
 
     def resolve_role(self, descriptor: str) -> _Cluster | None:
-        """The person a role-only mention denotes, when the article ties it to exactly one."""
+        """The person a role-only mention denotes, when the article ties it to exactly one.
+
+        Remembered per descriptor while no cluster changes: an article repeats its
+        descriptors, and each look-up walks every name the text ties to one.
+        """
+        cached = self._roles.get(descriptor)
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        before = self.version
+        owner = self._resolve_role(descriptor)
+        if self.version == before:  # it changed nothing: the same state gives the same answer
+            self._roles[descriptor] = (before, owner)
+        return owner
+
+    def _resolve_role(self, descriptor: str) -> _Cluster | None:
         owners: list[_Cluster] = []
-        for n in self.descriptor_candidates(descriptor):
+        # A name the text repeats finds the owner it found the first time.
+        for n in dict.fromkeys(self.descriptor_candidates(descriptor)):
             if is_full(n):
                 owner = self._matching_full(n) or self.surname_owner(n)
                 if owner is None:
@@ -343,7 +384,7 @@ def resolve_speakers(
         m = parsed[i]
         if m.kind == "unknown":
             c = resolver.group(UNKNOWN_SPEAKER_ID)
-            c.add_name(UNKNOWN_SPEAKER_ID)
+            resolver.add_name(c, UNKNOWN_SPEAKER_ID)
         elif m.kind == "role":
             descriptor = m.role or m.raw
             owner = resolver.resolve_role(descriptor)
@@ -354,7 +395,7 @@ def resolve_speakers(
                 c = resolver.person(m.name)
             else:
                 c = resolver.group(f"name:{group_key(m.name)}")
-            c.add_name(m.name)
+            resolver.add_name(c, m.name)
             if m.role:
                 c.named_roles.append(m.role)
         if m.raw.strip():

@@ -43,8 +43,11 @@ practice, so nothing is lost.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from claimx.text.segments import ends_sentence, lines
+from claimx.text.spans import Span, Spanned
 
 __all__ = ["PHRASES", "FurnitureLine", "furniture_lines", "furniture_spans", "is_furniture"]
 
@@ -89,7 +92,6 @@ _CREDIT = re.compile(
     rf"\s*\S.{{0,60}}|by\s+{_NAME}(?:\s+and\s+{_NAME})?)$",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?…][”\"’'»)\]]*$")
 _OPEN_QUOTES = "“\"‘'«"
 _CLOSE_QUOTES = "”\"’'»"
 BODY_MIN_WORDS = 8
@@ -97,24 +99,12 @@ HEADLINE_MAX_WORDS = 20
 
 
 @dataclass(frozen=True)
-class FurnitureLine:
+class FurnitureLine(Spanned):
     """One furniture span, why it was flagged, and its text."""
 
-    start: int
-    end: int
+    span: Span
     kind: str  # "phrase" | "date" | "breadcrumb" | "credit" | "end matter" | "teaser"
     text: str
-
-
-def _lines(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, content) of every non-blank line, indentation and trailing space excluded."""
-    pos = 0
-    for raw in text.splitlines(keepends=True):
-        content = raw.strip()
-        if content:
-            start = pos + raw.index(content)
-            yield start, start + len(content), content
-        pos += len(raw)
 
 
 def _key(line: str) -> str:
@@ -140,12 +130,12 @@ def _simple_kind(line: str) -> str | None:
 
 
 def _is_body(line: str) -> bool:
-    return len(line.split()) >= BODY_MIN_WORDS and bool(_SENTENCE_END.search(line))
+    return len(line.split()) >= BODY_MIN_WORDS and ends_sentence(line)
 
 
 def _is_headline_like(line: str) -> bool:
     words = line.split()
-    if not 2 <= len(words) <= HEADLINE_MAX_WORDS or _SENTENCE_END.search(line):
+    if not 2 <= len(words) <= HEADLINE_MAX_WORDS or ends_sentence(line):
         return False
     if line.endswith((":", ";", ",")):
         return False  # a lead-in to what follows, not a title
@@ -159,16 +149,17 @@ def furniture_lines(text: str) -> list[FurnitureLine]:
     """Every furniture span of ``text``, in order, with the rule that flagged it."""
     found: list[FurnitureLine] = []
     headline_seen = body_seen = False
-    lines = list(_lines(text))
-    for start, end, line in lines:
+    spans = lines(text)
+    for span in spans:
+        line = span.slice(text)
         if _key(line) in _END_MATTER or _CONTRIBUTED.match(line):
             if not body_seen:
                 # Above any body text a marker is a stray line, not the page's end:
                 # flag the line alone rather than the whole article.
-                found.append(FurnitureLine(start, end, "phrase", line))
+                found.append(FurnitureLine(span, "phrase", line))
                 continue
-            last = lines[-1][1]
-            found.append(FurnitureLine(start, last, "end matter", text[start:last]))
+            rest = Span(span.start, spans[-1].end)
+            found.append(FurnitureLine(rest, "end matter", rest.slice(text)))
             break
         kind = _simple_kind(line)
         if kind is None and _is_headline_like(line):
@@ -177,21 +168,21 @@ def furniture_lines(text: str) -> list[FurnitureLine]:
             else:
                 kind = "teaser"
         if kind is not None:
-            found.append(FurnitureLine(start, end, kind, line))
+            found.append(FurnitureLine(span, kind, line))
         elif _is_body(line):
             body_seen = True
     return found
 
 
-def furniture_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans ``(start, end)`` of page furniture and teaser lines: sorted, disjoint."""
-    return [(f.start, f.end) for f in furniture_lines(text)]
+def furniture_spans(text: str) -> list[Span]:
+    """The spans of page furniture and teaser lines: sorted, disjoint."""
+    return [f.span for f in furniture_lines(text)]
 
 
-def is_furniture(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    """True when ``[start, end)`` lies inside one of ``spans`` (from :func:`furniture_spans`).
+def is_furniture(spans: Sequence[Span], evidence: Span) -> bool:
+    """True when ``evidence`` lies inside one of ``spans`` (from :func:`furniture_spans`).
 
     Containment, not overlap: evidence that only runs into a furniture line
     (a quote stitched across a teaser) is still mostly article text.
     """
-    return any(s <= start and end <= e for s, e in spans)
+    return any(s.contains(evidence) for s in spans)

@@ -46,14 +46,22 @@ import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from claimx.models import GroundingMethod
+from claimx.text.spans import Span, Spanned
 
-__all__ = ["MAX_PIECE_GAP", "Located", "ground_quote", "is_direct", "normalize_for_match"]
+__all__ = [
+    "MAX_PIECE_GAP",
+    "Located",
+    "ground_quote",
+    "is_direct",
+    "locate_in",
+    "normalize_for_match",
+]
 
 MAX_PIECE_GAP = 250
 """Most characters allowed between two consecutive pieces of a shortened or
@@ -88,14 +96,20 @@ _EDGE_CANDIDATES = 5
 
 
 @dataclass(frozen=True)
-class Located:
-    """Where a quote was found: ``text[start:end]`` is the span in the original text."""
+class Located(Spanned):
+    """Where a quote was found: ``span.slice(text)`` is the span in the original text."""
 
-    start: int
-    end: int
+    span: Span
     method: GroundingMethod
     score: float
     grounded: bool
+
+    def shift(self, offset: int) -> Located:
+        """The same hit, ``offset`` characters further on: from a window into its article."""
+        return replace(self, span=self.span.shift(offset))
+
+
+_NOT_FOUND = Located(Span(0, 0), "none", 0.0, False)
 
 
 @dataclass(frozen=True)
@@ -107,8 +121,8 @@ class _Normalized:
     # [a, b) is original [pos[a], pos[b]).
     pos: tuple[int, ...]
 
-    def span(self, a: int, b: int) -> tuple[int, int]:
-        return self.pos[a], self.pos[b]
+    def original(self, span: Span) -> Span:
+        return Span(self.pos[span.start], self.pos[span.end])
 
 
 def _fold(text: str) -> str:
@@ -209,8 +223,7 @@ def _at_boundary(norm: str, a: int, b: int) -> bool:
 
 @dataclass(frozen=True)
 class _Hit:
-    a: int  # normalised offsets
-    b: int
+    span: Span  # in the normalised text
     method: GroundingMethod
     score: float
 
@@ -240,7 +253,7 @@ def _fuzzy(norm: _Normalized, core: str, lo: int, hi: int) -> _Hit | None:
         return None
     if len(core) >= len(window):
         a, b = _trim(norm.text, lo, hi)
-        return _Hit(a, b, "fuzzy", fuzz.ratio(core, norm.text[a:b]))
+        return _Hit(Span(a, b), "fuzzy", fuzz.ratio(core, norm.text[a:b]))
     al = fuzz.partial_ratio_alignment(core, window)
     if al is None:  # only with a score_cutoff; kept for the type checker
         return None
@@ -268,7 +281,7 @@ def _fuzzy(norm: _Normalized, core: str, lo: int, hi: int) -> _Hit | None:
                 continue
             score = fuzz.ratio(core, norm.text[a:b])
             if best is None or score > best.score:
-                best = _Hit(a, b, "fuzzy", score)
+                best = _Hit(Span(a, b), "fuzzy", score)
     return best
 
 
@@ -280,7 +293,7 @@ def _locate_piece(
     starts = _normalized_hits(norm, core, lo, hi)
     if starts:
         a = starts[_nearest(starts, near_norm)]
-        return _Hit(a, a + len(core), "normalized", 100.0)
+        return _Hit(Span(a, a + len(core)), "normalized", 100.0)
     best = _fuzzy(norm, core, lo, hi)
     if near_norm is not None and best is not None and best.score < 100.0:
         # The global best may be a second, slightly better copy far away; a
@@ -321,27 +334,29 @@ def _chain(
             range(len(firsts)),
             key=lambda i: (abs(firsts[i] - near_norm), i) if near_norm is not None else (0, i),
         )
-        candidates = [_Hit(firsts[i], firsts[i] + len(first), "normalized", 100.0) for i in order]
+        candidates = [
+            _Hit(Span(firsts[i], firsts[i] + len(first)), "normalized", 100.0) for i in order
+        ]
     else:
         hit = _locate_piece(norm, first, near_norm=near_norm)
         candidates = [hit] if hit is not None and hit.score >= threshold else []
     for start_hit in candidates:
         hits = [start_hit]
         for piece in pieces[1:]:
-            lo = hits[-1].b
+            lo = hits[-1].span.end
             hi = min(len(norm.text), lo + MAX_PIECE_GAP + 2 * len(piece))
             hit = _locate_piece(norm, piece, near_norm=None, lo=lo, hi=hi)
             if (
                 hit is None
                 or hit.score < threshold
-                or norm.pos[hit.a] - norm.pos[lo] > MAX_PIECE_GAP
+                or norm.pos[hit.span.start] - norm.pos[lo] > MAX_PIECE_GAP
             ):
                 break
             hits.append(hit)
         else:
-            total = sum(h.b - h.a for h in hits)
-            score = sum(h.score * (h.b - h.a) for h in hits) / total
-            return _Hit(hits[0].a, hits[-1].b, "fuzzy", score)
+            total = sum(h.span.length for h in hits)
+            score = sum(h.score * h.span.length for h in hits) / total
+            return _Hit(Span(hits[0].span.start, hits[-1].span.end), "fuzzy", score)
     return None
 
 
@@ -356,28 +371,28 @@ def ground_quote(
     ``score >= threshold``; exact and normalised matches score 100.
     """
     if not quote or not text:
-        return Located(0, 0, "none", 0.0, False)
+        return _NOT_FOUND
     # Tier 1: exact.
     starts = _occurrences(text, quote)
     if starts:
         s = starts[_nearest(starts, near)]
-        return Located(s, s + len(quote), "exact", 100.0, 100.0 >= threshold)
+        return Located(Span(s, s + len(quote)), "exact", 100.0, 100.0 >= threshold)
 
     norm = _normalize_text(text)
     head, core, tail = _core(normalize_for_match(quote))
     if not core:
-        return Located(0, 0, "none", 0.0, False)
+        return _NOT_FOUND
     near_norm = None if near is None else bisect_left(norm.pos, near)
 
     def located(hit: _Hit) -> Located:
-        start, end = norm.span(*_extend(norm, hit.a, hit.b, head, tail))
-        return Located(start, end, hit.method, hit.score, hit.score >= threshold)
+        span = norm.original(Span(*_extend(norm, hit.span.start, hit.span.end, head, tail)))
+        return Located(span, hit.method, hit.score, hit.score >= threshold)
 
     # Tier 2: normalised, exact string search.
     hits = _normalized_hits(norm, core)
     if hits:
         a = hits[_nearest(hits, near_norm)]
-        return located(_Hit(a, a + len(core), "normalized", 100.0))
+        return located(_Hit(Span(a, a + len(core)), "normalized", 100.0))
     # Tier 3: pieces of a shortened or stitched quote.
     pieces = _pieces(core)
     if len(pieces) >= 2:
@@ -388,8 +403,13 @@ def ground_quote(
     # best candidate, reported ungrounded.
     best = _locate_piece(norm, core, near_norm=near_norm)
     if best is None:
-        return Located(0, 0, "none", 0.0, False)
+        return _NOT_FOUND
     return located(best)
+
+
+def locate_in(text: str, quote: str, window: Span, *, threshold: float = 90.0) -> Located:
+    """:func:`ground_quote` inside ``window`` of ``text``, in ``text``'s offsets."""
+    return ground_quote(window.slice(text), quote, threshold=threshold).shift(window.start)
 
 
 # --- direct quotation ---------------------------------------------------------

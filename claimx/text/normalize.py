@@ -38,6 +38,8 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 def strip_accents(text: str) -> str:
     """NFKD, then drop combining marks: "Zelénsky" -> "Zelensky" ("ß" stays)."""
+    if text.isascii():
+        return text
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from claimx.text.furniture import furniture_lines, furniture_spans, is_furniture
+from claimx.text.spans import Span
 
 ARTICLES = Path(__file__).resolve().parents[2] / "eval" / "articles"
 BODY = "Kirby said on Thursday that the United States had no role in the attack."
@@ -89,10 +90,10 @@ def test_is_furniture_means_inside_a_span() -> None:
     text = f"{BODY}\nSource link\n"
     spans = furniture_spans(text)
     start = text.index("Source link")
-    assert spans == [(start, start + len("Source link"))]
-    assert is_furniture(spans, start, start + 6)
-    assert not is_furniture(spans, start - 3, start + 6)  # runs in from the body
-    assert not is_furniture(spans, 0, 10)
+    assert spans == [Span(start, start + len("Source link"))]
+    assert is_furniture(spans, Span(start, start + 6))
+    assert not is_furniture(spans, Span(start - 3, start + 6))  # runs in from the body
+    assert not is_furniture(spans, Span(0, 10))
 
 
 def test_real_articles() -> None:

@@ -6,9 +6,10 @@ from claimx.extraction.strategies import get_strategy
 from claimx.extraction.strategies.candidates import (
     find_candidates,
     find_sentence_candidates,
-    sentences,
 )
 from claimx.prompts import get_prompt
+from claimx.text.segments import sentences
+from claimx.text.spans import Span
 
 ARTICLE = """Harbour news
 
@@ -23,7 +24,7 @@ Seawatch accused the port of hiding samples, director Tom Peeters said. The city
 
 
 def split(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentences(text, 0, len(text))]
+    return [s.slice(text) for s in sentences(text)]
 
 
 def test_sentences_keep_abbreviations_initials_and_closing_quotes() -> None:
@@ -43,8 +44,8 @@ def test_sentences_keep_abbreviations_initials_and_closing_quotes() -> None:
 
 def test_sentences_do_not_break_before_lowercase_and_keep_offsets() -> None:
     text = "  He said so. the rest follows. Done."
-    spans = sentences(text, 2, len(text))
-    assert [text[a:b] for a, b in spans] == ["He said so. the rest follows.", "Done."]
+    spans = sentences(text, Span(2, len(text)))
+    assert [s.slice(text) for s in spans] == ["He said so. the rest follows.", "Done."]
 
 
 def test_paragraph_candidates_need_an_attribution_signal() -> None:

@@ -22,11 +22,14 @@ from claimx.extraction.chunking import (
 )
 from claimx.extraction.drafts import ClaimDraft
 from claimx.extraction.extractor import Extractor
-from claimx.extraction.strategies.base import Draft, StrategyOutput
-from claimx.extraction.strategies.candidates import paragraphs
+from claimx.extraction.strategies import get_strategy
+from claimx.extraction.strategies.base import Draft, Request, StrategyOutput
 from claimx.llm.client import LLM
 from claimx.llm.config import ClientConfig
+from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec, get_prompt
+from claimx.text.segments import paragraphs
+from claimx.text.spans import Span
 from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
 
 
@@ -38,7 +41,7 @@ def article(n: int, size: int = 180) -> str:
 
 def test_a_short_article_is_one_chunk() -> None:
     text = article(3)
-    assert split_text(text, len(text)) == [Chunk(0, len(text), text)]
+    assert split_text(text, len(text)) == [Chunk(Span(0, len(text)), text)]
 
 
 @pytest.mark.parametrize(("budget", "size"), [(400, 60), (700, 120), (1500, 180)])
@@ -48,14 +51,14 @@ def test_chunks_fit_start_and_end_at_paragraphs_cover_everything_and_overlap(
     text = article(30, size)  # paragraphs shorter than the default overlap (budget / 5)
     chunks = split_text(text, budget)
     spans = paragraphs(text)
-    starts, ends = {a for a, _ in spans}, {b for _, b in spans}
+    starts, ends = {s.start for s in spans}, {s.end for s in spans}
     assert len(chunks) > 1
     for chunk in chunks:
         assert chunk.text == text[chunk.start : chunk.end]
         assert len(chunk.text) <= budget
         assert chunk.start in starts and chunk.end in ends
-    for a, b in spans:  # every paragraph is wholly inside some chunk
-        assert any(c.start <= a and b <= c.end for c in chunks)
+    for p in spans:  # every paragraph is wholly inside some chunk
+        assert any(c.span.contains(p) for c in chunks)
     for before, after in zip(chunks, chunks[1:], strict=False):
         assert after.start < before.end, "neighbours share at least one paragraph"
         assert after.end > before.end, "every chunk brings new text"
@@ -102,8 +105,8 @@ def draft(quote: str, claim: str, speaker: str = "Ada Lovelace") -> Draft:
 
 def test_merge_keeps_one_reading_of_an_overlap_quote_the_one_with_more_context() -> None:
     text = "Intro para.\n\nAda said: shared quote here.\n\nOutro para that is long enough.\n"
-    a = Chunk(0, 41, text[0:41])  # intro + shared
-    b = Chunk(13, len(text) - 1, text[13:-1])  # shared + outro: the quote is at b's edge too
+    a = Chunk(Span(0, 41), text[0:41])  # intro + shared
+    b = Chunk(Span(13, len(text) - 1), text[13:-1])  # shared + outro: the quote is at b's edge too
     shared = "shared quote here"
     merged = merge_overlaps(
         text,
@@ -119,13 +122,13 @@ def test_merge_keeps_one_reading_of_an_overlap_quote_the_one_with_more_context()
     assert claims == ["from b, worded differently", "intro", "outro"]
     for d in merged:  # windows are full-article offsets around each chunk
         assert d.window is not None
-        lo, hi = d.window
+        lo, hi = d.window.start, d.window.end
         assert d.claim.quote in text[lo:hi]
 
 
 def test_merge_never_merges_two_claims_of_one_chunk() -> None:
     text = "Ada said: one quote, two claims.\n"
-    chunk = Chunk(0, len(text) - 1, text[:-1])
+    chunk = Chunk(Span(0, len(text) - 1), text[:-1])
     merged = merge_overlaps(
         text, [chunk], [[draft("one quote", "first"), draft("one quote", "second")]], threshold=90
     )
@@ -134,7 +137,7 @@ def test_merge_never_merges_two_claims_of_one_chunk() -> None:
 
 def test_a_quote_not_in_its_chunk_is_left_to_whole_article_grounding() -> None:
     text = "First part.\n\nSecond part.\n"
-    chunks = [Chunk(0, 11, "First part."), Chunk(13, 25, "Second part.")]
+    chunks = [Chunk(Span(0, 11), "First part."), Chunk(Span(13, 25), "Second part.")]
     merged = merge_overlaps(text, chunks, [[draft("invented words", "x")], []], threshold=90)
     assert [d.window for d in merged] == [None]
 
@@ -142,26 +145,36 @@ def test_a_quote_not_in_its_chunk_is_left_to_whole_article_grounding() -> None:
 class _Recording:
     """A strategy that records what it was asked (no model involved)."""
 
+    name = "recording"
     provides = frozenset({"text"})
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, chunkable: bool) -> None:
+        self.chunkable = chunkable
         self.texts: list[str] = []
 
-    async def drafts(self, llm: LLM, spec: PromptSpec, text: str) -> StrategyOutput:
+    def plan(self, spec: PromptSpec, text: str) -> list[Request]:
+        return [Request({"text": text})]
+
+    async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
         self.texts.append(text)
         return StrategyOutput()
 
 
-def test_per_paragraph_strategies_are_never_chunked() -> None:
+def test_a_strategy_says_whether_it_may_be_chunked() -> None:
     text = article(40)
     llm = LLM(ClientConfig(api_key="x"))
     spec = get_prompt("extract@v3")
-    staged, single = _Recording("staged"), _Recording("single_pass")
-    asyncio.run(chunked_drafts(staged, llm, spec, text, budget=500, threshold=90))
-    asyncio.run(chunked_drafts(single, llm, spec, text, budget=500, threshold=90))
-    assert staged.texts == [text]
-    assert len(single.texts) > 5 and all(len(t) <= 500 for t in single.texts)
+    whole, chunked = _Recording(chunkable=False), _Recording(chunkable=True)
+    asyncio.run(chunked_drafts(whole, llm, spec, text, budget=500, threshold=90))
+    asyncio.run(chunked_drafts(chunked, llm, spec, text, budget=500, threshold=90))
+    assert whole.texts == [text]
+    assert len(chunked.texts) > 5 and all(len(t) <= 500 for t in chunked.texts)
+    # The per-paragraph strategies are never chunked; the whole-article one is.
+    assert [get_strategy(n).chunkable for n in ("single_pass", "staged", "staged_sentences")] == [
+        True,
+        False,
+        False,
+    ]
 
 
 def test_a_long_article_is_extracted_in_chunks_with_full_article_offsets(tmp_path: Path) -> None:

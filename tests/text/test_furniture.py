@@ -3,13 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from claimx.text.furniture import furniture_spans, is_furniture
+from claimx.text.spans import Span
 
 ARTICLES = Path(__file__).resolve().parents[2] / "eval" / "articles"
 
 
 def flagged(name: str) -> list[str]:
     text = (ARTICLES / name).read_text(encoding="utf-8")
-    return [text[s:e] for s, e in furniture_spans(text)]
+    return [s.slice(text) for s in furniture_spans(text)]
 
 
 def test_teasers_and_labels_are_furniture_but_the_headline_is_not() -> None:
@@ -40,4 +41,4 @@ def test_body_paragraphs_are_never_flagged() -> None:
     text = (ARTICLES / "004_4d66385c9602c10b.txt").read_text(encoding="utf-8")
     assert furniture_spans(text) == []
     start = text.index("“Undoubtedly")
-    assert not is_furniture(furniture_spans(text), start, start + 10)
+    assert not is_furniture(furniture_spans(text), Span(start, start + 10))

@@ -17,6 +17,7 @@ from claimx.text.grounding import (
     is_direct,
     normalize_for_match,
 )
+from claimx.text.spans import Span
 
 ARTICLES = Path(__file__).resolve().parents[2] / "eval" / "articles"
 
@@ -209,8 +210,8 @@ def test_threshold_decides_grounded() -> None:
 
 
 def test_nothing_to_search_for() -> None:
-    assert ground_quote("Some text.", "") == Located(0, 0, "none", 0.0, False)
-    assert ground_quote("", "quote") == Located(0, 0, "none", 0.0, False)
+    assert ground_quote("Some text.", "") == Located(Span(0, 0), "none", 0.0, False)
+    assert ground_quote("", "quote") == Located(Span(0, 0), "none", 0.0, False)
     assert ground_quote("Some text.", " “…” ").method == "none"
 
 

@@ -1,14 +1,25 @@
-"""The strategy protocol and the draft record strategies produce."""
+"""The strategy contract and the records strategies produce.
+
+A strategy owns its contract: what it plans to ask about (:meth:`Strategy.plan`,
+without the model), whether a long article may be cut into chunks for it
+(:attr:`Strategy.chunkable`), which template variables it fills
+(:attr:`Strategy.provides`) and which prompt parameters it reads (typed, on the
+strategy). :func:`ask` is the request loop they share.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from claimx.errors import ExtractionError
 from claimx.extraction.drafts import ClaimDraft
 from claimx.llm.protocol import Model
 from claimx.models import Usage
 from claimx.prompts import PromptSpec
+from claimx.text.grounding import Located
+from claimx.text.spans import Span
 
 
 @dataclass(frozen=True)
@@ -19,7 +30,20 @@ class Draft:
     #: the span of the article the model was shown, when it saw only part of it;
     #: the quote must be found there (a quote from the context paragraph belongs
     #: to that paragraph's own request, and would otherwise be counted twice)
-    window: tuple[int, int] | None = None
+    window: Span | None = None
+    #: where the quote was found, in article offsets, when that is known already
+    #: (chunking grounds each draft to merge the chunks' overlaps): grounding runs
+    #: once per draft
+    located: Located | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """One planned request: the template variables, and the part of the article shown."""
+
+    variables: dict[str, str]
+    #: None: the model sees the whole text it was given
+    window: Span | None = None
 
 
 @dataclass
@@ -37,7 +61,44 @@ class Strategy(Protocol):
     name: str
     #: template variables the strategy provides to the prompt
     provides: frozenset[str]
+    #: whether an article too long for one request may be split into chunks, each
+    #: chunk going through the strategy as an article (:mod:`claimx.extraction.chunking`);
+    #: False for strategies whose requests show only a paragraph at a time
+    chunkable: bool
+
+    def plan(self, spec: PromptSpec, text: str) -> list[Request]:
+        """The requests :meth:`drafts` will send for ``text``, without calling the model."""
+        ...
 
     async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
         """Ask the model about one article."""
         ...
+
+
+async def ask(
+    llm: Model, spec: PromptSpec, requests: Sequence[Request], *, skip_failures: bool
+) -> StrategyOutput:
+    """Send ``requests`` one after the other and collect their drafts and usage.
+
+    Sequential on purpose: a local server serves one request at a time, and
+    requests that share the system prompt and examples reuse its KV cache.
+    With ``skip_failures`` a request that fails with an
+    :class:`~claimx.errors.ExtractionError` is skipped with a warning (one bad
+    candidate must not lose the article); without, the error is raised.
+    """
+    out = StrategyOutput()
+    for request in requests:
+        messages = spec.render(**request.variables)
+        try:
+            answer = await llm.complete(
+                messages, spec.response_model, max_tokens=spec.params.max_tokens
+            )
+        except ExtractionError as exc:
+            if not skip_failures:
+                raise
+            where = f" at {request.window.start}-{request.window.end}" if request.window else ""
+            out.warnings.append(f"candidate{where} skipped: {exc}")
+            continue
+        out.usage = out.usage + answer.usage
+        out.drafts.extend(Draft(claim=c, window=request.window) for c in answer.value.claims)
+    return out

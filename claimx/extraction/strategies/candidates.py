@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from claimx.text.segments import paragraphs, sentences
+from claimx.text.spans import Span, Spanned
+
 _CUES = (
     r"said|says|say|saying|told|tells|added|adds|continued|accused|accuses|accusing|denied|denies|"
     r"deny|denying|alleged|alleges|allege|claimed|claims|claim|called|calls|wrote|writes|"
@@ -25,64 +28,17 @@ _CUES = (
 )
 _CUE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
 _QUOTE = re.compile(r"[“”\"]|(?:^|\s)‘")
-_PARAGRAPH = re.compile(r"[^\n]+")
-# A sentence ends at . ! ? or … (closing quotes and brackets included), before
-# whitespace and something that can open a sentence.
-_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
-# Words whose trailing period does not end a sentence ("Mr. Kirby", "Jan. 5").
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen sen rep gov lt col capt sgt maj adm st jr sr no vs etc inc co corp"
-    " ltd jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Z]$")  # "U.S", "J" (middle initial)
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A paragraph to ask the model about."""
+class Candidate(Spanned):
+    """A paragraph (or sentence) to ask the model about: ``text == span.slice(article)``."""
 
-    start: int
-    end: int
+    span: Span
     text: str
     context: str
     #: sentence candidates: the whole paragraph the sentence belongs to
     paragraph: str = ""
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of non-blank lines, stripped of surrounding whitespace."""
-    spans = []
-    for match in _PARAGRAPH.finditer(text):
-        line = match.group()
-        stripped = line.strip()
-        if not stripped:
-            continue
-        start = match.start() + (len(line) - len(line.lstrip()))
-        spans.append((start, start + len(stripped)))
-    return spans
-
-
-def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the sentences of ``text[start:end]`` (one paragraph).
-
-    A rule-based splitter, enough for news prose: it keeps abbreviations
-    ("Mr.", "Gen.", "Jan.") and initials ("U.S.", "John F. Kennedy") inside
-    their sentence and closing quotation marks with the sentence they end.
-    """
-    spans, begin = [], start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        word = text[begin : match.start()].rsplit(None, 1)[-1].lstrip('"“‘([')
-        if match.group()[0] == "." and (
-            word.lower().rstrip(".") in _ABBREVIATIONS or _INITIALS.fullmatch(word)
-        ):
-            continue
-        spans.append((begin, match.end()))
-        begin = match.end()
-        while begin < end and text[begin].isspace():
-            begin += 1
-    if begin < end:
-        spans.append((begin, end))
-    return spans
 
 
 def _inside_quotation(before: str) -> bool:
@@ -100,13 +56,13 @@ def find_candidates(text: str, *, context_paragraphs: int = 1) -> list[Candidate
     """Body paragraphs with an attribution signal, each with its preceding context."""
     body = paragraphs(text)
     out = []
-    for i, (start, end) in enumerate(body):
-        paragraph = text[start:end]
+    for i, span in enumerate(body):
+        paragraph = span.slice(text)
         if not has_attribution(paragraph):
             continue
         before = body[max(0, i - context_paragraphs) : i]
-        context = "\n".join(text[s:e] for s, e in before)
-        out.append(Candidate(start=start, end=end, text=paragraph, context=context))
+        context = "\n".join(s.slice(text) for s in before)
+        out.append(Candidate(span, paragraph, context))
     return out
 
 
@@ -120,10 +76,10 @@ def find_sentence_candidates(text: str, *, context_paragraphs: int = 1) -> list[
     """
     out = []
     for paragraph in find_candidates(text, context_paragraphs=context_paragraphs):
-        for start, end in sentences(text, paragraph.start, paragraph.end):
-            sentence = text[start:end]
-            if has_attribution(sentence) or _inside_quotation(text[paragraph.start : start]):
-                out.append(
-                    Candidate(start, end, sentence, paragraph.context, paragraph=paragraph.text)
-                )
+        for span in sentences(text, paragraph.span):
+            sentence = span.slice(text)
+            if has_attribution(sentence) or _inside_quotation(
+                text[paragraph.span.start : span.start]
+            ):
+                out.append(Candidate(span, sentence, paragraph.context, paragraph=paragraph.text))
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimx.extraction.strategies.base import Draft, StrategyOutput
+from claimx.extraction.strategies.base import Request, StrategyOutput, ask
 from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec
 
@@ -12,10 +12,11 @@ class SinglePass:
 
     name = "single_pass"
     provides = frozenset({"text"})
+    #: the whole article is in the request: a long one must be chunked to fit
+    chunkable = True
+
+    def plan(self, spec: PromptSpec, text: str) -> list[Request]:
+        return [Request({"text": text})]
 
     async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
-        messages = spec.render(text=text)
-        answer = await llm.complete(
-            messages, spec.response_model, max_tokens=spec.params.max_tokens
-        )
-        return StrategyOutput([Draft(claim=c) for c in answer.value.claims], answer.usage)
+        return await ask(llm, spec, self.plan(spec, text), skip_failures=False)

@@ -11,8 +11,9 @@ that reports three claims tends to return one.
 
 from __future__ import annotations
 
-from claimx.errors import ExtractionError
-from claimx.extraction.strategies.base import Draft, StrategyOutput
+from dataclasses import dataclass
+
+from claimx.extraction.strategies.base import Request, StrategyOutput, ask
 from claimx.extraction.strategies.candidates import (
     Candidate,
     find_candidates,
@@ -22,38 +23,38 @@ from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec
 
 
+@dataclass(frozen=True)
+class StagedParams:
+    """The prompt parameters the staged strategies read."""
+
+    #: paragraphs before a candidate shown as its context (see PromptParams)
+    context_paragraphs: int
+
+    @classmethod
+    def of(cls, spec: PromptSpec) -> StagedParams:
+        return cls(context_paragraphs=spec.params.context_paragraphs)
+
+
 class Staged:
     """Candidate paragraphs (rules) -> per-paragraph claims (model)."""
 
     name = "staged"
     provides = frozenset({"text", "context"})
+    #: every request shows one paragraph: a long article never overflows one
+    chunkable = False
 
     def candidates(self, text: str, spec: PromptSpec) -> list[Candidate]:
-        return find_candidates(text, context_paragraphs=spec.params.context_sentences)
+        """Stage one: the paragraphs to ask about."""
+        return find_candidates(text, context_paragraphs=StagedParams.of(spec).context_paragraphs)
 
     def variables(self, candidate: Candidate) -> dict[str, str]:
         return {"text": candidate.text, "context": candidate.context or "(none)"}
 
+    def plan(self, spec: PromptSpec, text: str) -> list[Request]:
+        return [Request(self.variables(c), window=c.span) for c in self.candidates(text, spec)]
+
     async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
-        out = StrategyOutput()
-        # Sequential on purpose: a local server serves one request at a time, and
-        # requests that share the system prompt and examples reuse its KV cache.
-        for candidate in self.candidates(text, spec):
-            messages = spec.render(**self.variables(candidate))
-            try:
-                answer = await llm.complete(
-                    messages, spec.response_model, max_tokens=spec.params.max_tokens
-                )
-            except ExtractionError as exc:
-                # One bad candidate must not lose the article: skip it, say so.
-                where = f"{candidate.start}-{candidate.end}"
-                out.warnings.append(f"candidate at {where} skipped: {exc}")
-                continue
-            out.usage = out.usage + answer.usage
-            out.drafts.extend(
-                Draft(claim=c, window=(candidate.start, candidate.end)) for c in answer.value.claims
-            )
-        return out
+        return await ask(llm, spec, self.plan(spec, text), skip_failures=True)
 
 
 class StagedSentences(Staged):
@@ -63,7 +64,9 @@ class StagedSentences(Staged):
     provides = frozenset({"text", "context", "paragraph"})
 
     def candidates(self, text: str, spec: PromptSpec) -> list[Candidate]:
-        return find_sentence_candidates(text, context_paragraphs=spec.params.context_sentences)
+        """Stage one: the sentences to ask about."""
+        params = StagedParams.of(spec)
+        return find_sentence_candidates(text, context_paragraphs=params.context_paragraphs)
 
     def variables(self, candidate: Candidate) -> dict[str, str]:
         return {**super().variables(candidate), "paragraph": candidate.paragraph}
