@@ -19,6 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from claimx.text.spans import Span
+
 Stance = Literal["supports", "refutes", "uncertain"]
 STANCES: tuple[Stance, ...] = ("supports", "refutes", "uncertain")
 
@@ -54,6 +56,11 @@ class Claim(_Strict):
                 f"but quote has {len(self.quote)}"
             )
         return self
+
+    @property
+    def span(self) -> Span:
+        """The evidence's offsets as a :class:`~claimx.text.spans.Span`."""
+        return Span(self.start, self.end)
 
 
 class GoldArticle(_Strict):

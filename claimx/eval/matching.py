@@ -34,17 +34,16 @@ never matters, and two propositions carried by one passage ("targets" and
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from claimx.models import Claim, ExtractedClaim
 from claimx.speakers import same_source
+from claimx.text.normalize import MATCHING
+from claimx.text.normalize import content_words as words_of
 
 __all__ = [
     "MIN_SIMILARITY",
@@ -74,66 +73,17 @@ score: a tie-breaker between gold claims stating one proposition on shared evide
 _MATCH_BONUS = 10.0  # larger than any score difference: more pairs always wins
 _TIE_BONUS = 0.001  # speaker right, stance right: only ever decides exact ties
 
-# Function words, negation and reporting verbs. Negation is left out on purpose:
-# polarity belongs to the stance ("did not participate" is the proposition
-# "participated", refuted), so a negated paraphrase matches and is scored on stance.
-STOP_WORDS: frozenset[str] = frozenset(
-    """a an the and or but if then than that this these those it its itself is are was were
-    be been being am do does did doing have has had having of in on at to for from by with
-    about as into onto over under after before since until while which who whom whose what
-    when where why how there here he she they them his her their our we i you your my me him
-    us will would shall should can could may might must also just very such so too more most
-    some any each every all both other another same own again further once only even still
-    already yet one themselves not no never nor neither none nothing said says say saying
-    told tell tells stated claim claims claimed claiming according alleged
-    allegedly alleges reportedly speculating speculated speculate""".split()
-)
 
-# Spellings of one name, joined before tokenising. Metonyms (Washington for the
-# United States, Moscow for Russia) are *not* folded: on the development pairs
-# folding them made unrelated claims of this one-war corpus look alike more often
-# than it rescued paraphrases (see eval/README.md ("How scoring works")).
-_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bU\.\s?S\.(?:\s?A\.)?"), " usa "),
-    (re.compile(r"\bUSA?\b"), " usa "),  # before casefolding: "US" the country, not "us"
-    (re.compile(r"\bunited states(?: of america)?\b", re.IGNORECASE), " usa "),
-    (re.compile(r"\bkiev\b", re.IGNORECASE), " kyiv "),
-    # Contractions, so that their negation is dropped with the other negations.
-    (re.compile(r"\bwon't\b", re.IGNORECASE), "will not"),
-    (re.compile(r"\bcan't\b", re.IGNORECASE), "can not"),
-    (re.compile(r"n't\b", re.IGNORECASE), " not"),
-)
-_WORD = re.compile(r"[a-z0-9$]+(?:[.,][0-9]+)*")
-_SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("ies", "y"), ("ments", ""), ("ment", ""), ("ings", ""), ("ing", ""),
-    ("ed", ""), ("es", ""), ("s", ""), ("ly", ""),
-)  # fmt: skip
-
-
-def _stem(word: str) -> str:
-    # Light suffix stripping: "attacks"/"attacked" -> "attack", "involvement" ->
-    # "involv". Enough for the inflections paraphrases differ by; no lexicon.
-    for suffix, replacement in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: len(word) - len(suffix)] + replacement
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word
-
-
-@lru_cache(maxsize=4096)
 def content_words(text: str) -> frozenset[str]:
     """Stemmed content words of a proposition: lowercased, accents, stop words and negation out.
+
+    The eval's word policy, :data:`claimx.text.normalize.MATCHING` (metonyms kept apart,
+    negation left to the stance).
 
     >>> sorted(content_words("The U.S. did not take part in the attacks."))
     ['attack', 'part', 'take', 'usa']
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("’", "'").replace("‘", "'")  # before the contraction patterns
-    for pattern, replacement in _SPELLINGS:
-        text = pattern.sub(replacement, text)
-    text = text.casefold().replace("'s ", " ")
-    return frozenset(_stem(w) for w in _WORD.findall(text) if w not in STOP_WORDS and len(w) > 1)
+    return words_of(text, MATCHING)
 
 
 def proposition_similarity(a: str, b: str) -> float:

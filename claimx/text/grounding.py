@@ -52,6 +52,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from claimx.models import GroundingMethod
+from claimx.text.segments import sentences
 from claimx.text.spans import Span, Spanned
 
 __all__ = [
@@ -89,7 +90,6 @@ _QUOTE_MARKS = "\"'"
 _CLOSING = ".!?…\"'"
 _KEY_LEAK = re.compile(r"[\"']\s*,?\s*[a-z_]+\s*:\s*$")
 _ELLIPSIS_SPLIT = re.compile(r"\s*(?:\[…\]|\(…\)|…)\s*")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"']?\s+[\"']?(?=\S)")
 _WORD_START = re.compile(r"(?<!\S)\S")
 _WORD_END = re.compile(r"\S(?!\S)")
 _EDGE_CANDIDATES = 5
@@ -305,12 +305,16 @@ def _locate_piece(
     return best
 
 
-def _pieces(core: str) -> list[str]:
-    """Cut a quote at ellipses, else at sentence ends; tiny pieces join a neighbour."""
+def _pieces(quote: str, core: str) -> list[str]:
+    """Cut a quote at ellipses, else at sentence ends; tiny pieces join a neighbour.
+
+    ``core`` is the normalised quote (:func:`_core`); sentences are found in the
+    quote as written, since normalising folds the capitals that open them.
+    """
     parts = [p.strip(_EDGE) for p in _ELLIPSIS_SPLIT.split(core)]
     parts = [p for p in parts if p]
     if len(parts) < 2:
-        parts = [p.strip(_EDGE) for p in _SENTENCE_SPLIT.split(core)]
+        parts = [_core(normalize_for_match(s.slice(quote)))[1] for s in sentences(quote)]
         parts = [p for p in parts if p]
     merged: list[str] = []
     for part in parts:
@@ -394,7 +398,7 @@ def ground_quote(
         a = hits[_nearest(hits, near_norm)]
         return located(_Hit(Span(a, a + len(core)), "normalized", 100.0))
     # Tier 3: pieces of a shortened or stitched quote.
-    pieces = _pieces(core)
+    pieces = _pieces(quote, core)
     if len(pieces) >= 2:
         chained = _chain(norm, pieces, near_norm=near_norm, threshold=threshold)
         if chained is not None:

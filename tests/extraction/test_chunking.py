@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import claimx.extraction.assemble as assemble_module
+from claimx.extraction.assemble import assemble
 from claimx.extraction.chunking import (
     MIN_CHUNK_CHARS,
     Chunk,
@@ -28,6 +31,8 @@ from claimx.llm.client import LLM
 from claimx.llm.config import ClientConfig
 from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec, get_prompt
+from claimx.text import grounding
+from claimx.text.grounding import Located
 from claimx.text.segments import paragraphs
 from claimx.text.spans import Span
 from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
@@ -193,3 +198,25 @@ def test_a_long_article_is_extracted_in_chunks_with_full_article_offsets(tmp_pat
         assert text[claim.start : claim.end] == claim.quote
     assert any("split into" in w for w in result.warnings)
     assert result.usage.calls == server.requests
+
+
+def test_grounding_runs_once_per_draft_of_a_chunked_article(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "Intro para.\n\nAda said: shared quote here.\n\nOutro para that is long enough.\n"
+    a = Chunk(Span(0, 41), text[0:41])
+    b = Chunk(Span(13, len(text) - 1), text[13:-1])
+    drafts = [[draft("shared quote here", "a"), draft("Intro para", "i")], [draft("Outro", "o")]]
+    searched: list[str] = []
+    real = grounding.ground_quote
+
+    def counting(text: str, quote: str, **kw: Any) -> Located:
+        searched.append(quote)
+        return real(text, quote, **kw)
+
+    monkeypatch.setattr(grounding, "ground_quote", counting)
+    monkeypatch.setattr(assemble_module, "ground_quote", counting)
+    merged = merge_overlaps(text, [a, b], drafts, threshold=90)
+    done = assemble(text, merged, threshold=90)
+    assert sorted(c.claim for c in done.claims) == ["a", "i", "o"]
+    assert sorted(searched) == sorted(d.claim.quote for ds in drafts for d in ds)
