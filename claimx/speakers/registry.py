@@ -7,18 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from claimx.models import Speaker
-from claimx.speakers.identity import (
-    FIRST_NAME_THRESHOLD,
-    UNKNOWN_SPEAKER_ID,
-    group_key,
-    is_full,
-    is_personish,
-    person_tokens,
-    same_person,
-    slugify,
-    surname_key,
-    unique_id,
-)
+from claimx.speakers import identity as ident
+from claimx.speakers.identity import FIRST_NAME_THRESHOLD, UNKNOWN_SPEAKER_ID
 from claimx.speakers.mentions import parse_mention
 
 __all__ = ["SpeakerRegistry"]
@@ -105,7 +95,12 @@ class SpeakerRegistry:
             return self._index
         entries = sorted(
             self._entries.values(),
-            key=lambda e: (-len(e.articles), -e.mentions, -len(person_tokens(e.name)), e.name),
+            key=lambda e: (
+                -len(e.articles),
+                -e.mentions,
+                -len(ident.person_tokens(e.name)),
+                e.name,
+            ),
         )
         people: list[list[str]] = []
         by_key: dict[str, list[list[str]]] = {}  # surname key -> people: the only candidates
@@ -113,22 +108,22 @@ class SpeakerRegistry:
         groups: dict[str, list[str]] = {}
         singles: list[str] = []
         for e in entries:
-            if is_personish(e.name) and is_full(e.name):
-                block = by_key.setdefault(surname_key(e.name), [])
+            if ident.is_personish(e.name) and ident.is_full(e.name):
+                block = by_key.setdefault(ident.surname_key(e.name), [])
                 for members in block:
-                    fulls = [n for n in members if is_full(n)]
-                    if all(same_person(n, e.name, threshold=self.threshold) for n in fulls):
+                    fulls = [n for n in members if ident.is_full(n)]
+                    if all(ident.same_person(n, e.name, threshold=self.threshold) for n in fulls):
                         members.append(e.name)
                         break
                 else:
                     people.append([e.name])
                     block.append(people[-1])
-            elif is_personish(e.name) and person_tokens(e.name):
+            elif ident.is_personish(e.name) and ident.person_tokens(e.name):
                 singles.append(e.name)
             else:
-                groups.setdefault(group_key(e.name) or e.name, []).append(e.name)
+                groups.setdefault(ident.group_key(e.name) or e.name, []).append(e.name)
         for name in singles:
-            key = surname_key(name)
+            key = ident.surname_key(name)
             owners = by_key.get(key, [])
             if len(owners) == 1:
                 owners[0].append(name)
@@ -141,7 +136,7 @@ class SpeakerRegistry:
         canon = [self._canonical(members) for members in clusters]
         for k in sorted(range(len(clusters)), key=lambda k: canon[k]):
             members = clusters[k]
-            sid = unique_id(slugify(canon[k]), used)
+            sid = ident.unique_id(ident.slugify(canon[k]), used)
             used.add(sid)
             roles: Counter[str] = Counter()
             aliases: set[str] = set()
@@ -160,7 +155,7 @@ class SpeakerRegistry:
     def _canonical(self, members: list[str]) -> str:
         def rank(n: str) -> tuple[int, int, int, int, str]:
             e = self._entries[n]
-            return (-len(e.articles), -e.mentions, -len(person_tokens(n)), -len(n), n)
+            return (-len(e.articles), -e.mentions, -len(ident.person_tokens(n)), -len(n), n)
 
         return min(members, key=rank)
 
