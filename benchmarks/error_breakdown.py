@@ -22,6 +22,7 @@ from claimx.eval.runner import run_all
 from claimx.extraction.strategies import get_strategy
 from claimx.prompts import get_prompt
 from claimx.speakers import same_source
+from claimx.text.spans import Span
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     spec = get_prompt(args.prompt)
     # Staged strategies ask about candidates only; a single pass sees everything.
-    find_candidates = getattr(get_strategy(spec.strategy), "candidates", None)
+    strategy = get_strategy(spec.strategy)
     gold = load_gold(ROOT / "eval" / "gold")
     (run,) = run_all([spec], [None], gold, source="replayed", cassettes=ROOT / "eval" / "cassettes")
     kinds: Counter[str] = Counter()
@@ -48,11 +49,8 @@ def main() -> None:
         matched = {}
         for pair in match_claims(item.claims, pred, item.text):
             matched[pair.gold] = pred[pair.pred]
-        spans = (
-            [(c.start, c.end) for c in find_candidates(item.text, spec)]
-            if find_candidates
-            else [(0, len(item.text))]
-        )
+        whole = Span(0, len(item.text))
+        spans = [r.window or whole for r in strategy.plan(spec, item.text)]
         for i, g in enumerate(item.claims):
             if i in matched:
                 p = matched[i]
@@ -65,7 +63,7 @@ def main() -> None:
                 if not stance_ok:
                     stance_errors[f"gold {g.stance} -> predicted {p.stance}"] += 1
                 continue
-            if not any(start < g.end and g.start < end for start, end in spans):
+            if not any(s.overlaps(g.span) for s in spans):
                 kind = "missed: outside every candidate"
             elif any(p.start < g.end and g.start < p.end for p in pred):
                 kind = "missed: a prediction covers its evidence, proposition differs"

@@ -64,6 +64,7 @@ from claimx.speakers.mentions import (
     text_names,
 )
 from claimx.speakers.registry import SpeakerRegistry
+from claimx.text.spans import Span
 
 # SpeakerRegistry and slugify are re-exported for the modules that import them from
 # here (claimx.consolidate, claimx.eval.runner) until they import claimx.speakers.
@@ -134,10 +135,10 @@ class _TextIndex:
             self.positions.setdefault(m.group().lower(), []).append(m.start())
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
-    def windows(self, positions: list[int]) -> list[tuple[int, int]]:
+    def windows(self, positions: list[int]) -> list[Span]:
         """Merged spans of the lines holding ``positions``, with the nearest non-blank
         line before and after each (a hit may run across one line break)."""
-        spans: list[tuple[int, int]] = []
+        spans: list[Span] = []
         for pos in sorted(positions):
             lo, hi = self._line(pos)
             text, i, j = self.text, lo - 1, hi
@@ -149,10 +150,10 @@ class _TextIndex:
                 lo = self._line(i)[0]
             if j < len(text):
                 hi = self._line(j)[1]
-            if spans and lo <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+            if spans and lo <= spans[-1].end:
+                spans[-1] = Span(spans[-1].start, max(hi, spans[-1].end))
             else:
-                spans.append((lo, hi))
+                spans.append(Span(lo, hi))
         return spans
 
     @staticmethod
@@ -300,8 +301,8 @@ class _ArticleResolver:
         windows = index.windows([p for p in lists[0] if all(index.near(ps, p) for ps in lists[1:])])
         found: list[str] = []
         for pattern in (re.compile(after), re.compile(before)):
-            for lo, hi in windows:
-                found += [hit.group(1) for hit in pattern.finditer(self.text, lo, hi)]
+            for w in windows:
+                found += [hit.group(1) for hit in pattern.finditer(self.text, w.start, w.end)]
         return found
 
     def descriptor_candidates(self, descriptor: str) -> list[str]:

@@ -8,7 +8,7 @@ step further and asks about each signalled sentence of such a paragraph, with
 the whole paragraph as context. Page furniture is not filtered here but after
 grounding, for every strategy alike (:mod:`claimx.extraction.assemble`): the requests sent
 to the model then do not change when the furniture heuristics are tuned, and
-recordings stay valid.
+recordings stay valid. Paragraphs and sentences are :mod:`claimx.text.segments`'.
 """
 
 from __future__ import annotations
