@@ -20,13 +20,17 @@ extractor merges is one the scorer counts as right. Two names are one source whe
    Alex ≠ Alexander). Middle names are ignored. Bodies never use this rule:
    "Russian Defense Ministry" is not "Russian Foreign Ministry";
 3. one is a proper surname alone ("Peskov", "Mr Peskov") equal after
-   transliteration folding to the other's surname, and no other name of the
-   ``context`` (the other names of the article) with that surname is a
+   transliteration folding to the other's last word, and no other name of the
+   ``context`` (the other names of the article) ending in that word is a
    different source: two Smiths in one article keep "Smith" ambiguous.
    "officials" (not capitalised) is no surname.
 
 The resolver applies rule 3 itself, with the names of the article text as
-context, because it has to decide which of several people a surname denotes.
+context, because it has to decide which of several people a surname denotes;
+it applies it to people only. Here rule 3 also joins a capitalised word to a
+body or group ending in it ("Kyiv" = "officials in Kyiv", "Times" = "New York
+Times"), as the scorer always has: restricting it to people changes the eval's
+speaker figures, so it is left for a decision of its own.
 """
 
 from __future__ import annotations
