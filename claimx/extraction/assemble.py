@@ -80,8 +80,10 @@ def assemble(
     model; ``direct`` is read off the article around the span. A windowed draft
     whose quote is not in its window is dropped, and so is a claim whose evidence
     lies in page furniture or a teaser headline of another story. Two drafts with
-    the same resolved speaker and the same proposition are one claim (rule 3 of
-    the annotation standard): the better-grounded one is kept. A claim that
+    the same resolved speaker and the same proposition
+    (:func:`claimx.text.normalize.proposition_key`: every word counts, case and
+    punctuation do not) are one claim (rule 3 of the annotation standard): the
+    better-grounded one is kept. A claim that
     repeats the prompt's few-shot ``examples`` (their vocabulary, see
     :func:`echoes_examples`) is dropped with a warning.
     """

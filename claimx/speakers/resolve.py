@@ -76,7 +76,6 @@ class _Cluster:
     """One source of one article while it is being resolved."""
 
     person: bool
-    key: str = ""  # surname key of a person (every name of it shares it)
     names: list[str] = field(default_factory=list)  # as the claims name it
     raws: list[str] = field(default_factory=list)  # the mention strings
     named_roles: list[str] = field(default_factory=list)  # descriptors given with a name
@@ -196,7 +195,7 @@ class _ArticleResolver:
         return same_person(a, b, threshold=self.threshold)
 
     def _new_person(self, key: str, text_name: str | None = None) -> _Cluster:
-        c = _Cluster(person=True, key=key)
+        c = _Cluster(person=True)
         if text_name is not None:
             c.set_text_name(text_name)
         self.people.setdefault(key, []).append(c)

@@ -22,6 +22,7 @@ from functools import lru_cache
 __all__ = [
     "APOSTROPHES",
     "GROUPING",
+    "GROUPING_LEXICON",
     "MATCHING",
     "StemRule",
     "WordPolicy",
@@ -29,6 +30,7 @@ __all__ = [
     "fold",
     "proposition_key",
     "stem",
+    "strip_accents",
     "words",
 ]
 

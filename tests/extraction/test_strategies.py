@@ -8,16 +8,21 @@ what a strategy sends and how it handles the answers.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from claimx.errors import ExtractionError
 from claimx.extraction.drafts import ClaimDraft, ClaimDrafts
 from claimx.extraction.strategies import StrategyOutput, get_strategy
+from claimx.extraction.strategies.staged import StagedParams
 from claimx.llm.protocol import Completion, T
 from claimx.models import Usage
 from claimx.prompts import get_prompt
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ARTICLE = """Harbour news
 
@@ -140,3 +145,28 @@ def test_a_failing_candidate_is_skipped_with_a_warning_and_the_rest_kept() -> No
     ]
     assert len(out.drafts) == 1
     assert out.usage.calls == 1  # the failed request's usage is not known, so not counted
+
+
+def test_context_paragraphs_is_read_from_the_prompt_files_key_without_changing_hashes() -> None:
+    # The prompt files keep the key "context_sentences" (it is a paragraph count):
+    # the content hash, which the recordings' manifest pins, must not move.
+    manifest = json.loads((ROOT / "eval" / "cassettes" / "manifest.json").read_text())
+    for ref, recorded in manifest["prompts"].items():
+        assert get_prompt(ref).content_hash == recorded, ref
+    spec = get_prompt("extract@v3")
+    assert StagedParams.of(spec).context_paragraphs == 1
+    assert spec.model_dump(by_alias=True)["params"]["context_sentences"] == 1
+
+
+def test_context_paragraphs_sets_how_many_paragraphs_a_candidate_carries() -> None:
+    spec = get_prompt("extract@v3")
+    staged = get_strategy("staged")
+    wider = spec.model_copy(
+        update={"params": spec.params.model_copy(update={"context_paragraphs": 2})}
+    )
+    (one, _), (two, _) = staged.plan(spec, ARTICLE), staged.plan(wider, ARTICLE)
+    assert (
+        one.variables["context"]
+        == "Thousands of dead fish washed up on the beaches of Ostend last week."
+    )
+    assert two.variables["context"] == "Harbour news\n" + one.variables["context"]
