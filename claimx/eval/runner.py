@@ -1,9 +1,21 @@
-"""Running prompt versions (and models) over the gold articles: live, recorded or replayed.
+"""Running prompt versions (and models) over the gold articles: replayed, live or recorded.
 
-Recorded exchanges live in ``eval/cassettes/<model>/<prompt ref>/<article>.yaml``
-with a ``manifest.json`` saying which real model produced them and when. Replay
-needs no server and no key; a missing or stale recording is a
-:class:`~claimx.errors.CassetteMissError` naming the command that records it.
+A run writes, per system (one prompt version with one model), the
+:class:`~claimx.models.ExtractionResult` JSONL that ``claimx extract`` writes
+(usage, grounding, timings), through the one orchestrator of
+:mod:`claimx.runs.orchestrator`, with its errors file beside it; scoring reads
+such files (:func:`claimx.eval.results.load_runs`), so a saved run is scored
+again without a model or a cassette.
+
+Recorded exchanges live in ``eval/cassettes/<model>/<prompt ref>/<article>.yaml``;
+each model's folder has a ``manifest.json`` saying which real model produced
+them, where and when, so recordings of several models live side by side.
+Replay needs no server and no key; a missing or stale recording is a
+:class:`~claimx.errors.CassetteMissError` giving the whole command that
+records it.
+
+Nothing here reads ``OPENAI_BASE_URL`` to decide whether to call a model: a
+run replays unless it is asked to go ``live`` or to ``record``.
 """
 
 from __future__ import annotations
@@ -13,178 +25,309 @@ import importlib
 import json
 import multiprocessing
 import os
+import shutil
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
-from claimx.cassettes import RecordMode, use_cassette
-from claimx.errors import (
-    AuthenticationError,
-    CassetteMissError,
-    ClaimxError,
-    ServerUnreachableError,
-)
+from claimx.errors import CassetteMissError, ConfigError
 from claimx.eval.gold import GoldItem
-from claimx.eval.results import ArticleRun, SystemRun
+from claimx.eval.paths import shown
+from claimx.eval.results import RUN_FILE, ArticleRun, SystemInfo, SystemRun
 from claimx.extraction.extractor import Extractor
-from claimx.llm.client import LLM
-from claimx.llm.config import ClientConfig
-from claimx.models import ExtractedClaim, ExtractionResult, GoldArticle, Grounding, Usage
+from claimx.llm.cache import ResponseCache
+from claimx.llm.config import LOCAL_HOSTS, OPENAI_BASE_URL, ClientConfig
+from claimx.models import Article, ExtractedClaim, ExtractionResult, GoldArticle, Grounding, Usage
 from claimx.prompts import PromptSpec
+from claimx.runs.inputs import InputItem
+from claimx.runs.orchestrator import Around, BatchOptions, Job, run_jobs
+from claimx.runs.progress import Reporter
 from claimx.speakers.resolve import slugify
 
 Source = Literal["replayed", "live", "recorded"]
-REPLAY_BASE_URL = "http://127.0.0.1:8011/v1"  # never contacted: cassettes match on path and body
-RECORD_COMMAND = "scripts/local-llm.sh start && python -m claimx.eval --record --prompt all"
+#: the base URL of a replayed client and of the local server recordings are made with
+#: (scripts/local-llm.sh); a replay never contacts it: cassettes match on path and body
+REPLAY_BASE_URL = "http://127.0.0.1:8011/v1"
+LOCAL_MODEL = "local"
 
 
 @dataclass(frozen=True)
 class Manifest:
-    """What the recordings in a cassette folder were made with."""
+    """What the recordings of one model folder were made with."""
 
-    model: str = "local"
+    model: str = LOCAL_MODEL
     model_description: str = ""
     recorded_at: str = ""
+    #: the endpoint they were recorded from (for the command that records them again)
+    base_url: str = ""
     prompts: dict[str, str] = field(default_factory=dict)  # ref -> content hash
     #: ref -> article id -> wall seconds of the live extraction when it was recorded
     #: (a replay takes milliseconds; reports show what the model really cost)
     seconds: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, folder: Path) -> Manifest:
+    def load(cls, folder: Path) -> Manifest | None:
         path = folder / "manifest.json"
         if not path.exists():
-            return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**data)
+            return None
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
+        payload = json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
         (folder / "manifest.json").write_text(payload, encoding="utf-8")
 
 
+def model_folder(cassettes: Path, model: str) -> Path:
+    """Where the recordings of ``model`` live."""
+    return cassettes / model.replace("/", "_")
+
+
+def recorded_models(cassettes: Path) -> list[str]:
+    """The models with recordings (a folder with a manifest) under ``cassettes``."""
+    if not cassettes.is_dir():
+        return []
+    return sorted(
+        manifest.model
+        for folder in cassettes.iterdir()
+        if (manifest := Manifest.load(folder)) is not None
+    )
+
+
+def record_command(ref: str, model: str, cassettes: Path, base_url: str | None = None) -> str:
+    """The whole command that (re-)records ``ref`` with ``model``, ready to paste."""
+    url = base_url or (REPLAY_BASE_URL if model == LOCAL_MODEL else OPENAI_BASE_URL)
+    local = urlparse(url).hostname in LOCAL_HOSTS
+    start = "scripts/local-llm.sh start && " if local else "OPENAI_API_KEY=<your key> "
+    return (
+        f"{start}python -m claimx.eval --record --prompt {ref} --model {model}"
+        f" --base-url {url} --cassettes {shown(cassettes)}"
+    )
+
+
+def cassette_path(cassettes: Path, model: str, ref: str, article_id: str) -> Path:
+    return model_folder(cassettes, model) / ref / f"{article_id}.yaml"
+
+
+@dataclass(frozen=True)
+class System:
+    """One prompt version with one model: what a run extracts with, and where it writes."""
+
+    label: str
+    spec: PromptSpec
+    config: ClientConfig
+
+    @property
+    def filename(self) -> str:
+        return self.label.replace(" · ", "__").replace("/", "_") + ".jsonl"
+
+    def info(self, source: str) -> SystemInfo:
+        return SystemInfo(
+            label=self.label,
+            prompt=self.spec.ref,
+            prompt_hash=self.spec.content_hash,
+            model=self.config.model,
+            strategy=self.spec.strategy,
+            source=source,
+        )
+
+
 def resolve_source(*, live: bool, record: bool, base_url: str | None) -> Source:
-    """Replay unless asked to record, forced live, or a server is configured."""
+    """Replay unless asked to go live or record; the environment never decides."""
+    if live and record:
+        raise ConfigError("--live and --record exclude each other: --record also calls live")
     if record:
         return "recorded"
-    if live or base_url or os.environ.get("OPENAI_BASE_URL"):
+    if live:
         return "live"
+    if base_url:
+        raise ConfigError(
+            "--base-url is for --live or --record: a replay calls no endpoint"
+            " (add --live to call it)"
+        )
     return "replayed"
 
 
-def cassette_path(folder: Path, model: str, spec: PromptSpec, article_id: str) -> Path:
-    return folder / model / spec.ref / f"{article_id}.yaml"
+def plan(
+    specs: list[PromptSpec],
+    models: list[str],
+    *,
+    source: Source,
+    cassettes: Path,
+    base_url: str | None = None,
+) -> list[System]:
+    """The systems of a run: every prompt with every model, their clients configured.
+
+    ``models`` empty: a replay takes the model that has recordings (:class:`ConfigError`
+    when several do), a live run the configured one; ``--record`` needs it named.
+    """
+    if source == "replayed":
+        names = models or _the_recorded_model(cassettes)
+        configs = [
+            ClientConfig(model=name, base_url=REPLAY_BASE_URL, api_key="replay") for name in names
+        ]
+        for spec in specs:
+            for config in configs:
+                _check_recorded(spec, config.model, cassettes)
+    else:
+        if source == "recorded" and not models and not os.environ.get("CLAIMX_MODEL"):
+            raise ConfigError(
+                "--record needs --model: the recordings are filed under its name"
+                f" ({shown(cassettes)}/<model>/), e.g. --model {LOCAL_MODEL} for"
+                " scripts/local-llm.sh"
+            )
+        asked: list[str | None] = list(models) or [None]
+        configs = [ClientConfig.from_env(model=model, base_url=base_url) for model in asked]
+    several = len(configs) > 1
+    return [
+        System(f"{spec.ref} · {config.model}" if several else spec.ref, spec, config)
+        for config in configs
+        for spec in specs
+    ]
 
 
-def _check_recorded(spec: PromptSpec, manifest: Manifest) -> None:
+def _the_recorded_model(cassettes: Path) -> list[str]:
+    found = recorded_models(cassettes)
+    if len(found) > 1:
+        raise ConfigError(
+            f"{shown(cassettes)} holds recordings of several models ({', '.join(found)}):"
+            " choose with --model (repeat it to compare them)"
+        )
+    return found or [LOCAL_MODEL]
+
+
+def _check_recorded(spec: PromptSpec, model: str, cassettes: Path) -> None:
     """A replay of a prompt edited since its recording would miss: say so up front."""
-    recorded = manifest.prompts.get(spec.ref)
-    if recorded is not None and recorded != spec.content_hash:
+    manifest = Manifest.load(model_folder(cassettes, model))
+    recorded = manifest.prompts.get(spec.ref) if manifest else None
+    if manifest is not None and recorded is not None and recorded != spec.content_hash:
         raise CassetteMissError(
             f"{spec.ref} changed since its responses were recorded (content hash"
             f" {recorded} -> {spec.content_hash}); re-record with:"
-            f" {RECORD_COMMAND.replace('all', spec.ref)}"
+            f" {record_command(spec.ref, model, cassettes, manifest.base_url)}"
         )
 
 
-async def run_article(
-    extractor: Extractor,
-    item: GoldItem,
-    *,
-    llm: LLM,
-    source: Source,
-    cassettes: Path,
-    manifest: Manifest,
-) -> ArticleRun:
-    """One prompt version with one model on one gold article."""
-    spec = extractor.spec
-    mode: RecordMode | None = {"replayed": "none", "recorded": "all", "live": None}[source]
-    error = None
-    result = None
-    try:
-        if mode is None:
-            result = await extractor.aextract(item.text, article_id=item.article_id, llm=llm)
-        else:
-            path = cassette_path(cassettes, llm.config.model, spec, item.article_id)
-            hint = RECORD_COMMAND.replace("all", spec.ref)
-            with use_cassette(path, mode, rerecord_hint=hint):
-                result = await extractor.aextract(item.text, article_id=item.article_id, llm=llm)
-    except (CassetteMissError, ServerUnreachableError, AuthenticationError):
-        # Every article would fail the same way: stop and say how to fix it.
-        raise
-    except ClaimxError as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    recorded_seconds = manifest.seconds.get(spec.ref, {})
-    if result is not None and source == "replayed" and item.article_id in recorded_seconds:
-        result = result.model_copy(update={"latency_s": recorded_seconds[item.article_id]})
-    return ArticleRun(
-        article_id=item.article_id, text=item.text, gold=item.claims, result=result, error=error
-    )
-
-
-#: (model index, prompt index, article index)
-Job = tuple[int, int, int]
-
-
-async def _run_jobs(
-    jobs: list[Job],
-    specs: list[PromptSpec],
-    configs: list[ClientConfig],
-    gold: list[GoldItem],
-    *,
-    source: Source,
-    cassettes: Path,
-    manifest: Manifest,
-) -> list[ArticleRun]:
-    # One client (and connection pool) per model, shared by its prompts.
-    llms = {m: LLM(configs[m]) for m in sorted({m for m, _, _ in jobs})}
-    extractors: dict[tuple[int, int], Extractor] = {}
-    out = []
-    try:
-        for m, p, a in jobs:
-            if (m, p) not in extractors:
-                extractors[m, p] = Extractor(specs[p], config=configs[m])
-            out.append(
-                await run_article(
-                    extractors[m, p],
-                    gold[a],
-                    llm=llms[m],
-                    source=source,
-                    cassettes=cassettes,
-                    manifest=manifest,
-                )
+def check_record(systems: list[System], cassettes: Path, model_description: str) -> None:
+    """Refuse a recording that would leave one model folder with two models' answers."""
+    for config in {s.config for s in systems}:
+        manifest = Manifest.load(model_folder(cassettes, config.model))
+        if manifest is None:
+            continue
+        folder = shown(model_folder(cassettes, config.model))
+        if manifest.model != config.model:
+            raise ConfigError(
+                f"{folder}/manifest.json is for model {manifest.model!r}, not {config.model!r};"
+                " record into another --cassettes folder"
             )
-    finally:
-        for llm in llms.values():
-            await llm.aclose()
-    return out
+        kept = set(manifest.prompts) - {s.spec.ref for s in systems if s.config == config}
+        described = model_description and manifest.model_description
+        if kept and described and model_description != manifest.model_description:
+            raise ConfigError(
+                f"{folder} holds recordings of {manifest.model_description!r} for"
+                f" {', '.join(sorted(kept))}; recording {model_description!r} there would mix"
+                " two models under one name: re-record every prompt (--prompt all), or record"
+                " under another --model name"
+            )
 
 
-def _replay_shard(
-    jobs: list[Job],
-    specs: list[PromptSpec],
-    configs: list[ClientConfig],
-    gold: list[GoldItem],
-    cassettes: Path,
-    manifest: Manifest,
-) -> list[ArticleRun]:
-    return asyncio.run(
-        _run_jobs(
-            jobs, specs, configs, gold, source="replayed", cassettes=cassettes, manifest=manifest
+# --- running -------------------------------------------------------------------------------
+
+#: (system index, article index)
+Task = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a process needs to run its share of a run (picklable for the replay workers)."""
+
+    systems: list[System]
+    gold: list[GoldItem]
+    source: Source
+    cassettes: Path
+    seconds: dict[str, dict[str, dict[str, float]]]  # model -> ref -> article -> seconds
+
+
+def _jobs(plan: _Plan, tasks: list[Task], folder: Path) -> list[Job]:
+    jobs = []
+    for s, system in enumerate(plan.systems):
+        mine = [plan.gold[a] for t, a in tasks if t == s]
+        if not mine:
+            continue
+        output = folder / system.filename
+        if plan.source == "replayed":
+            output.unlink(missing_ok=True)  # a replay is cheap and must not mix with older runs
+        jobs.append(
+            Job(
+                Extractor(system.spec, config=system.config),
+                [InputItem(g.source, Article(id=g.article_id, text=g.text)) for g in mine],
+                BatchOptions(concurrency=1, output=output, durable=plan.source != "replayed"),
+                total=len(mine),
+                around=_cassette_around(plan, system),
+                finish=_recorded_seconds(plan, system),
+            )
         )
-    )
+    return jobs
 
 
-def _shards(jobs: list[Job], weights: list[float], n: int) -> list[list[Job]]:
-    """Jobs split into ``n`` shards of similar total weight (largest first, to the lightest)."""
-    shards: list[list[Job]] = [[] for _ in range(n)]
+def _cassette_around(plan: _Plan, system: System) -> Around | None:
+    mode = {"replayed": "none", "recorded": "all", "live": None}[plan.source]
+    if mode is None:
+        return None
+    from claimx.cassettes import use_cassette
+
+    model, ref = system.config.model, system.spec.ref
+    manifest = Manifest.load(model_folder(plan.cassettes, model))
+    url = system.config.base_url if plan.source == "recorded" else manifest and manifest.base_url
+    hint = record_command(ref, model, plan.cassettes, url or None)
+
+    @contextmanager
+    def around(article: Article) -> Iterator[object]:
+        path = cassette_path(plan.cassettes, model, ref, article.id)
+        with use_cassette(path, mode, rerecord_hint=hint) as cassette:  # type: ignore[arg-type]
+            yield cassette
+
+    return around
+
+
+def _recorded_seconds(
+    plan: _Plan, system: System
+) -> Callable[[ExtractionResult], ExtractionResult] | None:
+    if plan.source != "replayed":
+        return None
+    seconds = plan.seconds.get(system.config.model, {}).get(system.spec.ref, {})
+
+    def finish(result: ExtractionResult) -> ExtractionResult:
+        # A replay takes milliseconds: the record keeps what the model took when recorded.
+        if result.article_id in seconds:
+            return result.model_copy(update={"latency_s": seconds[result.article_id]})
+        return result
+
+    return finish
+
+
+def _run(
+    plan: _Plan,
+    tasks: list[Task],
+    folder: Path,
+    cache: ResponseCache | None = None,
+    reporter: Reporter | None = None,
+) -> None:
+    asyncio.run(run_jobs(_jobs(plan, tasks, folder), cache=cache, reporter=reporter))
+
+
+def _shards(tasks: list[Task], weights: list[float], n: int) -> list[list[Task]]:
+    """Tasks split into ``n`` shards of similar total weight (largest first, to the lightest)."""
+    shards: list[list[Task]] = [[] for _ in range(n)]
     loads = [0.0] * n
-    for weight, job in sorted(zip(weights, jobs, strict=True), reverse=True):
+    for weight, task in sorted(zip(weights, tasks, strict=True), reverse=True):
         lightest = loads.index(min(loads))
-        shards[lightest].append(job)
+        shards[lightest].append(task)
         loads[lightest] += weight
     return [sorted(shard) for shard in shards if shard]
 
@@ -199,110 +342,168 @@ def replay_workers() -> int:
 
 
 def _replay_parallel(
-    jobs: list[Job],
-    specs: list[PromptSpec],
-    configs: list[ClientConfig],
-    gold: list[GoldItem],
-    cassettes: Path,
-    manifest: Manifest,
-    workers: int,
-) -> list[ArticleRun]:
+    plan: _Plan, tasks: list[Task], folder: Path, workers: int, cache: ResponseCache | None
+) -> None:
     # A replay is CPU-bound (request building in openai, parsing in instructor and
     # vcrpy): forked workers inherit the imports and share the work across cores.
+    # Each writes its own files; they are merged in gold order afterwards.
     weights = []
-    for m, p, a in jobs:
-        path = cassette_path(cassettes, configs[m].model, specs[p], gold[a].article_id)
+    for s, a in tasks:
+        system = plan.systems[s]
+        path = cassette_path(
+            plan.cassettes, system.config.model, system.spec.ref, plan.gold[a].article_id
+        )
         weights.append(float(path.stat().st_size) if path.exists() else 0.0)
-    shards = _shards(jobs, weights, workers)
+    shards = _shards(tasks, weights, workers)
+    importlib.import_module("claimx.cassettes")  # once, before the fork, not in every worker
+    parts = folder / ".shards"
+    shutil.rmtree(parts, ignore_errors=True)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(len(shards), mp_context=context) as pool:
-        futures = [
-            pool.submit(_replay_shard, shard, specs, configs, gold, cassettes, manifest)
-            for shard in shards
-        ]
-        # The scorer's imports (scipy) take a third of a second: load them while
-        # the workers replay instead of after.
-        importlib.import_module("claimx.eval.metrics")
-        done = {
-            job: run
-            for shard, future in zip(shards, futures, strict=True)
-            for job, run in zip(shard, future.result(), strict=True)
-        }
-    return [done[job] for job in jobs]
+    try:
+        # The cache's SQLite connection must not cross a fork: workers open their own.
+        cache_path = cache.path if cache is not None else None
+        with ProcessPoolExecutor(len(shards), mp_context=context) as pool:
+            futures = [
+                pool.submit(_replay_shard, plan, shard, parts / str(k), cache_path)
+                for k, shard in enumerate(shards)
+            ]
+            # The scorer's imports (scipy) take a third of a second: load them while
+            # the workers replay instead of after.
+            importlib.import_module("claimx.eval.metrics")
+            for future in futures:
+                future.result()
+        for system in plan.systems:
+            _merge(
+                [parts / str(k) / system.filename for k in range(len(shards))],
+                folder / system.filename,
+                [g.article_id for g in plan.gold],
+            )
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
 
 
-def run_all(
-    specs: list[PromptSpec],
-    models: list[str | None],
+def _replay_shard(plan: _Plan, tasks: list[Task], folder: Path, cache_path: Path | None) -> None:
+    cache = ResponseCache(cache_path) if cache_path is not None else None
+    try:
+        _run(plan, tasks, folder, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _merge(parts: list[Path], target: Path, order: list[str]) -> None:
+    """Results (and errors) files of the shards as one file each, in ``order``."""
+    for suffix in ("", ".errors.jsonl"):
+        lines: dict[str, str] = {}
+        for part in parts:
+            path = part.with_name(part.name + suffix)
+            if path.exists():
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    lines[json.loads(line)["article_id"]] = line
+        out = target.with_name(target.name + suffix)
+        out.write_text("".join(lines[i] + "\n" for i in order if i in lines), encoding="utf-8")
+
+
+def run_systems(
+    systems: list[System],
     gold: list[GoldItem],
     *,
     source: Source,
     cassettes: Path,
-    base_url: str | None = None,
-    model_description: str = "",
+    folder: Path,
+    cache: ResponseCache | None = None,
+    reporter: Reporter | None = None,
     workers: int | None = None,
-) -> list[SystemRun]:
-    """Every (prompt, model) pair over the gold; records a manifest when recording.
+    model_description: str = "",
+) -> list[Path]:
+    """Run every system over the gold into ``folder``: one results file per system.
 
     A replay runs in ``workers`` processes (default :func:`replay_workers`); live
-    and recorded runs call the model one request at a time, in order.
+    and recorded runs call the model one request at a time, in order, and resume
+    what an earlier run into the same ``folder`` finished. A recording updates the
+    model's manifest. Returns the results files, in the order of ``systems``.
     """
-    manifest = Manifest.load(cassettes)
-    if source == "replayed":
-        configs = [
-            ClientConfig.from_env(
-                model=model or manifest.model, base_url=REPLAY_BASE_URL, api_key="replay"
-            )
-            for model in models
-        ]
-        for spec in specs:
-            _check_recorded(spec, manifest)
-    else:
-        configs = [ClientConfig.from_env(model=model, base_url=base_url) for model in models]
-    jobs = [
-        (m, p, a) for m in range(len(configs)) for p in range(len(specs)) for a in range(len(gold))
-    ]
-    workers = min(workers or replay_workers(), len(jobs))
-    if source == "replayed" and workers > 1:
-        article_runs = _replay_parallel(jobs, specs, configs, gold, cassettes, manifest, workers)
-    else:
-        article_runs = asyncio.run(
-            _run_jobs(
-                jobs, specs, configs, gold, source=source, cassettes=cassettes, manifest=manifest
-            )
-        )
-    runs = []
-    for m, config in enumerate(configs):
-        for p, spec in enumerate(specs):
-            runs.append(
-                SystemRun(
-                    label=spec.ref if len(configs) == 1 else f"{spec.ref} · {config.model}",
-                    prompt=spec.ref,
-                    prompt_hash=spec.content_hash,
-                    model=config.model,
-                    strategy=spec.strategy,
-                    source=source,
-                    articles=[
-                        run
-                        for job, run in zip(jobs, article_runs, strict=True)
-                        if job[:2] == (m, p)
-                    ],
-                )
-            )
+    folder.mkdir(parents=True, exist_ok=True)
     if source == "recorded":
-        prompts = dict(manifest.prompts) | {s.ref: s.content_hash for s in specs}
-        seconds = dict(manifest.seconds) | {
-            run.prompt: {a.article_id: a.result.latency_s for a in run.articles if a.result}
-            for run in runs
+        check_record(systems, cassettes, model_description)
+    manifests = {
+        s.config.model: Manifest.load(model_folder(cassettes, s.config.model)) for s in systems
+    }
+    plan = _Plan(
+        systems,
+        gold,
+        source,
+        cassettes,
+        {model: m.seconds for model, m in manifests.items() if m is not None},
+    )
+    tasks = [(s, a) for s in range(len(systems)) for a in range(len(gold))]
+    workers = min(workers or replay_workers(), len(tasks))
+    if source == "replayed" and workers > 1:
+        _replay_parallel(plan, tasks, folder, workers, cache)
+    else:
+        _run(plan, tasks, folder, cache, reporter)
+    files = [folder / s.filename for s in systems]
+    described = {
+        "systems": {s.filename: asdict(s.info(source)) for s in systems},
+        "meta": _provenance(systems, source, cassettes, manifests),
+    }
+    (folder / RUN_FILE).write_text(json.dumps(described, indent=2) + "\n", "utf-8")
+    if source == "recorded":
+        _save_manifests(systems, files, cassettes, manifests, model_description)
+    return files
+
+
+def _provenance(
+    systems: list[System],
+    source: Source,
+    cassettes: Path,
+    manifests: dict[str, Manifest | None],
+) -> dict[str, str | None]:
+    """How the responses were obtained, for the report header (:class:`ReportMeta` fields)."""
+    endpoints = ", ".join(sorted({s.config.endpoint for s in systems}))
+    if source == "replayed":
+        found = [m for m in manifests.values() if m is not None]
+        return {
+            "responses": f"cassettes in {shown(cassettes)}; seconds per article are those"
+            " measured when recording",
+            "recorded_model": "; ".join(m.model_description or m.model for m in found) or None,
+            "recorded_at": ", ".join(sorted({m.recorded_at for m in found})) or None,
         }
+    if source == "live":
+        return {"responses": f"LIVE calls to {endpoints}"}
+    return {"responses": f"RECORDED: live calls to {endpoints}, recorded into {shown(cassettes)}"}
+
+
+def _save_manifests(
+    systems: list[System],
+    files: list[Path],
+    cassettes: Path,
+    manifests: dict[str, Manifest | None],
+    model_description: str,
+) -> None:
+    for model, old in manifests.items():
+        old = old or Manifest(model=model)
+        prompts, seconds = dict(old.prompts), dict(old.seconds)
+        base_url = old.base_url
+        for system, path in zip(systems, files, strict=True):
+            if system.config.model != model:
+                continue
+            prompts[system.spec.ref] = system.spec.content_hash
+            results = [
+                ExtractionResult.model_validate_json(line)
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
+            seconds[system.spec.ref] = {r.article_id: r.latency_s for r in results}
+            base_url = system.config.base_url or OPENAI_BASE_URL
         Manifest(
-            model=configs[-1].model,
-            model_description=model_description or manifest.model_description,
+            model=model,
+            model_description=model_description or old.model_description,
             recorded_at=datetime.now(UTC).strftime("%Y-%m-%d"),
+            base_url=base_url,
             prompts=prompts,
             seconds=seconds,
-        ).save(cassettes)
-    return runs
+        ).save(model_folder(cassettes, model))
 
 
 def save_predictions(runs: list[SystemRun], folder: Path) -> list[Path]:
