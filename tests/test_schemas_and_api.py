@@ -43,8 +43,10 @@ def test_all_is_complete_and_importable() -> None:
 
 
 def test_import_claimx_loads_no_model_client_recorder_or_scorer() -> None:
+    # The SDKs load when a model is opened, vcrpy when a cassette is, scipy when scoring.
     code = (
-        "import sys, claimx; claimx.ClaimxError; claimx.ClientConfig;"
+        "import sys, claimx; claimx.ClaimxError; claimx.ClientConfig; claimx.Extractor;"
+        " import claimx.eval.cli, claimx.runs.orchestrator, claimx.eval.runner;"
         " print(sorted(m for m in ('openai', 'instructor', 'vcr', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from claimx.errors import CassetteMissError, ConfigError
+from claimx.errors import CassetteMissError, ConfigError, LLMError
 from claimx.eval.gold import GoldItem
 from claimx.eval.paths import shown
 from claimx.eval.results import RUN_FILE, ArticleRun, SystemInfo, SystemRun
@@ -386,6 +386,10 @@ def _replay_shard(plan: _Plan, tasks: list[Task], folder: Path, cache_path: Path
     cache = ResponseCache(cache_path) if cache_path is not None else None
     try:
         _run(plan, tasks, folder, cache)
+    except LLMError as exc:
+        # The error crosses back to the parent pickled: keep its type and message, not the
+        # SDK or recorder objects it holds (a vcrpy error holds modules: unpicklable).
+        raise type(exc)(str(exc)) from None
     finally:
         if cache is not None:
             cache.close()
@@ -504,6 +508,31 @@ def _save_manifests(
             prompts=prompts,
             seconds=seconds,
         ).save(model_folder(cassettes, model))
+
+
+def run_all(
+    specs: list[PromptSpec],
+    models: list[str | None],
+    gold: list[GoldItem],
+    *,
+    source: Source,
+    cassettes: Path,
+    base_url: str | None = None,
+    workers: int | None = None,
+) -> list[SystemRun]:
+    """Run, then score, in one call: :func:`plan`, :func:`run_systems` into a temporary
+    folder and :func:`~claimx.eval.results.load_runs` (for scripts and benchmarks)."""
+    import tempfile
+
+    from claimx.eval.results import load_runs
+
+    names = [m for m in models if m is not None]
+    systems = plan(specs, names, source=source, cassettes=cassettes, base_url=base_url)
+    with tempfile.TemporaryDirectory(prefix="claimx-eval-") as folder:
+        files = run_systems(
+            systems, gold, source=source, cassettes=cassettes, folder=Path(folder), workers=workers
+        )
+        return load_runs(files, gold)
 
 
 def save_predictions(runs: list[SystemRun], folder: Path) -> list[Path]:

@@ -211,3 +211,44 @@ def test_bring_your_own_gold_as_jsonl(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0, err
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [a["article_id"] for a in report["systems"][0]["articles"]] == [gold.article_id]
+
+
+def test_a_stale_recording_names_the_cassette_and_the_whole_record_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # extract@v2's requests against extract@v1's recordings: no recorded body matches.
+    cassettes = tmp_path / "cassettes"
+    (cassettes / "local").mkdir(parents=True)
+    shutil.copytree(CASSETTES / "local" / "extract@v1", cassettes / "local" / "extract@v2")
+    shutil.copy(CASSETTES / "local" / "manifest.json", cassettes / "local" / "manifest.json")
+    code, out, err = invoke(["--prompt", "extract@v2", "--cassettes", str(cassettes)], capsys)
+    assert code == 1 and out == ""
+    (line,) = err.splitlines()
+    assert "no recorded response in cassette" in line
+    assert str(cassettes / "local" / "extract@v2") in line
+    assert line.endswith(
+        "Re-record with: scripts/local-llm.sh start && python -m claimx.eval --record"
+        " --prompt extract@v2 --model local --base-url http://127.0.0.1:8011/v1"
+        f" --cassettes {cassettes}"
+    )
+
+
+def test_the_eval_can_answer_from_the_response_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["--prompt", "extract@v2", "--cache", "--cache-dir", str(tmp_path / "cache")]
+    for name in ("one", "two"):
+        code, _, err = invoke([*common, "--runs", str(tmp_path / name), "--no-report"], capsys)
+        assert code == 0, err
+
+    def results(name: str) -> dict[str, dict[str, object]]:
+        path = tmp_path / name / "extract@v2.jsonl"
+        return {r["article_id"]: r for r in map(json.loads, path.read_text().splitlines())}
+
+    one, two = results("one"), results("two")
+    assert sorted(one) == sorted(two) and len(one) == 5
+    for article_id, record in two.items():
+        assert record["cached"] and record["usage"]["calls"] == 0
+        assert record["cached_usage"] == one[article_id]["usage"]
+        assert record["claims"] == one[article_id]["claims"]
+        assert not one[article_id]["cached"]

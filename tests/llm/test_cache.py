@@ -165,3 +165,16 @@ async def test_failures_are_not_cached(tmp_path: Path) -> None:
         await llm.aclose()
     assert not recovered.cached and len(recovered.value.claims) == 4
     assert server.requests == 2
+
+
+def test_extract_takes_a_cache(tmp_path: Path) -> None:
+    import claimx
+
+    text = synthetic_article(5)
+    with FakeOpenAIServer(max_seconds=30) as server, ResponseCache(tmp_path / "c.sqlite") as cache:
+        options = {"model": "synthetic", "base_url": server.base_url, "cache": cache}
+        first = claimx.extract(text, "extract@v2", **options)  # type: ignore[arg-type]
+        second = claimx.extract(text, "extract@v2", **options)  # type: ignore[arg-type]
+    assert server.requests == 1
+    assert not first.cached and second.cached and second.claims == first.claims
+    assert second.usage == Usage() and second.cached_usage == first.usage
