@@ -10,7 +10,7 @@ A run (:mod:`claimx.eval.runner`, or ``claimx extract``) leaves one
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,15 +60,9 @@ class SystemInfo:
 
 
 @dataclass(frozen=True)
-class SystemRun:
+class SystemRun(SystemInfo):
     """One prompt version (or model, or saved predictions) over every gold article."""
 
-    label: str  # "extract@v2", or "extract@v2 · gpt-4o-mini" when models are compared
-    prompt: str
-    prompt_hash: str
-    model: str
-    strategy: str
-    source: str  # "replayed" | "live" | "recorded" | "predictions"
     articles: list[ArticleRun]
 
 
@@ -144,9 +138,7 @@ def load_runs(files: list[Path], gold: list[GoldItem]) -> list[SystemRun]:
             if result is None:
                 error = errors.get(item.article_id, f"not in {path}: the run did not reach it")
             articles.append(ArticleRun(item.article_id, item.text, item.claims, result, error))
-        runs.append(
-            SystemRun(**{f.name: getattr(info, f.name) for f in fields(info)}, articles=articles)
-        )
+        runs.append(SystemRun(**asdict(info), articles=articles))
     return runs
 
 

@@ -37,7 +37,10 @@ T = TypeVar("T", bound=BaseModel)
 
 
 class Layer:
-    """A model wrapping another one; :meth:`aclose` closes the inner model."""
+    """A model wrapping another one; :meth:`aclose` closes the inner model.
+
+    Subclasses add their concern in :meth:`through`, around :meth:`proceed`.
+    """
 
     def __init__(self, inner: Model) -> None:
         self.inner = inner
@@ -49,7 +52,19 @@ class Layer:
         *,
         max_tokens: int | None = None,
     ) -> Completion[T]:
-        """Pass the call through (subclasses add their concern around it)."""
+        """One structured call, through this layer."""
+        return await self.through(messages, response_model, max_tokens)
+
+    async def through(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
+    ) -> Completion[T]:
+        """This layer's part of a call (by default none: straight to the inner model)."""
+        return await self.proceed(messages, response_model, max_tokens)
+
+    async def proceed(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
+    ) -> Completion[T]:
+        """The call to the inner model."""
         return await self.inner.complete(messages, response_model, max_tokens=max_tokens)
 
     async def aclose(self) -> None:
@@ -66,12 +81,8 @@ class CachedModel(Layer):
         self.cache = cache
         self.config = config
 
-    async def complete(
-        self,
-        messages: list[dict[str, str]],
-        response_model: type[T],
-        *,
-        max_tokens: int | None = None,
+    async def through(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
     ) -> Completion[T]:
         started = time.perf_counter()
         limit = max_tokens or self.config.max_tokens
@@ -85,7 +96,7 @@ class CachedModel(Layer):
                 cached=True,
                 cached_usage=hit.usage,
             )
-        answer = await self.inner.complete(messages, response_model, max_tokens=max_tokens)
+        answer = await self.proceed(messages, response_model, max_tokens)
         if not answer.cached:
             self.cache.put(
                 key,
@@ -109,15 +120,11 @@ class FailureDump(Layer):
         self.folder = folder
         self.model = model
 
-    async def complete(
-        self,
-        messages: list[dict[str, str]],
-        response_model: type[T],
-        *,
-        max_tokens: int | None = None,
+    async def through(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
     ) -> Completion[T]:
         try:
-            return await self.inner.complete(messages, response_model, max_tokens=max_tokens)
+            return await self.proceed(messages, response_model, max_tokens)
         except ExtractionError as exc:
             if exc.raw_output is None or exc.raw_output_path is not None:
                 raise
@@ -160,14 +167,10 @@ class UsageMeter(Layer):
         self.metered = Metered()
         self.on_call = on_call
 
-    async def complete(
-        self,
-        messages: list[dict[str, str]],
-        response_model: type[T],
-        *,
-        max_tokens: int | None = None,
+    async def through(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
     ) -> Completion[T]:
-        answer = await self.inner.complete(messages, response_model, max_tokens=max_tokens)
+        answer = await self.proceed(messages, response_model, max_tokens)
         metered = self.metered
         metered.usage = metered.usage + answer.usage
         if answer.cached:
