@@ -355,8 +355,8 @@ class _State:
         if self.breaker and self.down_in_a_row >= self.breaker and self.fatal is None:
             self.fatal = type(exc)(
                 f"stopped after {self.down_in_a_row} articles in a row failed: {exc}."
-                " Start (or fix) the endpoint and run the same command again: it resumes"
-                " with the articles not done",
+                " Start (or fix) the endpoint and run the same command again: results already"
+                " in an output file are kept and not asked again",
                 original=exc.original,
             )
 
