@@ -286,7 +286,7 @@ def _score(
     meta = ReportMeta.now(
         gold=shown(gold_path),
         claimx_version=__version__,
-        command="python -m claimx.eval " + " ".join(sys.argv[1:]),
+        command=_command_line(sys.argv[1:]),
         seed=seed,
         **run_provenance(files),
     )
@@ -308,6 +308,13 @@ def _score(
         console.print(
             f"wrote {len(written)} prediction files under {outputs.save_predictions}", style="dim"
         )
+
+
+def _command_line(args: list[str]) -> str:
+    """The command that made the report, as the user typed it."""
+    if args[:1] == ["eval"]:  # claimx eval ... (the console script, or python -m claimx)
+        return " ".join(["claimx", *args])
+    return " ".join(["python -m claimx.eval", *args])
 
 
 def _write(path: Path, text: str, console: Console) -> None:

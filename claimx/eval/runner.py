@@ -447,11 +447,14 @@ def run_systems(
     else:
         _run(plan, tasks, folder, cache, reporter)
     files = [folder / s.filename for s in systems]
+    run_file = folder / RUN_FILE
+    # Files of earlier runs into the same folder keep their description.
+    earlier = json.loads(run_file.read_text("utf-8"))["systems"] if run_file.exists() else {}
     described = {
-        "systems": {s.filename: asdict(s.info(source)) for s in systems},
+        "systems": earlier | {s.filename: asdict(s.info(source)) for s in systems},
         "meta": _provenance(systems, source, cassettes, manifests),
     }
-    (folder / RUN_FILE).write_text(json.dumps(described, indent=2) + "\n", "utf-8")
+    run_file.write_text(json.dumps(described, indent=2) + "\n", "utf-8")
     if source == "recorded":
         _save_manifests(systems, files, cassettes, manifests, model_description)
     return files
