@@ -180,11 +180,6 @@ class UsageMeter(Layer):
             self.on_call(answer)  # type: ignore[arg-type]
         return answer
 
-    async def aclose(self) -> None:
-        # A meter counts calls of a model someone else owns (one article's share of a
-        # run's model): closing it must not close the shared client.
-        return None
-
 
 def open_model(config: ClientConfig, *, cache: ResponseCache | None = None) -> ClosableModel:
     """The model claimx calls for ``config``: the client, its failure dump, the cache if any."""

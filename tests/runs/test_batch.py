@@ -24,6 +24,7 @@ from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache
 from claimx.llm.config import ClientConfig
 from claimx.models import ExtractionResult
+from claimx.runs.inputs import iter_inputs
 from claimx.runs.orchestrator import (
     AppendFile,
     BatchOptions,
@@ -228,6 +229,34 @@ def test_the_circuit_breaker_stops_a_run_on_a_dead_endpoint_and_the_same_command
         live = Extractor("extract@v2", config=dead.config.with_(base_url=again.base_url))
         stats = asyncio.run(run_batch(live, [corpus], options))
     assert stats.done == 12 and sorted(ids_in(out)) == sorted(f"a{i}" for i in range(12))
+
+
+def test_jobs_of_one_run_share_one_model_per_configuration(
+    server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimx.llm import layers
+    from claimx.runs import orchestrator
+
+    opened: list[ClientConfig] = []
+
+    def counting(config: ClientConfig, **kw: Any) -> Any:
+        opened.append(config)
+        return layers.open_model(config, **kw)
+
+    monkeypatch.setattr(orchestrator, "open_model", counting)
+    v1, v2 = extractor_for(server, tmp_path, "extract@v1"), extractor_for(server, tmp_path)
+    corpus = tmp_path / "c.jsonl"
+    write_jsonl(corpus, ["a", "b"])
+    jobs = [
+        orchestrator.Job(ex, iter_inputs([corpus]), BatchOptions(output=tmp_path / f"{n}.jsonl"), 2)
+        for n, ex in (("v1", v1), ("v2", v2))
+    ]
+    stats = asyncio.run(orchestrator.run_jobs(jobs))
+    assert opened == [v1.config], "one client for both prompt versions"
+    assert (stats.total, stats.done, stats.calls) == (4, 4, 4)
+    assert {
+        r["prompt"] for r in map(json.loads, (tmp_path / "v2.jsonl").read_text().splitlines())
+    } == {"extract@v2"}
 
 
 def test_a_success_resets_the_circuit_breaker(server: FakeOpenAIServer, tmp_path: Path) -> None:
