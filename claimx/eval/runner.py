@@ -45,7 +45,7 @@ from claimx.llm.config import LOCAL_HOSTS, OPENAI_BASE_URL, ClientConfig
 from claimx.models import Article, ExtractedClaim, ExtractionResult, GoldArticle, Grounding, Usage
 from claimx.prompts import PromptSpec
 from claimx.runs.inputs import InputItem
-from claimx.runs.orchestrator import Around, BatchOptions, Job, run_jobs
+from claimx.runs.orchestrator import DEFAULT_CONCURRENCY, Around, BatchOptions, Job, run_jobs
 from claimx.runs.progress import Reporter
 from claimx.speakers.resolve import slugify
 
@@ -266,13 +266,25 @@ def _jobs(plan: _Plan, tasks: list[Task], folder: Path) -> list[Job]:
             Job(
                 Extractor(system.spec, config=system.config),
                 [InputItem(g.source, Article(id=g.article_id, text=g.text)) for g in mine],
-                BatchOptions(concurrency=1, output=output, durable=plan.source != "replayed"),
+                BatchOptions(
+                    concurrency=_concurrency(plan.source, system.config),
+                    output=output,
+                    durable=plan.source != "replayed",
+                ),
                 total=len(mine),
                 around=_cassette_around(plan, system),
                 finish=_recorded_seconds(plan, system),
             )
         )
     return jobs
+
+
+def _concurrency(source: Source, config: ClientConfig) -> int:
+    # A cassette patches the process's HTTP transport: one article at a time. So does a
+    # local llama-server (one slot): more requests would only queue into timeout_s.
+    if source != "live" or config.is_local:
+        return 1
+    return DEFAULT_CONCURRENCY
 
 
 def _cassette_around(plan: _Plan, system: System) -> Around | None:
@@ -422,9 +434,10 @@ def run_systems(
 ) -> list[Path]:
     """Run every system over the gold into ``folder``: one results file per system.
 
-    A replay runs in ``workers`` processes (default :func:`replay_workers`); live
-    and recorded runs call the model one request at a time, in order, and resume
-    what an earlier run into the same ``folder`` finished. A recording updates the
+    A replay runs in ``workers`` processes (default :func:`replay_workers`); a
+    recording, or a live run on a local server, calls the model one request at a
+    time, a live run elsewhere a few articles at a time; both resume what an
+    earlier run into the same ``folder`` finished. A recording updates the
     model's manifest. Returns the results files, in the order of ``systems``.
     """
     folder.mkdir(parents=True, exist_ok=True)
