@@ -271,10 +271,10 @@ def _score(
     from claimx import __version__
     from claimx.eval.compare import build_report
     from claimx.eval.paths import shown
+    from claimx.eval.predictions import predictions_run
+    from claimx.eval.predictions import save_predictions as save_predictions_to
     from claimx.eval.reports import render_html, render_json, render_markdown, render_terminal
     from claimx.eval.results import ReportMeta, load_runs, run_provenance
-    from claimx.eval.runner import predictions_run
-    from claimx.eval.runner import save_predictions as save_predictions_to
 
     runs: list[SystemRun] = load_runs(files, items)
     runs += [predictions_run(label, folder, items) for label, folder in others]

@@ -7,10 +7,9 @@ A run writes, per system (one prompt version with one model), the
 such files (:func:`claimx.eval.results.load_runs`), so a saved run is scored
 again without a model or a cassette.
 
-Recorded exchanges live in ``eval/cassettes/<model>/<prompt ref>/<article>.yaml``;
-each model's folder has a ``manifest.json`` saying which real model produced
-them, where and when, so recordings of several models live side by side.
-Replay needs no server and no key; a missing or stale recording is a
+A replay answers from the recordings of :mod:`claimx.eval.recordings` (one
+cassette per article, entered around its extraction) and needs no server and
+no key; a missing or stale recording is a
 :class:`~claimx.errors.CassetteMissError` giving the whole command that
 records it.
 
@@ -29,89 +28,36 @@ import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlparse
 
-from claimx.errors import CassetteMissError, ConfigError, LLMError
+from claimx.errors import ConfigError, LLMError
 from claimx.eval.gold import GoldItem
 from claimx.eval.paths import shown
-from claimx.eval.results import RUN_FILE, ArticleRun, SystemInfo, SystemRun
+from claimx.eval.recordings import (
+    LOCAL_MODEL,
+    REPLAY_BASE_URL,
+    Manifest,
+    cassette_path,
+    check_record,
+    check_recorded,
+    model_folder,
+    record_command,
+    recorded_models,
+    save_manifest,
+)
+from claimx.eval.results import RUN_FILE, SystemInfo, SystemRun
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache
-from claimx.llm.config import LOCAL_HOSTS, OPENAI_BASE_URL, ClientConfig
-from claimx.models import Article, ExtractedClaim, ExtractionResult, GoldArticle, Grounding, Usage
+from claimx.llm.config import ClientConfig
+from claimx.models import Article, ExtractionResult
 from claimx.prompts import PromptSpec
 from claimx.runs.inputs import InputItem
 from claimx.runs.orchestrator import DEFAULT_CONCURRENCY, Around, BatchOptions, Job, run_jobs
 from claimx.runs.progress import Reporter
-from claimx.speakers.resolve import slugify
 
 Source = Literal["replayed", "live", "recorded"]
-#: the base URL of a replayed client and of the local server recordings are made with
-#: (scripts/local-llm.sh); a replay never contacts it: cassettes match on path and body
-REPLAY_BASE_URL = "http://127.0.0.1:8011/v1"
-LOCAL_MODEL = "local"
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """What the recordings of one model folder were made with."""
-
-    model: str = LOCAL_MODEL
-    model_description: str = ""
-    recorded_at: str = ""
-    #: the endpoint they were recorded from (for the command that records them again)
-    base_url: str = ""
-    prompts: dict[str, str] = field(default_factory=dict)  # ref -> content hash
-    #: ref -> article id -> wall seconds of the live extraction when it was recorded
-    #: (a replay takes milliseconds; reports show what the model really cost)
-    seconds: dict[str, dict[str, float]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, folder: Path) -> Manifest | None:
-        path = folder / "manifest.json"
-        if not path.exists():
-            return None
-        return cls(**json.loads(path.read_text(encoding="utf-8")))
-
-    def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
-        (folder / "manifest.json").write_text(payload, encoding="utf-8")
-
-
-def model_folder(cassettes: Path, model: str) -> Path:
-    """Where the recordings of ``model`` live."""
-    return cassettes / model.replace("/", "_")
-
-
-def recorded_models(cassettes: Path) -> list[str]:
-    """The models with recordings (a folder with a manifest) under ``cassettes``."""
-    if not cassettes.is_dir():
-        return []
-    return sorted(
-        manifest.model
-        for folder in cassettes.iterdir()
-        if (manifest := Manifest.load(folder)) is not None
-    )
-
-
-def record_command(ref: str, model: str, cassettes: Path, base_url: str | None = None) -> str:
-    """The whole command that (re-)records ``ref`` with ``model``, ready to paste."""
-    url = base_url or (REPLAY_BASE_URL if model == LOCAL_MODEL else OPENAI_BASE_URL)
-    local = urlparse(url).hostname in LOCAL_HOSTS
-    start = "scripts/local-llm.sh start && " if local else "OPENAI_API_KEY=<your key> "
-    return (
-        f"{start}python -m claimx.eval --record --prompt {ref} --model {model}"
-        f" --base-url {url} --cassettes {shown(cassettes)}"
-    )
-
-
-def cassette_path(cassettes: Path, model: str, ref: str, article_id: str) -> Path:
-    return model_folder(cassettes, model) / ref / f"{article_id}.yaml"
 
 
 @dataclass(frozen=True)
@@ -173,7 +119,7 @@ def plan(
         ]
         for spec in specs:
             for config in configs:
-                _check_recorded(spec, config.model, cassettes)
+                check_recorded(spec, config.model, cassettes)
     else:
         if source == "recorded" and not models and not os.environ.get("CLAIMX_MODEL"):
             raise ConfigError(
@@ -199,41 +145,6 @@ def _the_recorded_model(cassettes: Path) -> list[str]:
             " choose with --model (repeat it to compare them)"
         )
     return found or [LOCAL_MODEL]
-
-
-def _check_recorded(spec: PromptSpec, model: str, cassettes: Path) -> None:
-    """A replay of a prompt edited since its recording would miss: say so up front."""
-    manifest = Manifest.load(model_folder(cassettes, model))
-    recorded = manifest.prompts.get(spec.ref) if manifest else None
-    if manifest is not None and recorded is not None and recorded != spec.content_hash:
-        raise CassetteMissError(
-            f"{spec.ref} changed since its responses were recorded (content hash"
-            f" {recorded} -> {spec.content_hash}); re-record with:"
-            f" {record_command(spec.ref, model, cassettes, manifest.base_url)}"
-        )
-
-
-def check_record(systems: list[System], cassettes: Path, model_description: str) -> None:
-    """Refuse a recording that would leave one model folder with two models' answers."""
-    for config in {s.config for s in systems}:
-        manifest = Manifest.load(model_folder(cassettes, config.model))
-        if manifest is None:
-            continue
-        folder = shown(model_folder(cassettes, config.model))
-        if manifest.model != config.model:
-            raise ConfigError(
-                f"{folder}/manifest.json is for model {manifest.model!r}, not {config.model!r};"
-                " record into another --cassettes folder"
-            )
-        kept = set(manifest.prompts) - {s.spec.ref for s in systems if s.config == config}
-        described = model_description and manifest.model_description
-        if kept and described and model_description != manifest.model_description:
-            raise ConfigError(
-                f"{folder} holds recordings of {manifest.model_description!r} for"
-                f" {', '.join(sorted(kept))}; recording {model_description!r} there would mix"
-                " two models under one name: re-record every prompt (--prompt all), or record"
-                " under another --model name"
-            )
 
 
 # --- running -------------------------------------------------------------------------------
@@ -442,7 +353,7 @@ def run_systems(
     """
     folder.mkdir(parents=True, exist_ok=True)
     if source == "recorded":
-        check_record(systems, cassettes, model_description)
+        check_record(_recording(systems), cassettes, model_description)
     manifests = {
         s.config.model: Manifest.load(model_folder(cassettes, s.config.model)) for s in systems
     }
@@ -469,8 +380,31 @@ def run_systems(
     }
     run_file.write_text(json.dumps(described, indent=2) + "\n", "utf-8")
     if source == "recorded":
-        _save_manifests(systems, files, cassettes, manifests, model_description)
+        for model in _recording(systems):
+            mine = [(s, f) for s, f in zip(systems, files, strict=True) if s.config.model == model]
+            save_manifest(
+                cassettes,
+                model,
+                [(s.spec, _seconds(f)) for s, f in mine],
+                base_url=mine[0][0].config.base_url,
+                model_description=model_description,
+            )
     return files
+
+
+def _recording(systems: list[System]) -> dict[str, set[str]]:
+    """model -> the prompt refs a run records with it."""
+    out: dict[str, set[str]] = {}
+    for system in systems:
+        out.setdefault(system.config.model, set()).add(system.spec.ref)
+    return out
+
+
+def _seconds(results_file: Path) -> dict[str, float]:
+    """article id -> wall seconds of each result in a results file."""
+    lines = results_file.read_text(encoding="utf-8").splitlines()
+    results = [ExtractionResult.model_validate_json(line) for line in lines if line.strip()]
+    return {r.article_id: r.latency_s for r in results}
 
 
 def _provenance(
@@ -492,38 +426,6 @@ def _provenance(
     if source == "live":
         return {"responses": f"LIVE calls to {endpoints}"}
     return {"responses": f"RECORDED: live calls to {endpoints}, recorded into {shown(cassettes)}"}
-
-
-def _save_manifests(
-    systems: list[System],
-    files: list[Path],
-    cassettes: Path,
-    manifests: dict[str, Manifest | None],
-    model_description: str,
-) -> None:
-    for model, old in manifests.items():
-        old = old or Manifest(model=model)
-        prompts, seconds = dict(old.prompts), dict(old.seconds)
-        base_url = old.base_url
-        for system, path in zip(systems, files, strict=True):
-            if system.config.model != model:
-                continue
-            prompts[system.spec.ref] = system.spec.content_hash
-            results = [
-                ExtractionResult.model_validate_json(line)
-                for line in path.read_text(encoding="utf-8").splitlines()
-                if line.strip()
-            ]
-            seconds[system.spec.ref] = {r.article_id: r.latency_s for r in results}
-            base_url = system.config.base_url or OPENAI_BASE_URL
-        Manifest(
-            model=model,
-            model_description=model_description or old.model_description,
-            recorded_at=datetime.now(UTC).strftime("%Y-%m-%d"),
-            base_url=base_url,
-            prompts=prompts,
-            seconds=seconds,
-        ).save(model_folder(cassettes, model))
 
 
 def run_all(
@@ -549,90 +451,3 @@ def run_all(
             systems, gold, source=source, cassettes=cassettes, folder=Path(folder), workers=workers
         )
         return load_runs(files, gold)
-
-
-def save_predictions(runs: list[SystemRun], folder: Path) -> list[Path]:
-    """Each article's predictions in the gold file format, for any other scorer.
-
-    ``folder/<article>.json`` for one system, ``folder/<label>/<article>.json`` for several.
-    """
-    written = []
-    for run in runs:
-        target = folder if len(runs) == 1 else folder / run.label.replace(" · ", "__")
-        target.mkdir(parents=True, exist_ok=True)
-        for art in run.articles:
-            if art.result is None:
-                continue
-            path = target / f"{art.article_id}.json"
-            path.write_text(art.result.to_gold().model_dump_json(indent=2) + "\n", encoding="utf-8")
-            written.append(path)
-    return written
-
-
-def predictions_run(label: str, folder: Path, gold: list[GoldItem]) -> SystemRun:
-    """Another system's saved predictions (gold file format) as a system to compare.
-
-    Quotes are checked against the article (``grounded`` when ``text[start:end] ==
-    quote``). A ``manifest.json`` beside them may give ``model`` and, per article,
-    ``prompt_tokens``, ``completion_tokens``, ``requests`` and ``wall_time_s`` (or
-    ``server_time_s``), so cost and time compare too.
-    """
-    manifest_path = folder / "manifest.json"
-    manifest = (
-        json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    )
-    per_article = manifest.get("articles", {})
-    articles = []
-    for item in gold:
-        path = folder / f"{item.article_id}.json"
-        if not path.exists():
-            articles.append(
-                ArticleRun(
-                    item.article_id, item.text, item.claims, None, f"no predictions at {path}"
-                )
-            )
-            continue
-        predicted = GoldArticle.model_validate_json(path.read_text(encoding="utf-8"))
-        facts = per_article.get(item.article_id, {})
-        claims = []
-        for c in predicted.claims:
-            exact = item.text[c.start : c.end] == c.quote
-            claims.append(
-                ExtractedClaim(
-                    **c.model_dump(),
-                    speaker_id=slugify(c.speaker),
-                    grounding=Grounding(
-                        grounded=exact,
-                        method="exact" if exact else "none",
-                        score=100.0 if exact else 0.0,
-                        model_quote=c.quote,
-                    ),
-                )
-            )
-        seconds = facts.get("wall_time_s") or facts.get("server_time_s") or 0.0
-        result = ExtractionResult(
-            article_id=item.article_id,
-            claims=[c for c in claims if c.grounding.grounded],
-            ungrounded=[c for c in claims if not c.grounding.grounded],
-            model=str(manifest.get("model") or "unknown"),
-            prompt=label,
-            prompt_hash=str(manifest.get("prompt_sha256", ""))[:12],
-            strategy=str(manifest.get("tool", "predictions")),
-            usage=Usage(
-                prompt_tokens=int(facts.get("prompt_tokens") or 0),
-                completion_tokens=int(facts.get("completion_tokens") or 0),
-                calls=int(facts.get("requests") or 0),
-            ),
-            latency_s=float(seconds),
-        )
-        articles.append(ArticleRun(item.article_id, item.text, item.claims, result))
-    first = next((a.result for a in articles if a.result), None)
-    return SystemRun(
-        label=label,
-        prompt=label,
-        prompt_hash=first.prompt_hash if first else "",
-        model=first.model if first else "unknown",
-        strategy=first.strategy if first else "predictions",
-        source="predictions",
-        articles=articles,
-    )

@@ -15,9 +15,10 @@ import pytest
 from claimx.errors import CassetteMissError
 from claimx.eval.compare import build_report
 from claimx.eval.gold import load_gold
+from claimx.eval.recordings import cassette_path
 from claimx.eval.reports import render_json
 from claimx.eval.results import ReportMeta, load_runs
-from claimx.eval.runner import _Plan, _shards, cassette_path, plan, run_systems
+from claimx.eval.runner import _jobs, _Plan, _shards, plan, run_systems
 from claimx.models import ExtractionResult
 from claimx.prompts import default_registry, get_prompt
 
@@ -79,7 +80,6 @@ def test_every_shipped_prompt_version_replays_exactly_its_recording(
 ) -> None:
     """One article per version through the one orchestrator, on the eval's own cassettes."""
     from claimx.cassettes import use_cassette
-    from claimx.eval.runner import _jobs
     from claimx.runs.orchestrator import run_jobs
 
     item = GOLD[1]
