@@ -135,7 +135,10 @@ def main(
     ] = False,
     cache_dir: Annotated[
         Path | None,
-        typer.Option(help="Response cache folder. [default: $CLAIMX_CACHE or ~/.cache/claimx]"),
+        typer.Option(
+            help="Response cache folder (implies --cache). [default: $CLAIMX_CACHE or"
+            " ~/.cache/claimx]"
+        ),
     ] = None,
     json_out: JsonOpt = None,
     markdown: MarkdownOpt = None,
@@ -169,7 +172,7 @@ def main(
     systems = plan(
         specs, list(model or []), source=source, cassettes=cassette_dir, base_url=base_url
     )
-    response_cache = ResponseCache.open(cache_dir) if cache else None
+    response_cache = ResponseCache.open(cache_dir) if cache or cache_dir else None
     scratch = tempfile.TemporaryDirectory(prefix="claimx-eval-") if runs is None else None
     folder = runs if runs is not None else Path(scratch.name)  # type: ignore[union-attr]
     try:

@@ -437,6 +437,7 @@ def run_all(
     cassettes: Path,
     base_url: str | None = None,
     workers: int | None = None,
+    cache: ResponseCache | None = None,
 ) -> list[SystemRun]:
     """Run, then score, in one call: :func:`plan`, :func:`run_systems` into a temporary
     folder and :func:`~claimx.eval.results.load_runs` (for scripts and benchmarks)."""
@@ -448,6 +449,12 @@ def run_all(
     systems = plan(specs, names, source=source, cassettes=cassettes, base_url=base_url)
     with tempfile.TemporaryDirectory(prefix="claimx-eval-") as folder:
         files = run_systems(
-            systems, gold, source=source, cassettes=cassettes, folder=Path(folder), workers=workers
+            systems,
+            gold,
+            source=source,
+            cassettes=cassettes,
+            folder=Path(folder),
+            workers=workers,
+            cache=cache,
         )
         return load_runs(files, gold)
