@@ -177,7 +177,11 @@ def main(
     folder = runs if runs is not None else Path(scratch.name)  # type: ignore[union-attr]
     try:
         # A replay takes seconds; a model call minutes per article: show progress then.
-        reporter = make_reporter(Console(stderr=True)) if source != "replayed" else None
+        reporter = (
+            make_reporter(Console(stderr=True), label=f"eval ({source})")
+            if source != "replayed"
+            else None
+        )
         files = run_systems(
             systems,
             items,

@@ -396,15 +396,15 @@ def test_progress_bar_on_a_terminal() -> None:
     assert isinstance(make_reporter(terminal), RichReporter)
     pipe = Console(file=io.StringIO(), force_terminal=False)
     assert isinstance(make_reporter(pipe), JsonLinesReporter)
-    reporter = RichReporter(terminal)
-    stats = RunStats(total=4, done=2, failed=1, cache_hits=2, prompt_tokens=1500)
+    reporter = RichReporter(terminal, label="eval (live)")
+    stats = RunStats(total=4, done=2, failed=1, cache_hits=2, calls=7, prompt_tokens=1500)
     reporter.start(stats)
     reporter.failed(stats, {"article_id": "z", "error_type": "ServerError", "message": "boom"})
     reporter.finish(stats)
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # without colours
     assert "3/4" in shown
     assert "failed z: ServerError: boom" in shown
-    assert "1.5k tokens" in shown
+    assert "1.5k tokens" in shown and "7 calls" in shown and "eval (live)" in shown
 
 
 def test_cli_extract_runs_resumes_and_reports(server: FakeOpenAIServer, tmp_path: Path) -> None:
