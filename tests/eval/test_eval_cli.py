@@ -252,3 +252,18 @@ def test_the_eval_can_answer_from_the_response_cache(
         assert record["cached_usage"] == one[article_id]["usage"]
         assert record["claims"] == one[article_id]["claims"]
         assert not one[article_id]["cached"]
+
+
+def test_claimx_eval_is_a_subcommand_of_the_one_cli(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from claimx.cli import app as claimx_app
+
+    runner = CliRunner()
+    shown = runner.invoke(claimx_app, ["eval", "--help"])
+    assert shown.exit_code == 0 and "--live" in shown.output and "score" in shown.output
+    out = tmp_path / "r.json"
+    done = runner.invoke(claimx_app, ["eval", "--prompt", "extract@v1", "--json", str(out)])
+    assert done.exit_code == 0, done.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [s["label"] for s in report["systems"]] == ["extract@v1"]
