@@ -6,36 +6,99 @@
 >>> [(c.speaker, c.stance, c.claim) for c in result.claims]  # doctest: +SKIP
 """
 
-from claimx.errors import (
-    AuthenticationError,
-    CassetteMissError,
-    ClaimxError,
-    ConfigError,
-    ExtractionError,
-    GoldError,
-    InputError,
-    LLMError,
-    LLMTimeoutError,
-    PromptError,
-    RateLimitedError,
-    ServerError,
-    ServerUnreachableError,
-    TruncatedOutputError,
-)
-from claimx.extraction.extractor import Extractor, aextract, extract
-from claimx.llm.config import ClientConfig
-from claimx.models import (
-    Article,
-    Claim,
-    ExtractedClaim,
-    ExtractionResult,
-    GoldArticle,
-    Grounding,
-    Speaker,
-    Stance,
-    Usage,
-)
-from claimx.prompts import PromptRegistry, PromptSpec, get_prompt
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from claimx.errors import (
+        AuthenticationError,
+        CassetteMissError,
+        ClaimxError,
+        ConfigError,
+        ExtractionError,
+        GoldError,
+        InputError,
+        LLMError,
+        LLMTimeoutError,
+        PromptError,
+        RateLimitedError,
+        ServerError,
+        ServerUnreachableError,
+        TruncatedOutputError,
+    )
+    from claimx.extraction.extractor import Extractor, aextract, extract
+    from claimx.llm.config import ClientConfig
+    from claimx.models import (
+        Article,
+        Claim,
+        ExtractedClaim,
+        ExtractionResult,
+        GoldArticle,
+        Grounding,
+        Speaker,
+        Stance,
+        Usage,
+    )
+    from claimx.prompts import PromptRegistry, PromptSpec, get_prompt
+
+#: public name -> the module defining it. Imported on first use (PEP 562), so
+#: ``import claimx`` (and ``claimx --help``) does not pay for pydantic models,
+#: the model client or the scorer until they are used.
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "AuthenticationError",
+            "CassetteMissError",
+            "ClaimxError",
+            "ConfigError",
+            "ExtractionError",
+            "GoldError",
+            "InputError",
+            "LLMError",
+            "LLMTimeoutError",
+            "PromptError",
+            "RateLimitedError",
+            "ServerError",
+            "ServerUnreachableError",
+            "TruncatedOutputError",
+        ],
+        "claimx.errors",
+    ),
+    **dict.fromkeys(["Extractor", "aextract", "extract"], "claimx.extraction.extractor"),
+    "ClientConfig": "claimx.llm.config",
+    **dict.fromkeys(
+        [
+            "Article",
+            "Claim",
+            "ExtractedClaim",
+            "ExtractionResult",
+            "GoldArticle",
+            "Grounding",
+            "Speaker",
+            "Stance",
+            "Usage",
+        ],
+        "claimx.models",
+    ),
+    **dict.fromkeys(["PromptRegistry", "PromptSpec", "get_prompt"], "claimx.prompts"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public names, imported from their module when first asked for."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'claimx' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __version__ = "0.1.0"
 

@@ -8,44 +8,32 @@ model. One configuration serves both:
   and user-agent headers differ between environments);
 * the Authorization header (and any API-key header) is filtered before
   anything is written, and response cookies are dropped;
-* a request that no recording matches raises at once; :mod:`claimx.llm.client` turns
-  that into :class:`~claimx.errors.CassetteMissError` naming the cassette and
-  the command that re-records it (kept in :func:`active`).
+* a request that no recording matches raises at once: while a cassette replays,
+  this module registers with :func:`claimx.llm.client.register_error_translator`
+  how such a miss is recognised and explained (a
+  :class:`~claimx.errors.CassetteMissError` naming the cassette and the command
+  that re-records it). The model layer itself knows nothing of vcrpy.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import vcr
+from vcr.cassette import Cassette
+from vcr.errors import CannotOverwriteExistingCassetteException
 
-from claimx.errors import CassetteMissError
+from claimx.errors import CassetteMissError, LLMError
+from claimx.llm.client import register_error_translator
 
 RecordMode = Literal["none", "once", "new_episodes", "all"]
 MATCH_ON = ("method", "path", "json_body")
 FILTERED_REQUEST_HEADERS = ("authorization", "api-key", "openai-organization", "openai-project")
-
-
-@dataclass(frozen=True)
-class ActiveCassette:
-    path: Path
-    mode: RecordMode
-    rerecord_hint: str
-
-
-_active: ContextVar[ActiveCassette | None] = ContextVar("claimx_cassette", default=None)
-
-
-def active() -> ActiveCassette | None:
-    """The cassette in use in this context, if any."""
-    return _active.get()
 
 
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
@@ -96,15 +84,42 @@ def make_vcr(mode: RecordMode) -> vcr.VCR:
     return recorder
 
 
+def miss_translator(path: Path, rerecord_hint: str) -> Callable[[BaseException], LLMError | None]:
+    """Explains vcrpy's refusal to answer a request from the cassette at ``path``."""
+
+    def translate(exc: BaseException) -> LLMError | None:
+        if not isinstance(exc, CannotOverwriteExistingCassetteException):
+            return None
+        cassette = getattr(exc, "cassette", None)
+        if cassette is not None and Path(cassette.path) != path:
+            return None  # another cassette's miss: its own translator explains it
+        return CassetteMissError(
+            f"no recorded response in cassette {path} matches this request (the prompt,"
+            " schema, model or parameters changed since it was recorded). Re-record with:"
+            f" {rerecord_hint}",
+            original=exc,
+        )
+
+    return translate
+
+
 @contextmanager
-def use_cassette(path: Path, mode: RecordMode, *, rerecord_hint: str) -> Iterator[None]:
-    """Replay (``mode="none"``) or record the HTTP exchanges made inside the block."""
+def use_cassette(path: Path, mode: RecordMode, *, rerecord_hint: str) -> Iterator[Cassette]:
+    """Replay (``mode="none"``) or record the HTTP exchanges made inside the block.
+
+    Yields vcrpy's cassette (``play_counts``, ``all_played``: what a replay used).
+    ``rerecord_hint`` is the whole command that records this cassette again.
+    """
     if mode == "none" and not path.exists():
         raise CassetteMissError(f"no recording at {path}. Record it with: {rerecord_hint}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    token = _active.set(ActiveCassette(path, mode, rerecord_hint))
+    # Only "all" never refuses a request; every other mode may, so say what a miss means.
+    unregister = (
+        register_error_translator(miss_translator(path, rerecord_hint)) if mode != "all" else None
+    )
     try:
-        with make_vcr(mode).use_cassette(str(path), allow_playback_repeats=True):
-            yield
+        with make_vcr(mode).use_cassette(str(path), allow_playback_repeats=True) as cassette:
+            yield cassette
     finally:
-        _active.reset(token)
+        if unregister is not None:
+            unregister()

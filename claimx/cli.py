@@ -6,6 +6,7 @@ stderr, so ``claimx extract ... > out.jsonl`` stays machine-readable.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -279,6 +280,9 @@ def schemas(
             f"schemas out of date: {', '.join(stale)}; run 'claimx schemas' to regenerate", 1
         )
     err.print(f"{'checked' if check else 'wrote'} schemas in {out_dir}")
+
+
+app.add_typer(importlib.import_module("claimx.eval.cli").app, name="eval")
 
 
 def main() -> None:

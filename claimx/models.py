@@ -133,7 +133,19 @@ class ExtractionResult(_Strict):
         description="Content hash of the prompt template, examples and schema."
     )
     strategy: str
-    usage: Usage = Field(default_factory=Usage)
+    usage: Usage = Field(
+        default_factory=Usage, description="The model calls made for this article by this run."
+    )
+    cached: bool = Field(
+        default=False,
+        description="Some answers came from the response cache: no call was made for them,"
+        " and latency_s is this run's time, not the model's.",
+    )
+    cached_usage: Usage | None = Field(
+        default=None,
+        description="What the calls behind the cached answers cost when they were made"
+        " (not part of usage).",
+    )
     latency_s: float = Field(ge=0.0)
     warnings: list[str] = Field(
         default_factory=list,

@@ -5,14 +5,20 @@
 #   scripts/record-cassettes.sh extract@v3 # eval cassettes of one prompt only
 #
 # Starts (and if needed fetches and builds) the local server first. Recording
-# the eval takes a while on 2 CPU cores: minutes per article and prompt.
+# the eval takes a while on 2 CPU cores: minutes per article and prompt (a
+# progress bar shows articles x prompts, calls, tokens and the ETA).
+#
+# The eval recordings go to eval/cassettes/local/<prompt>/, beside those of any
+# other model (eval/cassettes/<model>/); the eval refuses to record a different
+# model description into a folder whose other prompts were recorded with another.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/local-llm.sh start
-export OPENAI_BASE_URL="http://127.0.0.1:${CLAIMX_LLM_PORT:-8011}/v1" CLAIMX_MODEL=local
+base_url="http://127.0.0.1:${CLAIMX_LLM_PORT:-8011}/v1"
 prompt="${1:-all}"
 python -m claimx.eval --record --prompt "$prompt" --no-report \
+  --model local --base-url "$base_url" --cassettes eval/cassettes \
   --model-description "Qwen2.5-Coder-1.5B-Instruct Q4 GGUF, llama.cpp llama-server (llama-cpp-python 0.3.36 vendored source), 2 CPU threads, context ${CLAIMX_LLM_CTX:-8192}"
 if [[ "$prompt" == "all" ]]; then
-  CLAIMX_RECORD=all pytest -q -m "cassette" tests
+  OPENAI_BASE_URL="$base_url" CLAIMX_MODEL=local CLAIMX_RECORD=all pytest -q -m "cassette" tests
 fi

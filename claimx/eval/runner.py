@@ -1,9 +1,20 @@
-"""Running prompt versions (and models) over the gold articles: live, recorded or replayed.
+"""Running prompt versions (and models) over the gold articles: replayed, live or recorded.
 
-Recorded exchanges live in ``eval/cassettes/<model>/<prompt ref>/<article>.yaml``
-with a ``manifest.json`` saying which real model produced them and when. Replay
-needs no server and no key; a missing or stale recording is a
-:class:`~claimx.errors.CassetteMissError` naming the command that records it.
+A run writes, per system (one prompt version with one model), the
+:class:`~claimx.models.ExtractionResult` JSONL that ``claimx extract`` writes
+(usage, grounding, timings), through the one orchestrator of
+:mod:`claimx.runs.orchestrator`, with its errors file beside it; scoring reads
+such files (:func:`claimx.eval.results.load_runs`), so a saved run is scored
+again without a model or a cassette.
+
+A replay answers from the recordings of :mod:`claimx.eval.recordings` (one
+cassette per article, entered around its extraction) and needs no server and
+no key; a missing or stale recording is a
+:class:`~claimx.errors.CassetteMissError` giving the whole command that
+records it.
+
+Nothing here reads ``OPENAI_BASE_URL`` to decide whether to call a model: a
+run replays unless it is asked to go ``live`` or to ``record``.
 """
 
 from __future__ import annotations
@@ -13,178 +24,233 @@ import importlib
 import json
 import multiprocessing
 import os
+import shutil
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from claimx.cassettes import RecordMode, use_cassette
-from claimx.errors import (
-    AuthenticationError,
-    CassetteMissError,
-    ClaimxError,
-    ServerUnreachableError,
-)
+from claimx.errors import ConfigError, LLMError
 from claimx.eval.gold import GoldItem
-from claimx.eval.results import ArticleRun, SystemRun
+from claimx.eval.paths import shown
+from claimx.eval.recordings import (
+    LOCAL_MODEL,
+    REPLAY_BASE_URL,
+    Manifest,
+    cassette_path,
+    check_record,
+    check_recorded,
+    model_folder,
+    record_command,
+    recorded_models,
+    save_manifest,
+)
+from claimx.eval.results import RUN_FILE, SystemInfo, SystemRun
 from claimx.extraction.extractor import Extractor
-from claimx.llm.client import LLM
+from claimx.llm.cache import ResponseCache
 from claimx.llm.config import ClientConfig
-from claimx.models import ExtractedClaim, ExtractionResult, GoldArticle, Grounding, Usage
+from claimx.models import Article, ExtractionResult
 from claimx.prompts import PromptSpec
-from claimx.speakers.resolve import slugify
+from claimx.runs.inputs import InputItem
+from claimx.runs.orchestrator import DEFAULT_CONCURRENCY, Around, BatchOptions, Job, run_jobs
+from claimx.runs.progress import Reporter
 
 Source = Literal["replayed", "live", "recorded"]
-REPLAY_BASE_URL = "http://127.0.0.1:8011/v1"  # never contacted: cassettes match on path and body
-RECORD_COMMAND = "scripts/local-llm.sh start && python -m claimx.eval --record --prompt all"
 
 
 @dataclass(frozen=True)
-class Manifest:
-    """What the recordings in a cassette folder were made with."""
+class System:
+    """One prompt version with one model: what a run extracts with, and where it writes."""
 
-    model: str = "local"
-    model_description: str = ""
-    recorded_at: str = ""
-    prompts: dict[str, str] = field(default_factory=dict)  # ref -> content hash
-    #: ref -> article id -> wall seconds of the live extraction when it was recorded
-    #: (a replay takes milliseconds; reports show what the model really cost)
-    seconds: dict[str, dict[str, float]] = field(default_factory=dict)
+    label: str
+    spec: PromptSpec
+    config: ClientConfig
 
-    @classmethod
-    def load(cls, folder: Path) -> Manifest:
-        path = folder / "manifest.json"
-        if not path.exists():
-            return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**data)
+    @property
+    def filename(self) -> str:
+        return self.label.replace(" · ", "__").replace("/", "_") + ".jsonl"
 
-    def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
-        (folder / "manifest.json").write_text(payload, encoding="utf-8")
+    def info(self, source: str) -> SystemInfo:
+        return SystemInfo(
+            label=self.label,
+            prompt=self.spec.ref,
+            prompt_hash=self.spec.content_hash,
+            model=self.config.model,
+            strategy=self.spec.strategy,
+            source=source,
+        )
 
 
 def resolve_source(*, live: bool, record: bool, base_url: str | None) -> Source:
-    """Replay unless asked to record, forced live, or a server is configured."""
+    """Replay unless asked to go live or record; the environment never decides."""
+    if live and record:
+        raise ConfigError("--live and --record exclude each other: --record also calls live")
     if record:
         return "recorded"
-    if live or base_url or os.environ.get("OPENAI_BASE_URL"):
+    if live:
         return "live"
+    if base_url:
+        raise ConfigError(
+            "--base-url is for --live or --record: a replay calls no endpoint"
+            " (add --live to call it)"
+        )
     return "replayed"
 
 
-def cassette_path(folder: Path, model: str, spec: PromptSpec, article_id: str) -> Path:
-    return folder / model / spec.ref / f"{article_id}.yaml"
-
-
-def _check_recorded(spec: PromptSpec, manifest: Manifest) -> None:
-    """A replay of a prompt edited since its recording would miss: say so up front."""
-    recorded = manifest.prompts.get(spec.ref)
-    if recorded is not None and recorded != spec.content_hash:
-        raise CassetteMissError(
-            f"{spec.ref} changed since its responses were recorded (content hash"
-            f" {recorded} -> {spec.content_hash}); re-record with:"
-            f" {RECORD_COMMAND.replace('all', spec.ref)}"
-        )
-
-
-async def run_article(
-    extractor: Extractor,
-    item: GoldItem,
-    *,
-    llm: LLM,
-    source: Source,
-    cassettes: Path,
-    manifest: Manifest,
-) -> ArticleRun:
-    """One prompt version with one model on one gold article."""
-    spec = extractor.spec
-    mode: RecordMode | None = {"replayed": "none", "recorded": "all", "live": None}[source]
-    error = None
-    result = None
-    try:
-        if mode is None:
-            result = await extractor.aextract(item.text, article_id=item.article_id, llm=llm)
-        else:
-            path = cassette_path(cassettes, llm.config.model, spec, item.article_id)
-            hint = RECORD_COMMAND.replace("all", spec.ref)
-            with use_cassette(path, mode, rerecord_hint=hint):
-                result = await extractor.aextract(item.text, article_id=item.article_id, llm=llm)
-    except (CassetteMissError, ServerUnreachableError, AuthenticationError):
-        # Every article would fail the same way: stop and say how to fix it.
-        raise
-    except ClaimxError as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    recorded_seconds = manifest.seconds.get(spec.ref, {})
-    if result is not None and source == "replayed" and item.article_id in recorded_seconds:
-        result = result.model_copy(update={"latency_s": recorded_seconds[item.article_id]})
-    return ArticleRun(
-        article_id=item.article_id, text=item.text, gold=item.claims, result=result, error=error
-    )
-
-
-#: (model index, prompt index, article index)
-Job = tuple[int, int, int]
-
-
-async def _run_jobs(
-    jobs: list[Job],
+def plan(
     specs: list[PromptSpec],
-    configs: list[ClientConfig],
-    gold: list[GoldItem],
+    models: list[str],
     *,
     source: Source,
     cassettes: Path,
-    manifest: Manifest,
-) -> list[ArticleRun]:
-    # One client (and connection pool) per model, shared by its prompts.
-    llms = {m: LLM(configs[m]) for m in sorted({m for m, _, _ in jobs})}
-    extractors: dict[tuple[int, int], Extractor] = {}
-    out = []
-    try:
-        for m, p, a in jobs:
-            if (m, p) not in extractors:
-                extractors[m, p] = Extractor(specs[p], config=configs[m])
-            out.append(
-                await run_article(
-                    extractors[m, p],
-                    gold[a],
-                    llm=llms[m],
-                    source=source,
-                    cassettes=cassettes,
-                    manifest=manifest,
-                )
+    base_url: str | None = None,
+) -> list[System]:
+    """The systems of a run: every prompt with every model, their clients configured.
+
+    ``models`` empty: a replay takes the model that has recordings (:class:`ConfigError`
+    when several do), a live run the configured one; ``--record`` needs it named.
+    """
+    if source == "replayed":
+        names = models or _the_recorded_model(cassettes)
+        configs = [
+            ClientConfig(model=name, base_url=REPLAY_BASE_URL, api_key="replay") for name in names
+        ]
+        for spec in specs:
+            for config in configs:
+                check_recorded(spec, config.model, cassettes)
+    else:
+        if source == "recorded" and not models and not os.environ.get("CLAIMX_MODEL"):
+            raise ConfigError(
+                "--record needs --model: the recordings are filed under its name"
+                f" ({shown(cassettes)}/<model>/), e.g. --model {LOCAL_MODEL} for"
+                " scripts/local-llm.sh"
             )
-    finally:
-        for llm in llms.values():
-            await llm.aclose()
-    return out
+        asked: list[str | None] = list(models) or [None]
+        configs = [ClientConfig.from_env(model=model, base_url=base_url) for model in asked]
+    several = len(configs) > 1
+    return [
+        System(f"{spec.ref} · {config.model}" if several else spec.ref, spec, config)
+        for config in configs
+        for spec in specs
+    ]
 
 
-def _replay_shard(
-    jobs: list[Job],
-    specs: list[PromptSpec],
-    configs: list[ClientConfig],
-    gold: list[GoldItem],
-    cassettes: Path,
-    manifest: Manifest,
-) -> list[ArticleRun]:
-    return asyncio.run(
-        _run_jobs(
-            jobs, specs, configs, gold, source="replayed", cassettes=cassettes, manifest=manifest
+def _the_recorded_model(cassettes: Path) -> list[str]:
+    found = recorded_models(cassettes)
+    if len(found) > 1:
+        raise ConfigError(
+            f"{shown(cassettes)} holds recordings of several models ({', '.join(found)}):"
+            " choose with --model (repeat it to compare them)"
         )
-    )
+    return found or [LOCAL_MODEL]
 
 
-def _shards(jobs: list[Job], weights: list[float], n: int) -> list[list[Job]]:
-    """Jobs split into ``n`` shards of similar total weight (largest first, to the lightest)."""
-    shards: list[list[Job]] = [[] for _ in range(n)]
+# --- running -------------------------------------------------------------------------------
+
+#: (system index, article index)
+Task = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a process needs to run its share of a run (picklable for the replay workers)."""
+
+    systems: list[System]
+    gold: list[GoldItem]
+    source: Source
+    cassettes: Path
+    seconds: dict[str, dict[str, dict[str, float]]]  # model -> ref -> article -> seconds
+
+
+def _jobs(plan: _Plan, tasks: list[Task], folder: Path) -> list[Job]:
+    jobs = []
+    for s, system in enumerate(plan.systems):
+        mine = [plan.gold[a] for t, a in tasks if t == s]
+        if not mine:
+            continue
+        output = folder / system.filename
+        if plan.source == "replayed":
+            output.unlink(missing_ok=True)  # a replay is cheap and must not mix with older runs
+        jobs.append(
+            Job(
+                Extractor(system.spec, config=system.config),
+                [InputItem(g.source, Article(id=g.article_id, text=g.text)) for g in mine],
+                BatchOptions(
+                    concurrency=_concurrency(plan.source, system.config),
+                    output=output,
+                    durable=plan.source != "replayed",
+                ),
+                total=len(mine),
+                around=_cassette_around(plan, system),
+                finish=_recorded_seconds(plan, system),
+            )
+        )
+    return jobs
+
+
+def _concurrency(source: Source, config: ClientConfig) -> int:
+    # A cassette patches the process's HTTP transport: one article at a time. So does a
+    # local llama-server (one slot): more requests would only queue into timeout_s.
+    if source != "live" or config.is_local:
+        return 1
+    return DEFAULT_CONCURRENCY
+
+
+def _cassette_around(plan: _Plan, system: System) -> Around | None:
+    mode = {"replayed": "none", "recorded": "all", "live": None}[plan.source]
+    if mode is None:
+        return None
+    from claimx.cassettes import use_cassette
+
+    model, ref = system.config.model, system.spec.ref
+    manifest = Manifest.load(model_folder(plan.cassettes, model))
+    url = system.config.base_url if plan.source == "recorded" else manifest and manifest.base_url
+    hint = record_command(ref, model, plan.cassettes, url or None)
+
+    @contextmanager
+    def around(article: Article) -> Iterator[object]:
+        path = cassette_path(plan.cassettes, model, ref, article.id)
+        with use_cassette(path, mode, rerecord_hint=hint) as cassette:  # type: ignore[arg-type]
+            yield cassette
+
+    return around
+
+
+def _recorded_seconds(
+    plan: _Plan, system: System
+) -> Callable[[ExtractionResult], ExtractionResult] | None:
+    if plan.source != "replayed":
+        return None
+    seconds = plan.seconds.get(system.config.model, {}).get(system.spec.ref, {})
+
+    def finish(result: ExtractionResult) -> ExtractionResult:
+        # A replay takes milliseconds: the record keeps what the model took when recorded.
+        if result.article_id in seconds:
+            return result.model_copy(update={"latency_s": seconds[result.article_id]})
+        return result
+
+    return finish
+
+
+def _run(
+    plan: _Plan,
+    tasks: list[Task],
+    folder: Path,
+    cache: ResponseCache | None = None,
+    reporter: Reporter | None = None,
+) -> None:
+    asyncio.run(run_jobs(_jobs(plan, tasks, folder), cache=cache, reporter=reporter))
+
+
+def _shards(tasks: list[Task], weights: list[float], n: int) -> list[list[Task]]:
+    """Tasks split into ``n`` shards of similar total weight (largest first, to the lightest)."""
+    shards: list[list[Task]] = [[] for _ in range(n)]
     loads = [0.0] * n
-    for weight, job in sorted(zip(weights, jobs, strict=True), reverse=True):
+    for weight, task in sorted(zip(weights, tasks, strict=True), reverse=True):
         lightest = loads.index(min(loads))
-        shards[lightest].append(job)
+        shards[lightest].append(task)
         loads[lightest] += weight
     return [sorted(shard) for shard in shards if shard]
 
@@ -199,36 +265,167 @@ def replay_workers() -> int:
 
 
 def _replay_parallel(
-    jobs: list[Job],
-    specs: list[PromptSpec],
-    configs: list[ClientConfig],
-    gold: list[GoldItem],
-    cassettes: Path,
-    manifest: Manifest,
-    workers: int,
-) -> list[ArticleRun]:
+    plan: _Plan, tasks: list[Task], folder: Path, workers: int, cache: ResponseCache | None
+) -> None:
     # A replay is CPU-bound (request building in openai, parsing in instructor and
     # vcrpy): forked workers inherit the imports and share the work across cores.
+    # Each writes its own files; they are merged in gold order afterwards.
     weights = []
-    for m, p, a in jobs:
-        path = cassette_path(cassettes, configs[m].model, specs[p], gold[a].article_id)
+    for s, a in tasks:
+        system = plan.systems[s]
+        path = cassette_path(
+            plan.cassettes, system.config.model, system.spec.ref, plan.gold[a].article_id
+        )
         weights.append(float(path.stat().st_size) if path.exists() else 0.0)
-    shards = _shards(jobs, weights, workers)
+    shards = _shards(tasks, weights, workers)
+    importlib.import_module("claimx.cassettes")  # once, before the fork, not in every worker
+    parts = folder / ".shards"
+    shutil.rmtree(parts, ignore_errors=True)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(len(shards), mp_context=context) as pool:
-        futures = [
-            pool.submit(_replay_shard, shard, specs, configs, gold, cassettes, manifest)
-            for shard in shards
-        ]
-        # The scorer's imports (scipy) take a third of a second: load them while
-        # the workers replay instead of after.
-        importlib.import_module("claimx.eval.metrics")
-        done = {
-            job: run
-            for shard, future in zip(shards, futures, strict=True)
-            for job, run in zip(shard, future.result(), strict=True)
+    try:
+        # The cache's SQLite connection must not cross a fork: workers open their own.
+        cache_path = cache.path if cache is not None else None
+        with ProcessPoolExecutor(len(shards), mp_context=context) as pool:
+            futures = [
+                pool.submit(_replay_shard, plan, shard, parts / str(k), cache_path)
+                for k, shard in enumerate(shards)
+            ]
+            # The scorer's imports (scipy) take a third of a second: load them while
+            # the workers replay instead of after.
+            importlib.import_module("claimx.eval.metrics")
+            for future in futures:
+                future.result()
+        for system in plan.systems:
+            _merge(
+                [parts / str(k) / system.filename for k in range(len(shards))],
+                folder / system.filename,
+                [g.article_id for g in plan.gold],
+            )
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+
+
+def _replay_shard(plan: _Plan, tasks: list[Task], folder: Path, cache_path: Path | None) -> None:
+    cache = ResponseCache(cache_path) if cache_path is not None else None
+    try:
+        _run(plan, tasks, folder, cache)
+    except LLMError as exc:
+        # The error crosses back to the parent pickled: keep its type and message, not the
+        # SDK or recorder objects it holds (a vcrpy error holds modules: unpicklable).
+        raise type(exc)(str(exc)) from None
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _merge(parts: list[Path], target: Path, order: list[str]) -> None:
+    """Results (and errors) files of the shards as one file each, in ``order``."""
+    for suffix in ("", ".errors.jsonl"):
+        lines: dict[str, str] = {}
+        for part in parts:
+            path = part.with_name(part.name + suffix)
+            if path.exists():
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    lines[json.loads(line)["article_id"]] = line
+        out = target.with_name(target.name + suffix)
+        out.write_text("".join(lines[i] + "\n" for i in order if i in lines), encoding="utf-8")
+
+
+def run_systems(
+    systems: list[System],
+    gold: list[GoldItem],
+    *,
+    source: Source,
+    cassettes: Path,
+    folder: Path,
+    cache: ResponseCache | None = None,
+    reporter: Reporter | None = None,
+    workers: int | None = None,
+    model_description: str = "",
+) -> list[Path]:
+    """Run every system over the gold into ``folder``: one results file per system.
+
+    A replay runs in ``workers`` processes (default :func:`replay_workers`); a
+    recording, or a live run on a local server, calls the model one request at a
+    time, a live run elsewhere a few articles at a time; both resume what an
+    earlier run into the same ``folder`` finished. A recording updates the
+    model's manifest. Returns the results files, in the order of ``systems``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if source == "recorded":
+        check_record(_recording(systems), cassettes, model_description)
+    manifests = {
+        s.config.model: Manifest.load(model_folder(cassettes, s.config.model)) for s in systems
+    }
+    plan = _Plan(
+        systems,
+        gold,
+        source,
+        cassettes,
+        {model: m.seconds for model, m in manifests.items() if m is not None},
+    )
+    tasks = [(s, a) for s in range(len(systems)) for a in range(len(gold))]
+    workers = min(workers or replay_workers(), len(tasks))
+    if source == "replayed" and workers > 1:
+        _replay_parallel(plan, tasks, folder, workers, cache)
+    else:
+        _run(plan, tasks, folder, cache, reporter)
+    files = [folder / s.filename for s in systems]
+    run_file = folder / RUN_FILE
+    # Files of earlier runs into the same folder keep their description.
+    earlier = json.loads(run_file.read_text("utf-8"))["systems"] if run_file.exists() else {}
+    described = {
+        "systems": earlier | {s.filename: asdict(s.info(source)) for s in systems},
+        "meta": _provenance(systems, source, cassettes, manifests),
+    }
+    run_file.write_text(json.dumps(described, indent=2) + "\n", "utf-8")
+    if source == "recorded":
+        for model in _recording(systems):
+            mine = [(s, f) for s, f in zip(systems, files, strict=True) if s.config.model == model]
+            save_manifest(
+                cassettes,
+                model,
+                [(s.spec, _seconds(f)) for s, f in mine],
+                base_url=mine[0][0].config.base_url,
+                model_description=model_description,
+            )
+    return files
+
+
+def _recording(systems: list[System]) -> dict[str, set[str]]:
+    """model -> the prompt refs a run records with it."""
+    out: dict[str, set[str]] = {}
+    for system in systems:
+        out.setdefault(system.config.model, set()).add(system.spec.ref)
+    return out
+
+
+def _seconds(results_file: Path) -> dict[str, float]:
+    """article id -> wall seconds of each result in a results file."""
+    lines = results_file.read_text(encoding="utf-8").splitlines()
+    results = [ExtractionResult.model_validate_json(line) for line in lines if line.strip()]
+    return {r.article_id: r.latency_s for r in results}
+
+
+def _provenance(
+    systems: list[System],
+    source: Source,
+    cassettes: Path,
+    manifests: dict[str, Manifest | None],
+) -> dict[str, str | None]:
+    """How the responses were obtained, for the report header (:class:`ReportMeta` fields)."""
+    endpoints = ", ".join(sorted({s.config.endpoint for s in systems}))
+    if source == "replayed":
+        found = [m for m in manifests.values() if m is not None]
+        return {
+            "responses": f"cassettes in {shown(cassettes)}; seconds per article are those"
+            " measured when recording",
+            "recorded_model": "; ".join(m.model_description or m.model for m in found) or None,
+            "recorded_at": ", ".join(sorted({m.recorded_at for m in found})) or None,
         }
-    return [done[job] for job in jobs]
+    if source == "live":
+        return {"responses": f"LIVE calls to {endpoints}"}
+    return {"responses": f"RECORDED: live calls to {endpoints}, recorded into {shown(cassettes)}"}
 
 
 def run_all(
@@ -239,154 +436,25 @@ def run_all(
     source: Source,
     cassettes: Path,
     base_url: str | None = None,
-    model_description: str = "",
     workers: int | None = None,
+    cache: ResponseCache | None = None,
 ) -> list[SystemRun]:
-    """Every (prompt, model) pair over the gold; records a manifest when recording.
+    """Run, then score, in one call: :func:`plan`, :func:`run_systems` into a temporary
+    folder and :func:`~claimx.eval.results.load_runs` (for scripts and benchmarks)."""
+    import tempfile
 
-    A replay runs in ``workers`` processes (default :func:`replay_workers`); live
-    and recorded runs call the model one request at a time, in order.
-    """
-    manifest = Manifest.load(cassettes)
-    if source == "replayed":
-        configs = [
-            ClientConfig.from_env(
-                model=model or manifest.model, base_url=REPLAY_BASE_URL, api_key="replay"
-            )
-            for model in models
-        ]
-        for spec in specs:
-            _check_recorded(spec, manifest)
-    else:
-        configs = [ClientConfig.from_env(model=model, base_url=base_url) for model in models]
-    jobs = [
-        (m, p, a) for m in range(len(configs)) for p in range(len(specs)) for a in range(len(gold))
-    ]
-    workers = min(workers or replay_workers(), len(jobs))
-    if source == "replayed" and workers > 1:
-        article_runs = _replay_parallel(jobs, specs, configs, gold, cassettes, manifest, workers)
-    else:
-        article_runs = asyncio.run(
-            _run_jobs(
-                jobs, specs, configs, gold, source=source, cassettes=cassettes, manifest=manifest
-            )
+    from claimx.eval.results import load_runs
+
+    names = [m for m in models if m is not None]
+    systems = plan(specs, names, source=source, cassettes=cassettes, base_url=base_url)
+    with tempfile.TemporaryDirectory(prefix="claimx-eval-") as folder:
+        files = run_systems(
+            systems,
+            gold,
+            source=source,
+            cassettes=cassettes,
+            folder=Path(folder),
+            workers=workers,
+            cache=cache,
         )
-    runs = []
-    for m, config in enumerate(configs):
-        for p, spec in enumerate(specs):
-            runs.append(
-                SystemRun(
-                    label=spec.ref if len(configs) == 1 else f"{spec.ref} · {config.model}",
-                    prompt=spec.ref,
-                    prompt_hash=spec.content_hash,
-                    model=config.model,
-                    strategy=spec.strategy,
-                    source=source,
-                    articles=[
-                        run
-                        for job, run in zip(jobs, article_runs, strict=True)
-                        if job[:2] == (m, p)
-                    ],
-                )
-            )
-    if source == "recorded":
-        prompts = dict(manifest.prompts) | {s.ref: s.content_hash for s in specs}
-        seconds = dict(manifest.seconds) | {
-            run.prompt: {a.article_id: a.result.latency_s for a in run.articles if a.result}
-            for run in runs
-        }
-        Manifest(
-            model=configs[-1].model,
-            model_description=model_description or manifest.model_description,
-            recorded_at=datetime.now(UTC).strftime("%Y-%m-%d"),
-            prompts=prompts,
-            seconds=seconds,
-        ).save(cassettes)
-    return runs
-
-
-def save_predictions(runs: list[SystemRun], folder: Path) -> list[Path]:
-    """Each article's predictions in the gold file format, for any other scorer.
-
-    ``folder/<article>.json`` for one system, ``folder/<label>/<article>.json`` for several.
-    """
-    written = []
-    for run in runs:
-        target = folder if len(runs) == 1 else folder / run.label.replace(" · ", "__")
-        target.mkdir(parents=True, exist_ok=True)
-        for art in run.articles:
-            if art.result is None:
-                continue
-            path = target / f"{art.article_id}.json"
-            path.write_text(art.result.to_gold().model_dump_json(indent=2) + "\n", encoding="utf-8")
-            written.append(path)
-    return written
-
-
-def predictions_run(label: str, folder: Path, gold: list[GoldItem]) -> SystemRun:
-    """Another system's saved predictions (gold file format) as a system to compare.
-
-    Quotes are checked against the article (``grounded`` when ``text[start:end] ==
-    quote``). A ``manifest.json`` beside them may give ``model`` and, per article,
-    ``prompt_tokens``, ``completion_tokens``, ``requests`` and ``wall_time_s`` (or
-    ``server_time_s``), so cost and time compare too.
-    """
-    manifest_path = folder / "manifest.json"
-    manifest = (
-        json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    )
-    per_article = manifest.get("articles", {})
-    articles = []
-    for item in gold:
-        path = folder / f"{item.article_id}.json"
-        if not path.exists():
-            articles.append(
-                ArticleRun(
-                    item.article_id, item.text, item.claims, None, f"no predictions at {path}"
-                )
-            )
-            continue
-        predicted = GoldArticle.model_validate_json(path.read_text(encoding="utf-8"))
-        facts = per_article.get(item.article_id, {})
-        claims = []
-        for c in predicted.claims:
-            exact = item.text[c.start : c.end] == c.quote
-            claims.append(
-                ExtractedClaim(
-                    **c.model_dump(),
-                    speaker_id=slugify(c.speaker),
-                    grounding=Grounding(
-                        grounded=exact,
-                        method="exact" if exact else "none",
-                        score=100.0 if exact else 0.0,
-                        model_quote=c.quote,
-                    ),
-                )
-            )
-        seconds = facts.get("wall_time_s") or facts.get("server_time_s") or 0.0
-        result = ExtractionResult(
-            article_id=item.article_id,
-            claims=[c for c in claims if c.grounding.grounded],
-            ungrounded=[c for c in claims if not c.grounding.grounded],
-            model=str(manifest.get("model") or "unknown"),
-            prompt=label,
-            prompt_hash=str(manifest.get("prompt_sha256", ""))[:12],
-            strategy=str(manifest.get("tool", "predictions")),
-            usage=Usage(
-                prompt_tokens=int(facts.get("prompt_tokens") or 0),
-                completion_tokens=int(facts.get("completion_tokens") or 0),
-                calls=int(facts.get("requests") or 0),
-            ),
-            latency_s=float(seconds),
-        )
-        articles.append(ArticleRun(item.article_id, item.text, item.claims, result))
-    first = next((a.result for a in articles if a.result), None)
-    return SystemRun(
-        label=label,
-        prompt=label,
-        prompt_hash=first.prompt_hash if first else "",
-        model=first.model if first else "unknown",
-        strategy=first.strategy if first else "predictions",
-        source="predictions",
-        articles=articles,
-    )
+        return load_runs(files, gold)

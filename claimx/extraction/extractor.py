@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from claimx.errors import ClaimxError, InputError, PromptError
 from claimx.extraction.assemble import assemble, example_vocabulary
 from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS, chunk_budget, chunked_drafts
 from claimx.extraction.strategies import get_strategy
-from claimx.llm.client import LLM
 from claimx.llm.config import ClientConfig
+from claimx.llm.layers import UsageMeter, open_model
+from claimx.llm.protocol import Model
 from claimx.models import ExtractionResult
 from claimx.prompts import PromptRegistry, PromptSpec, default_registry
+
+if TYPE_CHECKING:
+    from claimx.llm.cache import ResponseCache
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 DEFAULT_GROUNDING_THRESHOLD = 90.0
 
@@ -41,22 +51,30 @@ class Extractor:
         prompt: str | PromptSpec = "latest",
         *,
         config: ClientConfig | None = None,
+        model: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        mode: str | None = None,
+        cache: ResponseCache | None = None,
         registry: PromptRegistry | None = None,
         keep_ungrounded: bool = False,
         grounding_threshold: float = DEFAULT_GROUNDING_THRESHOLD,
         context_tokens: int = DEFAULT_CONTEXT_TOKENS,
-        **client: Any,
     ) -> None:
-        """``client`` keywords (model, base_url, api_key, mode, ...) override ``config``
-        and the environment; see :class:`claimx.llm.config.ClientConfig`.
+        """``model``, ``base_url``, ``api_key`` and ``mode`` override ``config`` and the
+        environment (:class:`claimx.llm.config.ClientConfig` has the other fields).
 
-        ``context_tokens`` is the model's context window: a longer article is split
-        into overlapping chunks (:mod:`claimx.extraction.chunking`)."""
+        ``cache``: a :class:`~claimx.llm.cache.ResponseCache` answering repeated
+        requests without a call (results then say ``cached``). ``context_tokens`` is
+        the model's context window: a longer article is split into overlapping
+        chunks (:mod:`claimx.extraction.chunking`)."""
+        client = {"model": model, "base_url": base_url, "api_key": api_key, "mode": mode}
         if config is None:
             config = ClientConfig.from_env(**client)
-        elif client:
+        elif any(v is not None for v in client.values()):
             config = config.with_(**{k: v for k, v in client.items() if v is not None})
             config.check()
+        self.cache = cache
         self.config = config
         self.spec = (
             prompt
@@ -85,25 +103,31 @@ class Extractor:
         )
 
     async def aextract(
-        self, text: str, *, article_id: str = "article", llm: LLM | None = None
+        self, text: str, *, article_id: str = "article", llm: Model | None = None
     ) -> ExtractionResult:
-        """Extract the attributed claims of one article (async)."""
+        """Extract the attributed claims of one article (async).
+
+        ``llm``: the model to ask (a run shares one between its articles); by
+        default one is opened for this call, with this extractor's cache, and
+        closed after.
+        """
         check_text(text, source=article_id)
-        own = llm is None
-        llm = llm or LLM(self.config)
+        own = open_model(self.config, cache=self.cache) if llm is None else None
+        meter = UsageMeter(own if own is not None else llm)  # type: ignore[arg-type]
         started = time.perf_counter()
         try:
             output = await chunked_drafts(
                 self.strategy,
-                llm,
+                meter,
                 self.spec,
                 text,
                 budget=self.chunk_chars,
                 threshold=self.grounding_threshold,
             )
         finally:
-            if own:
-                await llm.aclose()
+            if own is not None:
+                await own.aclose()
+        metered = meter.metered
         done = assemble(
             text, output.drafts, threshold=self.grounding_threshold, examples=self.examples
         )
@@ -116,31 +140,76 @@ class Extractor:
             prompt=self.spec.ref,
             prompt_hash=self.spec.content_hash,
             strategy=self.strategy.name,
-            usage=output.usage,
+            usage=metered.usage,
+            cached=metered.cached_answers > 0,
+            cached_usage=metered.cached_usage if metered.cached_answers else None,
             latency_s=round(time.perf_counter() - started, 3),
             warnings=output.warnings + done.warnings,
         )
 
     def extract(self, text: str, *, article_id: str = "article") -> ExtractionResult:
         """Extract the attributed claims of one article (blocking)."""
+        return _blocking(self.aextract)(text, article_id=article_id)
+
+
+async def aextract(
+    text: str,
+    prompt: str | PromptSpec = "latest",
+    *,
+    article_id: str = "article",
+    config: ClientConfig | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    mode: str | None = None,
+    cache: ResponseCache | None = None,
+    keep_ungrounded: bool = False,
+    grounding_threshold: float = DEFAULT_GROUNDING_THRESHOLD,
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS,
+) -> ExtractionResult:
+    """Extract attributed claims from ``text`` (async); the keywords are :class:`Extractor`'s."""
+    extractor = Extractor(
+        prompt,
+        config=config,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        mode=mode,
+        cache=cache,
+        keep_ungrounded=keep_ungrounded,
+        grounding_threshold=grounding_threshold,
+        context_tokens=context_tokens,
+    )
+    return await extractor.aextract(text, article_id=article_id)
+
+
+def _blocking(function: Callable[P, Awaitable[R]]) -> Callable[P, R]:
+    """The blocking twin of an async function, with the same (typed) signature."""
+    signature = inspect.signature(function)
+    name = function.__name__.removeprefix("a")
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as exc:  # a misspelled keyword fails before any work, naming it
+            raise TypeError(f"{name}(): {exc}") from None
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(self.aextract(text, article_id=article_id))
-        raise ClaimxError("extract() called inside a running event loop: use 'await aextract()'")
+            return asyncio.run(function(*args, **kwargs))  # type: ignore[arg-type]
+        raise ClaimxError(
+            f"{name}() called inside a running event loop: use 'await {function.__name__}()'"
+        )
+
+    run.__name__ = run.__qualname__ = name
+    return run
 
 
-def extract(text: str, prompt: str = "latest", **options: Any) -> ExtractionResult:
-    """Extract attributed claims from ``text``.
+extract = _blocking(aextract)
+extract.__doc__ = """Extract attributed claims from ``text``; the keywords are :class:`Extractor`'s.
 
-    ``options`` are :class:`Extractor` keywords: ``model``, ``base_url``,
-    ``api_key``, ``mode``, ``config``, ``keep_ungrounded``, ``article_id``...
-    """
-    article_id = options.pop("article_id", "article")
-    return Extractor(prompt, **options).extract(text, article_id=article_id)
-
-
-async def aextract(text: str, prompt: str = "latest", **options: Any) -> ExtractionResult:
-    """Async :func:`extract`."""
-    article_id = options.pop("article_id", "article")
-    return await Extractor(prompt, **options).aextract(text, article_id=article_id)
+``cache`` (a :class:`~claimx.llm.cache.ResponseCache`) answers repeated requests
+without a model call. A misspelled keyword is a ``TypeError`` naming it (and an
+error of the type checker: the signature is :func:`aextract`'s).
+"""

@@ -3,8 +3,9 @@
 The key is a sha256 over everything that shapes the answer and nothing that
 does not (:func:`request_key`):
 
-* the model name, the instructor mode and the instructor version (it shapes
-  the request body sent for a mode);
+* the endpoint (``base_url``, normalised: :attr:`ClientConfig.endpoint`), the
+  model name, the instructor mode and the instructor version (it shapes the
+  request body sent for a mode);
 * the rendered chat messages: the prompt version's system text, few-shot
   examples and user template with the article (or chunk, or paragraph) in it,
   so the prompt's content and the article text are both covered, whatever the
@@ -12,11 +13,13 @@ does not (:func:`request_key`):
 * the answer schema (``response_model.model_json_schema()``), temperature,
   seed and max_tokens.
 
-Not in the key: the base URL and the API key, so the same model behind another
-address (a second server, a proxy) shares the cache. Two *different* models
-served under the same name (llama-server calls every GGUF ``local``) would
-share entries too: give them different ``--model`` names, another
-``--cache-dir``, or ``--no-cache``.
+:class:`~claimx.llm.layers.CachedModel` is the layer that asks this cache before
+the model and fills it after.
+
+The endpoint is in the key because a model name alone does not say which model
+answers: llama-server calls every GGUF ``local``, so ``--model local`` on
+another server must not be served the first server's answers. Not in the key:
+the API key (it does not shape the answer).
 
 Only answers that validated are stored, never failures, so a failed article is
 asked again on the next run. A row holds the raw completion as the endpoint
@@ -32,6 +35,7 @@ a power cut may lose the newest rows, which only costs their model calls again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -41,7 +45,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import instructor
 from pydantic import BaseModel, ValidationError
 
 from claimx.errors import ConfigError
@@ -53,7 +56,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 
 #: bump when the key recipe or the stored row format changes: old rows then just miss
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_FILENAME = "responses.sqlite"
 
 _SCHEMA = """
@@ -69,6 +72,14 @@ CREATE TABLE IF NOT EXISTS responses (
 """
 
 _schemas: dict[type[BaseModel], Any] = {}
+
+
+@functools.cache
+def _instructor_version() -> str:
+    # The version from the installed metadata: importing instructor costs a second.
+    from importlib.metadata import version
+
+    return version("instructor")
 
 
 def _schema_of(model: type[BaseModel]) -> Any:
@@ -87,7 +98,8 @@ def request_key(
     """The cache key of one structured request: sha256 hex (see the module docstring)."""
     payload = {
         "format": CACHE_FORMAT,
-        "instructor": instructor.__version__,
+        "instructor": _instructor_version(),
+        "endpoint": config.endpoint,
         "model": config.model,
         "mode": config.mode,
         "temperature": config.temperature,

@@ -1,6 +1,7 @@
-"""The provider boundary: every model call goes through :class:`LLM`.
+"""The provider boundary: every model call ends in :class:`LLM`.
 
-One place owns the retry policy and the translation of SDK errors:
+:class:`LLM` does the call and nothing else: the retry policy and the
+translation of SDK errors.
 
 * transient failures (timeouts, connection resets, HTTP 429 and 5xx) are
   retried with tenacity: exponential backoff with jitter, bounded, honouring a
@@ -8,8 +9,8 @@ One place owns the retry policy and the translation of SDK errors:
 * output that does not validate is re-asked by instructor with the validation
   error, ``validation_retries`` times;
 * whatever still fails becomes one of the :mod:`claimx.errors` types, with the
-  SDK exception as ``original`` and, for invalid output, the raw text saved to
-  ``failures_dir``.
+  SDK exception as ``original`` and, for invalid output, the raw text as
+  ``raw_output``.
 
 The openai client's own retries are off (``max_retries=0``) so the policy
 lives here only, and a replayed cassette that misses fails at once.
@@ -18,20 +19,21 @@ A ``Retry-After`` on a 429 pauses every request of the :class:`LLM`, not just
 the one that got it: at ``--concurrency 64`` the other 63 would otherwise keep
 hitting a server that asked for a break and burn their retries.
 
-With a :class:`~claimx.llm.cache.ResponseCache`, :meth:`LLM.complete` answers from
-the cache when it can (the returned :class:`Completion` says ``cached=True``
-and its usage is zero: no call was made) and stores every validated answer.
+What the call does not know about lives in layers that implement the same
+:class:`~claimx.llm.protocol.Model` (:mod:`claimx.llm.layers`: the response
+cache, the failure dump, usage accounting). Code that intercepts HTTP (the
+recorder of :mod:`claimx.cassettes`) explains its own failures through
+:func:`register_error_translator`: this module knows nothing about it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import hashlib
 import json
 import logging
 import time
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import instructor
@@ -46,10 +48,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from claimx import cassettes
 from claimx.errors import (
     AuthenticationError,
-    CassetteMissError,
     ExtractionError,
     LLMError,
     LLMTimeoutError,
@@ -58,12 +58,45 @@ from claimx.errors import (
     ServerUnreachableError,
     TruncatedOutputError,
 )
-from claimx.llm.cache import ResponseCache, request_key
-from claimx.llm.config import ClientConfig
+from claimx.llm.config import MODES, ClientConfig
 from claimx.llm.protocol import Completion
 from claimx.models import Usage
 
 T = TypeVar("T", bound=BaseModel)
+
+#: explains an exception raised below the SDK (in the HTTP transport) as a claimx
+#: error, or returns None when it is not one of its own
+ErrorTranslator = Callable[[BaseException], LLMError | None]
+_translators: list[ErrorTranslator] = []
+
+
+def register_error_translator(translator: ErrorTranslator) -> Callable[[], None]:
+    """Have :class:`LLM` ask ``translator`` about every failure; returns the unregister call.
+
+    A claimed failure is final (never retried) and raised as the error the
+    translator returns. :mod:`claimx.cassettes` registers one while it replays, so a
+    request no recording matches fails at once, naming the cassette.
+    """
+    _translators.append(translator)
+
+    def unregister() -> None:
+        if translator in _translators:
+            _translators.remove(translator)
+
+    return unregister
+
+
+def _claimed(exc: BaseException | None) -> LLMError | None:
+    """The error a registered translator makes of ``exc`` or of one of its causes."""
+    seen = 0
+    while exc is not None and seen < 10 and _translators:
+        for translator in reversed(_translators):
+            if (error := translator(exc)) is not None:
+                return error
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
 
 # instructor logs every failed attempt at ERROR level; claimx raises a typed
 # error with the same facts instead, so keep those lines off the user's terminal.
@@ -104,9 +137,8 @@ class LLM:
     and the ``Retry-After`` pause applies to all of them.
     """
 
-    def __init__(self, config: ClientConfig, *, cache: ResponseCache | None = None) -> None:
+    def __init__(self, config: ClientConfig) -> None:
         self.config = config
-        self.cache = cache
         self._client: instructor.AsyncInstructor | None = None
         #: monotonic time before which no attempt starts (set by a 429's Retry-After)
         self._paused_until = 0.0
@@ -121,7 +153,8 @@ class LLM:
                 timeout=self.config.timeout_s,
                 max_retries=0,
             )
-            self._client = instructor.from_openai(raw, mode=self.config.instructor_mode)
+            mode = getattr(instructor.Mode, MODES[self.config.mode])
+            self._client = instructor.from_openai(raw, mode=mode)
         return self._client
 
     async def aclose(self) -> None:
@@ -138,19 +171,6 @@ class LLM:
     ) -> Completion[T]:
         """One structured call, with the whole retry policy. Raises ClaimxError subtypes."""
         started = time.perf_counter()
-        key = None
-        if self.cache is not None:
-            key = request_key(
-                self.config, messages, response_model, max_tokens or self.config.max_tokens
-            )
-            if (hit := self.cache.get(key, response_model)) is not None:
-                return Completion(
-                    value=hit.value,
-                    usage=Usage(),
-                    raw=hit.raw,
-                    latency_s=time.perf_counter() - started,
-                    cached=True,
-                )
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Transient),
             wait=self._wait,
@@ -165,16 +185,12 @@ class LLM:
                     value, completion = await self._attempt(messages, response_model, max_tokens)
         except _Transient as exc:
             raise _translate(exc.original) from exc.original
-        usage = _usage(completion)
-        if self.cache is not None and key is not None:
-            self.cache.put(
-                key, model=self.config.model, completion=completion, value=value, usage=usage
-            )
         return Completion(
             value=value,
-            usage=usage,
+            usage=_usage(completion),
             raw=_raw_text(completion),
             latency_s=time.perf_counter() - started,
+            response=completion,
         )
 
     def _wait(self, state: RetryCallState) -> float:
@@ -201,14 +217,10 @@ class LLM:
                 max_tokens=max_tokens or cfg.max_tokens,
             )
         except IncompleteOutputException as exc:
-            raw = _raw_text(exc.last_completion)
-            path = self._save_failure(messages, raw)
             raise TruncatedOutputError(
                 f"the model stopped at max_tokens={max_tokens or cfg.max_tokens} before finishing"
-                f" its JSON; raise max_tokens (prompt params) or use a staged prompt."
-                f" Raw output saved to {path}",
-                raw_output=raw,
-                raw_output_path=path,
+                f" its JSON; raise max_tokens (prompt params) or use a staged prompt.",
+                raw_output=_raw_text(exc.last_completion),
                 attempts=1,
             ) from exc
         except InstructorRetryException as exc:
@@ -218,18 +230,14 @@ class LLM:
                 # there is no model output to re-ask about; retry it like a transport fault.
                 raise _Transient(cause) from exc
             if cause is not None and (
-                isinstance(cause, openai.APIError) or _is_cassette_miss(cause)
+                isinstance(cause, openai.APIError) or _claimed(cause) is not None
             ):
                 if _is_transient(cause):
                     raise _Transient(cause) from exc
                 raise _translate(cause) from exc
-            raw = _raw_text(exc.last_completion)
-            path = self._save_failure(messages, raw)
             raise ExtractionError(
-                f"the model's output did not validate after {exc.n_attempts} attempt(s): {cause}."
-                f" Raw output saved to {path}",
-                raw_output=raw,
-                raw_output_path=path,
+                f"the model's output did not validate after {exc.n_attempts} attempt(s): {cause}.",
+                raw_output=_raw_text(exc.last_completion),
                 attempts=exc.n_attempts,
             ) from exc
         except openai.APIError as exc:
@@ -237,19 +245,9 @@ class LLM:
                 raise _Transient(exc) from exc
             raise _translate(exc) from exc
 
-    def _save_failure(self, messages: list[dict[str, str]], raw: str) -> Path:
-        """Keep the raw answer and the request that produced it, so nothing is lost."""
-        folder = self.config.failures_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256(json.dumps(messages).encode()).hexdigest()[:12]
-        path = folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{digest}.json"
-        record = {"model": self.config.model, "messages": messages, "raw_output": raw}
-        path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-        return path
-
 
 def _is_transient(exc: BaseException | None) -> bool:
-    if _is_cassette_miss(exc):
+    if _claimed(exc) is not None:
         return False
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
         return True
@@ -258,28 +256,10 @@ def _is_transient(exc: BaseException | None) -> bool:
     )
 
 
-def _is_cassette_miss(exc: BaseException | None) -> bool:
-    # vcrpy raises inside the HTTP transport; openai re-raises it as a connection error.
-    seen = 0
-    while exc is not None and seen < 10:
-        if type(exc).__name__ == "CannotOverwriteExistingCassetteException":
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
-
-
 def _translate(exc: BaseException | None) -> LLMError:
     """Map an SDK exception to the claimx error a user can act on."""
-    if _is_cassette_miss(exc):
-        active = cassettes.active()
-        where = f"cassette {active.path}" if active else "the active cassette"
-        how = active.rerecord_hint if active else "re-record the cassettes (see README)"
-        return CassetteMissError(
-            f"no recorded response in {where} matches this request (the prompt, schema,"
-            f" model or parameters changed since it was recorded). Re-record with: {how}",
-            original=exc,
-        )
+    if (claimed := _claimed(exc)) is not None:
+        return claimed
     if isinstance(exc, json.JSONDecodeError):
         return ServerError(
             f"the endpoint's HTTP response body was not valid JSON after retries ({exc}):"

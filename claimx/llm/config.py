@@ -23,21 +23,41 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
-
-import instructor
+from urllib.parse import urlparse, urlsplit, urlunsplit
 
 from claimx.errors import ConfigError
 
-MODES: dict[str, instructor.Mode] = {
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "tools": instructor.Mode.TOOLS,
-    "md_json": instructor.Mode.MD_JSON,
-    "json": instructor.Mode.JSON,
+#: claimx's mode names -> the name of the ``instructor.Mode`` member, looked up where
+#: the client is built (:mod:`claimx.llm.client`): importing instructor here would make
+#: every command pay for it, ``claimx --help`` included
+MODES: dict[str, str] = {
+    "json_schema": "JSON_SCHEMA",
+    "tools": "TOOLS",
+    "md_json": "MD_JSON",
+    "json": "JSON",
 }
 
 DEFAULT_MODEL = "gpt-4o-mini"
+#: where the openai client sends requests when no base_url is given
+OPENAI_BASE_URL = "https://api.openai.com/v1"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
+
+
+def normalise_url(url: str) -> str:
+    """``url`` with scheme and host lower-cased, a default port and trailing slashes dropped.
+
+    >>> normalise_url("HTTP://LocalHost:80/v1/")
+    'http://localhost/v1'
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    if port is not None and (scheme, port) not in {("http", 80), ("https", 443)}:
+        host = f"{host}:{port}"
+    return urlunsplit((scheme, host, parts.path.rstrip("/"), parts.query, ""))
 
 
 def default_cache_dir() -> Path:
@@ -87,8 +107,10 @@ class ClientConfig:
         return bool(self.base_url) and urlparse(self.base_url).hostname in LOCAL_HOSTS
 
     @property
-    def instructor_mode(self) -> instructor.Mode:
-        return MODES[self.mode]
+    def endpoint(self) -> str:
+        """The endpoint's identity: ``base_url`` normalised (scheme and host lower-case,
+        default port and trailing slash dropped); OpenAI's own when unset."""
+        return normalise_url(self.base_url or OPENAI_BASE_URL)
 
     def check(self) -> None:
         """Raise :class:`ConfigError` with what to do when something is missing."""

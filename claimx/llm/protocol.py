@@ -2,14 +2,14 @@
 
 Strategies depend on :class:`Model` only, never on the concrete client
 (:class:`claimx.llm.client.LLM`), so they run in-process against a fake model in
-the unit tests, and caching, failure dumps and usage accounting can wrap a model
-without the strategies knowing.
+the unit tests, and caching, failure dumps and usage accounting wrap a model
+without the strategies knowing (:mod:`claimx.llm.layers`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -20,13 +20,20 @@ T = TypeVar("T", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Completion(Generic[T]):
-    """A validated answer with what it cost (zero usage when ``cached``: no call was made)."""
+    """A validated answer with what it cost.
+
+    ``usage`` is what this call cost: zero when ``cached`` (no call was made);
+    then ``cached_usage`` is what the call that produced the answer cost.
+    """
 
     value: T
     usage: Usage
     raw: str
     latency_s: float
     cached: bool = False
+    cached_usage: Usage | None = None
+    #: the endpoint's completion object as the SDK returned it (what a cache stores)
+    response: Any = field(default=None, compare=False, repr=False)
 
 
 class Model(Protocol):
@@ -40,4 +47,12 @@ class Model(Protocol):
         max_tokens: int | None = None,
     ) -> Completion[T]:
         """One structured call. Raises :class:`claimx.errors.ClaimxError` subtypes."""
+        ...
+
+
+class ClosableModel(Model, Protocol):
+    """A model holding resources (a connection pool) until :meth:`aclose`."""
+
+    async def aclose(self) -> None:
+        """Release what the model holds; it may be used again afterwards."""
         ...

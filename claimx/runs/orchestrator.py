@@ -1,8 +1,11 @@
 """Corpus runs: concurrent, cached, resumable, and every article exactly once.
 
-:func:`run_batch` streams articles from :func:`claimx.runs.inputs.iter_inputs` and
-extracts them concurrently through ONE shared :class:`~claimx.llm.client.LLM` (one
-connection pool, one ``Retry-After`` pause, one response cache). At most
+The one orchestrator of claimx: ``claimx extract`` runs :func:`run_batch` (articles
+streamed from :func:`claimx.runs.inputs.iter_inputs`), the eval runs
+:func:`run_jobs` (one :class:`Job` per prompt version and model, each into its
+own results file). Both open ONE model per client configuration for the whole
+run (:func:`claimx.llm.layers.open_model`: one connection pool, one
+``Retry-After`` pause, one response cache) and close it at the end. At most
 ``concurrency`` articles are in progress; an article's requests are made one
 after the other (strategies and chunks are sequential), so at most
 ``concurrency`` requests are in flight. Only those articles are held in
@@ -39,7 +42,11 @@ file never mixes results of different configurations. ``--format json``
 (indented records) cannot be resumed and always starts a fresh file.
 
 Authentication failures and cassette misses stop the run (every article would
-fail the same way); anything else fails only its article and the run goes on.
+fail the same way), and so does a dead endpoint: after
+``BatchOptions.breaker`` articles in a row failed because the endpoint could
+not be reached or timed out (each after its own retries), the circuit
+breaker opens and the run stops with one line saying so; the same command
+resumes it later. Anything else fails only its article and the run goes on.
 """
 
 from __future__ import annotations
@@ -49,11 +56,14 @@ import contextlib
 import fcntl
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO
+
+from pydantic import BaseModel
 
 from claimx.errors import (
     AuthenticationError,
@@ -61,10 +71,16 @@ from claimx.errors import (
     ClaimxError,
     ConfigError,
     ExtractionError,
+    LLMError,
+    LLMTimeoutError,
+    ServerUnreachableError,
 )
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache
-from claimx.llm.client import LLM
+from claimx.llm.config import ClientConfig
+from claimx.llm.layers import UsageMeter, open_model
+from claimx.llm.protocol import ClosableModel, Completion
+from claimx.models import Article, ExtractionResult
 from claimx.runs.inputs import TEXT_SUFFIXES, InputItem, iter_inputs
 from claimx.runs.progress import NullReporter, Reporter, RunStats
 
@@ -74,6 +90,10 @@ DEFAULT_CONCURRENCY = 4
 SYNC_INTERVAL_S = 0.05
 #: errors that would fail every article the same way: they stop the run
 FATAL_ERRORS: tuple[type[ClaimxError], ...] = (AuthenticationError, CassetteMissError)
+#: errors that mean the endpoint is down: enough of them in a row open the circuit breaker
+ENDPOINT_DOWN_ERRORS: tuple[type[LLMError], ...] = (ServerUnreachableError, LLMTimeoutError)
+#: articles in a row failing with :data:`ENDPOINT_DOWN_ERRORS` that stop a run
+DEFAULT_BREAKER = 3
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,8 @@ class BatchOptions:
     pretty: bool = False
     #: fsync records (in the background); off only for throwaway runs
     durable: bool = True
+    #: stop after this many articles in a row failed with the endpoint down (circuit breaker)
+    breaker: int = DEFAULT_BREAKER
 
     def errors_path(self) -> Path | None:
         if self.errors is not None:
@@ -286,28 +308,86 @@ def failure_record(
     }
 
 
+#: what surrounds the extraction of one article (the eval: its cassette)
+Around = Callable[[Article], AbstractContextManager[object]]
+
+
+@dataclass
+class Job:
+    """One extractor over some articles, into one results file (or stream)."""
+
+    extractor: Extractor
+    items: Iterable[InputItem]
+    options: BatchOptions = field(default_factory=BatchOptions)
+    #: how many items there are, for the progress total (None: unknown)
+    total: int | None = None
+    #: entered around each article's extraction; it patches process-wide state
+    #: (vcrpy does), so a job with ``around`` runs one article at a time
+    around: Around | None = None
+    #: applied to each result before it is written
+    finish: Callable[[ExtractionResult], ExtractionResult] | None = None
+
+
+class _State:
+    """What the jobs of one run share: counts, reporter, the reason to stop, the breaker."""
+
+    def __init__(self, stats: RunStats, reporter: Reporter, breaker: int) -> None:
+        self.stats = stats
+        self.reporter = reporter
+        self.breaker = breaker
+        self.fatal: BaseException | None = None
+        self.down_in_a_row = 0
+
+    def on_call(self, answer: Completion[BaseModel]) -> None:
+        """Every model answer: tokens and cache hits move the progress, not just articles."""
+        stats = self.stats
+        stats.calls += answer.usage.calls
+        stats.prompt_tokens += answer.usage.prompt_tokens
+        stats.completion_tokens += answer.usage.completion_tokens
+        stats.cache_hits += answer.cached
+        self.reporter.update(stats)
+
+    def article_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, ENDPOINT_DOWN_ERRORS):
+            self.down_in_a_row = 0
+            return
+        self.down_in_a_row += 1
+        if self.breaker and self.down_in_a_row >= self.breaker and self.fatal is None:
+            self.fatal = type(exc)(
+                f"stopped after {self.down_in_a_row} articles in a row failed: {exc}."
+                " Start (or fix) the endpoint and run the same command again: results already"
+                " in an output file are kept and not asked again",
+                original=exc.original,
+            )
+
+
 class _Run:
-    """The state of one :func:`run_batch` call."""
+    """One :class:`Job` of a run."""
 
     def __init__(
         self,
-        extractor: Extractor,
-        llm: LLM,
+        job: Job,
+        model: UsageMeter,
         results: Sink,
         errors: Sink | None,
-        reporter: Reporter,
-        stats: RunStats,
-        pretty: bool,
+        state: _State,
     ) -> None:
-        self.extractor = extractor
-        self.llm = llm
+        self.job = job
+        self.extractor = job.extractor
+        self.model = model
         self.results = results
         self.errors = errors
-        self.reporter = reporter
-        self.stats = stats
-        self.pretty = pretty
-        self.fatal: BaseException | None = None
-        self._hits_at_start = llm.cache.stats.hits if llm.cache else 0
+        self.state = state
+        self.stats = state.stats
+        self.reporter = state.reporter
+
+    @property
+    def fatal(self) -> BaseException | None:
+        return self.state.fatal
+
+    @fatal.setter
+    def fatal(self, exc: BaseException | None) -> None:
+        self.state.fatal = exc
 
     def fail(self, item: InputItem, exc: BaseException) -> None:
         record = failure_record(item, exc, self.extractor)
@@ -320,26 +400,26 @@ class _Run:
     async def one(self, item: InputItem) -> None:
         assert item.article is not None
         article = item.article
+        around = self.job.around
         try:
-            result = await self.extractor.aextract(
-                article.text, article_id=article.id, llm=self.llm
-            )
+            with around(article) if around is not None else contextlib.nullcontext():
+                result = await self.extractor.aextract(
+                    article.text, article_id=article.id, llm=self.model
+                )
         except FATAL_ERRORS as exc:
             self.fatal = self.fatal or exc
             return
         except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the corpus
             self.fail(item, exc)
+            self.state.article_failed(exc)
             return
-        indent = 2 if self.pretty else None
+        self.state.down_in_a_row = 0
+        if self.job.finish is not None:
+            result = self.job.finish(result)
+        indent = 2 if self.job.options.pretty else None
         self.results.write(result.model_dump_json(indent=indent) + "\n")
-        stats = self.stats
-        stats.done += 1
-        stats.calls += result.usage.calls
-        stats.prompt_tokens += result.usage.prompt_tokens
-        stats.completion_tokens += result.usage.completion_tokens
-        if self.llm.cache is not None:
-            stats.cache_hits = self.llm.cache.stats.hits - self._hits_at_start
-        self.reporter.update(stats)
+        self.stats.done += 1
+        self.reporter.update(self.stats)
 
 
 async def run_batch(
@@ -356,18 +436,59 @@ async def run_batch(
     Results go to ``options.output`` (resuming it when it exists), or to
     ``stream`` when there is no output file. Returns the run's counts; raises
     :class:`ClaimxError` only for what stops the whole run (a bad output file,
-    an authentication failure, a cassette miss).
+    an authentication failure, a cassette miss, the circuit breaker).
     """
     options = options or BatchOptions()
-    if options.concurrency < 1:
-        raise ConfigError(f"concurrency must be at least 1, got {options.concurrency}")
+    job = Job(extractor, iter_inputs(paths), options, total=count_inputs(paths))
+    return await run_jobs([job], cache=cache, reporter=reporter, stream=stream)
+
+
+async def run_jobs(
+    jobs: Sequence[Job],
+    *,
+    cache: ResponseCache | None = None,
+    reporter: Reporter | None = None,
+    stream: TextIO | None = None,
+) -> RunStats:
+    """Run ``jobs`` one after the other, as one run: one model per client configuration,
+    one progress (the totals of every job), one circuit breaker; a fatal error stops
+    them all. See :func:`run_batch` for the rest."""
+    for job in jobs:
+        if job.options.concurrency < 1:
+            raise ConfigError(f"concurrency must be at least 1, got {job.options.concurrency}")
+        if job.around is not None and job.options.concurrency != 1:
+            raise ConfigError("a job with a per-article context runs with concurrency 1")
     reporter = reporter or NullReporter()
-    stats = RunStats(total=count_inputs(paths))
+    totals = [job.total for job in jobs]
+    stats = RunStats(total=None if None in totals else sum(t or 0 for t in totals))
+    state = _State(stats, reporter, min((job.options.breaker for job in jobs), default=0))
+    models: dict[ClientConfig, ClosableModel] = {}
+    reporter.start(stats)
+    try:
+        for job in jobs:
+            config = job.extractor.config
+            if config not in models:
+                models[config] = open_model(config, cache=cache)
+            meter = UsageMeter(models[config], on_call=state.on_call)
+            await _run_job(job, meter, state, stream)
+            if state.fatal is not None:
+                break
+    finally:
+        for model in models.values():
+            await model.aclose()
+        reporter.finish(stats)
+    if state.fatal is not None:
+        raise state.fatal
+    return stats
+
+
+async def _run_job(job: Job, model: UsageMeter, state: _State, stream: TextIO | None) -> None:
+    options = job.options
     done_ids: set[str] = set()
     results: Sink
     if options.output is None:
         if stream is None:
-            raise ConfigError("run_batch needs an output path or a stream to write to")
+            raise ConfigError("a run needs an output path or a stream to write to")
         results = StreamSink(stream)
     else:
         resumable = not options.pretty
@@ -375,7 +496,7 @@ async def run_batch(
         results = out
         if resumable:
             try:
-                done_ids = _prepare_resume(out, extractor)
+                done_ids = _prepare_resume(out, job.extractor)
             except BaseException:
                 await out.aclose()
                 raise
@@ -385,20 +506,13 @@ async def run_batch(
         if errors_path
         else None
     )
-    llm = LLM(extractor.config, cache=cache)
-    run = _Run(extractor, llm, results, errors, reporter, stats, options.pretty)
-    reporter.start(stats)
+    run = _Run(job, model, results, errors, state)
     try:
-        await _drive(run, iter_inputs(paths), done_ids, options.concurrency)
+        await _drive(run, job.items, done_ids, options.concurrency)
     finally:
-        await llm.aclose()
         await results.aclose()
         if errors is not None:
             await errors.aclose()
-        reporter.finish(stats)
-    if run.fatal is not None:
-        raise run.fatal
-    return stats
 
 
 def _prepare_resume(out: AppendFile, extractor: Extractor) -> set[str]:
@@ -476,13 +590,17 @@ def _duplicate_message(article_id: str) -> str:
 
 
 __all__ = [
+    "DEFAULT_BREAKER",
     "DEFAULT_CONCURRENCY",
+    "ENDPOINT_DOWN_ERRORS",
     "FATAL_ERRORS",
     "AppendFile",
     "BatchOptions",
     "ExistingOutput",
+    "Job",
     "count_inputs",
     "failure_record",
     "read_existing_output",
     "run_batch",
+    "run_jobs",
 ]

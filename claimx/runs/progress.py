@@ -152,10 +152,10 @@ class JsonLinesReporter:
 class RichReporter:
     """A progress bar on the terminal, failures printed above it."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, *, label: str = "extract") -> None:
         self.console = console
         self._progress = Progress(
-            TextColumn("[bold]extract[/]"),
+            TextColumn(f"[bold]{label}[/]"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[status]}"),
@@ -173,7 +173,10 @@ class RichReporter:
     def _status(stats: RunStats) -> str:
         failed = f"[red]{stats.failed} failed[/]" if stats.failed else "0 failed"
         resumed = f" · {stats.skipped} resumed" if stats.skipped else ""
-        return f"{failed}{resumed} · {stats.cache_hits} cached · {_short(stats.tokens)} tokens"
+        return (
+            f"{failed}{resumed} · {stats.calls} calls · {stats.cache_hits} cached"
+            f" · {_short(stats.tokens)} tokens"
+        )
 
     def start(self, stats: RunStats) -> None:
         self._progress.start()
@@ -208,8 +211,8 @@ def _short(n: int) -> str:
     return f"{n / 1000:.1f}k" if n >= 1000 else str(n)
 
 
-def make_reporter(console: Console, *, interval_s: float = 5.0) -> Reporter:
-    """A bar when ``console`` is a terminal, JSON lines on its stream otherwise."""
+def make_reporter(console: Console, *, interval_s: float = 5.0, label: str = "extract") -> Reporter:
+    """A bar named ``label`` when ``console`` is a terminal, else JSON lines on its stream."""
     if console.is_terminal:
-        return RichReporter(console)
+        return RichReporter(console, label=label)
     return JsonLinesReporter(console.file, interval_s=interval_s)

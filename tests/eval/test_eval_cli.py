@@ -1,26 +1,39 @@
-"""python -m claimx.eval end to end, offline, on the committed recordings."""
+"""``python -m claimx.eval`` / ``claimx eval`` end to end, offline, on the committed recordings."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from claimx.eval.__main__ import app
+from claimx.cli_errors import run
+from claimx.eval.cli import app
 from claimx.models import GoldArticle
 
 ROOT = Path(__file__).resolve().parents[2]
+CASSETTES = ROOT / "eval" / "cassettes"
 pytestmark = pytest.mark.cassette
 
 
-def test_ab_report_offline_in_every_format(tmp_path: Path) -> None:
+def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the eval CLI as a user does (errors as one line): exit code, stdout, stderr."""
+    with pytest.raises(SystemExit) as info:
+        run(app, argv=args)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def test_ab_report_offline_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     args = ["--prompt", "extract@v1", "--prompt", "extract@v2"]
     args += ["--json", str(tmp_path / "r.json"), "--markdown", str(tmp_path / "r.md")]
     args += ["--html", str(tmp_path / "r.html"), "--save-predictions", str(tmp_path / "pred")]
-    run = CliRunner().invoke(app, args)
-    assert run.exit_code == 0, run.output
+    code, out, err = invoke(args, capsys)
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("REPLAYED"), "the first line says no model was called"
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert report["schema_version"] == 1
     assert {s["source"] for s in report["systems"]} == {"replayed"}
@@ -47,13 +60,144 @@ def test_ab_report_offline_in_every_format(tmp_path: Path) -> None:
             assert all(text[c.start : c.end] == c.quote for c in article.claims)
 
 
-def test_missing_recording_names_the_record_command(tmp_path: Path) -> None:
-    run = CliRunner().invoke(app, ["--prompt", "extract@v1", "--cassettes", str(tmp_path)])
-    assert run.exit_code == 2
-    assert "python -m claimx.eval --record --prompt extract@v1" in run.output
+def test_saved_runs_score_to_the_same_report_without_model_or_cassettes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = tmp_path / "runs"
+    args = ["--prompt", "extract@v1", "--prompt", "extract@v3", "--no-report"]
+    code, _, err = invoke([*args, "--runs", str(runs), "--json", str(tmp_path / "a.json")], capsys)
+    assert code == 0, err
+    files = sorted(runs.glob("extract@*.jsonl"))
+    assert [f.name for f in files if not f.name.endswith(".errors.jsonl")] == [
+        "extract@v1.jsonl",
+        "extract@v3.jsonl",
+    ]
+    code, out, err = invoke(
+        ["score", *map(str, files), "--json", str(tmp_path / "b.json"), "--no-report",
+         "--gold", str(ROOT / "eval" / "gold")],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("SCORED")
+    first = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    again = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert first["systems"] == again["systems"] and first["comparisons"] == again["comparisons"]
+    assert first["meta"]["recorded_model"] == again["meta"]["recorded_model"]
 
 
-def test_bring_your_own_gold_as_jsonl(tmp_path: Path) -> None:
+def test_missing_recording_gives_the_whole_record_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = invoke(["--prompt", "extract@v1", "--cassettes", str(tmp_path)], capsys)
+    assert code == 1 and out == ""
+    (line,) = err.splitlines()
+    assert line.startswith("error: no recording at")
+    command = line.split("Record it with: ", 1)[1]
+    assert command == (
+        "scripts/local-llm.sh start && python -m claimx.eval --record --prompt extract@v1"
+        f" --model local --base-url http://127.0.0.1:8011/v1 --cassettes {tmp_path}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--prompt", "latest", "--prompt", "extract@v4"], "both extract@v4"),
+        (["--seed", "-5"], "--seed"),
+        (["--gold", "/nonexistent/gold"], "/nonexistent/gold"),
+        (["--live", "--record"], "exclude each other"),
+        (["--base-url", "http://127.0.0.1:9/v1"], "--live"),
+        (["--record", "--base-url", "http://127.0.0.1:9/v1"], "--record needs --model"),
+        (["--predictions", "x=/nonexistent"], "LABEL=DIR"),
+    ],
+    ids=["same-prompt-twice", "negative-seed", "no-gold", "live-and-record", "base-url-alone",
+         "record-without-model", "bad-predictions"],
+)  # fmt: skip
+def test_bad_commands_fail_at_once_with_one_line_on_stderr(
+    args: list[str], says: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = invoke([*args, "--runs", str(tmp_path / "runs")], capsys)
+    assert code == 2 if args[0] != "--gold" else code in (1, 2)
+    assert out == "", "errors go to stderr, never mixed with the report"
+    assert says in err and "Traceback" not in err
+    if args[0] != "--seed":  # click's own usage errors: one line once cli_errors handles them
+        assert err.startswith("error: ") and len(err.splitlines()) == 1
+    assert not (tmp_path / "runs").exists(), "refused before any work"
+
+
+def test_the_environment_never_makes_the_main_job_go_live(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As after scripts/local-llm.sh start: a server address in the environment, nothing there.
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("CLAIMX_MODEL", "gpt-4o-mini")
+    code, out, err = invoke(
+        ["--prompt", "extract@v2", "--json", str(tmp_path / "r.json"), "--no-report"], capsys
+    )
+    assert code == 0, err
+    assert out.startswith("REPLAYED")
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert {s["source"] for s in report["systems"]} == {"replayed"}
+    assert {s["model"] for s in report["systems"]} == {"local"}
+
+
+def test_live_says_so_and_reports_progress_as_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
+
+    gold = tmp_path / "gold.jsonl"
+    lines = [{"id": f"s{i}", "text": synthetic_article(i), "claims": []} for i in range(2)]
+    gold.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    with FakeOpenAIServer(max_seconds=60) as server:
+        code, out, err = invoke(
+            ["--live", "--model", "synthetic", "--base-url", server.base_url, "--gold", str(gold),
+             "--prompt", "extract@v1", "--prompt", "extract@v2", "--no-report"],
+            capsys,
+        )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("LIVE")
+    events = [json.loads(line) for line in err.splitlines()]
+    assert events[0]["event"] == "start" and events[0]["total"] == 4  # articles x prompts
+    assert events[-1]["event"] == "done" and events[-1]["done"] == 4
+    assert events[-1]["calls"] == 4 and events[-1]["prompt_tokens"] > 0
+
+
+def test_record_files_recordings_by_model_and_refuses_to_mix_models(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
+
+    cassettes = tmp_path / "cassettes"
+    shutil.copytree(CASSETTES / "local", cassettes / "local")
+    gold = tmp_path / "gold.jsonl"
+    line = {"id": "s0", "text": synthetic_article(0), "claims": []}
+    gold.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    common = ["--gold", str(gold), "--cassettes", str(cassettes), "--no-report"]
+    with FakeOpenAIServer(max_seconds=60) as server:
+        record = ["--record", "--base-url", server.base_url, "--prompt", "extract@v2", *common]
+        # Another model under the name "local", next to the Qwen recordings: refused.
+        code, _, err = invoke([*record, "--model", "local", "--model-description", "other"], capsys)
+        assert code == 2 and "mix" in err
+        code, out, err = invoke([*record, "--model", "synthetic"], capsys)
+        assert code == 0, err
+    assert out.startswith("RECORDED")
+    assert (cassettes / "synthetic" / "extract@v2" / "s0.yaml").exists()
+    manifest = json.loads((cassettes / "synthetic" / "manifest.json").read_text("utf-8"))
+    assert manifest["model"] == "synthetic" and manifest["base_url"] == server.base_url
+    assert list(manifest["prompts"]) == ["extract@v2"]
+    assert (cassettes / "local" / "manifest.json").read_text("utf-8") == (
+        CASSETTES / "local" / "manifest.json"
+    ).read_text("utf-8"), "the other model's recordings are untouched"
+    # Both models now have recordings: a replay asks which, then replays the new one offline.
+    code, _, err = invoke(["--prompt", "extract@v2", *common], capsys)
+    assert code == 2 and "several models" in err
+    code, out, err = invoke(["--prompt", "extract@v2", "--model", "synthetic", *common], capsys)
+    assert code == 0, err
+    assert out.startswith("REPLAYED")
+
+
+def test_bring_your_own_gold_as_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     gold_file = ROOT / "eval" / "gold" / "004_4d66385c9602c10b.json"
     gold = GoldArticle.model_validate_json(gold_file.read_text(encoding="utf-8"))
     text = (ROOT / "eval" / "articles" / "004_4d66385c9602c10b.txt").read_text(encoding="utf-8")
@@ -61,9 +205,65 @@ def test_bring_your_own_gold_as_jsonl(tmp_path: Path) -> None:
     mine = tmp_path / "mine.jsonl"
     mine.write_text(json.dumps(line) + "\n", encoding="utf-8")
     out = tmp_path / "r.json"
-    run = CliRunner().invoke(
-        app, ["--prompt", "extract@v2", "--gold", str(mine), "--json", str(out)]
+    code, _, err = invoke(
+        ["--prompt", "extract@v2", "--gold", str(mine), "--json", str(out)], capsys
     )
-    assert run.exit_code == 0, run.output
+    assert code == 0, err
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [a["article_id"] for a in report["systems"][0]["articles"]] == [gold.article_id]
+
+
+def test_a_stale_recording_names_the_cassette_and_the_whole_record_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # extract@v2's requests against extract@v1's recordings: no recorded body matches.
+    cassettes = tmp_path / "cassettes"
+    (cassettes / "local").mkdir(parents=True)
+    shutil.copytree(CASSETTES / "local" / "extract@v1", cassettes / "local" / "extract@v2")
+    shutil.copy(CASSETTES / "local" / "manifest.json", cassettes / "local" / "manifest.json")
+    code, out, err = invoke(["--prompt", "extract@v2", "--cassettes", str(cassettes)], capsys)
+    assert code == 1 and out == ""
+    (line,) = err.splitlines()
+    assert "no recorded response in cassette" in line
+    assert str(cassettes / "local" / "extract@v2") in line
+    assert line.endswith(
+        "Re-record with: scripts/local-llm.sh start && python -m claimx.eval --record"
+        " --prompt extract@v2 --model local --base-url http://127.0.0.1:8011/v1"
+        f" --cassettes {cassettes}"
+    )
+
+
+def test_the_eval_can_answer_from_the_response_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["--prompt", "extract@v2", "--no-report"]
+    for name, cache in (("one", ["--cache"]), ("two", ["--cache-dir", str(tmp_path / "cache")])):
+        code, _, err = invoke([*common, *cache, "--runs", str(tmp_path / name)], capsys)
+        assert code == 0, err
+
+    def results(name: str) -> dict[str, dict[str, object]]:
+        path = tmp_path / name / "extract@v2.jsonl"
+        return {r["article_id"]: r for r in map(json.loads, path.read_text().splitlines())}
+
+    one, two = results("one"), results("two")
+    assert sorted(one) == sorted(two) and len(one) == 5
+    for article_id, record in two.items():
+        assert record["cached"] and record["usage"]["calls"] == 0
+        assert record["cached_usage"] == one[article_id]["usage"]
+        assert record["claims"] == one[article_id]["claims"]
+        assert not one[article_id]["cached"]
+
+
+def test_claimx_eval_is_a_subcommand_of_the_one_cli(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from claimx.cli import app as claimx_app
+
+    runner = CliRunner()
+    shown = runner.invoke(claimx_app, ["eval", "--help"])
+    assert shown.exit_code == 0 and "--live" in shown.output and "score" in shown.output
+    out = tmp_path / "r.json"
+    done = runner.invoke(claimx_app, ["eval", "--prompt", "extract@v1", "--json", str(out)])
+    assert done.exit_code == 0, done.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [s["label"] for s in report["systems"]] == ["extract@v1"]

@@ -1,52 +1,120 @@
-"""The replay runner: parallel replay gives exactly what a sequential one gives."""
+"""The eval runner: systems through the one orchestrator into results files, replayed.
+
+Every shipped prompt version (extract@v1..v4, the staged strategies among them)
+is replayed here from its eval recordings, one article each.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 
 import pytest
 
 from claimx.errors import CassetteMissError
+from claimx.eval.compare import build_report
 from claimx.eval.gold import load_gold
-from claimx.eval.runner import _shards, run_all
-from claimx.prompts import get_prompt
+from claimx.eval.recordings import cassette_path
+from claimx.eval.reports import render_json
+from claimx.eval.results import ReportMeta, load_runs
+from claimx.eval.runner import _jobs, _Plan, _shards, plan, run_systems
+from claimx.models import ExtractionResult
+from claimx.prompts import default_registry, get_prompt
 
 ROOT = Path(__file__).resolve().parents[2]
+CASSETTES = ROOT / "eval" / "cassettes"
+GOLD = load_gold(ROOT / "eval" / "gold")
+pytestmark = pytest.mark.cassette
+
+META = ReportMeta(date="-", gold="-", claimx_version="-", responses="-")
 
 
-def test_parallel_replay_equals_sequential_replay_in_order() -> None:
-    gold = load_gold(ROOT / "eval" / "gold")[:3]
-    specs = [get_prompt("extract@v1"), get_prompt("extract@v2")]
-    cassettes = ROOT / "eval" / "cassettes"
-    one = run_all(specs, [None], gold, source="replayed", cassettes=cassettes, workers=1)
-    two = run_all(specs, [None], gold, source="replayed", cassettes=cassettes, workers=2)
-    assert [r.label for r in two] == ["extract@v1", "extract@v2"]
+def scored(files: list[Path], gold: list[object]) -> dict[str, object]:
+    report = json.loads(render_json(build_report(load_runs(files, gold), META)))  # type: ignore[arg-type]
+    return {"systems": report["systems"], "comparisons": report["comparisons"]}
+
+
+def test_parallel_replay_equals_sequential_replay_in_order(tmp_path: Path) -> None:
+    gold = GOLD[:3]
+    systems = plan(
+        [get_prompt("extract@v1"), get_prompt("extract@v2")], [], source="replayed",
+        cassettes=CASSETTES,
+    )  # fmt: skip
+    one = run_systems(
+        systems, gold, source="replayed", cassettes=CASSETTES, folder=tmp_path / "1", workers=1
+    )
+    two = run_systems(
+        systems, gold, source="replayed", cassettes=CASSETTES, folder=tmp_path / "2", workers=2
+    )
+    assert [f.name for f in two] == ["extract@v1.jsonl", "extract@v2.jsonl"]
     for a, b in zip(one, two, strict=True):
-        assert [x.article_id for x in b.articles] == [g.article_id for g in gold]
-        for x, y in zip(a.articles, b.articles, strict=True):
-            assert x.result is not None and y.result is not None
-            assert x.result.claims == y.result.claims and x.result.claims
-            assert x.result.usage == y.result.usage
+        ids = [json.loads(line)["article_id"] for line in b.read_text().splitlines()]
+        assert ids == [g.article_id for g in gold], "merged in gold order"
+        assert a.read_text() == b.read_text()
+    assert scored(one, gold) == scored(two, gold)
 
 
 def test_a_worker_error_reaches_the_caller(tmp_path: Path) -> None:
-    gold = load_gold(ROOT / "eval" / "gold")[:2]
-    with pytest.raises(CassetteMissError, match="Record it with"):
-        run_all(
-            [get_prompt("extract@v1")],
-            [None],
-            gold,
-            source="replayed",
-            cassettes=tmp_path,
+    systems = plan([get_prompt("extract@v1")], ["local"], source="replayed", cassettes=tmp_path)
+    with pytest.raises(CassetteMissError, match="Record it with: scripts/local-llm.sh start"):
+        run_systems(
+            systems, GOLD[:2], source="replayed", cassettes=tmp_path, folder=tmp_path / "r",
             workers=2,
-        )
+        )  # fmt: skip
 
 
-def test_shards_balance_by_weight_and_keep_every_job_once() -> None:
-    jobs = [(0, p, a) for p in range(2) for a in range(5)]
+def test_shards_balance_by_weight_and_keep_every_task_once() -> None:
+    tasks = [(p, a) for p in range(2) for a in range(5)]
     weights = [10.0, 1, 1, 1, 1, 9, 1, 1, 1, 1]
-    shards = _shards(jobs, weights, 2)
-    assert sorted(j for s in shards for j in s) == sorted(jobs)
-    loads = [sum(weights[jobs.index(j)] for j in s) for s in shards]
+    shards = _shards(tasks, weights, 2)
+    assert sorted(t for s in shards for t in s) == sorted(tasks)
+    loads = [sum(weights[tasks.index(t)] for t in s) for s in shards]
     assert max(loads) - min(loads) <= 1
     assert all(s == sorted(s) for s in shards)
+
+
+@pytest.mark.parametrize("ref", [spec.ref for spec in default_registry().all()])
+def test_every_shipped_prompt_version_replays_exactly_its_recording(
+    ref: str, tmp_path: Path
+) -> None:
+    """One article per version through the one orchestrator, on the eval's own cassettes."""
+    from claimx.cassettes import use_cassette
+    from claimx.runs.orchestrator import run_jobs
+
+    item = GOLD[1]
+    (system,) = plan([get_prompt(ref)], [], source="replayed", cassettes=CASSETTES)
+    recorded = cassette_path(CASSETTES, "local", ref, item.article_id)
+    play_counts: list[dict[int, int]] = []
+    total: list[int] = []
+
+    # The eval's own jobs, with the cassette context spied on to read vcrpy's play counts.
+    (job,) = _jobs(_Plan([system], [item], "replayed", CASSETTES, {}), [(0, 0)], tmp_path)
+    assert job.around is not None
+
+    class Spy:
+        def __init__(self, article: object) -> None:
+            self.inner = use_cassette(recorded, "none", rerecord_hint="(test)")
+
+        def __enter__(self) -> object:
+            self.cassette = self.inner.__enter__()
+            return self.cassette
+
+        def __exit__(self, *exc: object) -> None:
+            play_counts.append(dict(self.cassette.play_counts))
+            total.append(len(self.cassette))
+            self.inner.__exit__(*exc)
+
+    job.around = Spy  # type: ignore[assignment]
+    asyncio.run(run_jobs([job]))
+    (line,) = (tmp_path / system.filename).read_text(encoding="utf-8").splitlines()
+    result = ExtractionResult.model_validate_json(line)
+    assert result.prompt == ref and result.strategy == get_prompt(ref).strategy
+    assert result.claims, "the recorded answers hold grounded claims"
+    for claim in result.claims:
+        assert item.text[claim.start : claim.end] == claim.quote
+        assert claim.grounding.grounded
+    # Replay used exactly the recorded requests: each once, none left over.
+    (counts,) = play_counts
+    assert sorted(counts) == list(range(total[0])) and set(counts.values()) == {1}
+    assert result.usage.calls == total[0]

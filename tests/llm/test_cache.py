@@ -1,4 +1,4 @@
-"""The SQLite response cache: what the key covers, what is stored, how LLM uses it.
+"""The SQLite response cache: what the key covers, what is stored, how the cache layer uses it.
 
 The LLM tests run against the SYNTHETIC server of :mod:`tests.fake_openai_server`
 (regex cut-outs of synthetic articles, not model output).
@@ -15,8 +15,8 @@ import pytest
 from claimx.errors import ExtractionError
 from claimx.extraction.drafts import ClaimDraft, drafts_model
 from claimx.llm.cache import CACHE_FILENAME, ResponseCache, request_key
-from claimx.llm.client import LLM
 from claimx.llm.config import ClientConfig, default_cache_dir
+from claimx.llm.layers import open_model
 from claimx.models import Usage
 from claimx.prompts import get_prompt
 from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
@@ -30,9 +30,18 @@ def key(config: ClientConfig = CONFIG, messages: Any = MESSAGES, **kw: Any) -> s
     return request_key(config, messages, kw.get("model", MODEL), kw.get("max_tokens", 100))
 
 
-def test_key_ignores_where_the_model_is_served() -> None:
-    moved = CONFIG.with_(base_url="http://10.0.0.2:9000/v1", api_key="sk-other")
-    assert key(moved) == key()
+def test_key_ignores_the_api_key_and_how_the_endpoint_is_spelled() -> None:
+    assert key(CONFIG.with_(api_key="sk-other")) == key()
+    assert key(CONFIG.with_(base_url="HTTP://127.0.0.1:1/v1/")) == key()
+    assert key(CONFIG.with_(base_url=None)) == key(
+        CONFIG.with_(base_url="https://api.openai.com:443/v1")
+    )
+
+
+def test_key_includes_the_endpoint() -> None:
+    # llama-server calls every GGUF "local": the same name on another server is another model.
+    assert key(CONFIG.with_(base_url="http://10.0.0.2:9000/v1")) != key()
+    assert key(CONFIG.with_(base_url="http://127.0.0.1:2/v1")) != key()
 
 
 @pytest.mark.parametrize(
@@ -105,32 +114,50 @@ def config_for(server: FakeOpenAIServer, tmp_path: Path) -> ClientConfig:
     )
 
 
-async def test_llm_serves_a_repeated_request_from_the_cache(tmp_path: Path) -> None:
+async def test_the_cache_layer_serves_a_repeated_request_keeping_its_usage_apart(
+    tmp_path: Path,
+) -> None:
     spec = get_prompt("extract@v2")
     messages = spec.render(text=synthetic_article(3))
     with FakeOpenAIServer(max_seconds=30) as server, ResponseCache(tmp_path / "c.sqlite") as cache:
-        llm = LLM(config_for(server, tmp_path), cache=cache)
+        llm = open_model(config_for(server, tmp_path), cache=cache)
         first = await llm.complete(messages, spec.response_model)
         second = await llm.complete(messages, spec.response_model)
         other = await llm.complete(spec.render(text=synthetic_article(4)), spec.response_model)
         await llm.aclose()
-        # Another client at another address, same model: still served from the cache.
-        elsewhere = LLM(config_for(server, tmp_path).with_(base_url="http://127.0.0.1:9/v1"))
-        elsewhere.cache = cache
+        # The same model name at another address is another endpoint: not a hit.
+        elsewhere = open_model(
+            config_for(server, tmp_path).with_(base_url=server.base_url + "/"), cache=cache
+        )
         third = await elsewhere.complete(messages, spec.response_model)
+        await elsewhere.aclose()
     assert server.requests == 2
     assert not first.cached and first.usage.calls == 1 and first.usage.total_tokens > 0
     assert second.cached and second.usage == Usage()
+    assert second.cached_usage == first.usage  # what the answer cost, kept apart
     assert second.value.model_dump() == first.value.model_dump()
-    assert third.cached and third.raw == first.raw
+    assert third.cached and third.raw == first.raw  # a trailing slash is the same endpoint
     assert not other.cached and other.value.model_dump() != first.value.model_dump()
+
+
+async def test_another_endpoint_with_the_same_model_name_is_no_hit(tmp_path: Path) -> None:
+    spec = get_prompt("extract@v2")
+    messages = spec.render(text=synthetic_article(3))
+    with ResponseCache(tmp_path / "c.sqlite") as cache:
+        for _ in range(2):  # two servers, both calling their model "synthetic"
+            with FakeOpenAIServer(max_seconds=30) as server:
+                llm = open_model(config_for(server, tmp_path), cache=cache)
+                answer = await llm.complete(messages, spec.response_model)
+                await llm.aclose()
+            assert not answer.cached and server.requests == 1
+        assert len(cache) == 2
 
 
 async def test_failures_are_not_cached(tmp_path: Path) -> None:
     spec = get_prompt("extract@v2")
     messages = spec.render(text=synthetic_article(3, fault="kind=bad_content times=1"))
     with FakeOpenAIServer(max_seconds=30) as server, ResponseCache(tmp_path / "c.sqlite") as cache:
-        llm = LLM(config_for(server, tmp_path), cache=cache)
+        llm = open_model(config_for(server, tmp_path), cache=cache)
         with pytest.raises(ExtractionError):
             await llm.complete(messages, spec.response_model)
         assert len(cache) == 0
@@ -138,3 +165,16 @@ async def test_failures_are_not_cached(tmp_path: Path) -> None:
         await llm.aclose()
     assert not recovered.cached and len(recovered.value.claims) == 4
     assert server.requests == 2
+
+
+def test_extract_takes_a_cache(tmp_path: Path) -> None:
+    import claimx
+
+    text = synthetic_article(5)
+    with FakeOpenAIServer(max_seconds=30) as server, ResponseCache(tmp_path / "c.sqlite") as cache:
+        options = {"model": "synthetic", "base_url": server.base_url, "cache": cache}
+        first = claimx.extract(text, "extract@v2", **options)  # type: ignore[arg-type]
+        second = claimx.extract(text, "extract@v2", **options)  # type: ignore[arg-type]
+    assert server.requests == 1
+    assert not first.cached and second.cached and second.claims == first.claims
+    assert second.usage == Usage() and second.cached_usage == first.usage

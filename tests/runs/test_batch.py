@@ -19,11 +19,12 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from claimx.cli import app
-from claimx.errors import ConfigError
+from claimx.errors import ConfigError, ServerUnreachableError
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache
 from claimx.llm.config import ClientConfig
 from claimx.models import ExtractionResult
+from claimx.runs.inputs import iter_inputs
 from claimx.runs.orchestrator import (
     AppendFile,
     BatchOptions,
@@ -185,6 +186,95 @@ def test_rerun_is_served_from_the_cache_without_model_calls(
     assert server.requests == calls_after_first, "the re-run made no model call"
     assert second.calls == 0 and second.cache_hits == 10 and second.tokens == 0
     assert claims_by_id(tmp_path / "one.jsonl") == claims_by_id(tmp_path / "two.jsonl")
+    made = {r.article_id: r for r in map(ExtractionResult.model_validate_json, lines(tmp_path, 1))}
+    for record in map(ExtractionResult.model_validate_json, lines(tmp_path, 2)):
+        # A cached record says so, and keeps what the original call cost apart from usage.
+        assert record.cached and record.usage.calls == 0
+        assert record.cached_usage == made[record.article_id].usage
+        assert not made[record.article_id].cached and made[record.article_id].cached_usage is None
+
+
+def lines(tmp_path: Path, n: int) -> list[str]:
+    return (tmp_path / ("one.jsonl" if n == 1 else "two.jsonl")).read_text().splitlines()
+
+
+def test_the_circuit_breaker_stops_a_run_on_a_dead_endpoint_and_the_same_command_resumes(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    write_jsonl(corpus, [f"a{i}" for i in range(12)])
+    out = tmp_path / "out.jsonl"
+    with FakeOpenAIServer(max_seconds=60) as server:
+        port = server.base_url
+    # The synthetic server has stopped: nothing listens on its port any more.
+    dead = Extractor(
+        "extract@v2",
+        config=ClientConfig(
+            model="synthetic",
+            base_url=port,
+            timeout_s=2,
+            transient_retries=1,
+            backoff_max_s=0.01,
+            failures_dir=tmp_path / "failures",
+        ),
+    )
+    options = BatchOptions(concurrency=1, output=out, breaker=3)
+    with pytest.raises(ServerUnreachableError, match="stopped after 3 articles in a row") as info:
+        asyncio.run(run_batch(dead, [corpus], options))
+    assert "run the same command again" in str(info.value)
+    failed = (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines()
+    assert len(failed) == 3, "stopped after N articles, not after all 12"
+    assert out.read_text() == ""
+    with FakeOpenAIServer(latency_s=0.01, max_seconds=60) as again:
+        live = Extractor("extract@v2", config=dead.config.with_(base_url=again.base_url))
+        stats = asyncio.run(run_batch(live, [corpus], options))
+    assert stats.done == 12 and sorted(ids_in(out)) == sorted(f"a{i}" for i in range(12))
+
+
+def test_jobs_of_one_run_share_one_model_per_configuration(
+    server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimx.llm import layers
+    from claimx.runs import orchestrator
+
+    opened: list[ClientConfig] = []
+
+    def counting(config: ClientConfig, **kw: Any) -> Any:
+        opened.append(config)
+        return layers.open_model(config, **kw)
+
+    monkeypatch.setattr(orchestrator, "open_model", counting)
+    v1, v2 = extractor_for(server, tmp_path, "extract@v1"), extractor_for(server, tmp_path)
+    corpus = tmp_path / "c.jsonl"
+    write_jsonl(corpus, ["a", "b"])
+    jobs = [
+        orchestrator.Job(ex, iter_inputs([corpus]), BatchOptions(output=tmp_path / f"{n}.jsonl"), 2)
+        for n, ex in (("v1", v1), ("v2", v2))
+    ]
+    stats = asyncio.run(orchestrator.run_jobs(jobs))
+    assert opened == [v1.config], "one client for both prompt versions"
+    assert (stats.total, stats.done, stats.calls) == (4, 4, 4)
+    assert {
+        r["prompt"] for r in map(json.loads, (tmp_path / "v2.jsonl").read_text().splitlines())
+    } == {"extract@v2"}
+
+
+def test_a_success_resets_the_circuit_breaker(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    ids = [f"a{i}" for i in range(6)]
+    with corpus.open("w", encoding="utf-8") as handle:
+        for i, article_id in enumerate(ids):
+            # Every other article times out (the fault outlasts the retries): never 2 in a row.
+            text = synthetic_article(i, fault="kind=timeout delay_s=1 times=9" if i % 2 else "")
+            handle.write(json.dumps({"id": article_id, "text": text}) + "\n")
+    extractor = Extractor(
+        "extract@v2", config=extractor_for(server, tmp_path).config.with_(timeout_s=0.3)
+    )
+    out = tmp_path / "out.jsonl"
+    stats = asyncio.run(
+        run_batch(extractor, [corpus], BatchOptions(concurrency=1, output=out, breaker=2))
+    )
+    assert (stats.done, stats.failed) == (3, 3)
 
 
 def test_without_cache_a_rerun_asks_again(server: FakeOpenAIServer, tmp_path: Path) -> None:
@@ -306,15 +396,15 @@ def test_progress_bar_on_a_terminal() -> None:
     assert isinstance(make_reporter(terminal), RichReporter)
     pipe = Console(file=io.StringIO(), force_terminal=False)
     assert isinstance(make_reporter(pipe), JsonLinesReporter)
-    reporter = RichReporter(terminal)
-    stats = RunStats(total=4, done=2, failed=1, cache_hits=2, prompt_tokens=1500)
+    reporter = RichReporter(terminal, label="eval (live)")
+    stats = RunStats(total=4, done=2, failed=1, cache_hits=2, calls=7, prompt_tokens=1500)
     reporter.start(stats)
     reporter.failed(stats, {"article_id": "z", "error_type": "ServerError", "message": "boom"})
     reporter.finish(stats)
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # without colours
     assert "3/4" in shown
     assert "failed z: ServerError: boom" in shown
-    assert "1.5k tokens" in shown
+    assert "1.5k tokens" in shown and "7 calls" in shown and "eval (live)" in shown
 
 
 def test_cli_extract_runs_resumes_and_reports(server: FakeOpenAIServer, tmp_path: Path) -> None:

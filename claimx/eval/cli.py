@@ -1,0 +1,346 @@
+"""``claimx eval`` (and ``python -m claimx.eval``): run prompt versions over the gold, then score.
+
+Offline unless told otherwise: the recorded responses of a real model
+(``eval/cassettes/<model>/``) are replayed, whatever the environment says;
+``--live`` or ``--record`` are the only ways to call a model, and the report's
+first line says which happened.
+
+A run writes one ``ExtractionResult`` JSONL file per system (``--runs DIR``
+keeps them; the format of ``claimx extract``), and the report scores those
+files; ``claimx eval score DIR/*.jsonl`` scores saved files again without a
+model or a cassette.
+
+Examples::
+
+    python -m claimx.eval                                   # every shipped prompt, replayed
+    python -m claimx.eval --prompt extract@v1 --prompt extract@v2   # A/B with intervals
+    python -m claimx.eval --prompt latest --html report.html --runs runs/
+    claimx eval score runs/*.jsonl --json report.json      # score saved runs again
+    python -m claimx.eval --live --model local --base-url http://127.0.0.1:8011/v1
+    scripts/record-cassettes.sh extract@v3                  # re-record one prompt
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from claimx.errors import ConfigError
+
+if TYPE_CHECKING:
+    from claimx.eval.gold import GoldItem
+    from claimx.eval.results import SystemRun
+    from claimx.prompts import PromptSpec
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+SOURCE_LINES = {
+    "replayed": "REPLAYED: recorded responses, no model was called",
+    "live": "LIVE: the model was called",
+    "recorded": "RECORDED: the model was called and its answers recorded",
+}
+
+GoldOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="Gold folder (<stem>.json + articles) or JSONL {id,text,claims}."
+        " [default: eval/gold of the working tree]"
+    ),
+]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="JSON report path ('-': stdout).")]
+MarkdownOpt = Annotated[Path | None, typer.Option("--markdown", help="Markdown report path.")]
+HtmlOpt = Annotated[Path | None, typer.Option("--html", help="HTML report path.")]
+PredictionsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--predictions",
+        help="LABEL=DIR: another system's saved predictions (gold format) to compare.",
+    ),
+]
+ReadmeOpt = Annotated[
+    Path | None,
+    typer.Option(help="Replace the report section of this markdown file (eval/README.md)."),
+]
+SeedOpt = Annotated[int, typer.Option(min=0, help="Bootstrap seed.")]
+NoReportOpt = Annotated[bool, typer.Option("--no-report", help="Skip the terminal table.")]
+
+
+def select_prompts(refs: list[str]) -> list[PromptSpec]:
+    """The prompt versions asked for (all when none); the same version twice is refused."""
+    from claimx.prompts import default_registry
+
+    registry = default_registry()
+    if not refs or refs == ["all"]:
+        return registry.all()
+    specs = [registry.get(ref) for ref in refs]
+    seen: dict[str, str] = {}
+    for ref, spec in zip(refs, specs, strict=True):
+        if spec.ref in seen:
+            raise ConfigError(
+                f"--prompt {ref} and --prompt {seen[spec.ref]} are both {spec.ref}:"
+                " give each prompt version once"
+            )
+        seen[spec.ref] = ref
+    return specs
+
+
+def _default_path(path: Path | None, name: str) -> Path:
+    if path is not None:
+        return path
+    from claimx.eval.paths import eval_dir
+
+    return eval_dir() / name
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    prompt: Annotated[
+        list[str] | None,
+        typer.Option("--prompt", "-p", help="Prompt ref (repeat for A/B); 'all' or 'latest'."),
+    ] = None,
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="Model (repeat to compare models).")
+    ] = None,
+    gold: GoldOpt = None,
+    live: Annotated[
+        bool, typer.Option("--live", help="Call the model (no cassettes); see --base-url.")
+    ] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="Call the model and record its answers.")
+    ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="With --live/--record: the endpoint (else $OPENAI_BASE_URL)."),
+    ] = None,
+    cassettes: Annotated[
+        Path | None,
+        typer.Option(help="Cassette folder. [default: eval/cassettes of the working tree]"),
+    ] = None,
+    runs: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep each system's results (ExtractionResult JSONL) here; a --live or"
+            " --record run into the same folder resumes. [default: a temporary folder]"
+        ),
+    ] = None,
+    cache: Annotated[
+        bool, typer.Option("--cache", help="Answer repeated requests from the response cache.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Response cache folder (implies --cache). [default: $CLAIMX_CACHE or"
+            " ~/.cache/claimx]"
+        ),
+    ] = None,
+    json_out: JsonOpt = None,
+    markdown: MarkdownOpt = None,
+    html: HtmlOpt = None,
+    save_predictions: Annotated[
+        Path | None, typer.Option("--save-predictions", help="Write predictions in gold format.")
+    ] = None,
+    predictions: PredictionsOpt = None,
+    readme: ReadmeOpt = None,
+    seed: SeedOpt = 0,
+    no_report: NoReportOpt = False,
+    model_description: Annotated[
+        str, typer.Option(help="With --record: what the model is, for the manifest.")
+    ] = "",
+) -> None:
+    """Score prompt versions against the gold data; compare them when several are given."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from claimx.eval.gold import load_gold
+    from claimx.eval.runner import plan, resolve_source, run_systems
+    from claimx.llm.cache import ResponseCache
+    from claimx.runs.progress import make_reporter
+
+    # Everything that can be wrong with the command is checked before any work.
+    source = resolve_source(live=live, record=record, base_url=base_url)
+    specs = select_prompts(prompt or [])
+    others = _parse_predictions(predictions)
+    gold_path = _default_path(gold, "gold")
+    cassette_dir = _default_path(cassettes, "cassettes")
+    items = load_gold(gold_path)
+    systems = plan(
+        specs, list(model or []), source=source, cassettes=cassette_dir, base_url=base_url
+    )
+    response_cache = ResponseCache.open(cache_dir) if cache or cache_dir else None
+    scratch = tempfile.TemporaryDirectory(prefix="claimx-eval-") if runs is None else None
+    folder = runs if runs is not None else Path(scratch.name)  # type: ignore[union-attr]
+    try:
+        # A replay takes seconds; a model call minutes per article: show progress then.
+        reporter = (
+            make_reporter(Console(stderr=True), label=f"eval ({source})")
+            if source != "replayed"
+            else None
+        )
+        files = run_systems(
+            systems,
+            items,
+            source=source,
+            cassettes=cassette_dir,
+            folder=folder,
+            cache=response_cache,
+            reporter=reporter,
+            model_description=model_description,
+        )
+        _score(
+            files,
+            items,
+            gold_path=gold_path,
+            others=others,
+            first_line=SOURCE_LINES[source],
+            seed=seed,
+            outputs=_Outputs(json_out, markdown, html, readme, save_predictions, no_report),
+        )
+    finally:
+        if response_cache is not None:
+            response_cache.close()
+        if scratch is not None:
+            scratch.cleanup()
+
+
+@app.command("score")
+def score(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Results files (ExtractionResult JSONL, one system each) or folders."),
+    ],
+    gold: GoldOpt = None,
+    json_out: JsonOpt = None,
+    markdown: MarkdownOpt = None,
+    html: HtmlOpt = None,
+    predictions: PredictionsOpt = None,
+    readme: ReadmeOpt = None,
+    seed: SeedOpt = 0,
+    no_report: NoReportOpt = False,
+) -> None:
+    """Score saved results (from '--runs DIR' or 'claimx extract') against the gold: no model."""
+    from claimx.eval.gold import load_gold
+
+    others = _parse_predictions(predictions)
+    gold_path = _default_path(gold, "gold")
+    for path in files:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such results file or folder")
+    _score(
+        files,
+        load_gold(gold_path),
+        gold_path=gold_path,
+        others=others,
+        first_line="SCORED: saved results, no model was called",
+        seed=seed,
+        outputs=_Outputs(json_out, markdown, html, readme, None, no_report),
+    )
+
+
+def _parse_predictions(specs: list[str] | None) -> list[tuple[str, Path]]:
+    out = []
+    for text in specs or []:
+        label, sep, folder = text.partition("=")
+        if not sep or not label or not Path(folder).is_dir():
+            raise ConfigError(f"--predictions takes LABEL=DIR with an existing DIR: {text!r}")
+        out.append((label, Path(folder)))
+    return out
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    """Where the report goes."""
+
+    json_out: Path | None
+    markdown: Path | None
+    html: Path | None
+    readme: Path | None
+    save_predictions: Path | None
+    no_report: bool
+
+
+def _score(
+    files: list[Path],
+    items: list[GoldItem],
+    *,
+    gold_path: Path,
+    others: list[tuple[str, Path]],
+    first_line: str,
+    seed: int,
+    outputs: _Outputs,
+) -> None:
+    """Score results files (and other systems' predictions) and write the report."""
+    from claimx import __version__
+    from claimx.eval.compare import build_report
+    from claimx.eval.paths import shown
+    from claimx.eval.predictions import predictions_run
+    from claimx.eval.predictions import save_predictions as save_predictions_to
+    from claimx.eval.reports import render_html, render_json, render_markdown, render_terminal
+    from claimx.eval.results import ReportMeta, load_runs, run_provenance
+
+    runs: list[SystemRun] = load_runs(files, items)
+    runs += [predictions_run(label, folder, items) for label, folder in others]
+    console = Console(stderr=outputs.json_out is not None and str(outputs.json_out) == "-")
+    if not console.is_terminal:
+        # Piped or redirected: rich would assume 80 columns and cut the labels of
+        # a four-system comparison; a file or pager takes a wide table.
+        console.width = max(console.width, 160)
+    meta = ReportMeta.now(
+        gold=shown(gold_path),
+        claimx_version=__version__,
+        command=_command_line(sys.argv[1:]),
+        seed=seed,
+        **run_provenance(files),
+    )
+    report = build_report(runs, meta)
+    console.print(first_line, style="bold", highlight=False)
+    if not outputs.no_report:
+        render_terminal(report, console)
+    if outputs.json_out:
+        _write(outputs.json_out, render_json(report), console)
+    if outputs.markdown:
+        _write(outputs.markdown, render_markdown(report), console)
+    if outputs.html:
+        _write(outputs.html, render_html(report), console)
+    if outputs.readme:
+        _replace_section(outputs.readme, render_markdown(report))
+        console.print(f"updated the report in {outputs.readme}", style="dim")
+    if outputs.save_predictions:
+        written = save_predictions_to(runs, outputs.save_predictions)
+        console.print(
+            f"wrote {len(written)} prediction files under {outputs.save_predictions}", style="dim"
+        )
+
+
+def _command_line(args: list[str]) -> str:
+    """The command that made the report, as the user typed it."""
+    if args[:1] == ["eval"]:  # claimx eval ... (the console script, or python -m claimx)
+        return " ".join(["claimx", *args])
+    return " ".join(["python -m claimx.eval", *args])
+
+
+def _write(path: Path, text: str, console: Console) -> None:
+    if str(path) == "-":
+        sys.stdout.write(text)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    console.print(f"wrote {path}", style="dim")
+
+
+REPORT_START, REPORT_END = "<!-- report:start -->", "<!-- report:end -->"
+
+
+def _replace_section(path: Path, report_md: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if REPORT_START not in text or REPORT_END not in text:
+        raise ConfigError(f"{path} has no {REPORT_START} ... {REPORT_END} section")
+    head, rest = text.split(REPORT_START, 1)
+    _, tail = rest.split(REPORT_END, 1)
+    body = report_md.replace("# claimx evaluation", "### Latest report", 1)
+    path.write_text(f"{head}{REPORT_START}\n{body}\n{REPORT_END}{tail}", encoding="utf-8")

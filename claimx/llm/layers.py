@@ -1,0 +1,191 @@
+"""What hangs on a model call without being part of it, each a layer around a :class:`Model`.
+
+Every layer implements :class:`~claimx.llm.protocol.Model` itself and holds the
+model it wraps, so they stack in any order a caller needs and a strategy sees
+one model. :func:`open_model` builds the stack claimx uses::
+
+    CachedModel(FailureDump(LLM(config)))     # the cache only when one is given
+
+* :class:`CachedModel` answers from a :class:`~claimx.llm.cache.ResponseCache`
+  when it can (``cached=True``, zero ``usage``, the original call's usage as
+  ``cached_usage``) and stores every validated answer;
+* :class:`FailureDump` saves the raw output of an answer that did not validate,
+  with the request that produced it, so nothing the model said is lost;
+* :class:`UsageMeter` adds up what the calls through it cost (made and cached
+  apart) and tells a listener after each call (progress bars).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from claimx.errors import ExtractionError
+from claimx.llm.cache import ResponseCache, request_key
+from claimx.llm.config import ClientConfig
+from claimx.llm.protocol import ClosableModel, Completion, Model
+from claimx.models import Usage
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Layer:
+    """A model wrapping another one; :meth:`aclose` closes the inner model.
+
+    Subclasses add their concern in :meth:`through`, around :meth:`proceed`.
+    """
+
+    def __init__(self, inner: Model) -> None:
+        self.inner = inner
+
+    async def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        max_tokens: int | None = None,
+    ) -> Completion[T]:
+        """One structured call, through this layer."""
+        return await self.through(messages, response_model, max_tokens)
+
+    async def through(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
+    ) -> Completion[T]:
+        """This layer's part of a call (by default none: straight to the inner model)."""
+        return await self.proceed(messages, response_model, max_tokens)
+
+    async def proceed(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
+    ) -> Completion[T]:
+        """The call to the inner model."""
+        return await self.inner.complete(messages, response_model, max_tokens=max_tokens)
+
+    async def aclose(self) -> None:
+        close = getattr(self.inner, "aclose", None)
+        if close is not None:
+            await close()
+
+
+class CachedModel(Layer):
+    """Answers from ``cache`` when the same request was answered before (see module doc)."""
+
+    def __init__(self, inner: Model, cache: ResponseCache, config: ClientConfig) -> None:
+        super().__init__(inner)
+        self.cache = cache
+        self.config = config
+
+    async def through(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
+    ) -> Completion[T]:
+        started = time.perf_counter()
+        limit = max_tokens or self.config.max_tokens
+        key = request_key(self.config, messages, response_model, limit)
+        if (hit := self.cache.get(key, response_model)) is not None:
+            return Completion(
+                value=hit.value,
+                usage=Usage(),
+                raw=hit.raw,
+                latency_s=time.perf_counter() - started,
+                cached=True,
+                cached_usage=hit.usage,
+            )
+        answer = await self.proceed(messages, response_model, max_tokens)
+        if not answer.cached:
+            self.cache.put(
+                key,
+                model=self.config.model,
+                completion=answer.response,
+                value=answer.value,
+                usage=answer.usage,
+            )
+        return answer
+
+
+class FailureDump(Layer):
+    """Saves the raw output of an answer that did not validate into ``folder``.
+
+    The error raised is the inner one, with the file named in its message and
+    in ``raw_output_path``.
+    """
+
+    def __init__(self, inner: Model, folder: Path, *, model: str) -> None:
+        super().__init__(inner)
+        self.folder = folder
+        self.model = model
+
+    async def through(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
+    ) -> Completion[T]:
+        try:
+            return await self.proceed(messages, response_model, max_tokens)
+        except ExtractionError as exc:
+            if exc.raw_output is None or exc.raw_output_path is not None:
+                raise
+            path = self.save(messages, exc.raw_output)
+            raise type(exc)(
+                f"{exc} Raw output saved to {path}",
+                raw_output=exc.raw_output,
+                raw_output_path=path,
+                attempts=exc.attempts,
+            ) from exc
+
+    def save(self, messages: list[dict[str, str]], raw: str) -> Path:
+        """Keep the raw answer and the request that produced it, so nothing is lost."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(json.dumps(messages).encode()).hexdigest()[:12]
+        path = self.folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{digest}.json"
+        record = {"model": self.model, "messages": messages, "raw_output": raw}
+        path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+        return path
+
+
+@dataclass
+class Metered:
+    """What the calls through a :class:`UsageMeter` cost so far."""
+
+    #: the calls made (tokens the endpoint reported)
+    usage: Usage = field(default_factory=Usage)
+    #: answers served from the cache, and what their calls cost when they were made
+    cached_answers: int = 0
+    cached_usage: Usage = field(default_factory=Usage)
+
+
+class UsageMeter(Layer):
+    """Adds up the usage of every call through it; ``on_call`` hears of each one."""
+
+    def __init__(
+        self, inner: Model, *, on_call: Callable[[Completion[BaseModel]], None] | None = None
+    ) -> None:
+        super().__init__(inner)
+        self.metered = Metered()
+        self.on_call = on_call
+
+    async def through(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
+    ) -> Completion[T]:
+        answer = await self.proceed(messages, response_model, max_tokens)
+        metered = self.metered
+        metered.usage = metered.usage + answer.usage
+        if answer.cached:
+            metered.cached_answers += 1
+            metered.cached_usage = metered.cached_usage + (answer.cached_usage or Usage())
+        if self.on_call is not None:
+            self.on_call(answer)  # type: ignore[arg-type]
+        return answer
+
+
+def open_model(config: ClientConfig, *, cache: ResponseCache | None = None) -> ClosableModel:
+    """The model claimx calls for ``config``: the client, its failure dump, the cache if any."""
+    from claimx.llm.client import LLM  # the SDKs are imported when a model is really built
+
+    model: Layer = FailureDump(LLM(config), config.failures_dir, model=config.model)
+    if cache is not None:
+        model = CachedModel(model, cache, config)
+    return model
