@@ -150,7 +150,7 @@ def test_a_failing_candidate_is_skipped_with_a_warning_and_the_rest_kept() -> No
 def test_context_paragraphs_is_read_from_the_prompt_files_key_without_changing_hashes() -> None:
     # The prompt files keep the key "context_sentences" (it is a paragraph count):
     # the content hash, which the recordings' manifest pins, must not move.
-    manifest = json.loads((ROOT / "eval" / "cassettes" / "manifest.json").read_text())
+    manifest = json.loads((ROOT / "eval" / "cassettes" / "local" / "manifest.json").read_text())
     for ref, recorded in manifest["prompts"].items():
         assert get_prompt(ref).content_hash == recorded, ref
     spec = get_prompt("extract@v3")
