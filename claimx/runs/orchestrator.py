@@ -65,7 +65,7 @@ from claimx.errors import (
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache
 from claimx.llm.client import LLM
-from claimx.runs.inputs import TEXT_SUFFIXES, InputItem, iter_inputs
+from claimx.runs.inputs import DEFAULT_GLOB, InputItem, count_inputs, iter_inputs
 from claimx.runs.progress import NullReporter, Reporter, RunStats
 
 #: articles in flight when the caller does not say
@@ -89,6 +89,8 @@ class BatchOptions:
     pretty: bool = False
     #: fsync records (in the background); off only for throwaway runs
     durable: bool = True
+    #: the files a folder input contributes (see :mod:`claimx.runs.inputs`)
+    glob: str = DEFAULT_GLOB
 
     def errors_path(self) -> Path | None:
         if self.errors is not None:
@@ -236,31 +238,6 @@ def _parse_record(line: bytes) -> dict[str, Any] | None:
     return None
 
 
-# --- counting ------------------------------------------------------------------------------
-
-
-def count_inputs(paths: Iterable[Path]) -> int:
-    """How many items :func:`~claimx.runs.inputs.iter_inputs` will yield, without parsing them.
-
-    Folders are listed, JSONL files are counted by non-blank lines (a streaming
-    pass), so the progress bar can show a total and an ETA.
-    """
-    total = 0
-    for path in paths:
-        if path.is_dir():
-            files = [p for p in path.iterdir() if p.suffix in TEXT_SUFFIXES | {".jsonl"}]
-            total += count_inputs(sorted(files)) if files else 1
-        elif path.suffix == ".jsonl":
-            try:
-                with path.open("rb") as handle:
-                    total += sum(1 for line in handle if line.strip())
-            except OSError:
-                total += 1
-        else:
-            total += 1
-    return total
-
-
 # --- running -------------------------------------------------------------------------------
 
 
@@ -362,7 +339,7 @@ async def run_batch(
     if options.concurrency < 1:
         raise ConfigError(f"concurrency must be at least 1, got {options.concurrency}")
     reporter = reporter or NullReporter()
-    stats = RunStats(total=count_inputs(paths))
+    stats = RunStats(total=count_inputs(paths, glob=options.glob))
     done_ids: set[str] = set()
     results: Sink
     if options.output is None:
@@ -389,7 +366,7 @@ async def run_batch(
     run = _Run(extractor, llm, results, errors, reporter, stats, options.pretty)
     reporter.start(stats)
     try:
-        await _drive(run, iter_inputs(paths), done_ids, options.concurrency)
+        await _drive(run, iter_inputs(paths, glob=options.glob), done_ids, options.concurrency)
     finally:
         await llm.aclose()
         await results.aclose()
