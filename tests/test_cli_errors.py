@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from claimx.cli import app
 from claimx.cli_errors import describe, report, run
@@ -113,7 +113,7 @@ def expand(args: list[str], files: dict[str, Path], root: Path) -> list[str]:
 
 
 def test_every_command_is_in_the_table() -> None:
-    commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    commands = set(typer.main.get_command(app).commands)
     assert commands <= set(CASES), f"add bad inputs for {sorted(commands - set(CASES))}"
 
 
@@ -135,9 +135,8 @@ def test_no_traceback_reaches_the_user(
     assert "╭" not in stderr, "no rich error panel"
 
 
-def _error(result: object) -> str:
-    stderr: str = result.stderr  # type: ignore[attr-defined]
-    return next(line for line in stderr.splitlines() if line.startswith("error: "))
+def _error(result: Result) -> str:
+    return next(line for line in result.stderr.splitlines() if line.startswith("error: "))
 
 
 def test_usage_errors_exit_2_failed_work_exits_1(tmp_path: Path) -> None:
