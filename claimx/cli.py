@@ -25,8 +25,6 @@ from claimx import __version__
 from claimx.checkout import require_checkout
 from claimx.cli_errors import OneLineErrorsGroup, error_line, run
 from claimx.errors import ConfigError, GoldError
-from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
-from claimx.prompts import default_registry
 from claimx.runs.inputs import DEFAULT_GLOB
 
 app = typer.Typer(
@@ -131,7 +129,9 @@ def extract(
     ] = DEFAULT_GLOB,
     errors: Annotated[
         Path | None,
-        typer.Option(help="Failed articles, one JSON line each. [default: <output>.errors.jsonl]"),
+        typer.Option(
+            help="Failed articles, one JSON line each. \\[default: <output>.errors.jsonl]"
+        ),
     ] = None,
     concurrency: Annotated[
         int | None,
@@ -139,21 +139,27 @@ def extract(
             "--concurrency",
             "-j",
             min=1,
-            help="Articles (requests) in flight. [default: 4; 1 for a server on this machine,"
+            help="Articles (requests) in flight. \\[default: 4; 1 for a server on this machine,"
             " which serves one request at a time]",
         ),
     ] = None,
     cache_dir: Annotated[
         Path | None,
-        typer.Option(help="Response cache folder. [default: $CLAIMX_CACHE or ~/.cache/claimx]"),
+        typer.Option(help="Response cache folder. \\[default: $CLAIMX_CACHE or ~/.cache/claimx]"),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor fill the response cache.")
     ] = False,
     context_tokens: Annotated[
-        int,
-        typer.Option(min=512, help="The model's context; longer articles are split in chunks."),
-    ] = DEFAULT_CONTEXT_TOKENS,
+        int | None,
+        typer.Option(
+            min=512,
+            # The number is claimx.extraction.chunking.DEFAULT_CONTEXT_TOKENS (a test checks
+            # it): importing that here would load the extraction stack for every --help.
+            help="The model's context; longer articles are split in chunks. \\[default: 8192]",
+            show_default=False,
+        ),
+    ] = None,
     keep_ungrounded: Annotated[
         bool, typer.Option(help="Keep claims whose quote is not found in the article.")
     ] = False,
@@ -167,6 +173,7 @@ def extract(
     """
     import asyncio
 
+    from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
     from claimx.extraction.extractor import Extractor
     from claimx.llm.cache import ResponseCache
     from claimx.runs.orchestrator import DEFAULT_CONCURRENCY, BatchOptions, run_batch
@@ -182,7 +189,7 @@ def extract(
         base_url=base_url,
         mode=mode,
         keep_ungrounded=keep_ungrounded,
-        context_tokens=context_tokens,
+        context_tokens=DEFAULT_CONTEXT_TOKENS if context_tokens is None else context_tokens,
     )
     if concurrency is None:
         # A local llama-server (scripts/local-llm.sh) has one slot: more requests would
@@ -281,7 +288,7 @@ def check_gold_command(
         Path | None,
         typer.Argument(
             help="Gold folder (<stem>.json, articles in ../articles) or JSONL file."
-            " [default: eval/gold of the claimx checkout around the working directory]",
+            " \\[default: eval/gold of the claimx checkout around the working directory]",
             show_default=False,
         ),
     ] = None,
@@ -322,6 +329,8 @@ def check_gold_command(
 @app.command("prompts")
 def list_prompts() -> None:
     """List the prompt versions the registry knows."""
+    from claimx.prompts import default_registry
+
     table = Table("ref", "strategy", "hash", "description", title="prompts")
     specs = default_registry().all()
     latest = default_registry().get("latest").ref
@@ -337,7 +346,7 @@ def schemas(
         Path | None,
         typer.Option(
             "--dir",
-            help="Schema folder. [default: schemas/ of the claimx checkout around the working"
+            help="Schema folder. \\[default: schemas/ of the claimx checkout around the working"
             " directory]",
             show_default=False,
         ),
