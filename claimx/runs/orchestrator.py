@@ -35,8 +35,9 @@ per line, in the order articles finish (not the input order), keyed by
   the output. When a run ends, every input is in exactly one of the two files.
 
 Resuming refuses an output written with another model or prompt version, so a
-file never mixes results of different configurations. ``--format json``
-(indented records) cannot be resumed and always starts a fresh file.
+file never mixes results of different configurations. ``pretty`` (indented
+records) cannot be resumed and always starts a fresh file; ``claimx extract
+--format json`` writes one JSON array instead (:mod:`claimx.runs.outputs`).
 
 Authentication failures and cassette misses stop the run (every article would
 fail the same way); anything else fails only its article and the run goes on.
