@@ -101,3 +101,15 @@ def test_array_of_nothing_and_of_records(tmp_path: Path) -> None:
     buffer = io.StringIO()
     assert write_json_array(records, buffer) == 2
     assert json.loads(buffer.getvalue()) == [{"a": [1, "é"]}, {"b": {}}]
+
+
+def test_stdin_article_and_jsonl_are_extracted(server: FakeOpenAIServer) -> None:
+    base = ["extract", "-", "--base-url", server.base_url, "--model", "synthetic", "--no-cache"]
+    base += ["-p", "extract@v2"]
+    one = CliRunner().invoke(app, base, input=synthetic_article(1))
+    assert one.exit_code == 0, one.stderr
+    assert [json.loads(x)["article_id"] for x in one.stdout.splitlines()] == ["stdin"]
+    lines = [json.dumps({"id": f"s{i}", "text": synthetic_article(i)}) for i in range(2)]
+    many = CliRunner().invoke(app, base, input="\n" + "\n".join(lines) + "\n")
+    assert many.exit_code == 0, many.stderr
+    assert sorted(json.loads(x)["article_id"] for x in many.stdout.splitlines()) == ["s0", "s1"]
