@@ -1,7 +1,13 @@
 """The ``claimx`` command line: a thin layer over the library.
 
 Results go to stdout (or ``--output``); progress, warnings and errors go to
-stderr, so ``claimx extract ... > out.jsonl`` stays machine-readable.
+stderr, so ``claimx extract ... > out.jsonl`` stays machine-readable. A failed
+command prints one ``error:`` line and exits 2 for a usage error, 1 for failed
+work (:mod:`claimx.cli_errors`).
+
+Heavy modules (the model client, the eval) are imported inside the commands
+that use them, so ``claimx --help``, ``claimx prompts`` and ``claimx check-gold``
+start quickly.
 """
 
 from __future__ import annotations
@@ -16,17 +22,46 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from claimx.errors import ClaimxError
-from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
-from claimx.prompts import default_registry
+from claimx import __version__
+from claimx.checkout import require_checkout
+from claimx.cli_errors import OneLineErrorsGroup, error_line, run
+from claimx.errors import ConfigError, GoldError
+from claimx.runs.inputs import DEFAULT_GLOB
 
 app = typer.Typer(
+    cls=OneLineErrorsGroup,
     help="Extract attributed claims, speakers and stances from news articles.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"claimx {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="On an error, print the traceback too (or set CLAIMX_DEBUG=1)."
+        ),
+    ] = False,
+) -> None:
+    # --debug is read (and removed) by claimx.cli_errors before click parses the command
+    # line, so it works after any subcommand too; it is declared here for --help.
+    del version, debug
 
 
 class OutputFormat(StrEnum):
@@ -47,32 +82,57 @@ ModeOpt = Annotated[
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    """Print ``message`` as the command's one error line; raise the returned Exit."""
+    error_line(message)
     return typer.Exit(code)
 
 
 @app.command()
 def extract(
     paths: Annotated[
-        list[Path], typer.Argument(help=".txt files, folders, or JSONL ({id, text} per line).")
+        list[Path],
+        typer.Argument(
+            help="Article .txt files, folders (searched recursively, see --glob), JSONL files"
+            " ({id, text} per line), or - for standard input (one article, or JSONL).",
+            show_default=False,
+        ),
     ],
     prompt: PromptOpt = "latest",
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     mode: ModeOpt = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.jsonl,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl: one result per line, resumable. json: one JSON array of all results.",
+        ),
+    ] = OutputFormat.jsonl,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
             help="Write here, not stdout. An existing JSONL output is resumed: articles"
-            " already in it are skipped.",
+            " already in it are skipped. An existing JSON output is replaced only with --force.",
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --format json, replace an existing --output.")
+    ] = False,
+    glob: Annotated[
+        str,
+        typer.Option(
+            help="The files a folder contributes: a glob over their paths inside it, matched"
+            " case-insensitively ('**/' is any depth, '{a,b}' either)."
+        ),
+    ] = DEFAULT_GLOB,
     errors: Annotated[
         Path | None,
-        typer.Option(help="Failed articles, one JSON line each. [default: <output>.errors.jsonl]"),
+        typer.Option(
+            help="Failed articles, one JSON line each. \\[default: <output>.errors.jsonl]"
+        ),
     ] = None,
     concurrency: Annotated[
         int | None,
@@ -80,21 +140,27 @@ def extract(
             "--concurrency",
             "-j",
             min=1,
-            help="Articles (requests) in flight. [default: 4; 1 for a server on this machine,"
+            help="Articles (requests) in flight. \\[default: 4; 1 for a server on this machine,"
             " which serves one request at a time]",
         ),
     ] = None,
     cache_dir: Annotated[
         Path | None,
-        typer.Option(help="Response cache folder. [default: $CLAIMX_CACHE or ~/.cache/claimx]"),
+        typer.Option(help="Response cache folder. \\[default: $CLAIMX_CACHE or ~/.cache/claimx]"),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor fill the response cache.")
     ] = False,
     context_tokens: Annotated[
-        int,
-        typer.Option(min=512, help="The model's context; longer articles are split in chunks."),
-    ] = DEFAULT_CONTEXT_TOKENS,
+        int | None,
+        typer.Option(
+            min=512,
+            # The number is claimx.extraction.chunking.DEFAULT_CONTEXT_TOKENS (a test checks
+            # it): importing that here would load the extraction stack for every --help.
+            help="The model's context; longer articles are split in chunks. \\[default: 8192]",
+            show_default=False,
+        ),
+    ] = None,
     keep_ungrounded: Annotated[
         bool, typer.Option(help="Keep claims whose quote is not found in the article.")
     ] = False,
@@ -108,59 +174,57 @@ def extract(
     """
     import asyncio
 
+    from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
     from claimx.extraction.extractor import Extractor
     from claimx.llm.cache import ResponseCache
     from claimx.runs.orchestrator import DEFAULT_CONCURRENCY, BatchOptions, run_batch
+    from claimx.runs.outputs import check_output, publish_json, staging_jsonl
     from claimx.runs.progress import make_reporter
 
-    try:
-        extractor = Extractor(
-            prompt,
-            model=model,
-            base_url=base_url,
-            mode=mode,
-            keep_ungrounded=keep_ungrounded,
-            context_tokens=context_tokens,
-        )
-    except ClaimxError as exc:
-        raise fail(str(exc)) from None
+    as_json = output_format is OutputFormat.json
+    if output is not None:
+        check_output(output, replace=not as_json or force, resumable=not as_json)
+    extractor = Extractor(
+        prompt,
+        model=model,
+        base_url=base_url,
+        mode=mode,
+        keep_ungrounded=keep_ungrounded,
+        context_tokens=DEFAULT_CONTEXT_TOKENS if context_tokens is None else context_tokens,
+    )
     if concurrency is None:
         # A local llama-server (scripts/local-llm.sh) has one slot: more requests would
         # only queue there and run into timeout_s.
         concurrency = 1 if extractor.config.is_local else DEFAULT_CONCURRENCY
-    options = BatchOptions(
-        concurrency=concurrency,
-        output=output,
-        errors=errors,
-        pretty=output_format is OutputFormat.json,
-    )
+    # The errors file follows the user's --output, also when JSON records are staged.
+    errors = errors or BatchOptions(output=output).errors_path()
+
+    def batch(results: Path | None) -> BatchOptions:
+        return BatchOptions(concurrency=concurrency, output=results, errors=errors, glob=glob)
+
+    cache = None if no_cache else ResponseCache.open(cache_dir)
     try:
-        cache = None if no_cache else ResponseCache.open(cache_dir)
-    except ClaimxError as exc:
-        raise fail(str(exc)) from None
-    try:
-        stats = asyncio.run(
-            run_batch(
-                extractor,
-                paths,
-                options,
-                cache=cache,
-                reporter=make_reporter(err),
-                stream=sys.stdout,
-            )
-        )
-    except ClaimxError as exc:
-        raise fail(str(exc)) from None
+        if as_json:
+            # One JSON array, written once the run is over (see claimx.runs.outputs).
+            with staging_jsonl(output) as staging:
+                stats = asyncio.run(
+                    run_batch(extractor, paths, batch(staging), cache=cache,
+                              reporter=make_reporter(err))
+                )  # fmt: skip
+                publish_json(staging, output, sys.stdout)
+        else:
+            stats = asyncio.run(
+                run_batch(extractor, paths, batch(output), cache=cache,
+                          reporter=make_reporter(err), stream=sys.stdout)
+            )  # fmt: skip
     except KeyboardInterrupt:
         raise fail("interrupted; run the same command again to finish the rest", 130) from None
     finally:
         if cache is not None:
             cache.close()
     if stats.failed:
-        where = options.errors_path()
-        if where is not None:
-            err.print(f"{stats.failed} article(s) failed: see {where}", highlight=False)
-        raise typer.Exit(1)
+        where = f"see {errors}" if errors is not None else "each is named above"
+        raise fail(f"{stats.failed} article(s) failed, {stats.done} extracted: {where}", 1)
 
 
 class ConsolidateFormat(StrEnum):
@@ -222,41 +286,54 @@ def consolidate(
 @app.command("check-gold")
 def check_gold_command(
     folder: Annotated[
-        Path, typer.Argument(help="Gold folder (<stem>.json, articles in ../articles).")
-    ] = Path("eval/gold"),
+        Path | None,
+        typer.Argument(
+            help="Gold folder (<stem>.json, articles in ../articles) or JSONL file."
+            " \\[default: eval/gold of the claimx checkout around the working directory]",
+            show_default=False,
+        ),
+    ] = None,
     markdown: Annotated[bool, typer.Option(help="Print the summary as markdown.")] = False,
 ) -> None:
     """Check gold files against the standard and print a summary of what they hold."""
-    from claimx.eval.gold import check_gold, gold_summary, load_gold
+    from claimx.eval.gold import (
+        check_gold,
+        gold_summary,
+        gold_summary_markdown,
+        gold_summary_table,
+        load_gold,
+    )
 
-    problems = check_gold(folder)
+    if folder is None:
+        how = "the gold: claimx check-gold PATH (a folder of <stem>.json files, or a .jsonl file)"
+        folder = require_checkout("eval/gold", how) / "eval" / "gold"
+    elif not folder.exists():
+        raise typer.BadParameter(f"{folder} does not exist", param_hint="FOLDER")
+    try:
+        problems = check_gold(folder)
+    except GoldError as exc:
+        raise GoldError(
+            f"{exc}; a gold folder holds <stem>.json files (articles in ../articles or beside"
+            " them), a gold JSONL file one {id, text, claims} object per line"
+        ) from None
     for problem in problems:
         err.print(f"[red]problem[/] {problem}", highlight=False, soft_wrap=True)
     if problems:
-        raise fail(f"{len(problems)} problem(s) in {folder}", 1)
+        raise GoldError(f"{len(problems)} problem(s) in {folder}; each is named above")
     rows = gold_summary(load_gold(folder))
-    totals = {k: sum(int(r[k]) for r in rows) for k in rows[0] if k != "article"}
-    rows.append({"article": "total", **totals})
     if markdown:
-        keys = list(rows[0])
-        lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
-        lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]
-        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.write(gold_summary_markdown(rows))
         return
-    table = Table(*rows[0].keys(), title=f"gold: {folder} (all checks passed)")
-    for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    Console().print(table)
+    Console().print(gold_summary_table(rows, title=f"gold: {folder} (all checks passed)"))
 
 
 @app.command("prompts")
 def list_prompts() -> None:
     """List the prompt versions the registry knows."""
+    from claimx.prompts import default_registry
+
     table = Table("ref", "strategy", "hash", "description", title="prompts")
-    try:
-        specs = default_registry().all()
-    except ClaimxError as exc:
-        raise fail(str(exc)) from None
+    specs = default_registry().all()
     latest = default_registry().get("latest").ref
     for spec in specs:
         ref = spec.ref + (" (latest)" if spec.ref == latest else "")
@@ -266,7 +343,15 @@ def list_prompts() -> None:
 
 @app.command()
 def schemas(
-    out_dir: Annotated[Path, typer.Option("--dir")] = Path("schemas"),
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Schema folder. \\[default: schemas/ of the claimx checkout around the working"
+            " directory]",
+            show_default=False,
+        ),
+    ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Fail if files differ from the models.")
     ] = False,
@@ -274,20 +359,26 @@ def schemas(
     """Write (or check) the JSON Schemas of the public formats."""
     from claimx.schema_export import export_schemas
 
+    rerun = "claimx schemas" if out_dir is None else f"claimx schemas --dir {out_dir}"
+    if out_dir is None:
+        out_dir = require_checkout("the schemas/ folder", "--dir PATH") / "schemas"
+    elif out_dir.exists() and not out_dir.is_dir():
+        raise typer.BadParameter(f"{out_dir} is a file, not a folder", param_hint="--dir")
     stale = export_schemas(out_dir, write=not check)
     if check and stale:
-        raise fail(
-            f"schemas out of date: {', '.join(stale)}; run 'claimx schemas' to regenerate", 1
+        raise ConfigError(
+            f"schemas in {out_dir} are missing or out of date: {', '.join(stale)};"
+            f" run '{rerun}' to regenerate them"
         )
-    err.print(f"{'checked' if check else 'wrote'} schemas in {out_dir}")
+    err.print(f"{'checked' if check else 'wrote'} schemas in {out_dir}", highlight=False)
 
 
 app.add_typer(importlib.import_module("claimx.eval.cli").app, name="eval")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: errors end as one line (see :mod:`claimx.cli_errors`)."""
+    run(app)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from claimx.cli_errors import OneLineErrorsGroup
 from claimx.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from claimx.eval.results import SystemRun
     from claimx.prompts import PromptSpec
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(cls=OneLineErrorsGroup, add_completion=False, pretty_exceptions_enable=False)
 
 SOURCE_LINES = {
     "replayed": "REPLAYED: recorded responses, no model was called",

@@ -38,8 +38,9 @@ per line, in the order articles finish (not the input order), keyed by
   the output. When a run ends, every input is in exactly one of the two files.
 
 Resuming refuses an output written with another model or prompt version, so a
-file never mixes results of different configurations. ``--format json``
-(indented records) cannot be resumed and always starts a fresh file.
+file never mixes results of different configurations. ``pretty`` (indented
+records) cannot be resumed and always starts a fresh file; ``claimx extract
+--format json`` writes one JSON array instead (:mod:`claimx.runs.outputs`).
 
 Authentication failures and cassette misses stop the run (every article would
 fail the same way), and so does a dead endpoint: after
@@ -81,7 +82,7 @@ from claimx.llm.config import ClientConfig
 from claimx.llm.layers import UsageMeter, open_model
 from claimx.llm.protocol import ClosableModel, Completion
 from claimx.models import Article, ExtractionResult
-from claimx.runs.inputs import TEXT_SUFFIXES, InputItem, iter_inputs
+from claimx.runs.inputs import DEFAULT_GLOB, InputItem, count_inputs, iter_inputs
 from claimx.runs.progress import NullReporter, Reporter, RunStats
 
 #: articles in flight when the caller does not say
@@ -111,6 +112,8 @@ class BatchOptions:
     durable: bool = True
     #: stop after this many articles in a row failed with the endpoint down (circuit breaker)
     breaker: int = DEFAULT_BREAKER
+    #: the files a folder input contributes (see :mod:`claimx.runs.inputs`)
+    glob: str = DEFAULT_GLOB
 
     def errors_path(self) -> Path | None:
         if self.errors is not None:
@@ -256,31 +259,6 @@ def _parse_record(line: bytes) -> dict[str, Any] | None:
     if isinstance(record, dict) and isinstance(record.get("article_id"), str):
         return record
     return None
-
-
-# --- counting ------------------------------------------------------------------------------
-
-
-def count_inputs(paths: Iterable[Path]) -> int:
-    """How many items :func:`~claimx.runs.inputs.iter_inputs` will yield, without parsing them.
-
-    Folders are listed, JSONL files are counted by non-blank lines (a streaming
-    pass), so the progress bar can show a total and an ETA.
-    """
-    total = 0
-    for path in paths:
-        if path.is_dir():
-            files = [p for p in path.iterdir() if p.suffix in TEXT_SUFFIXES | {".jsonl"}]
-            total += count_inputs(sorted(files)) if files else 1
-        elif path.suffix == ".jsonl":
-            try:
-                with path.open("rb") as handle:
-                    total += sum(1 for line in handle if line.strip())
-            except OSError:
-                total += 1
-        else:
-            total += 1
-    return total
 
 
 # --- running -------------------------------------------------------------------------------
@@ -439,7 +417,12 @@ async def run_batch(
     an authentication failure, a cassette miss, the circuit breaker).
     """
     options = options or BatchOptions()
-    job = Job(extractor, iter_inputs(paths), options, total=count_inputs(paths))
+    job = Job(
+        extractor,
+        iter_inputs(paths, glob=options.glob),
+        options,
+        total=count_inputs(paths, glob=options.glob),
+    )
     return await run_jobs([job], cache=cache, reporter=reporter, stream=stream)
 
 

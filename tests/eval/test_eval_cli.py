@@ -120,8 +120,7 @@ def test_bad_commands_fail_at_once_with_one_line_on_stderr(
     assert code == 2 if args[0] != "--gold" else code in (1, 2)
     assert out == "", "errors go to stderr, never mixed with the report"
     assert says in err and "Traceback" not in err
-    if args[0] != "--seed":  # click's own usage errors: one line once cli_errors handles them
-        assert err.startswith("error: ") and len(err.splitlines()) == 1
+    assert err.startswith("error: ") and len(err.splitlines()) == 1
     assert not (tmp_path / "runs").exists(), "refused before any work"
 
 

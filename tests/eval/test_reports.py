@@ -6,6 +6,7 @@ import io
 import json
 import re
 
+import pytest
 from rich.console import Console
 
 from claimx.eval.compare import Report, build_report
@@ -17,9 +18,11 @@ from claimx.eval.reports import (
     render_markdown,
     render_terminal,
 )
-from claimx.eval.results import ReportMeta
+from claimx.eval.reports.common import fmt_delta, fmt_interval
+from claimx.eval.results import ReportMeta, SystemRun
+from claimx.models import ExtractedClaim
 
-from .factory import GOLD, TEXT, perfect, pred, span, system
+from .factory import GOLD, TEXT, article, perfect, pred, span, system
 
 META = ReportMeta(
     date="2026-01-01 00:00 UTC",
@@ -62,7 +65,7 @@ def test_terminal_shows_provenance_metrics_articles_and_ab() -> None:
         "9.9.9",
         "abc123",  # prompt hash
         "extract@v1",
-        "Δ extract@v2",
+        "Δ v2−v1",  # says against what
         "joint F1",
         "FAILED",
         "more than noise",
@@ -155,3 +158,62 @@ def test_html_is_self_contained_and_escapes_everything() -> None:
     assert not re.search(r"""(src|href)=|url\(|@import""", page)
     assert "REPLAYED responses of Qwen2.5-Coder-1.5B-Instruct" in page
     assert "abc123" in page and "more than noise" in page
+
+
+def wide_report() -> Report:
+    """Five systems with real-length labels, models and article ids (like the main job's)."""
+    ids = ["001_542e584fe1452441", "002_9c1d2e3f4a5b6c7d", "003_0f1e2d3c4b5a6978"]
+    variants: list[list[ExtractedClaim] | None] = [
+        [pred(GOLD[0], stance="supports"), pred(GOLD[1], speaker="John Kirby")],
+        perfect(),
+        None,
+    ]
+    systems = []
+    labels = ["extract@v1", "extract@v2", "extract@v3", "extract@v4", "langextract"]
+    for n, label in enumerate(labels):
+        articles = [article(variants[(n + i) % 3], article_id) for i, article_id in enumerate(ids)]
+        model = "Qwen2.5-Coder-1.5B-Instruct" if n < 4 else "gemini-2.5-flash"
+        strategy = "staged_sentences" if n == 3 else "single_pass"
+        systems.append(
+            SystemRun(label, label, "3f9a1c2b7d4e", model, strategy, "replayed", articles)
+        )
+    meta = ReportMeta(**{**META.__dict__, "command": "python -m claimx.eval " + "--prompt x " * 12})
+    return build_report(systems, meta)
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_terminal_fits_80_and_160_columns_without_cutting_labels(width: int) -> None:
+    report = wide_report()
+    buffer = io.StringIO()
+    render_terminal(report, Console(file=buffer, width=width, color_system=None))
+    out = buffer.getvalue()
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "…" not in out, "nothing ellipsized"
+    one_line = {line.strip("│┃| ") for line in lines}
+    for s in report.systems:
+        assert any(s.label in line for line in lines), s.label  # whole, on one line
+    for label in ("Δ v2−v1", "Δ v4−v1", "Δ langextract − extract@v1"):
+        assert label in out, label
+    for info in METRICS:
+        assert any(info.label in line for line in one_line), info.label
+    for article_id in ("001_542e584fe1452441", "003_0f1e2d3c4b5a6978"):
+        assert article_id in out
+    for cell in ("0.67 / 0.00  (2/2 of 4)", "1.00 / 1.00  (4/4 of 4)"):
+        assert cell in out, cell  # per-article scores are never wrapped
+
+
+def test_deltas_never_print_as_negative_zero() -> None:
+    assert fmt_delta("ratio", -0.0) == "0.00" and fmt_delta("ratio", -0.004) == "0.00"
+    assert fmt_delta("ratio", 0.004) == "0.00" and fmt_delta("ratio", -0.006) == "-0.01"
+    assert fmt_delta("ratio", 0.25) == "+0.25" and fmt_delta("tokens", -0.3) == "0"
+    assert fmt_delta("tokens", -1234.0) == "-1,234" and fmt_delta("usd", -0.00001) == "0.0000"
+    assert fmt_interval(-0.0004, 0.0) == "[0.000, 0.000]"
+    same = build_report(
+        [system("extract@v1", [perfect()]), system("extract@v2", [perfect()])], META
+    )
+    out = render_markdown(same) + render_json(same)
+    buffer = io.StringIO()
+    render_terminal(same, Console(file=buffer, width=200, color_system=None))
+    assert "-0.0" not in out + buffer.getvalue()
+    assert "| Δ v2−v1 |" in render_markdown(same)

@@ -11,8 +11,10 @@ __all__ = [
     "ab_rows",
     "by_article",
     "delta_cell",
+    "delta_label",
     "fmt_delta",
     "fmt_interval",
+    "fmt_signed",
     "fmt_value",
     "metric_cell",
     "provenance",
@@ -43,15 +45,38 @@ def fmt_value(kind: str, value: float | None) -> str:
     return f"{value:.1f}" if kind == "calls" else f"{value:.2f}"
 
 
+def fmt_signed(value: float, spec: str) -> str:
+    """``value`` formatted with ``spec`` and its sign; no sign when it shows as zero.
+
+    So a difference never prints as ``-0.00`` (a negative zero, or -0.001 at two
+    decimals), which reads as "worse" when nothing changed.
+    """
+    text = format(value, "+" + spec)
+    return text if any(c in "123456789" for c in text) else text[1:]
+
+
 def fmt_delta(kind: str, value: float | None) -> str:
-    """A difference with its sign ("–" when undefined)."""
+    """A difference with its sign ("–" when undefined, no sign when it shows as zero)."""
     if value is None:
         return MISSING
     if kind == "tokens":
-        return f"{value:+,.0f}"
+        return fmt_signed(value, ",.0f")
     if kind == "usd":
-        return f"{value:+.4f}"
-    return f"{value:+.2f}"
+        return fmt_signed(value, ".4f")
+    return fmt_signed(value, ".2f")
+
+
+def delta_label(comp: Comparison) -> str:
+    """What a delta is of: system minus baseline, ``Δ v2−v1`` for extract@v2 − extract@v1.
+
+    The shared ``name@`` of two prompt versions is said once; other labels are kept whole.
+    """
+    system, baseline = comp.system, comp.baseline
+    name, _, version = system.partition("@")
+    base_name, _, base_version = baseline.partition("@")
+    if version and base_version and name == base_name:
+        return f"Δ {version}−{base_version}"
+    return f"Δ {system} − {baseline}"
 
 
 def metric_cell(info: MetricInfo, system: SystemScore) -> str:
@@ -72,7 +97,7 @@ def delta_cell(info: MetricInfo, comp: Comparison, report: Report) -> str:
 
 def fmt_interval(low: float, high: float) -> str:
     """A 95% interval of a difference."""
-    return f"[{low:+.3f}, {high:+.3f}]"
+    return f"[{fmt_signed(low, '.3f')}, {fmt_signed(high, '.3f')}]"
 
 
 def responses_line(report: Report) -> str:
@@ -112,7 +137,7 @@ def ab_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
                 (
                     f"{comp.system} vs {comp.baseline}",
                     KINDS[metric].label,
-                    f"{iv.point:+.3f}",
+                    fmt_signed(iv.point, ".3f"),
                     fmt_interval(iv.low, iv.high),
                     iv.verdict,
                     f"{fmt_interval(claim_iv.low, claim_iv.high)} {claim_iv.verdict}",

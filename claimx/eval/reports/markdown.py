@@ -10,6 +10,7 @@ from claimx.eval.reports.common import (
     ab_rows,
     by_article,
     delta_cell,
+    delta_label,
     metric_cell,
     provenance,
 )
@@ -34,7 +35,7 @@ def md_table(header: Iterable[str], rows: Iterable[Iterable[object]], align: str
 
 def _metrics(report: Report) -> str:
     header = ["metric", *(s.label for s in report.systems)]
-    header += [f"Δ {c.system}" for c in report.comparisons]
+    header += [delta_label(c) for c in report.comparisons]
     rows: list[list[object]] = []
     for info in METRICS:
         row: list[object] = [info.label, *(metric_cell(info, s) for s in report.systems)]

@@ -1,0 +1,92 @@
+"""Output formats of ``claimx extract`` beyond the resumable JSONL default.
+
+``--format json`` is ONE JSON document: an array of
+:class:`~claimx.models.ExtractionResult` objects, however many articles there
+are. The run itself still writes JSONL (into a staging file beside the output,
+exactly-once as always, see :mod:`claimx.runs.orchestrator`); when it ends,
+the records are streamed into the array, which replaces the output in one
+``os.replace``, so a reader never sees half an array and memory stays flat.
+An existing JSON output is only replaced when asked (``--force``): unlike a
+JSONL output it cannot be resumed, so replacing it would lose its results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from claimx.errors import ConfigError
+
+
+def check_output(path: Path, *, replace: bool, resumable: bool) -> None:
+    """Refuse an ``--output`` that is a folder, or an existing file that may not be replaced.
+
+    ``resumable``: an existing file is resumed (JSONL); otherwise it is only
+    replaced when ``replace`` is true (``--force``).
+    """
+    suffix = ".jsonl" if resumable else ".json"
+    if path.is_dir():
+        raise ConfigError(
+            f"--output {path} is a folder; give a file name, e.g. {path / ('results' + suffix)}"
+        )
+    if path.exists() and not resumable and not replace:
+        raise ConfigError(
+            f"--output {path} exists; pass --force to replace it, or choose another --output"
+            " (a JSONL output, the default --format, is resumed instead of replaced)"
+        )
+
+
+@contextlib.contextmanager
+def staging_jsonl(output: Path | None) -> Iterator[Path]:
+    """A fresh JSONL file for the run's records, beside ``output`` (or in the temp folder).
+
+    Removed on exit, whatever happens.
+    """
+    folder = output.parent if output is not None else None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    prefix = f".{output.name}." if output is not None else "claimx-"
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".jsonl", dir=folder)
+    os.close(fd)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def write_json_array(records: Path, out: TextIO) -> int:
+    """Stream the JSONL ``records`` into ``out`` as one indented JSON array; return the count."""
+    count = 0
+    out.write("[")
+    with records.open("rb") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            item = json.dumps(json.loads(line), indent=2, ensure_ascii=False)
+            # Each record indented one level inside the array.
+            out.write(("," if count else "") + "\n  " + item.replace("\n", "\n  "))
+            count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def publish_json(records: Path, output: Path | None, stream: TextIO) -> int:
+    """Write the array to ``output`` (atomically replacing it) or to ``stream``."""
+    if output is None:
+        return write_json_array(records, stream)
+    fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            count = write_json_array(records, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(name, output)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return count
