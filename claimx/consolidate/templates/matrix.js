@@ -103,6 +103,11 @@
       type: "button", class: `cell cell-${kind}`, "data-stances": present.join(" "),
       "data-column": col.label, title: `${col.label}: ${label}`, "aria-label": `${col.label}: ${label}`,
     });
+    if (present.length > 1) {
+      // Stripes of exactly the stances taken, in the legend's colours.
+      const bands = present.map((s, i) => `var(--${s}-bg) ${i * 6}px ${(i + 1) * 6}px`);
+      btn.style.background = `repeating-linear-gradient(135deg, ${bands.join(", ")})`;
+    }
     STANCES.forEach((s, i) => {
       if (counts[i]) btn.append(el("span", { class: `n n-${s}`, text: `${MARK[s]}${counts[i]}` }));
     });
