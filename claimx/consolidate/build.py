@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from claimx.consolidate.affiliation import affiliations
 from claimx.consolidate.grouping import (
@@ -26,30 +25,18 @@ from claimx.consolidate.grouping import (
     terms,
 )
 from claimx.consolidate.model import Cell, Consolidation, Evidence, PropositionGroup
-from claimx.models import STANCES, ExtractionResult, GoldArticle, Speaker, Stance
+from claimx.models import STANCES, ExtractionResult, GoldArticle, Speaker
 from claimx.speakers.resolve import SpeakerRegistry, resolve_speakers
 
 __all__ = ["consolidate", "norm_claim"]
-
-
-@dataclass(frozen=True)
-class _Item:
-    article_id: str
-    claim: str
-    speaker: str  # as named in the article (after within-article resolution)
-    stance: Stance
-    quote: str
-    start: int
-    end: int
-    direct: bool
 
 
 def _items(
     articles: Sequence[GoldArticle | ExtractionResult],
     texts: Mapping[str, str],
     registry: SpeakerRegistry,
-) -> list[_Item]:
-    items: list[_Item] = []
+) -> list[Evidence]:
+    items: list[Evidence] = []
     for article in articles:
         aid = article.article_id
         if isinstance(article, ExtractionResult):
@@ -71,18 +58,9 @@ def _items(
             for s in resolved:
                 registry.add_speaker(s, article_id=aid)
         for claim, name in zip(article.claims, names, strict=True):
-            items.append(
-                _Item(
-                    aid,
-                    claim.claim,
-                    name,
-                    claim.stance,
-                    claim.quote,
-                    claim.start,
-                    claim.end,
-                    claim.direct,
-                )
-            )
+            # The speaker as named in its article (after within-article resolution).
+            fields = claim.model_dump(include=set(Evidence.model_fields) - {"article_id"})
+            items.append(Evidence(**{**fields, "speaker": name}, article_id=aid))
     return items
 
 
@@ -91,7 +69,7 @@ def norm_claim(claim: str) -> str:
     return " ".join(claim.split()).rstrip(".").casefold()
 
 
-def _representative(members: Sequence[_Item]) -> tuple[str, list[str]]:
+def _representative(members: Sequence[Evidence]) -> tuple[str, list[str]]:
     """The most used wording of a group (ties: the one closest to the others, then shortest)."""
     counts = Counter(" ".join(m.claim.split()) for m in members)
     found = {v: terms(v) for v in counts}
@@ -104,7 +82,7 @@ def _representative(members: Sequence[_Item]) -> tuple[str, list[str]]:
     return ranked[0], ranked
 
 
-def _cell(speaker: Speaker, items: list[_Item]) -> Cell:
+def _cell(speaker: Speaker, items: list[Evidence]) -> Cell:
     stances = [s for s in STANCES if any(it.stance == s for it in items)]
     items = sorted(items, key=lambda it: (it.article_id, it.start))
     return Cell(
@@ -113,19 +91,7 @@ def _cell(speaker: Speaker, items: list[_Item]) -> Cell:
         stances=stances,
         mixed=len(stances) > 1,
         articles=sorted({it.article_id for it in items}),
-        evidence=[
-            Evidence(
-                article_id=it.article_id,
-                claim=it.claim,
-                speaker=it.speaker,
-                stance=it.stance,
-                quote=it.quote,
-                start=it.start,
-                end=it.end,
-                direct=it.direct,
-            )
-            for it in items
-        ],
+        evidence=items,
     )
 
 
@@ -147,7 +113,7 @@ def consolidate(
     registry = registry if registry is not None else SpeakerRegistry()
     items = _items(articles, texts or {}, registry)
     labels = group_propositions([it.claim for it in items], threshold=threshold)
-    members: dict[int, list[_Item]] = {}
+    members: dict[int, list[Evidence]] = {}
     for label, item in zip(labels, items, strict=True):
         members.setdefault(label, []).append(item)
 
@@ -155,7 +121,7 @@ def consolidate(
     used_speakers: dict[str, Speaker] = {}
     for group_items in members.values():
         proposition, variants = _representative(group_items)
-        by_speaker: dict[str, list[_Item]] = {}
+        by_speaker: dict[str, list[Evidence]] = {}
         for it in group_items:
             by_speaker.setdefault(registry.speaker_id(it.speaker), []).append(it)
         cells = []
