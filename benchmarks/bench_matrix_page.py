@@ -4,7 +4,7 @@
 
 Builds a synthetic consolidation of N articles (named as synthetic: made-up
 propositions, sources and quotes, about 25 claims per article, the shape of
-the gold), renders it with :func:`claimx.consolidate.render_html`, and times
+the gold), renders it with :func:`claimx.consolidate.html.render_html`, and times
 in the system's Chromium (``/usr/bin/chromium``, Playwright for Python, the
 ``[browser]`` extra): opening the page from ``file://`` until the first page
 of rows is drawn, typing a search, changing the minimum articles, turning a
@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 
 from claimx.consolidate.affiliation import affiliations
 from claimx.consolidate.build import consolidate
+from claimx.consolidate.html import render_html
 from claimx.consolidate.inputs import load_claims, load_texts
 from claimx.consolidate.model import Cell, Consolidation, Evidence, PropositionGroup
-from claimx.consolidate.render_html import render_html
 from claimx.models import STANCES, Speaker
 
 if TYPE_CHECKING:

@@ -231,9 +231,9 @@ def consolidate(
     """
     from claimx.consolidate import consolidate as run_consolidate
     from claimx.consolidate import render_html, render_markdown
+    from claimx.consolidate.html import GROUP_BY
     from claimx.consolidate.inputs import load_claims, load_outlets, load_texts
     from claimx.consolidate.quality import format_quality, grouping_quality
-    from claimx.consolidate.render_html import GROUP_BY
     from claimx.errors import ConfigError, InputError
     from claimx.models import GoldArticle
 

@@ -20,8 +20,8 @@
    case; only complete linkage keeps it apart.)
 
 The lexicon and the threshold were chosen on a development set of
-hand-written paraphrases (``tests/consolidate/test_grouping.py``, which also
-holds the other checks and their figures); :mod:`claimx.consolidate.quality`
+hand-written paraphrases (``tests/consolidate/paraphrases.py``; ``test_grouping.py``
+holds the checks and their floors); :mod:`claimx.consolidate.quality`
 measures the grouping on gold data. Negated wordings ("The US was not
 involved ...") are not turned into their affirmative proposition: they form
 groups of their own.

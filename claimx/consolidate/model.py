@@ -1,8 +1,8 @@
 """The stance matrix as data: propositions, the sources' cells, the quotes behind them.
 
 These pydantic models are the JSON output of ``claimx consolidate --format
-json`` and the input of both renderers (:mod:`~claimx.consolidate.render_markdown`,
-:mod:`~claimx.consolidate.render_html`).
+json`` and the input of both renderers (:mod:`~claimx.consolidate.markdown`,
+:mod:`~claimx.consolidate.html`).
 """
 
 from __future__ import annotations

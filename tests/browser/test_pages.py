@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from claimx.consolidate.build import consolidate
+from claimx.consolidate.html import render_html as render_matrix
 from claimx.consolidate.inputs import load_claims, load_texts
-from claimx.consolidate.render_html import render_html as render_matrix
 from claimx.eval.reports import render_html as render_report
 
 from ..eval.test_reports import REPORT

@@ -124,6 +124,7 @@ def render_html(
         title=title,
         data=data,
         n_claims=n_claims,
+        has_outlets=any(a["outlet"] for a in data["articles"]),
         n_articles=len(result.articles),
         n_groups=len(result.groups),
         n_sources=len(result.speakers),

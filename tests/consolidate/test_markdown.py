@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from claimx.consolidate.build import consolidate
-from claimx.consolidate.render_markdown import render_markdown
+from claimx.consolidate.markdown import render_markdown
 from claimx.models import GoldArticle
 
 from .corpus import US, hostile_corpus, make_claim, small_corpus

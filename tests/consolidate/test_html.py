@@ -8,7 +8,7 @@ import re
 import pytest
 
 from claimx.consolidate.build import consolidate
-from claimx.consolidate.render_html import page_data, render_html
+from claimx.consolidate.html import page_data, render_html
 
 from .corpus import US, hostile_corpus, small_corpus
 
