@@ -32,8 +32,11 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", source=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start}); convert it first, e.g. iconv -f latin1 -t utf-8",
+            source=str(path),
+        ) from None
 
 
 def load_claims(paths: Sequence[Path]) -> list[GoldArticle | ExtractionResult]:

@@ -29,6 +29,10 @@ def test_bad_inputs_are_named(tmp_path: Path) -> None:
         load_claims([tmp_path])
     with pytest.raises(InputError, match="cannot read"):
         load_claims([tmp_path / "missing.json"])
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes('{"article_id": "Kyïv"}'.encode("latin1"))
+    with pytest.raises(InputError, match=r"latin1.json: not UTF-8 text \(byte 18\); .*iconv"):
+        load_claims([latin1])
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"article_id": "x"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.jsonl: not an extraction result \(JSONL\)"):
