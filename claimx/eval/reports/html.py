@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from claimx.eval.compare import COMPARED, Comparison, Report
+from claimx.eval.compare import Comparison, Report
 from claimx.eval.matching import has_valid_span
 from claimx.eval.metrics import METRICS, ArticleScore, MetricInfo, SystemScore
 from claimx.eval.reports.common import (
@@ -274,8 +274,8 @@ def render_html(report: Report) -> str:
         provenance=provenance(report),
         systems=systems,
         comparisons=report.comparisons,
+        delta_labels=[f"Δ {c.system}" for c in report.comparisons],
         metrics=metrics,
-        compared=[m for m in COMPARED],
         articles=articles,
         stances=STANCES,
         ab_rows=ab_rows(report),
