@@ -25,6 +25,7 @@ from rich.table import Table
 from claimx import __version__
 from claimx.checkout import require_checkout
 from claimx.cli_errors import OneLineErrorsGroup, error_line, run
+from claimx.consolidate.model import DEFAULT_MIN_ARTICLES, DEFAULT_MIN_SOURCES
 from claimx.errors import ConfigError, GoldError
 from claimx.runs.inputs import DEFAULT_GLOB
 
@@ -237,50 +238,107 @@ class ConsolidateFormat(StrEnum):
 def consolidate(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Extraction results (JSONL from 'claimx extract') or gold JSON files."),
+        typer.Argument(
+            help="Extraction results (JSONL from 'claimx extract'), gold JSON files, or folders."
+        ),
     ],
-    output_format: Annotated[ConsolidateFormat, typer.Option("--format", "-f")] = (
-        ConsolidateFormat.markdown
-    ),
+    output_format: Annotated[
+        ConsolidateFormat | None,
+        typer.Option(
+            "--format", "-f", help="Printed to stdout (default markdown, none with --html)."
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the stance matrix as a web page here.")
+    ] = None,
     articles: Annotated[
         Path | None,
         typer.Option(help="Folder of <id>.txt articles, to resolve speakers in context."),
     ] = None,
-    min_articles: Annotated[int, typer.Option(help="Show propositions found in N+ articles.")] = 2,
-    min_speakers: Annotated[int, typer.Option(help="... and stated by N+ sources.")] = 1,
+    outlets: Annotated[
+        Path | None,
+        typer.Option(help="JSON object of article id -> outlet name, shown with every quote."),
+    ] = None,
+    min_articles: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Show a proposition only if it is reported in at least N articles "
+            "AND stated by at least --min-speakers sources (both must hold).",
+        ),
+    ] = DEFAULT_MIN_ARTICLES,
+    min_speakers: Annotated[
+        int,
+        typer.Option(
+            "--min-speakers",
+            "--min-sources",
+            min=1,
+            help="... AND stated by at least N distinct sources (1: no condition on sources).",
+        ),
+    ] = DEFAULT_MIN_SOURCES,
+    columns: Annotated[
+        str, typer.Option(help="Web page columns: by country, organisation or source.")
+    ] = "country",
+    quality: Annotated[
+        bool,
+        typer.Option(
+            "--quality",
+            help="Print how well the grouping reunites the gold's propositions across "
+            "articles (pairwise P/R/F1; gold files only) instead of the matrix.",
+        ),
+    ] = False,
 ) -> None:
-    """Group the same proposition across articles: who supports, refutes, is uncertain."""
-    from claimx.consolidate.matrix import consolidate as run_consolidate
-    from claimx.models import ExtractionResult, GoldArticle
+    """Group the same proposition across articles: who supports, refutes, is uncertain.
 
-    loaded: list[GoldArticle | ExtractionResult] = []
-    for path in paths:
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise fail(f"{path}: cannot read: {exc.strerror}") from None
-        try:
-            if path.suffix == ".jsonl":
-                loaded += [ExtractionResult.model_validate_json(x) for x in raw.splitlines() if x]
-            else:
-                loaded.append(GoldArticle.model_validate_json(raw))
-        except ValueError as exc:
-            raise fail(f"{path}: not an extraction result or gold file: {exc}") from None
-    texts = {}
-    if articles is not None:
-        for item in loaded:
-            candidate = articles / f"{item.article_id}.txt"
-            if candidate.exists():
-                texts[item.article_id] = candidate.read_text(encoding="utf-8")
+    The markdown, JSON and web page show the propositions that pass both
+    --min-articles and --min-speakers; the web page opens with those filters
+    and lets the reader change them.
+    """
+    from claimx.consolidate import consolidate as run_consolidate
+    from claimx.consolidate import render_html, render_markdown
+    from claimx.consolidate.html import GROUP_BY
+    from claimx.consolidate.inputs import load_claims, load_outlets, load_texts
+    from claimx.consolidate.quality import format_quality, grouping_quality
+    from claimx.errors import ConfigError, InputError
+    from claimx.models import GoldArticle
+
+    if columns not in GROUP_BY:
+        raise ConfigError(f"--columns must be one of {', '.join(GROUP_BY)}, not {columns!r}")
+    loaded = load_claims(paths)
+    if quality:
+        gold = [a for a in loaded if isinstance(a, GoldArticle)]
+        if len(gold) != len(loaded):
+            raise InputError("--quality needs gold files (.json), not extraction results",
+                             source=" ".join(map(str, paths)))  # fmt: skip
+        sys.stdout.write(format_quality(grouping_quality(gold)))
+        return
+    texts = load_texts(articles, [a.article_id for a in loaded]) if articles else {}
     result = run_consolidate(loaded, texts=texts)
+    if html is not None:
+        page = render_html(
+            result,
+            outlets=load_outlets(outlets) if outlets else None,
+            min_articles=min_articles,
+            min_speakers=min_speakers,
+            group_by=columns,
+        )
+        html.write_text(page, encoding="utf-8")
+        n = len(result.shared(min_articles=min_articles, min_speakers=min_speakers))
+        err.print(f"wrote {html}: {len(result.groups)} propositions, {n} shown at first")
+    if output_format is None:
+        output_format = None if html is not None else ConsolidateFormat.markdown
     if output_format is ConsolidateFormat.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     elif output_format is ConsolidateFormat.html:
         sys.stdout.write(
-            result.to_html_fragment(min_articles=min_articles, min_speakers=min_speakers) + "\n"
+            render_html(
+                result, min_articles=min_articles, min_speakers=min_speakers, group_by=columns
+            )
         )
-    else:
-        sys.stdout.write(result.to_markdown(min_articles=min_articles, min_speakers=min_speakers))
+    elif output_format is ConsolidateFormat.markdown:
+        sys.stdout.write(
+            render_markdown(result, min_articles=min_articles, min_speakers=min_speakers)
+        )
 
 
 @app.command("check-gold")

@@ -13,7 +13,7 @@ from pathlib import Path
 from claimx.eval.gold import GoldItem
 from claimx.eval.results import ArticleRun, SystemRun
 from claimx.models import ExtractedClaim, ExtractionResult, GoldArticle, Grounding, Usage
-from claimx.speakers.resolve import slugify
+from claimx.speakers import slugify
 
 
 def save_predictions(runs: list[SystemRun], folder: Path) -> list[Path]:

@@ -63,12 +63,9 @@ from claimx.speakers.mentions import (
     split_titles,
     text_names,
 )
-from claimx.speakers.registry import SpeakerRegistry
 from claimx.text.spans import Span
 
-# SpeakerRegistry and slugify are re-exported for the modules that import them from
-# here (claimx.consolidate, claimx.eval.runner) until they import claimx.speakers.
-__all__ = ["SpeakerRegistry", "resolve_speakers", "slugify"]
+__all__ = ["resolve_speakers"]
 
 
 @dataclass(eq=False)

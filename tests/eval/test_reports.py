@@ -13,7 +13,6 @@ from claimx.eval.compare import Report, build_report
 from claimx.eval.metrics import METRICS
 from claimx.eval.reports import (
     JSON_SCHEMA_VERSION,
-    render_html,
     render_json,
     render_markdown,
     render_terminal,
@@ -22,7 +21,7 @@ from claimx.eval.reports.common import fmt_delta, fmt_interval
 from claimx.eval.results import ReportMeta, SystemRun
 from claimx.models import ExtractedClaim
 
-from .factory import GOLD, TEXT, article, perfect, pred, span, system
+from .factory import GOLD, article, perfect, pred, system
 
 META = ReportMeta(
     date="2026-01-01 00:00 UTC",
@@ -120,44 +119,6 @@ def test_json_keys_are_stable() -> None:
     }  # fmt: skip
     assert system["stance_confusion"]["refutes"]["supports"] == 1
     assert render_json(REPORT) == render_json(make_report())  # deterministic
-
-
-def marked(page: str, quote: str) -> set[str]:
-    """Classes of every <mark> whose text is part of ``quote``."""
-    found = set()
-    for classes, text in re.findall(r'<mark class="([^"]+)"[^>]*>([^<]*)</mark>', page):
-        if text.strip() and text in quote:
-            found.add(classes)
-    return found
-
-
-def test_html_highlights_evidence_with_status_classes() -> None:
-    page = render_html(REPORT)
-    v1, v2 = page.split("<h3>extract@v2")
-    v1_a0, v1_a1 = v1.split("<details>")[1:]
-    quote0, quote1 = GOLD[0].quote, GOLD[1].quote
-    assert marked(v1_a0, quote0) == {"matched stance-error"}
-    # "targets and the means" carries a speaker error (targets) and a miss (means).
-    assert marked(v1_a0, quote1) == {"matched missed speaker-error"}
-    assert marked(v1_a0, GOLD[3].quote) == {"missed spurious"}
-    # The failed article: its text with every gold claim missed, and the error.
-    assert 'class="error"' in v1_a1 and marked(v1_a1, quote0) == {"missed"}
-    assert set(re.findall(r'<mark class="([^"]+)"', v2)) == {"matched"}
-    # Tooltips carry claim, speaker and stance of both sides of a pair.
-    assert 'title="MATCHED (stance wrong)\ngold: John Kirby (refutes): ' in v1_a0
-    assert "predicted: John Kirby (supports): " + GOLD[0].claim in v1_a0
-    # The whole article text is there, in order.
-    start, _ = span(quote0)
-    assert TEXT[:start] in page
-
-
-def test_html_is_self_contained_and_escapes_everything() -> None:
-    page = render_html(REPORT)
-    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert not re.search(r"""(src|href)=|url\(|@import""", page)
-    assert "REPLAYED responses of Qwen2.5-Coder-1.5B-Instruct" in page
-    assert "abc123" in page and "more than noise" in page
 
 
 def wide_report() -> Report:
