@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from claimx.consolidate.model import (
     DEFAULT_MIN_ARTICLES,
@@ -13,23 +12,9 @@ from claimx.consolidate.model import (
     Consolidation,
     PropositionGroup,
 )
+from claimx.markdown import md_table, md_text
 
-__all__ = ["cell_label", "columns", "md_table", "md_text", "render_markdown"]
-
-
-def md_text(text: str) -> str:
-    """Text safe in a table cell or inline: one line, markup and pipes escaped."""
-    text = " ".join(text.split())
-    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text)
-
-
-def md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    """The lines of a markdown table, every cell through :func:`md_text`."""
-
-    def row(cells: Iterable[str]) -> str:
-        return "| " + " | ".join(md_text(c) for c in cells) + " |"
-
-    return [row(header), "| " + " | ".join("---" for _ in header) + " |", *map(row, rows)]
+__all__ = ["cell_label", "columns", "render_markdown"]
 
 
 def columns(groups: Sequence[PropositionGroup]) -> list[tuple[str, str]]:
@@ -81,7 +66,8 @@ def render_markdown(
         rows.append(
             [g.proposition, str(len(g.articles))] + [cell_label(by_id.get(s)) for s, _ in cols]
         )
-    lines += md_table(["Proposition", "Articles", *(name for _, name in cols)], rows)
+    header = ["Proposition", "Articles", *(name for _, name in cols)]
+    lines += md_table(header, rows, escape=md_text).splitlines()
     lines += ["", "### Evidence", ""]
     for g in groups:
         lines += [f"#### {md_text(g.proposition)}", ""]

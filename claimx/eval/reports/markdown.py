@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from claimx.eval.compare import Report
 from claimx.eval.metrics import METRICS
 from claimx.eval.reports.common import (
@@ -14,23 +12,10 @@ from claimx.eval.reports.common import (
     metric_cell,
     provenance,
 )
+from claimx.markdown import md_table, md_text
 from claimx.models import STANCES
 
-__all__ = ["md_cell", "md_table", "render_markdown"]
-
-
-def md_cell(text: object) -> str:
-    """Text made safe for one table cell: pipes escaped, line breaks flattened."""
-    return " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").split())
-
-
-def md_table(header: Iterable[str], rows: Iterable[Iterable[object]], align: str = "") -> str:
-    """A markdown table; ``align`` gives one of "l"/"r" per column (default left)."""
-    head = [md_cell(h) for h in header]
-    marks = [("---:" if a == "r" else "---") for a in align.ljust(len(head), "l")]
-    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(marks) + " |"]
-    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+__all__ = ["render_markdown"]
 
 
 def _metrics(report: Report) -> str:
@@ -73,7 +58,7 @@ def _confusion(report: Report) -> str:
 def render_markdown(report: Report) -> str:
     """The whole report as one markdown document."""
     out = ["# claimx evaluation\n"]
-    out += [f"- **{label}**: {md_cell(value)}" for label, value in provenance(report)]
+    out += [f"- **{label}**: {md_text(value)}" for label, value in provenance(report)]
     out.append("\n## Systems\n")
     out.append(
         md_table(
