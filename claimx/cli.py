@@ -18,6 +18,7 @@ from rich.table import Table
 from claimx.errors import ClaimxError
 from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
 from claimx.prompts import default_registry
+from claimx.runs.batch_cli import app as batch_app
 
 app = typer.Typer(
     help="Extract attributed claims, speakers and stances from news articles.",
@@ -26,11 +27,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+app.add_typer(batch_app, name="batch")  # claimx batch submit|status|collect (runs/batch_cli.py)
 
 
 class OutputFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
+    parquet = "parquet"  # --engine ray only
 
 
 PromptOpt = Annotated[
@@ -97,6 +100,12 @@ def extract(
     keep_ungrounded: Annotated[
         bool, typer.Option(help="Keep claims whose quote is not found in the article.")
     ] = False,
+    engine: Annotated[
+        str, typer.Option(help="asyncio (this process) or ray (Ray Data: -o is a folder).")
+    ] = "asyncio",
+    address: Annotated[
+        str | None, typer.Option(help="--engine ray: the Ray cluster (auto, ray://host:10001).")
+    ] = None,
 ) -> None:
     """Extract claims from articles, concurrently; one JSON result per article.
 
@@ -123,6 +132,22 @@ def extract(
         )
     except ClaimxError as exc:
         raise fail(str(exc)) from None
+    if engine == "ray" or output_format is OutputFormat.parquet:
+        from claimx.runs.ray_engine import extract_command  # -o is a folder of files
+
+        extract_command(
+            paths,
+            output,
+            extractor,
+            output_format.value,
+            address=address,
+            concurrency=concurrency,
+            cache_dir=cache_dir,
+            no_cache=no_cache,
+            context_tokens=context_tokens,
+            console=err,
+        )
+        return
     if concurrency is None:
         # A local llama-server (scripts/local-llm.sh) has one slot: more requests would
         # only queue there and run into timeout_s.
