@@ -132,21 +132,26 @@ def extract(
         )
     except ClaimxError as exc:
         raise fail(str(exc)) from None
+    if engine not in ("asyncio", "ray"):
+        raise fail(f"unknown --engine {engine!r}; choose asyncio or ray")
     if engine == "ray" or output_format is OutputFormat.parquet:
         from claimx.runs.ray_engine import extract_command  # -o is a folder of files
 
-        extract_command(
-            paths,
-            output,
-            extractor,
-            output_format.value,
-            address=address,
-            concurrency=concurrency,
-            cache_dir=cache_dir,
-            no_cache=no_cache,
-            context_tokens=context_tokens,
-            console=err,
-        )
+        try:
+            extract_command(
+                paths,
+                output,
+                extractor,
+                output_format.value,
+                address=address,
+                concurrency=concurrency,
+                cache_dir=cache_dir,
+                no_cache=no_cache,
+                context_tokens=context_tokens,
+                console=err,
+            )
+        except ClaimxError as exc:
+            raise fail(str(exc)) from None
         return
     if concurrency is None:
         # A local llama-server (scripts/local-llm.sh) has one slot: more requests would

@@ -371,7 +371,7 @@ def read_corpus(paths: Sequence[Path]) -> ray.data.Dataset:
     if jsonl:
         parts.append(rt.data.read_json(jsonl, lines=True))
     if parquet:
-        parts.append(rt.data.read_parquet(parquet, columns=["id", "text"]))
+        parts.append(rt.data.read_parquet(parquet).select_columns(["id", "text"]))
     dataset = parts[0]
     return dataset.union(*parts[1:]) if len(parts) > 1 else dataset
 
@@ -536,7 +536,7 @@ def extract_command(
     context_tokens: int,
     console: Any,
 ) -> None:
-    """``claimx extract --engine ray``: one actor per Ray CPU, results in the folder ``-o``."""
+    """``claimx extract --engine ray``: up to an actor per Ray CPU, results in the folder -o."""
     import typer
 
     from claimx.llm.config import default_cache_dir
@@ -548,7 +548,8 @@ def extract_command(
     ray = require_ray()
     if not ray.is_initialized():
         ray.init(address=address, log_to_driver=False, configure_logging=False)
-    actors = max(1, int(ray.cluster_resources().get("CPU", 1)))
+    # autoscaling up to one actor per CPU of the cluster: a small corpus needs fewer
+    actors = (1, max(1, int(ray.cluster_resources().get("CPU", 1))))
     counts = run(
         paths,
         output,
