@@ -317,9 +317,20 @@ def iter_requests(extractor: Extractor, paths: Sequence[Path]) -> Iterator[Plann
 
 
 def request_body(config: ClientConfig, request: PlannedRequest) -> dict[str, Any]:
-    """The chat-completions body instructor posts for ``request`` (same mode, same schema)."""
+    """The chat-completions body instructor posts for ``request`` (same mode, same schema).
+
+    instructor builds the schema part anew for every call (milliseconds of
+    JSON-schema generation); it depends on the response model and the
+    parameters, not on the messages, so it is built once per response model
+    and reused, unless the mode rewrites the messages themselves (``md_json``,
+    ``json`` add the schema to them), which is then asked every time.
+    """
     from instructor.processing.response import handle_response_model
 
+    slot = (request.response_model, request.max_tokens, config.model, config.mode)
+    template = _BODY_TEMPLATES.get(slot)
+    if template is not None:
+        return {**template, "messages": request.messages}
     _, body = handle_response_model(
         request.response_model,
         mode=config.instructor_mode,
@@ -329,7 +340,13 @@ def request_body(config: ClientConfig, request: PlannedRequest) -> dict[str, Any
         seed=config.seed,
         max_tokens=request.max_tokens,
     )
+    if body.get("messages") == request.messages and slot not in _BODY_TEMPLATES:
+        _BODY_TEMPLATES[slot] = {k: v for k, v in body.items() if k != "messages"}
     return body
+
+
+#: the message-independent part of request bodies, per (response model, max_tokens, model, mode)
+_BODY_TEMPLATES: dict[tuple[type[BaseModel], int, str, str], dict[str, Any]] = {}
 
 
 def batch_line(custom_id: str, body: dict[str, Any]) -> str:
@@ -390,11 +407,17 @@ class ShardWriter:
 
 
 class Answers:
-    """Downloaded output and error lines by ``custom_id`` (SQLite, so memory stays flat)."""
+    """Downloaded output and error lines by ``custom_id`` (SQLite, so memory stays flat).
+
+    Writes are committed in one transaction per ingested file and per pass
+    over the corpus (a commit per answer would cost a disk sync each): a crash
+    loses only marks that the next collect makes again.
+    """
 
     def __init__(self, path: Path) -> None:
-        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS answers (custom_id TEXT PRIMARY KEY,"
             " body TEXT, error TEXT, state TEXT NOT NULL, reasks INTEGER NOT NULL DEFAULT 0)"
@@ -403,7 +426,6 @@ class Answers:
     def ingest(self, lines: Iterable[str]) -> tuple[int, int, int]:
         """Store output/error lines; returns (new answers, their prompt, completion tokens)."""
         new = prompt_tokens = completion_tokens = 0
-        self.db.execute("BEGIN")
         for raw in lines:
             if not raw.strip():
                 continue
@@ -435,7 +457,7 @@ class Answers:
                     " WHERE state != 'new'",
                     (custom_id, json.dumps(error, ensure_ascii=False)),
                 )
-        self.db.execute("COMMIT")
+        self.db.commit()
         return new, prompt_tokens, completion_tokens
 
     def get(self, custom_id: str) -> tuple[str | None, str | None, str, int] | None:
@@ -453,6 +475,7 @@ class Answers:
         )
 
     def close(self) -> None:
+        self.db.commit()
         self.db.close()
 
 
@@ -816,14 +839,21 @@ def collect(
     are given (the ``batches`` provider).
     """
     extractor = extractor_for(state, **client_options)
+    if state.provider == "files" and not files and not live:
+        raise ConfigError(
+            "these batch files run outside claimx (vLLM's run_batch): give their output"
+            " with --from-file, or finish with --live"
+        )
     answers = Answers(batch_dir(Path(state.output)) / "answers.sqlite")
     try:
-        if client is not None:
+        round_ = state.current
+        if client is not None and round_ is not None:
+            if any(s.batch_id is None for s in round_.shards):
+                submit_round(client, state, round_)  # an interrupted submit: finish it
             refresh(client, state)
             download(client, state, answers)
         for path in files:
             ingest_file(state, answers, path)
-        round_ = state.current
         if client is not None and round_ is not None and not round_.finished and not live:
             tally = Tally()
             return CollectResult(tally, cost=state_cost(state), waiting=True)

@@ -287,6 +287,7 @@ def extract_dataset(
     flat: bool = False,
     keep_ungrounded: bool = False,
     context_tokens: int | None = None,
+    udf: type[ExtractBatches] | None = None,
     **client: Any,
 ) -> ray.data.Dataset:
     """Extract every ``{"id", "text"}`` row of ``dataset``; a lazy Dataset of result rows.
@@ -297,7 +298,8 @@ def extract_dataset(
     cache (a folder on that machine, default none); ``flat``: claim rows. The
     client settings (``config``, or ``model``/``base_url``/``api_key``/``mode``
     keywords) are resolved here, on the driver, and shipped to the actors:
-    the workers' environment is not consulted.
+    the workers' environment is not consulted. ``udf``: a subclass of
+    :class:`ExtractBatches` to use instead (the Ray benchmark's instrumented one).
     """
     rt = require_ray()
     if concurrency < 1:
@@ -324,7 +326,7 @@ def extract_dataset(
         else rt.data.ActorPoolStrategy(min_size=actors[0], max_size=actors[1])
     )
     mapped: ray.data.Dataset = dataset.map_batches(
-        ExtractBatches,
+        udf or ExtractBatches,
         batch_size=batch_size or concurrency,
         batch_format="pyarrow",
         compute=pool,

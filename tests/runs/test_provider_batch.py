@@ -215,3 +215,27 @@ def test_collect_without_a_batch_run_says_how_to_start_one(tmp_path: Path) -> No
 
     with pytest.raises(ConfigError, match="claimx batch submit"):
         load_state(tmp_path / "nothing.jsonl")
+
+
+def test_collect_live_asks_what_an_expired_batch_left_from_the_endpoint(tmp_path: Path) -> None:
+    import openai
+
+    from claimx.runs.provider_batch import collect, start
+
+    source = corpus(tmp_path, 5)
+    out = tmp_path / "out.jsonl"
+    with (
+        FakeBatchServer(complete_after_s=0.0, expire_after_lines=3) as batches,
+        FakeOpenAIServer() as live,
+    ):
+        client = openai.OpenAI(base_url=batches.base_url, api_key="x")
+        config = ClientConfig(model="synthetic", base_url=batches.base_url)
+        extractor = Extractor("extract@v2", config=config.with_(failures_dir=tmp_path / "f"))
+        with ResponseCache.open(tmp_path / "cache") as cache:
+            state, _ = start(extractor, [source], out, cache, context_tokens=8192, client=client)
+            result = collect(state, cache, client=client, live=True, base_url=live.base_url)
+        assert result.tally.answered == 3 and result.tally.pending == 2
+        assert result.stats is not None and result.stats.calls == 2 == live.requests
+        assert result.stats.cache_hits == 3
+    assert sorted(ids_of(out)) == [f"a{i}" for i in range(5)]
+    assert load_state(out).done
