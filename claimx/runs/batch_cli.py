@@ -217,7 +217,7 @@ def collect(
     err.print(
         f"{tally.requests} request(s): {tally.answered} answered ({tally.validated} new),"
         f" {tally.invalid} invalid answer(s) to re-ask, {tally.pending} unanswered,"
-        f" {tally.given_up} left to a live call",
+        f" {tally.given_up} still invalid after the re-asks",
         highlight=False,
     )
     if result.cost is not None:
@@ -231,6 +231,12 @@ def collect(
         )
         if stats.failed:
             raise typer.Exit(1)
+    elif tally.pending == 0:
+        err.print(
+            f"{tally.given_up} answer(s) still invalid after the re-asks: finish with"
+            f" 'claimx batch collect -o {output} --live' (asks them from the endpoint)",
+            highlight=False,
+        )
     elif state.provider == "batches" and resubmit:
         err.print(f"follow-up batch submitted: claimx batch collect -o {output} later")
     else:

@@ -28,7 +28,8 @@ results, in three steps that each survive a reboot (the state is a file):
    response model) and stored in the response cache under its ``custom_id``.
    An answer that fails validation is re-asked in the next round with
    instructor's own re-ask messages (the answer and the validation error),
-   at most ``validation_retries`` times; lines that failed, and lines an
+   at most ``validation_retries`` times (then only a live finish can answer
+   it, with instructor's own re-ask loop); lines that failed, and lines an
    expired or cancelled batch never ran, are asked again in the next round.
    What completed is kept whatever happened to the rest.
 
@@ -64,8 +65,7 @@ from pydantic import BaseModel, Field
 
 from claimx.errors import ConfigError, InputError, LLMError
 from claimx.eval.pricing import estimate_cost, is_priced
-from claimx.extraction.chunking import chunked_drafts
-from claimx.extraction.extractor import Extractor, check_text
+from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache, request_key
 from claimx.llm.config import ClientConfig
 from claimx.llm.protocol import Completion
@@ -267,21 +267,19 @@ class RequestRecorder:
 
 
 def article_requests(extractor: Extractor, text: str, *, article_id: str) -> list[PlannedRequest]:
-    """The requests :meth:`Extractor.aextract` makes for this article, without calling a model."""
-    check_text(text, source=article_id)
+    """The requests :meth:`Extractor.aextract` makes for this article, without calling a model.
+
+    ``aextract`` itself runs, against the recorder: whatever it asks (chunks,
+    stages), the recorder sees, and it raises :class:`InputError` for text a
+    live run would refuse.
+    """
+    recorder = RequestRecorder(extractor.config)
 
     def plan() -> Coroutine[Any, Any, object]:
         recorder.requests.clear()
-        return chunked_drafts(
-            extractor.strategy,
-            recorder,
-            extractor.spec,
-            text,
-            budget=extractor.chunk_chars,
-            threshold=extractor.grounding_threshold,
-        )
+        # aextract uses only the Model protocol (complete) of the client it is given
+        return extractor.aextract(text, article_id=article_id, llm=recorder)  # type: ignore[arg-type]
 
-    recorder = RequestRecorder(extractor.config)
     _run_now(plan)
     return recorder.requests
 
@@ -536,7 +534,8 @@ class Tally:
     validated: int = 0
     #: answers that failed validation (re-asked in the next round, or live)
     invalid: int = 0
-    #: invalid answers re-asked ``validation_retries`` times: left to a live run
+    #: answers still invalid after ``validation_retries`` re-asks: only a live run
+    #: (``collect --live``, with instructor's own re-ask loop) can finish them
     given_up: int = 0
     #: written to the next round's shards
     pending: int = 0
@@ -544,7 +543,8 @@ class Tally:
 
     @property
     def complete(self) -> bool:
-        return self.pending == 0
+        """Every request answered: the results can be written without a model call."""
+        return self.pending == 0 and self.given_up == 0
 
 
 def extractor_for(state: BatchState, **client: Any) -> Extractor:
@@ -869,7 +869,7 @@ def collect(
             finish(extractor, state, cache, concurrency=concurrency, reporter=reporter)
         )
         state.done = True
-    elif resubmit and client is not None and state.provider == "batches":
+    elif resubmit and client is not None and state.provider == "batches" and tally.shards:
         current = state.current
         assert current is not None
         submit_round(client, state, current)

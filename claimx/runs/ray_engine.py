@@ -447,7 +447,7 @@ def run(
     *,
     output_format: OutputFormat = "parquet",
     address: str | None = None,
-    rows_per_file: int = DEFAULT_ROWS_PER_FILE,
+    rows_per_file: int | None = None,
     **options: Any,
 ) -> dict[str, int]:
     """Extract a corpus with Ray into the folder ``output``, resuming what is there.
@@ -465,7 +465,7 @@ def run(
     done = written_ids(output)
     dataset = read_corpus(paths)
     # small blocks: each is one output file, written as soon as its articles are done
-    dataset = dataset.repartition(target_num_rows_per_block=rows_per_file)
+    dataset = dataset.repartition(target_num_rows_per_block=rows_per_file or DEFAULT_ROWS_PER_FILE)
     results = extract_dataset(skip_ids(dataset, done), prompt, **options)
     output.mkdir(parents=True, exist_ok=True)
     before = set(output_files(output))

@@ -239,3 +239,35 @@ def test_collect_live_asks_what_an_expired_batch_left_from_the_endpoint(tmp_path
         assert result.stats.cache_hits == 3
     assert sorted(ids_of(out)) == [f"a{i}" for i in range(5)]
     assert load_state(out).done
+
+
+def test_an_answer_invalid_after_every_reask_waits_for_a_live_finish(tmp_path: Path) -> None:
+    import openai
+
+    from claimx.runs.provider_batch import collect, start
+
+    source = corpus(tmp_path, 3)
+    out = tmp_path / "out.jsonl"
+    stubborn: list[str] = []
+
+    def script(custom_id: str, attempt: int) -> LineOutcome:
+        stubborn[:] = stubborn or [custom_id]
+        return "invalid" if custom_id == stubborn[0] else "ok"
+
+    with (
+        FakeBatchServer(complete_after_s=0.0, line_script=script) as batches,
+        FakeOpenAIServer() as live,
+    ):
+        client = openai.OpenAI(base_url=batches.base_url, api_key="x")
+        config = ClientConfig(model="synthetic", base_url=batches.base_url)
+        extractor = Extractor("extract@v2", config=config.with_(failures_dir=tmp_path / "f"))
+        with ResponseCache.open(tmp_path / "cache") as cache:
+            state, _ = start(extractor, [source], out, cache, context_tokens=8192, client=client)
+            first = collect(state, cache, client=client)  # invalid -> re-asked in round 2
+            assert first.tally.invalid == 1 and first.stats is None and len(state.rounds) == 2
+            second = collect(state, cache, client=client)  # still invalid: retries spent
+            assert second.tally.given_up == 1 and second.stats is None and not out.exists()
+            assert len(state.rounds) == 2  # no third batch
+            done = collect(state, cache, client=client, live=True, base_url=live.base_url)
+        assert done.stats is not None and done.stats.calls == 1 == live.requests
+    assert sorted(ids_of(out)) == ["a0", "a1", "a2"]

@@ -189,3 +189,33 @@ def test_cli_engine_ray_reads_parquet_and_writes_jsonl(
     assert sorted(r["article_id"] for r in records) == [f"a{i:03d}" for i in range(5)]
     again = CliRunner().invoke(app, args, catch_exceptions=False)
     assert "0 article(s) written (0 as error rows), 5 already" in again.output
+
+
+def test_written_ids_removes_files_cut_short_and_keeps_whole_ones(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    table = pa.Table.from_pylist(
+        [{"article_id": "a", "error": None}, {"article_id": "b", "error": None}]
+    )
+    pq.write_table(table, out / "whole.parquet")
+    pq.write_table(
+        table.slice(0, 1).set_column(0, "article_id", pa.array(["c"])), out / "cut.parquet"
+    )
+    data = (out / "cut.parquet").read_bytes()
+    (out / "cut.parquet").write_bytes(data[: len(data) // 2])  # no footer: a write cut by a kill
+    (out / "whole.json").write_text('{"article_id": "d"}\n')
+    (out / "torn.json").write_text('{"article_id": "e"}\n{"article_id": "f"')
+    assert ray_engine.written_ids(out) == {"a", "b", "d"}
+    assert sorted(p.name for p in out.iterdir()) == ["whole.json", "whole.parquet"]
+
+
+def test_every_result_field_has_an_arrow_column() -> None:
+    schema = ray_engine.result_schema()
+    assert schema.names == [*ExtractionResult.model_fields, "error"]
+    from claimx.models import ExtractedClaim
+
+    claims = schema.field("claims").type
+    assert pa.types.is_list(claims)
+    assert [f.name for f in claims.value_type] == list(ExtractedClaim.model_fields)
+    flat = ray_engine.flat_schema()
+    assert {"article_id", "claim", "speaker", "grounding_score", "error"} <= set(flat.names)
