@@ -298,8 +298,9 @@ def report(local: dict[int, list[dict[str, Any]]], rays: dict[int, list[dict[str
         f" article: one core keeps ~{1000 / max(ray_cpu[1][0], 0.01):.0f} articles/s in flight"
     )
     print(
-        "  throughput = N x A x C / latency while the endpoint keeps up; claimx's CPU is not the"
-        " limit (above), so the bottleneck moves to the endpoint's rate limit:"
+        "  throughput = N x A x C / latency while each machine has the cores for it (the figure"
+        " above per core) and the endpoint keeps up; machines scale it linearly, so the"
+        " bottleneck moves to the endpoint's rate limit:"
     )
     print(
         "  articles/s <= min(RPM / 60 / requests-per-article, TPM / 60 / tokens-per-article)."
