@@ -27,6 +27,7 @@ from claimx.checkout import require_checkout
 from claimx.cli_errors import OneLineErrorsGroup, error_line, run
 from claimx.consolidate.model import DEFAULT_MIN_ARTICLES, DEFAULT_MIN_SOURCES
 from claimx.errors import ConfigError, GoldError
+from claimx.runs.batch_cli import app as batch_app
 from claimx.runs.inputs import DEFAULT_GLOB
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+app.add_typer(batch_app, name="batch")  # claimx batch submit|status|collect (runs/batch_cli.py)
 
 
 def _print_version(value: bool) -> None:
@@ -68,6 +70,7 @@ def _root(
 class OutputFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
+    parquet = "parquet"  # --engine ray only
 
 
 PromptOpt = Annotated[
@@ -165,6 +168,12 @@ def extract(
     keep_ungrounded: Annotated[
         bool, typer.Option(help="Keep claims whose quote is not found in the article.")
     ] = False,
+    engine: Annotated[
+        str, typer.Option(help="asyncio (this process) or ray (Ray Data: -o is a folder).")
+    ] = "asyncio",
+    address: Annotated[
+        str | None, typer.Option(help="--engine ray: the Ray cluster (auto, ray://host:10001).")
+    ] = None,
 ) -> None:
     """Extract claims from articles, concurrently; one JSON result per article.
 
@@ -182,17 +191,38 @@ def extract(
     from claimx.runs.outputs import check_output, publish_json, staging_jsonl
     from claimx.runs.progress import make_reporter
 
+    if engine not in ("asyncio", "ray"):
+        raise ConfigError(f"unknown --engine {engine!r}; choose asyncio or ray")
+    # --engine ray writes a folder of files; the asyncio engine one file.
+    distributed = engine == "ray" or output_format is OutputFormat.parquet
     as_json = output_format is OutputFormat.json
-    if output is not None:
+    if output is not None and not distributed:
         check_output(output, replace=not as_json or force, resumable=not as_json)
+    window = DEFAULT_CONTEXT_TOKENS if context_tokens is None else context_tokens
     extractor = Extractor(
         prompt,
         model=model,
         base_url=base_url,
         mode=mode,
         keep_ungrounded=keep_ungrounded,
-        context_tokens=DEFAULT_CONTEXT_TOKENS if context_tokens is None else context_tokens,
+        context_tokens=window,
     )
+    if distributed:
+        from claimx.runs.ray_engine import extract_command
+
+        extract_command(
+            paths,
+            output,
+            extractor,
+            output_format.value,
+            address=address,
+            concurrency=concurrency,
+            cache_dir=cache_dir,
+            no_cache=no_cache,
+            context_tokens=window,
+            console=err,
+        )
+        return
     if concurrency is None:
         # A local llama-server (scripts/local-llm.sh) has one slot: more requests would
         # only queue there and run into timeout_s.

@@ -108,6 +108,21 @@ CASES: dict[str, dict[str, list[str]]] = {
         "score a missing file": ["eval", "score", "{root}/missing.jsonl"],
         "score a binary file": ["eval", "score", "{binary}"],
     },
+    "batch": {
+        "status of no run": ["batch", "status", "-o", "{root}/none.jsonl"],
+        "collect of no run": ["batch", "collect", "-o", "{root}/none.jsonl"],
+        "submit, unknown prompt": [
+            "batch",
+            "submit",
+            "{folder}",
+            "-o",
+            "{root}/o.jsonl",
+            "-p",
+            "extract@v99",
+        ],
+        "submit, output is a folder": ["batch", "submit", "{folder}", "-o", "{folder}"],
+        "no subcommand": ["batch", "frobnicate"],
+    },
     "(root)": {
         "unknown command": ["extrakt"],
         "unknown option": ["--verbose"],

@@ -130,6 +130,11 @@ def _retry_after(exc: BaseException) -> float | None:
     return None
 
 
+def instructor_mode(config: ClientConfig) -> instructor.Mode:
+    """The instructor mode of ``config.mode`` (imported here, not in the config module)."""
+    return getattr(instructor.Mode, MODES[config.mode])  # type: ignore[no-any-return]
+
+
 class LLM:
     """An async structured-output client for one :class:`ClientConfig`.
 
@@ -153,8 +158,7 @@ class LLM:
                 timeout=self.config.timeout_s,
                 max_retries=0,
             )
-            mode = getattr(instructor.Mode, MODES[self.config.mode])
-            self._client = instructor.from_openai(raw, mode=mode)
+            self._client = instructor.from_openai(raw, mode=instructor_mode(self.config))
         return self._client
 
     async def aclose(self) -> None:

@@ -1,0 +1,247 @@
+"""``claimx batch submit | status | collect``: a corpus through a provider's batch API.
+
+The mechanism, and what survives what, is in :mod:`claimx.runs.provider_batch`.
+These commands only parse options and print; errors are
+:class:`~claimx.errors.ClaimxError` subtypes, shown by the CLI as one line.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
+
+if TYPE_CHECKING:
+    from claimx.llm.cache import ResponseCache
+    from claimx.llm.config import ClientConfig
+    from claimx.runs.provider_batch import BatchState
+
+app = typer.Typer(
+    help="Extract a corpus through a provider's batch API (half price, up to 24 hours),"
+    " or through vLLM's offline run_batch.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+
+OutputOpt = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        help="The results file (JSONL, as 'claimx extract -o'); the batch state lives in"
+        " <output>.batch/ next to it.",
+    ),
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option(help="Response cache folder. [default: $CLAIMX_CACHE or ~/.cache/claimx]"),
+]
+
+
+def _cache(cache_dir: Path | None) -> ResponseCache:
+    from claimx.llm.cache import ResponseCache
+
+    return ResponseCache.open(cache_dir)
+
+
+def _client(config: ClientConfig) -> Any:
+    import openai
+
+    # The SDK's own retries are fine here: these are a handful of control calls.
+    return openai.OpenAI(base_url=config.base_url, api_key=config.resolved_api_key())
+
+
+@app.command()
+def submit(
+    paths: Annotated[
+        list[Path], typer.Argument(help=".txt files, folders, or JSONL ({id, text} per line).")
+    ],
+    output: OutputOpt,
+    prompt: Annotated[str, typer.Option("--prompt", "-p", help="name@vN or latest.")] = "latest",
+    model: Annotated[str | None, typer.Option(help="Model name (env CLAIMX_MODEL).")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Batch API endpoint (env OPENAI_BASE_URL).")
+    ] = None,
+    mode: Annotated[str | None, typer.Option(help="instructor mode (json_schema...).")] = None,
+    context_tokens: Annotated[int, typer.Option(min=512)] = DEFAULT_CONTEXT_TOKENS,
+    keep_ungrounded: Annotated[bool, typer.Option()] = False,
+    cache_dir: CacheDirOpt = None,
+    upload: Annotated[
+        bool,
+        typer.Option(
+            help="Upload and start the batches. --no-upload only writes the request files,"
+            " e.g. for: python -m vllm.entrypoints.openai.run_batch -i FILE -o OUT",
+        ),
+    ] = True,
+    max_requests: Annotated[
+        int, typer.Option(min=1, help="Requests per batch file (OpenAI's limit: 50,000).")
+    ] = 50_000,
+) -> None:
+    """Write every request of the corpus into batch files and start the batches."""
+    from claimx.extraction.extractor import Extractor
+    from claimx.runs.provider_batch import batch_dir, start
+
+    extractor = Extractor(
+        prompt,
+        model=model,
+        base_url=base_url,
+        mode=mode,
+        context_tokens=context_tokens,
+        keep_ungrounded=keep_ungrounded,
+    )
+    with _cache(cache_dir) as cache:
+        state, tally = start(
+            extractor,
+            paths,
+            output,
+            cache,
+            context_tokens=context_tokens,
+            provider="batches" if upload else "files",
+            client=_client(extractor.config) if upload else None,
+            max_requests=max_requests,
+        )
+    folder = batch_dir(output)
+    err.print(
+        f"{tally.requests} request(s) of the corpus, {tally.answered} already in the cache,"
+        f" {tally.pending} in {len(tally.shards)} batch file(s) under {folder}",
+        highlight=False,
+    )
+    if not tally.shards:
+        err.print(f"nothing to ask: run 'claimx batch collect -o {output}'", highlight=False)
+    elif upload:
+        for shard in state.rounds[-1].shards:
+            err.print(f"  {shard.file}: batch {shard.batch_id} ({shard.status})", highlight=False)
+        err.print(f"then: claimx batch status -o {output}; claimx batch collect -o {output}")
+    else:
+        for shard in state.rounds[-1].shards:
+            err.print(
+                f"  python -m vllm.entrypoints.openai.run_batch -i {folder / shard.file}"
+                f" -o {folder / shard.file.replace('requests-', 'output-')} --model {state.model}",
+                highlight=False,
+            )
+        err.print(f"then: claimx batch collect -o {output} --from-file OUT ...", highlight=False)
+
+
+def _print_status(state: BatchState) -> None:
+    from claimx.runs.provider_batch import state_cost
+
+    for round_ in state.rounds:
+        for shard in round_.shards:
+            counts = shard.counts
+            done = f"{counts.get('completed', 0)}/{counts.get('total', shard.requests)}"
+            failed = f", {counts['failed']} failed" if counts.get("failed") else ""
+            batch = shard.batch_id or "(file only)"
+            err.print(
+                f"round {round_.number} {shard.file}: {batch} {shard.status} {done} done{failed}",
+                highlight=False,
+            )
+    err.print(
+        f"answers collected: {state.answered}; {state_cost(state).describe()}", highlight=False
+    )
+
+
+@app.command()
+def status(output: OutputOpt) -> None:
+    """Where each batch of the run stands, and what its answers cost so far."""
+    from claimx.runs.provider_batch import extractor_for, load_state, refresh
+
+    state = load_state(output)
+    if state.provider == "batches" and not state.done:
+        refresh(_client(extractor_for(state).config), state)
+    _print_status(state)
+    if state.done:
+        err.print(f"done: results in {state.output}", highlight=False)
+
+
+@app.command()
+def collect(
+    output: OutputOpt,
+    from_file: Annotated[
+        list[Path] | None,
+        typer.Option("--from-file", help="Output file(s) of vLLM's run_batch to read."),
+    ] = None,
+    live: Annotated[
+        bool,
+        typer.Option(
+            help="Ask what the batches did not answer (expired, failed, still invalid) from the"
+            " endpoint now, instead of in a follow-up batch."
+        ),
+    ] = False,
+    resubmit: Annotated[
+        bool, typer.Option(help="Submit the follow-up batch for unanswered requests.")
+    ] = True,
+    wait: Annotated[
+        bool, typer.Option(help="Poll until the current batches are finished.")
+    ] = False,
+    poll_s: Annotated[float, typer.Option(min=0.1)] = 60.0,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1)] = 4,
+    cache_dir: CacheDirOpt = None,
+) -> None:
+    """Validate the answers into the cache; write the results when all are in."""
+    from claimx.runs.progress import make_reporter
+    from claimx.runs.provider_batch import collect as run_collect
+    from claimx.runs.provider_batch import extractor_for, load_state, refresh
+
+    state = load_state(output)
+    client = None
+    if state.provider == "batches" and not state.done:
+        client = _client(extractor_for(state).config)
+        while wait and state.current is not None and not state.current.finished:
+            refresh(client, state)
+            if state.current.finished:
+                break
+            time.sleep(poll_s)
+    with _cache(cache_dir) as cache:
+        result = run_collect(
+            state,
+            cache,
+            client=client,
+            files=from_file or (),
+            live=live,
+            resubmit=resubmit,
+            reporter=make_reporter(err),
+            concurrency=concurrency,
+        )
+    tally = result.tally
+    if result.waiting:
+        _print_status(state)
+        err.print("batches still running: collect again later (or with --wait)")
+        return
+    err.print(
+        f"{tally.requests} request(s): {tally.answered} answered ({tally.validated} new),"
+        f" {tally.invalid} invalid answer(s) to re-ask, {tally.pending} unanswered,"
+        f" {tally.given_up} still invalid after the re-asks",
+        highlight=False,
+    )
+    if result.cost is not None:
+        err.print(result.cost.describe(), highlight=False)
+    if result.stats is not None:
+        stats = result.stats
+        err.print(
+            f"results: {stats.done} written, {stats.skipped} already there, {stats.failed}"
+            f" failed, {stats.calls} live call(s) -> {state.output}",
+            highlight=False,
+        )
+        if stats.failed:
+            raise typer.Exit(1)
+    elif tally.pending == 0:
+        err.print(
+            f"{tally.given_up} answer(s) still invalid after the re-asks: finish with"
+            f" 'claimx batch collect -o {output} --live' (asks them from the endpoint)",
+            highlight=False,
+        )
+    elif state.provider == "batches" and resubmit:
+        err.print(f"follow-up batch submitted: claimx batch collect -o {output} later")
+    else:
+        err.print(
+            f"follow-up request files written under {output}.batch/: run them, then collect"
+            " again (or collect --live)",
+            highlight=False,
+        )

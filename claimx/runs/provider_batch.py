@@ -1,0 +1,921 @@
+"""Provider batch APIs: every request of a corpus in batch files, answers into the cache.
+
+OpenAI's batch API (and any provider implementing ``/v1/files`` and
+``/v1/batches``) answers a file of requests within 24 hours at half the list
+price. vLLM's offline ``run_batch`` reads and writes the same file format. This
+module turns a corpus into such files and the answers back into claimx
+results, in three steps that each survive a reboot (the state is a file):
+
+1. **plan** (:func:`plan_round`): every article is run through its prompt's
+   strategy against a :class:`RequestRecorder`, a :class:`~claimx.llm.protocol.Model`
+   that records each request and answers "no claims". The requests of the
+   strategies do not depend on the answers (a staged strategy's candidates come
+   from the text alone), so this enumerates exactly the requests a live run
+   makes. Each becomes one line ``{"custom_id", "method", "url", "body"}``
+   whose ``body`` is what instructor would post for it, and whose ``custom_id``
+   is the response-cache key (:func:`claimx.llm.cache.request_key`). Requests
+   already in the cache are left out. Lines go into shards of at most
+   :data:`MAX_REQUESTS_PER_BATCH` lines and :data:`MAX_BYTES_PER_BATCH` bytes
+   (OpenAI's limits), written as the corpus streams past: memory does not grow
+   with the corpus.
+2. **submit** (:func:`submit_round`): each shard is uploaded
+   (``client.files.create``) and started (``client.batches.create``). With
+   ``--no-upload`` the shards are only written, for vLLM's ``run_batch``.
+3. **collect** (:func:`collect`): finished batches' output and error files are
+   downloaded into an answers table (SQLite, next to the state), then the
+   corpus is planned again and every request's answer is validated exactly as
+   a live answer is (instructor's ``process_response`` for the same mode and
+   response model) and stored in the response cache under its ``custom_id``.
+   An answer that fails validation is re-asked in the next round with
+   instructor's own re-ask messages (the answer and the validation error),
+   at most ``validation_retries`` times (then only a live finish can answer
+   it, with instructor's own re-ask loop); lines that failed, and lines an
+   expired or cancelled batch never ran, are asked again in the next round.
+   What completed is kept whatever happened to the rest.
+
+When every request is answered, the output is written by the ordinary corpus
+runner (:func:`claimx.runs.orchestrator.run_batch`) with the response cache:
+every answer comes from the cache, so it makes no model call, and grounding,
+assembly, the output and errors files, and resume are those of
+``claimx extract``. With ``live=True`` the runner asks whatever is still
+missing (answers that kept failing validation, lines of an expired batch)
+from the endpoint directly, with the normal retries and re-asks.
+
+The state (``<output>.batch/state.json``) holds the corpus paths, the
+configuration, and per round the shards with their batch ids and status, so
+``claimx batch status`` and ``collect`` work from another shell. Tokens are
+summed from the answers; the cost is the list price from
+:mod:`claimx.eval.pricing` less the provider's batch discount
+(:data:`BATCH_DISCOUNTS`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, Field
+
+from claimx.errors import ConfigError, InputError, LLMError
+from claimx.eval.pricing import estimate_cost, is_priced
+from claimx.extraction.extractor import Extractor
+from claimx.llm.cache import ResponseCache, request_key
+from claimx.llm.client import instructor_mode
+from claimx.llm.config import ClientConfig
+from claimx.llm.protocol import Completion
+from claimx.models import Usage
+from claimx.runs.inputs import iter_inputs
+from claimx.runs.orchestrator import BatchOptions, run_batch
+from claimx.runs.progress import NullReporter, Reporter, RunStats
+
+T = TypeVar("T", bound=BaseModel)
+
+#: OpenAI's limits on one batch input file (requests, and 200 MB with room to spare)
+MAX_REQUESTS_PER_BATCH = 50_000
+MAX_BYTES_PER_BATCH = 190 * 1024 * 1024
+BATCH_URL = "/v1/chat/completions"
+#: fraction of the list price a provider takes off for batch requests, by API host
+BATCH_DISCOUNTS: dict[str, float] = {"api.openai.com": 0.5}
+STATE_VERSION = 1
+#: batch states after which nothing more will arrive
+FINISHED = frozenset({"completed", "expired", "failed", "cancelled"})
+
+Provider = Literal["batches", "files"]
+
+
+# --- the state file ---------------------------------------------------------------------
+
+
+class Shard(BaseModel):
+    """One request file and the provider batch running it."""
+
+    file: str
+    requests: int
+    input_file_id: str | None = None
+    batch_id: str | None = None
+    status: str = "written"
+    #: provider's request counts: completed, failed, total
+    counts: dict[str, int] = Field(default_factory=dict)
+    output_file_id: str | None = None
+    error_file_id: str | None = None
+    collected: bool = False
+
+
+class Round(BaseModel):
+    """The requests still unanswered when it was planned: the first round, then follow-ups."""
+
+    number: int
+    shards: list[Shard] = Field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return all(s.status in FINISHED or s.batch_id is None for s in self.shards)
+
+
+class BatchState(BaseModel):
+    """Everything ``status`` and ``collect`` need, in ``<output>.batch/state.json``."""
+
+    version: int = STATE_VERSION
+    paths: list[str]
+    output: str
+    prompt: str
+    prompt_hash: str
+    model: str
+    base_url: str | None = None
+    mode: str
+    context_tokens: int
+    keep_ungrounded: bool = False
+    provider: Provider = "batches"
+    rounds: list[Round] = Field(default_factory=list)
+    #: tokens of the answers collected so far (each answer counted once)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    answered: int = 0
+    done: bool = False
+
+    @property
+    def current(self) -> Round | None:
+        return self.rounds[-1] if self.rounds else None
+
+
+def batch_dir(output: Path) -> Path:
+    """Where the state, the request shards and the downloaded answers of ``output`` live."""
+    return output.with_name(output.name + ".batch")
+
+
+def state_path(output: Path) -> Path:
+    return batch_dir(output) / "state.json"
+
+
+def load_state(output: Path) -> BatchState:
+    """The state of the batch run writing ``output``; :class:`ConfigError` when there is none."""
+    path = state_path(output)
+    try:
+        return BatchState.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"no batch run for {output} ({path} does not exist): start one with"
+            f" 'claimx batch submit CORPUS -o {output}'"
+        ) from None
+    except ValueError as exc:
+        raise ConfigError(f"{path} is not a claimx batch state file: {exc}") from None
+
+
+def save_state(state: BatchState) -> None:
+    """Write the state atomically (a reader or a crash never sees half a file)."""
+    path = state_path(Path(state.output))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(state.model_dump_json(indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def batch_discount(base_url: str | None) -> float:
+    """The batch discount of the provider at ``base_url`` (None: OpenAI's own API)."""
+    host = urlparse(base_url).hostname if base_url else "api.openai.com"
+    return BATCH_DISCOUNTS.get(host or "", 0.0)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Tokens and their price: list, and with the batch discount."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    list_usd: float | None
+    batch_usd: float | None
+    discount: float
+
+    def describe(self) -> str:
+        tokens = f"{self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion tokens"
+        if self.list_usd is None or self.batch_usd is None:
+            return f"{tokens} (no price known for this model)"
+        return (
+            f"{tokens}: ${self.batch_usd:.4f} at the batch price"
+            f" (list ${self.list_usd:.4f}, {self.discount:.0%} off)"
+        )
+
+
+def state_cost(state: BatchState) -> Cost:
+    """What the answers collected so far cost (an estimate: see :mod:`claimx.eval.pricing`)."""
+    discount = batch_discount(state.base_url) if state.provider == "batches" else 0.0
+    listed = (
+        estimate_cost(state.model, state.prompt_tokens, state.completion_tokens)
+        if is_priced(state.model)
+        else None
+    )
+    return Cost(
+        state.prompt_tokens,
+        state.completion_tokens,
+        listed,
+        None if listed is None else listed * (1 - discount),
+        discount,
+    )
+
+
+# --- enumerating the requests -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    """One request a live run would make, and its cache key."""
+
+    key: str
+    messages: list[dict[str, str]]
+    response_model: type[BaseModel]
+    max_tokens: int
+
+
+class RequestRecorder:
+    """A :class:`~claimx.llm.protocol.Model` that records requests and answers "nothing found".
+
+    The empty answer is built without validation (``model_construct``): it is
+    never shown to anyone, it only lets the strategy go on to its next request.
+    """
+
+    def __init__(self, config: ClientConfig) -> None:
+        self.config = config
+        self.requests: list[PlannedRequest] = []
+
+    async def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        max_tokens: int | None = None,
+    ) -> Completion[T]:
+        tokens = max_tokens or self.config.max_tokens
+        key = request_key(self.config, messages, response_model, tokens)
+        self.requests.append(PlannedRequest(key, messages, response_model, tokens))
+        empty: dict[str, Any] = {
+            name: []
+            for name, info in response_model.model_fields.items()
+            if info.is_required() and getattr(info.annotation, "__origin__", None) is list
+        }
+        return Completion(
+            value=response_model.model_construct(None, **empty),
+            usage=Usage(),
+            raw="",
+            latency_s=0.0,
+        )
+
+
+def article_requests(extractor: Extractor, text: str, *, article_id: str) -> list[PlannedRequest]:
+    """The requests :meth:`Extractor.aextract` makes for this article, without calling a model.
+
+    ``aextract`` itself runs, against the recorder: whatever it asks (chunks,
+    stages), the recorder sees, and it raises :class:`InputError` for text a
+    live run would refuse.
+    """
+    recorder = RequestRecorder(extractor.config)
+
+    def plan() -> Coroutine[Any, Any, object]:
+        recorder.requests.clear()
+        return extractor.aextract(text, article_id=article_id, llm=recorder)
+
+    _run_now(plan)
+    return recorder.requests
+
+
+def _run_now(make: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    """Run a coroutine that never waits (the recorder answers at once) without a loop.
+
+    An event loop per article would cost more than planning it. Should a
+    strategy ever really wait (``asyncio.sleep``), it is run again on a loop.
+    """
+    coro = make()
+    try:
+        coro.send(None)
+    except StopIteration:
+        return
+    coro.close()
+    asyncio.run(_awaited(make()))
+
+
+async def _awaited(coro: Coroutine[Any, Any, object]) -> None:
+    await coro
+
+
+def iter_requests(extractor: Extractor, paths: Sequence[Path]) -> Iterator[PlannedRequest]:
+    """Every request of every readable article under ``paths``, article after article."""
+    for item in iter_inputs(paths):
+        if item.article is None:
+            continue  # the final run records unreadable inputs in the errors file
+        try:
+            yield from article_requests(extractor, item.article.text, article_id=item.article.id)
+        except InputError:
+            continue  # same: an empty article fails in the final run, as in a live one
+
+
+def request_body(config: ClientConfig, request: PlannedRequest) -> dict[str, Any]:
+    """The chat-completions body instructor posts for ``request`` (same mode, same schema).
+
+    instructor builds the schema part anew for every call (milliseconds of
+    JSON-schema generation); it depends on the response model and the
+    parameters, not on the messages, so it is built once per response model
+    and reused, unless the mode rewrites the messages themselves (``md_json``,
+    ``json`` add the schema to them), which is then asked every time.
+    """
+    from instructor.processing.response import handle_response_model
+
+    slot = (request.response_model, request.max_tokens, config.model, config.mode)
+    template = _BODY_TEMPLATES.get(slot)
+    if template is not None:
+        return {**template, "messages": request.messages}
+    _, body = handle_response_model(
+        request.response_model,
+        mode=instructor_mode(config),
+        messages=request.messages,
+        model=config.model,
+        temperature=config.temperature,
+        seed=config.seed,
+        max_tokens=request.max_tokens,
+    )
+    if body.get("messages") == request.messages and slot not in _BODY_TEMPLATES:
+        _BODY_TEMPLATES[slot] = {k: v for k, v in body.items() if k != "messages"}
+    return body
+
+
+#: the message-independent part of request bodies, per (response model, max_tokens, model, mode)
+_BODY_TEMPLATES: dict[tuple[type[BaseModel], int, str, str], dict[str, Any]] = {}
+
+
+def batch_line(custom_id: str, body: dict[str, Any]) -> str:
+    """One line of a batch input file (OpenAI's and vLLM's format)."""
+    line = {"custom_id": custom_id, "method": "POST", "url": BATCH_URL, "body": body}
+    return json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+class ShardWriter:
+    """Request lines into ``requests-r<round>-<n>.jsonl`` files, a new one at either limit.
+
+    A request asked by two articles (a paragraph repeated across a corpus) is
+    written once per shard; only the ids of the open shard are remembered, so
+    memory is bounded by the shard size, not the corpus (a duplicate in two
+    shards is answered twice and stored once).
+    """
+
+    def __init__(
+        self, folder: Path, round_number: int, *, max_requests: int, max_bytes: int
+    ) -> None:
+        self.folder = folder
+        self.round_number = round_number
+        self.max_requests = max_requests
+        self.max_bytes = max_bytes
+        self.shards: list[Shard] = []
+        self._handle: Any = None
+        self._ids: set[str] = set()
+        self._bytes = 0
+
+    def write(self, custom_id: str, line: str) -> None:
+        if custom_id in self._ids:
+            return
+        data = line.encode("utf-8")
+        if self._handle is None or (
+            len(self._ids) >= self.max_requests or self._bytes + len(data) > self.max_bytes
+        ):
+            self._open()
+        self._handle.write(data)
+        self._ids.add(custom_id)
+        self._bytes += len(data)
+        self.shards[-1].requests += 1
+
+    def _open(self) -> None:
+        self.close()
+        name = f"requests-r{self.round_number}-{len(self.shards) + 1:03d}.jsonl"
+        self._handle = (self.folder / name).open("wb")
+        self.shards.append(Shard(file=name, requests=0))
+        self._ids = set()
+        self._bytes = 0
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+# --- the answers table ------------------------------------------------------------------
+
+
+class Answers:
+    """Downloaded output and error lines by ``custom_id`` (SQLite, so memory stays flat).
+
+    Writes are committed in one transaction per ingested file and per pass
+    over the corpus (a commit per answer would cost a disk sync each): a crash
+    loses only marks that the next collect makes again.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS answers (custom_id TEXT PRIMARY KEY,"
+            " body TEXT, error TEXT, state TEXT NOT NULL, reasks INTEGER NOT NULL DEFAULT 0)"
+        )
+
+    def ingest(self, lines: Iterable[str]) -> tuple[int, int, int]:
+        """Store output/error lines; returns (new answers, their prompt, completion tokens)."""
+        new = prompt_tokens = completion_tokens = 0
+        for raw in lines:
+            if not raw.strip():
+                continue
+            line = json.loads(raw)
+            custom_id = str(line.get("custom_id"))
+            response = line.get("response") or {}
+            body = response.get("body")
+            if response.get("status_code") == 200 and isinstance(body, dict) and body:
+                row = self.db.execute(
+                    "SELECT body FROM answers WHERE custom_id = ?", (custom_id,)
+                ).fetchone()
+                blob = json.dumps(body, ensure_ascii=False)
+                if row is not None and row[0] == blob:
+                    continue  # collected before: count its tokens once
+                self.db.execute(
+                    "INSERT INTO answers (custom_id, body, state) VALUES (?, ?, 'new')"
+                    " ON CONFLICT(custom_id) DO UPDATE SET body = excluded.body, state = 'new'",
+                    (custom_id, blob),
+                )
+                usage = body.get("usage") or {}
+                new += 1
+                prompt_tokens += int(usage.get("prompt_tokens") or 0)
+                completion_tokens += int(usage.get("completion_tokens") or 0)
+            else:
+                error = line.get("error") or {"status_code": response.get("status_code")}
+                self.db.execute(
+                    "INSERT INTO answers (custom_id, error, state) VALUES (?, ?, 'failed')"
+                    " ON CONFLICT(custom_id) DO UPDATE SET error = excluded.error"
+                    " WHERE state != 'new'",
+                    (custom_id, json.dumps(error, ensure_ascii=False)),
+                )
+        self.db.commit()
+        return new, prompt_tokens, completion_tokens
+
+    def get(self, custom_id: str) -> tuple[str | None, str | None, str, int] | None:
+        row = self.db.execute(
+            "SELECT body, error, state, reasks FROM answers WHERE custom_id = ?", (custom_id,)
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2], int(row[3]))
+
+    def mark(self, custom_id: str, state: str, error: str | None = None) -> None:
+        reask = 1 if state == "invalid" else 0
+        self.db.execute(
+            "UPDATE answers SET state = ?, error = coalesce(?, error), reasks = reasks + ?"
+            " WHERE custom_id = ?",
+            (state, error, reask, custom_id),
+        )
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+
+def validate_answer(
+    config: ClientConfig, request: PlannedRequest, body: dict[str, Any]
+) -> tuple[BaseModel, Any, Usage]:
+    """Parse and validate a batch answer exactly as instructor does a live one.
+
+    Returns (value, completion, usage); raises whatever instructor raises for
+    invalid output (a validation error, a truncated answer).
+    """
+    from instructor.processing.response import process_response
+    from openai.types.chat import ChatCompletion
+
+    completion = ChatCompletion.model_validate(body)
+    value = process_response(
+        completion,
+        response_model=request.response_model,
+        stream=False,
+        mode=instructor_mode(config),
+    )
+    usage = completion.usage
+    return (
+        value,
+        completion,
+        Usage(
+            prompt_tokens=usage.prompt_tokens if usage else 0,
+            completion_tokens=usage.completion_tokens if usage else 0,
+            calls=1,
+        ),
+    )
+
+
+def reask_body(
+    config: ClientConfig, request: PlannedRequest, answer: dict[str, Any], error: str
+) -> dict[str, Any]:
+    """The follow-up request for an invalid answer: instructor's re-ask for this mode."""
+    from instructor.processing.response import handle_reask_kwargs
+    from openai.types.chat import ChatCompletion
+
+    body = request_body(config, request)
+    return handle_reask_kwargs(
+        body,
+        mode=instructor_mode(config),
+        response=ChatCompletion.model_validate(answer),
+        exception=ValueError(error),
+    )
+
+
+# --- the steps --------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """What a pass over the corpus' requests found."""
+
+    requests: int = 0
+    #: answered (in the cache), before or by this pass
+    answered: int = 0
+    #: newly validated into the cache by this pass
+    validated: int = 0
+    #: answers that failed validation (re-asked in the next round, or live)
+    invalid: int = 0
+    #: answers still invalid after ``validation_retries`` re-asks: only a live run
+    #: (``collect --live``, with instructor's own re-ask loop) can finish them
+    given_up: int = 0
+    #: written to the next round's shards
+    pending: int = 0
+    shards: list[Shard] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every request answered: the results can be written without a model call."""
+        return self.pending == 0 and self.given_up == 0
+
+
+def extractor_for(state: BatchState, **client: Any) -> Extractor:
+    """The extractor of a batch run, as configured at submit time (``client`` overrides)."""
+    options: dict[str, Any] = {
+        "model": state.model,
+        "base_url": state.base_url,
+        "mode": state.mode,
+        **client,
+    }
+    if not options.get("api_key") and not os.environ.get("OPENAI_API_KEY"):
+        # A run answered entirely from the cache makes no call; the key only matters
+        # for a live finish (a wrong one then fails with an authentication error).
+        options["api_key"] = "unused-batch-answers-come-from-the-cache"
+    extractor = Extractor(
+        state.prompt,
+        context_tokens=state.context_tokens,
+        keep_ungrounded=state.keep_ungrounded,
+        **options,
+    )
+    if extractor.spec.content_hash != state.prompt_hash:
+        raise ConfigError(
+            f"{state.prompt} changed since the batch was submitted (hash"
+            f" {extractor.spec.content_hash}, was {state.prompt_hash}): its answers no longer"
+            " match the requests; submit a new batch"
+        )
+    return extractor
+
+
+def plan_round(
+    extractor: Extractor,
+    state: BatchState,
+    cache: ResponseCache,
+    *,
+    answers: Answers | None = None,
+    max_requests: int = MAX_REQUESTS_PER_BATCH,
+    max_bytes: int = MAX_BYTES_PER_BATCH,
+) -> Tally:
+    """One pass over the corpus: validate downloaded answers, write what is still unanswered.
+
+    Every request is looked up in the cache; a downloaded answer is validated
+    into it; an invalid one is re-asked (its follow-up line carries the re-ask
+    messages) up to the client's ``validation_retries``. The unanswered rest
+    goes to the new round's shards, which are added to ``state`` when there are any.
+    """
+    config = extractor.config
+    folder = batch_dir(Path(state.output))
+    folder.mkdir(parents=True, exist_ok=True)
+    number = len(state.rounds) + 1
+    writer = ShardWriter(folder, number, max_requests=max_requests, max_bytes=max_bytes)
+    tally = Tally()
+    try:
+        for request in iter_requests(extractor, [Path(p) for p in state.paths]):
+            tally.requests += 1
+            if cache.get(request.key, request.response_model) is not None:
+                tally.answered += 1
+                continue
+            line = _pending_line(config, request, cache, answers, tally)
+            if line is not None:
+                writer.write(request.key, line)
+                tally.pending += 1
+    finally:
+        writer.close()
+    tally.shards = [s for s in writer.shards if s.requests]
+    if tally.shards:
+        state.rounds.append(Round(number=number, shards=tally.shards))
+    state.answered = tally.answered
+    return tally
+
+
+def _pending_line(
+    config: ClientConfig,
+    request: PlannedRequest,
+    cache: ResponseCache,
+    answers: Answers | None,
+    tally: Tally,
+) -> str | None:
+    """The next-round line of an unanswered request (None: validated now, or given up)."""
+    found = answers.get(request.key) if answers is not None else None
+    if found is None or found[0] is None:
+        return batch_line(request.key, request_body(config, request))
+    body_json, error, state, reasks = found
+    answer = json.loads(body_json or "{}")
+    if state in ("new", "valid"):
+        try:
+            value, completion, usage = validate_answer(config, request, answer)
+        except Exception as exc:  # noqa: BLE001 - any invalid output is re-asked, as live
+            assert answers is not None
+            error = f"{type(exc).__name__}: {exc}"[:4000]
+            answers.mark(request.key, "invalid", error)
+            reasks += 1
+            tally.invalid += 1
+        else:
+            cache.put(
+                request.key, model=config.model, completion=completion, value=value, usage=usage
+            )
+            assert answers is not None
+            answers.mark(request.key, "valid")
+            tally.validated += 1
+            tally.answered += 1
+            return None
+    if reasks > config.validation_retries:
+        tally.given_up += 1
+        return None
+    return batch_line(request.key, reask_body(config, request, answer, error or "invalid output"))
+
+
+def start(
+    extractor: Extractor,
+    paths: Sequence[Path],
+    output: Path,
+    cache: ResponseCache,
+    *,
+    context_tokens: int,
+    provider: Provider = "batches",
+    client: Any = None,
+    max_requests: int = MAX_REQUESTS_PER_BATCH,
+    max_bytes: int = MAX_BYTES_PER_BATCH,
+) -> tuple[BatchState, Tally]:
+    """Plan the first round for a corpus and (``batches`` provider) submit it.
+
+    Refuses an output that already has an unfinished batch run: collect it, or
+    remove ``<output>.batch/`` to start over.
+    """
+    if state_path(output).exists() and not load_state(output).done:
+        raise ConfigError(
+            f"{output} already has a batch run in progress ({batch_dir(output)}): see"
+            f" 'claimx batch status -o {output}', or remove that folder to start over"
+        )
+    config = extractor.config
+    state = BatchState(
+        paths=[str(p.resolve()) for p in paths],
+        output=str(output.resolve()),
+        prompt=extractor.spec.ref,
+        prompt_hash=extractor.spec.content_hash,
+        model=config.model,
+        base_url=config.base_url,
+        mode=config.mode,
+        context_tokens=context_tokens,
+        keep_ungrounded=extractor.keep_ungrounded,
+        provider=provider,
+    )
+    tally = plan_round(extractor, state, cache, max_requests=max_requests, max_bytes=max_bytes)
+    save_state(state)
+    if tally.shards and provider == "batches":
+        if client is None:
+            raise ConfigError("submitting to a batch API needs a client")
+        submit_round(client, state, state.rounds[-1])
+    return state, tally
+
+
+def submit_round(client: Any, state: BatchState, round_: Round) -> None:
+    """Upload each shard of ``round_`` and start its batch (``client``: an ``openai.OpenAI``).
+
+    The state is saved after every batch created, so an interrupted submit
+    never starts a shard twice when run again.
+    """
+    folder = batch_dir(Path(state.output))
+    for shard in round_.shards:
+        if shard.batch_id is not None:
+            continue
+        try:
+            if shard.input_file_id is None:
+                with (folder / shard.file).open("rb") as handle:
+                    shard.input_file_id = client.files.create(file=handle, purpose="batch").id
+                save_state(state)
+            batch = client.batches.create(
+                input_file_id=shard.input_file_id,
+                endpoint=BATCH_URL,
+                completion_window="24h",
+                metadata={"claimx_output": Path(state.output).name[:500], "shard": shard.file},
+            )
+        except Exception as exc:
+            raise _batch_api_error("submit", exc) from exc
+        shard.batch_id = batch.id
+        shard.status = batch.status
+        save_state(state)
+
+
+def refresh(client: Any, state: BatchState) -> None:
+    """Ask the provider where each batch of the current round stands."""
+    round_ = state.current
+    if round_ is None:
+        return
+    for shard in round_.shards:
+        if shard.batch_id is None or shard.status in FINISHED:
+            continue
+        try:
+            batch = client.batches.retrieve(shard.batch_id)
+        except Exception as exc:
+            raise _batch_api_error("status", exc) from exc
+        shard.status = batch.status
+        counts = batch.request_counts
+        if counts is not None:
+            shard.counts = {
+                "completed": counts.completed,
+                "failed": counts.failed,
+                "total": counts.total,
+            }
+        shard.output_file_id = batch.output_file_id
+        shard.error_file_id = batch.error_file_id
+    save_state(state)
+
+
+def download(client: Any, state: BatchState, answers: Answers) -> int:
+    """Fetch the output and error files of finished, not yet collected batches; new answers."""
+    round_ = state.current
+    if round_ is None:
+        return 0
+    folder = batch_dir(Path(state.output))
+    new = 0
+    for shard in round_.shards:
+        if shard.collected or shard.status not in FINISHED:
+            continue
+        for kind, file_id in (("output", shard.output_file_id), ("errors", shard.error_file_id)):
+            if not file_id:
+                continue
+            target = folder / shard.file.replace("requests-", f"{kind}-")
+            try:
+                with client.files.with_streaming_response.content(file_id) as response:
+                    response.stream_to_file(target)
+            except Exception as exc:
+                raise _batch_api_error("download", exc) from exc
+            new += ingest_file(state, answers, target)
+        shard.collected = True
+        save_state(state)
+    return new
+
+
+def ingest_file(state: BatchState, answers: Answers, path: Path) -> int:
+    """Read one output or error file (the provider's or vLLM ``run_batch``'s) into the table."""
+    with path.open(encoding="utf-8") as handle:
+        try:
+            new, prompt_tokens, completion_tokens = answers.ingest(handle)
+        except (ValueError, AttributeError) as exc:
+            raise ConfigError(f"{path} is not a batch output file: {exc}") from None
+    state.prompt_tokens += prompt_tokens
+    state.completion_tokens += completion_tokens
+    save_state(state)
+    return new
+
+
+@dataclass
+class CollectResult:
+    """What :func:`collect` did."""
+
+    tally: Tally
+    #: the final run's stats, when the output was written
+    stats: RunStats | None = None
+    cost: Cost | None = None
+    waiting: bool = False
+
+
+async def finish(
+    extractor: Extractor,
+    state: BatchState,
+    cache: ResponseCache,
+    *,
+    concurrency: int = 4,
+    reporter: Reporter | None = None,
+) -> RunStats:
+    """Write the output with the ordinary corpus runner; answers come from the cache."""
+    options = BatchOptions(concurrency=concurrency, output=Path(state.output))
+    return await run_batch(
+        extractor,
+        [Path(p) for p in state.paths],
+        options,
+        cache=cache,
+        reporter=reporter or NullReporter(),
+    )
+
+
+def collect(
+    state: BatchState,
+    cache: ResponseCache,
+    *,
+    client: Any = None,
+    files: Sequence[Path] = (),
+    live: bool = False,
+    resubmit: bool = True,
+    reporter: Reporter | None = None,
+    concurrency: int = 4,
+    max_requests: int = MAX_REQUESTS_PER_BATCH,
+    **client_options: Any,
+) -> CollectResult:
+    """Collect finished batches (or vLLM output ``files``), then finish or plan a follow-up.
+
+    With unfinished batches in the current round, it collects what is there and
+    returns ``waiting=True``. When every request is answered, or with ``live``,
+    the output is written (:func:`finish`). Otherwise the unanswered requests
+    form the next round, submitted at once when ``resubmit`` and a ``client``
+    are given (the ``batches`` provider).
+    """
+    extractor = extractor_for(state, **client_options)
+    if state.provider == "files" and not files and not live:
+        raise ConfigError(
+            "these batch files run outside claimx (vLLM's run_batch): give their output"
+            " with --from-file, or finish with --live"
+        )
+    answers = Answers(batch_dir(Path(state.output)) / "answers.sqlite")
+    try:
+        round_ = state.current
+        if client is not None and round_ is not None:
+            if any(s.batch_id is None for s in round_.shards):
+                submit_round(client, state, round_)  # an interrupted submit: finish it
+            refresh(client, state)
+            download(client, state, answers)
+        for path in files:
+            ingest_file(state, answers, path)
+        if client is not None and round_ is not None and not round_.finished and not live:
+            tally = Tally()
+            return CollectResult(tally, cost=state_cost(state), waiting=True)
+        tally = plan_round(extractor, state, cache, answers=answers, max_requests=max_requests)
+    finally:
+        answers.close()
+    result = CollectResult(tally, cost=state_cost(state))
+    if tally.complete or live:
+        # the planned round is not needed: its requests are asked live (or there are none)
+        if tally.shards:
+            state.rounds.pop()
+        result.stats = asyncio.run(
+            finish(extractor, state, cache, concurrency=concurrency, reporter=reporter)
+        )
+        state.done = True
+    elif resubmit and client is not None and state.provider == "batches" and tally.shards:
+        current = state.current
+        assert current is not None
+        submit_round(client, state, current)
+    save_state(state)
+    return result
+
+
+def _batch_api_error(step: str, exc: Exception) -> LLMError:
+    return LLMError(
+        f"batch {step} failed: {type(exc).__name__}: {exc}; check the provider implements"
+        " /v1/files and /v1/batches and the API key may use them, then run the command again",
+        original=exc,
+    )
+
+
+__all__ = [
+    "BATCH_DISCOUNTS",
+    "MAX_BYTES_PER_BATCH",
+    "MAX_REQUESTS_PER_BATCH",
+    "Answers",
+    "BatchState",
+    "CollectResult",
+    "Cost",
+    "PlannedRequest",
+    "RequestRecorder",
+    "Round",
+    "Shard",
+    "Tally",
+    "article_requests",
+    "batch_dir",
+    "batch_discount",
+    "batch_line",
+    "collect",
+    "extractor_for",
+    "finish",
+    "iter_requests",
+    "load_state",
+    "plan_round",
+    "request_body",
+    "save_state",
+    "state_cost",
+    "state_path",
+    "start",
+    "submit_round",
+    "validate_answer",
+]
