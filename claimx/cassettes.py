@@ -13,6 +13,16 @@ model. One configuration serves both:
   how such a miss is recognised and explained (a
   :class:`~claimx.errors.CassetteMissError` naming the cassette and the command
   that re-records it). The model layer itself knows nothing of vcrpy.
+
+Replay is record mode ``none`` (what the tests and ``python -m claimx.eval``
+use); recording (``scripts/record-cassettes.sh``) needs the real model. The
+body a request sends depends on the prompt's rendered text, the answer schema
+and the instructor version, so changing any of them makes replay miss; that is
+why ``instructor`` and ``openai`` are pinned in ``pyproject.toml``. Where the
+eval keeps its recordings, and what made them, is
+:mod:`claimx.eval.recordings`. Synthetic responses exist only for fault paths
+(timeouts, 429/500, malformed JSON) and are named as such
+(``tests/fake_openai_server.py``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ secretary") → Kremlin → Russia.
 
 The rule, offline and lexical: the speaker's name is read first, then its
 aliases, then its role (the most used descriptor, as the corpus registry
-:class:`~claimx.speakers.resolve.SpeakerRegistry` gives it).
+:class:`~claimx.speakers.registry.SpeakerRegistry` gives it).
 The earliest organisation of :data:`ORGANISATIONS` found gives the
 organisation and its country; otherwise the earliest country word
 ("U.S.", "Russian", "Kyiv"…) gives the country. A role that starts with

@@ -3,7 +3,7 @@
 :func:`consolidate` takes the claims of many articles (gold files or
 extraction results), groups the claims that state the same proposition
 (:mod:`claimx.consolidate.grouping`), maps every speaker to one corpus-level
-source (:class:`~claimx.speakers.resolve.SpeakerRegistry`) and its affiliation
+source (:class:`~claimx.speakers.registry.SpeakerRegistry`) and its affiliation
 (:mod:`claimx.consolidate.affiliation`), and returns the proposition × source
 stance matrix (:class:`~claimx.consolidate.model.Consolidation`) with the
 articles and verbatim quotes behind every cell.

@@ -24,8 +24,10 @@ prediction and each prediction at most one gold claim. The pairing is the
 optimal one (``scipy.optimize.linear_sum_assignment``), not greedy: it
 maximises first the number of matched pairs (every candidate carries a
 constant bonus larger than any score difference), then the summed pair score
-``similarity + 0.5 * overlap`` (overlap = shared characters / shorter span;
-0 without a span). Exact ties go to the pairing that gets speaker and stance
+``similarity + 0.5 * overlap + 0.1 * echo`` (overlap = shared characters /
+shorter span, 0 without a span; echo = the similarity of the predicted claim
+to the gold claim's quote, which decides between gold claims that state one
+proposition on overlapping evidence). Exact ties go to the pairing that gets speaker and stance
 right (a 0.001 bonus each), the benefit of the doubt a reader would give.
 Consequences: a duplicate prediction is a false positive, prediction order
 never matters, and two propositions carried by one passage ("targets" and

@@ -21,9 +21,14 @@ kept. Drafts of one chunk are never merged with each other: two claims the
 model split out of one quote stay two claims. :func:`claimx.extraction.assemble.assemble`
 de-duplicates by speaker and proposition afterwards, as for any article.
 
-The budget is counted in characters from the model's context in tokens, with
-a deliberately low :data:`CHARS_PER_TOKEN`, minus the prompt's own text
-(system, few-shot examples, template) and the answer's ``max_tokens``.
+The budget is counted in characters from the model's context in tokens
+(``--context-tokens``, :data:`DEFAULT_CONTEXT_TOKENS`), with a deliberately
+low :data:`CHARS_PER_TOKEN`, minus the prompt's own text (system, few-shot
+examples, template) and the answer's ``max_tokens``.
+
+Only strategies that say they may be cut (:attr:`Strategy.chunkable`) are
+chunked: the staged ones (extract@v3 and later) already send one paragraph or
+sentence at a time.
 """
 
 from __future__ import annotations

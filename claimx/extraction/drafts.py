@@ -7,7 +7,8 @@ lets a small model keep adding claims until ``max_tokens`` cuts the JSON.
 Offsets are not asked for: claimx finds the quote in the article itself.
 
 Changing anything here changes the request body, so it invalidates the
-recorded cassettes (re-record them, see README).
+recorded cassettes (re-record them with ``scripts/record-cassettes.sh``;
+:mod:`claimx.cassettes`).
 """
 
 from __future__ import annotations

@@ -26,6 +26,13 @@ asked again on the next run. A row holds the raw completion as the endpoint
 sent it (JSON), the validated value (JSON) and the token usage of the call
 that produced it.
 
+The database is ``$CLAIMX_CACHE/responses.sqlite`` (by default
+``~/.cache/claimx/``; ``claimx extract --cache-dir`` or ``--no-cache``). A
+result whose answers came from the cache says ``cached: true``; its ``usage``
+counts only the calls made, and what the cached answers cost when they were
+made is kept apart in ``cached_usage``. From Python:
+``claimx.extract(text, cache=ResponseCache.open())``.
+
 The database runs in WAL mode: readers never block the writer, several claimx
 processes can share one cache, and a process killed mid-write leaves the last
 committed rows intact (SQLite is crash-safe; an interrupted transaction is

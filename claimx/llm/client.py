@@ -3,11 +3,15 @@
 :class:`LLM` does the call and nothing else: the retry policy and the
 translation of SDK errors.
 
-* transient failures (timeouts, connection resets, HTTP 429 and 5xx) are
-  retried with tenacity: exponential backoff with jitter, bounded, honouring a
-  ``Retry-After`` header on 429;
+* transient failures (timeouts, connection resets, HTTP 429 and 5xx, and an
+  HTTP response body that is not valid JSON, as a proxy or a dying server cuts
+  it) are retried with tenacity: exponential backoff with jitter, bounded
+  (``ClientConfig.transient_retries``, 3 by default), honouring a 429's
+  ``Retry-After`` header (delta-seconds or an HTTP date);
 * output that does not validate is re-asked by instructor with the validation
-  error, ``validation_retries`` times;
+  error, ``validation_retries`` times (once by default);
+* an answer cut off at ``max_tokens`` fails at once
+  (:class:`~claimx.errors.TruncatedOutputError`): asking again gives the same cut;
 * whatever still fails becomes one of the :mod:`claimx.errors` types, with the
   SDK exception as ``original`` and, for invalid output, the raw text as
   ``raw_output``.

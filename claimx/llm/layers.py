@@ -10,7 +10,9 @@ one model. :func:`open_model` builds the stack claimx uses::
   when it can (``cached=True``, zero ``usage``, the original call's usage as
   ``cached_usage``) and stores every validated answer;
 * :class:`FailureDump` saves the raw output of an answer that did not validate,
-  with the request that produced it, so nothing the model said is lost;
+  with the request that produced it, so nothing the model said is lost
+  (``ClientConfig.failures_dir``, by default ``$CLAIMX_CACHE/failures/``,
+  i.e. ``~/.cache/claimx/failures/``; the error's ``raw_output_path`` names the file);
 * :class:`UsageMeter` adds up what the calls through it cost (made and cached
   apart) and tells a listener after each call (progress bars).
 """

@@ -6,7 +6,10 @@ streamed from :func:`claimx.runs.inputs.iter_inputs`), the eval runs
 own results file). Both open ONE model per client configuration for the whole
 run (:func:`claimx.llm.layers.open_model`: one connection pool, one
 ``Retry-After`` pause, one response cache) and close it at the end. At most
-``concurrency`` articles are in progress; an article's requests are made one
+``concurrency`` articles are in progress (:data:`DEFAULT_CONCURRENCY`, 4;
+``claimx extract`` uses 1 when the endpoint is on this machine, because a
+local llama-server has one slot and extra requests would only queue into the
+timeout); an article's requests are made one
 after the other (strategies and chunks are sequential), so at most
 ``concurrency`` requests are in flight. Only those articles are held in
 memory: inputs are read as they are needed and results are written as they
@@ -21,8 +24,9 @@ per line, in the order articles finish (not the input order), keyed by
 * each finished result is written as one whole line by a single ``os.write``
   on a file opened with ``O_APPEND``: after a SIGKILL the file holds complete
   records and at most one torn last line (a write the kernel had not finished);
-  records are then ``fsync``-ed in the background, so an OS crash loses at
-  most the newest records, never corrupts older ones;
+  records are then ``fsync``-ed in the background (one group commit at most
+  every :data:`SYNC_INTERVAL_S`, 50 ms), so an OS crash loses at most the
+  newest records, never corrupts older ones;
 * a run on an existing output resumes: the ids already in it are skipped, a
   torn last line is cut off (its article is extracted again), and new results
   are appended. An id therefore appears once: it is written only after it was
@@ -32,8 +36,12 @@ per line, in the order articles finish (not the input order), keyed by
   again; with the response cache on, answers that had already arrived are
   served from it, so the repeated work costs no model call;
 * the errors file (``<output>.errors.jsonl``) lists the articles that failed
-  *in this run* (after the retries of :mod:`claimx.llm.client`): id, source, error
-  type, message, the cause and the raw-output path when there is one. It is
+  *in this run* (after the retries of :mod:`claimx.llm.client`), one JSON line
+  each: ``article_id``, ``source`` (the file, or ``file.jsonl:line``),
+  ``error_type``, ``message`` (what happened and what to do), ``cause`` (the SDK
+  error), ``raw_output_path`` (the model's unusable answer, when there was
+  one), ``model``, ``prompt`` and ``at``; unreadable inputs and duplicate ids
+  are listed there too. It is
   started afresh by every run, because a re-run retries every article not in
   the output. When a run ends, every input is in exactly one of the two files.
 

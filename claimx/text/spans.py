@@ -15,7 +15,7 @@ class Span:
     furniture lines, a draft's window) holds a Span, so shifting a span found
     in a window back into the article, or asking whether two spans overlap, is
     written once, here. The public pydantic models keep plain ``start``/``end``
-    fields (a data format); :attr:`claimx.models.Evidence.span` gives their Span.
+    fields (a data format); :attr:`claimx.models.Claim.span` gives their Span.
     """
 
     start: int

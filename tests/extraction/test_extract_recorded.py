@@ -2,7 +2,7 @@
 
 The cassettes under tests/cassettes/test_extract_recorded/ were recorded from
 Qwen2.5-Coder-1.5B-Instruct behind llama.cpp's server (scripts/local-llm.sh);
-re-record with ``CLAIMX_RECORD=all pytest tests/test_extract_recorded.py``.
+re-record with ``CLAIMX_RECORD=all pytest tests/extraction/test_extract_recorded.py``.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def test_cassette_miss_names_cassette_and_rerecord_command(article_001: str) -> 
     recorded = (
         CASSETTES / "test_extract_recorded" / "test_python_api_extracts_validated_claims.yaml"
     )
-    hint = "CLAIMX_RECORD=all pytest tests/test_extract_recorded.py"
+    hint = "CLAIMX_RECORD=all pytest tests/extraction/test_extract_recorded.py"
     with (
         use_cassette(recorded, "none", rerecord_hint=hint),
         pytest.raises(claimx.CassetteMissError) as info,
