@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from claimx.datasets.cli import app as datasets_app
 from claimx.errors import ClaimxError
 from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
 from claimx.prompts import default_registry
@@ -26,6 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+app.add_typer(datasets_app, name="datasets")  # claimx.datasets.cli (general)
 
 
 class OutputFormat(StrEnum):
