@@ -89,9 +89,25 @@ def main() -> None:
     if not args.score_only:
         for prompt in prompts:
             run_prompt(gold, args.out, prompt, cache_dir)
-    from claimx.eval.detection import print_saved_runs
+    score(gold, prompts, args.out, seed=args.seed)
 
-    print_saved_runs(gold, {p: results_path(args.out, p) for p in prompts}, seed=args.seed)
+
+def score(gold_path: Path, prompts: list[str], out: Path, *, seed: int) -> None:
+    """The detection report of every prompt's saved results, on the articles all have done."""
+    from rich.console import Console
+
+    from claimx.eval.detection import detection_report, load_results, prompt_candidates
+    from claimx.eval.gold import load_gold
+    from claimx.eval.reports.detection import print_detection
+
+    gold = load_gold(gold_path)
+    results = {p: load_results(results_path(out, p)) for p in prompts}
+    done = [g for g in gold if all(g.article_id in r for r in results.values())]
+    report = detection_report(
+        done, results, candidates={p: prompt_candidates(p) for p in prompts}, seed=seed
+    )
+    print(f"scored on the {len(done)} of {len(gold)} articles that every prompt has finished")
+    print_detection(report, Console(width=200))
 
 
 if __name__ == "__main__":

@@ -170,7 +170,7 @@ def main(
         command="python -m claimx.eval " + " ".join(sys.argv[1:]),
         seed=seed,
     )
-    report = build_report(runs, meta)
+    report = build_report(runs, meta, gold=items)
     if not no_report:
         render_terminal(report, console)
     if json_out:

@@ -13,6 +13,7 @@ from claimx.eval.reports.common import (
     metric_cell,
     provenance,
 )
+from claimx.eval.reports.detection import render_detection_markdown
 from claimx.models import STANCES
 
 __all__ = ["md_cell", "md_table", "render_markdown"]
@@ -73,6 +74,10 @@ def render_markdown(report: Report) -> str:
     """The whole report as one markdown document."""
     out = ["# claimx evaluation\n"]
     out += [f"- **{label}**: {md_cell(value)}" for label, value in provenance(report)]
+    if report.detection is not None:  # corpus gold (claimx.eval.detection)
+        out.append("\n" + render_detection_markdown(report.detection))
+        if not report.systems:
+            return "\n".join(out)
     out.append("\n## Systems\n")
     out.append(
         md_table(

@@ -15,6 +15,7 @@ from claimx.eval.reports.common import (
     metric_cell,
     provenance,
 )
+from claimx.eval.reports.detection import print_detection
 from claimx.models import STANCES
 
 __all__ = ["render_terminal"]
@@ -107,6 +108,10 @@ def render_terminal(report: Report, console: Console, *, max_diffs: int = 40) ->
     console.print("[bold]claimx eval[/]")
     for label, value in provenance(report):
         console.print(f"  [dim]{label}:[/] {escape(value)}", highlight=False, soft_wrap=True)
+    if report.detection is not None:  # corpus gold (claimx.eval.detection)
+        print_detection(report.detection, console)
+        if not report.systems:
+            return
     systems = Table(title="Systems", title_justify="left")
     for name in ("label", "model", "prompt", "prompt hash", "strategy", "responses"):
         systems.add_column(name)
