@@ -66,6 +66,14 @@ def result(*claims: ExtractedClaim) -> ExtractionResult:
     )  # fmt: skip
 
 
+def full_claim() -> Claim:
+    s, e = span("the budget would pass next week", TEXT)
+    return Claim(
+        claim="The budget passes.", speaker="Jane Doe", stance="supports",
+        quote=TEXT[s:e], start=s, end=e, direct=False,
+    )  # fmt: skip
+
+
 def test_forms_and_source_kinds() -> None:
     forms = [g.form for g in gold_evidence(GOLD)]
     assert forms == ["indirect", "direct", "indirect", "mixed"]
@@ -117,10 +125,7 @@ def test_wrong_and_possessive_sources_are_wrong() -> None:
 
 def test_full_claims_are_scored_by_their_evidence_and_speaker() -> None:
     s, e = span("the budget would pass next week", TEXT)
-    full = Claim(
-        claim="The budget passes.", speaker="Jane Doe", stance="supports",
-        quote=TEXT[s:e], start=s, end=e, direct=False,
-    )  # fmt: skip
+    full = full_claim()
     item = GoldItem("a1", TEXT, [full], "test")
     c = (
         detection_report(
@@ -154,10 +159,7 @@ def test_build_report_scores_each_article_by_what_its_gold_has() -> None:
     from claimx.eval.results import ArticleRun, ReportMeta, SystemRun
 
     s, e = span("the budget would pass next week", TEXT)
-    full = Claim(
-        claim="The budget passes.", speaker="Jane Doe", stance="supports",
-        quote=TEXT[s:e], start=s, end=e, direct=False,
-    )  # fmt: skip
+    full = full_claim()
     full_item = GoldItem("a2", TEXT, [full], "test")
     answer = result(predicted(TEXT[s:e], "Jane Doe"))
     runs = [

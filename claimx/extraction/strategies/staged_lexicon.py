@@ -34,7 +34,13 @@ import re
 from functools import cache
 from importlib import resources
 
-from claimx.extraction.strategies.candidates import Candidate, paragraphs, sentences
+from claimx.extraction.strategies.candidates import (
+    _QUOTE,
+    Candidate,
+    _inside_quotation,
+    paragraphs,
+    sentences,
+)
 from claimx.extraction.strategies.staged import StagedSentences
 from claimx.prompts import PromptSpec
 
@@ -71,7 +77,6 @@ DOCUMENTS = (
 )  # fmt: skip
 """Documents and polls that are sources themselves ("the survey found")."""
 
-_QUOTE = re.compile(r"[“”\"]|(?:^|\s)‘")
 # A colon or dash introducing a quotation or a statement: "Trump: ...", "said — and ...".
 _INTRODUCED = re.compile(r"\w[:—–]\s*[“\"‘A-Z]|\s[—–]\s*[“\"‘]")
 
@@ -118,11 +123,6 @@ def has_signal(
     if "quotes" in classes and (_QUOTE.search(sentence) or _INTRODUCED.search(sentence)):
         return True
     return bool(classes - {"quotes"}) and bool(_signal(min_count, classes).search(sentence))
-
-
-def _inside_quotation(before: str) -> bool:
-    curly = before.count("“") - before.count("”")
-    return curly > 0 or before.count('"') % 2 == 1
 
 
 def find_lexicon_candidates(
