@@ -50,7 +50,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -433,6 +433,8 @@ class DetectionReport:
     comparisons: list[DetectionComparison] = field(default_factory=list)
     seed: int = 0
     resamples: int = RESAMPLES
+    #: label -> what produced it (model, prompt and hash, strategy, live or replayed)
+    about: dict[str, str] = field(default_factory=dict)
 
 
 def _units(a: SystemDetection, b: SystemDetection, rule: str) -> np.ndarray:
@@ -529,7 +531,7 @@ def detection_from_runs(
     resamples: int = RESAMPLES,
 ) -> DetectionReport:
     """:func:`detection_report` of the eval's runs (saved predictions get no stage one)."""
-    return detection_report(
+    report = detection_report(
         gold,
         {r.label: {a.article_id: a.result for a in r.articles} for r in runs},
         candidates={
@@ -540,6 +542,11 @@ def detection_from_runs(
         seed=seed,
         resamples=resamples,
     )
+    about = {
+        r.label: f"{r.model}, {r.prompt} (hash {r.prompt_hash}), {r.strategy}, {r.source}"
+        for r in runs
+    }
+    return replace(report, about=about)
 
 
 def load_results(path: Path) -> dict[str, ExtractionResult | None]:

@@ -319,8 +319,12 @@ def check_gold(path: Path, *, schema: Path | None = None) -> list[str]:
 
 
 def gold_summary(items: list[GoldItem]) -> list[dict[str, int | str]]:
-    """Per article: claims, distinct speakers, stance counts, direct and indirect evidence."""
+    """Per article: claims, distinct speakers, stance counts, direct and indirect evidence.
+
+    Gold with detection-only records (a converted corpus) gets an ``attributions`` column.
+    """
     rows: list[dict[str, int | str]] = []
+    corpus = any(item.attributions for item in items)
     for item in items:
         stances = Counter(c.stance for c in item.claims)
         rows.append(
@@ -331,6 +335,7 @@ def gold_summary(items: list[GoldItem]) -> list[dict[str, int | str]]:
                 **{s: stances.get(s, 0) for s in STANCES},
                 "direct": sum(c.direct for c in item.claims),
                 "indirect": sum(not c.direct for c in item.claims),
+                **({"attributions": len(item.attributions)} if corpus else {}),
             }
         )
     return rows

@@ -54,3 +54,4 @@ def test_detection_report_side_by_side_with_intervals(tmp_path: Path) -> None:
         "any", "token>=0.3", "token>=0.8", "exact",
     }  # fmt: skip
     assert "## Detection" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert report["detection"]["about"]["extract@v4"].startswith("synthetic, extract@v4 (hash")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from claimx.eval.gold import gold_problems, load_gold
+from claimx.eval.gold import gold_problems, gold_summary, load_gold
 
 TEXT = "Kirby said the US had no role. A report found that drones crashed, it said."
 
@@ -65,3 +65,8 @@ def test_fragments_must_lie_inside_the_evidence(tmp_path: Path) -> None:
     problems = gold_problems(write(tmp_path, [outside]))
     assert [(p.claim, p.kind) for p in problems] == [(0, "offsets")]
     assert "not inside" in problems[0].message
+
+
+def test_summary_counts_attributions_of_corpus_gold(tmp_path: Path) -> None:
+    (row,) = gold_summary(load_gold(write(tmp_path, [attribution(), full_claim()])))
+    assert (row["claims"], row["attributions"]) == (1, 1)

@@ -88,6 +88,8 @@ def _caption(report: DetectionReport) -> str:
 
 def print_detection(report: DetectionReport, console: Console) -> None:
     """The detection table on a rich console."""
+    for label, about in report.about.items():
+        console.print(f"  [dim]{escape(label)}:[/] {escape(about)}", highlight=False)
     header, rows = detection_rows(report)
     table = Table(title=_TITLE, title_justify="left", caption=_caption(report))
     for i, name in enumerate(header):
@@ -103,7 +105,9 @@ def render_detection_markdown(report: DetectionReport) -> str:
 
     header, rows = detection_rows(report)
     align = "ll" + "r" * (len(header) - 2)
-    return f"## {_TITLE}\n\n{md_table(header, rows, align)}\n{_caption(report)}.\n"
+    about = "".join(f"- **{label}**: {text}\n" for label, text in report.about.items())
+    about = about + "\n" if about else ""
+    return f"## {_TITLE}\n\n{about}{md_table(header, rows, align)}\n{_caption(report)}.\n"
 
 
 def detection_dict(report: DetectionReport) -> dict[str, Any]:
@@ -136,4 +140,9 @@ def detection_dict(report: DetectionReport) -> dict[str, Any]:
         }
         for comp in report.comparisons
     ]
-    return {"systems": systems, "comparisons": comparisons, "headline_rule": HEADLINE_RULE}
+    return {
+        "systems": systems,
+        "comparisons": comparisons,
+        "headline_rule": HEADLINE_RULE,
+        "about": report.about,
+    }
