@@ -115,11 +115,16 @@ def main(
     model_description: Annotated[
         str, typer.Option(help="With --record: what the model is, for the manifest.")
     ] = "",
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(help="Live runs: answer from this response cache (claimx extract's)."),
+    ] = None,
 ) -> None:
     """Score prompt versions against the gold data; compare them when several are given."""
     from claimx.eval.gold import load_gold
     from claimx.eval.runner import Manifest, predictions_run
     from claimx.eval.runner import save_predictions as save_predictions_to
+    from claimx.llm.cache import ResponseCache
 
     console = Console(stderr=json_out is not None and str(json_out) == "-")
     if not console.is_terminal:
@@ -130,6 +135,7 @@ def main(
         specs = select_prompts(prompt or [])
         items = load_gold(gold)
         source = resolve_source(live=live, record=record, base_url=base_url)
+        cache = ResponseCache.open(cache_dir) if cache_dir else None  # general: issue 12
         runs = run_all(
             specs,
             list(model) if model else [None],
@@ -138,6 +144,7 @@ def main(
             cassettes=cassettes,
             base_url=base_url,
             model_description=model_description,
+            cache=cache,
         )
         for spec_text in predictions or []:
             label, sep, folder = spec_text.partition("=")

@@ -29,6 +29,7 @@ from claimx.errors import (
 from claimx.eval.gold import GoldItem
 from claimx.eval.results import ArticleRun, SystemRun
 from claimx.extraction.extractor import Extractor
+from claimx.llm.cache import ResponseCache
 from claimx.llm.client import LLM
 from claimx.llm.config import ClientConfig
 from claimx.models import ExtractedClaim, ExtractionResult, GoldArticle, Grounding, Usage
@@ -138,9 +139,10 @@ async def _run_jobs(
     source: Source,
     cassettes: Path,
     manifest: Manifest,
+    cache: ResponseCache | None = None,
 ) -> list[ArticleRun]:
     # One client (and connection pool) per model, shared by its prompts.
-    llms = {m: LLM(configs[m]) for m in sorted({m for m, _, _ in jobs})}
+    llms = {m: LLM(configs[m], cache=cache) for m in sorted({m for m, _, _ in jobs})}
     extractors: dict[tuple[int, int], Extractor] = {}
     out = []
     try:
@@ -241,11 +243,14 @@ def run_all(
     base_url: str | None = None,
     model_description: str = "",
     workers: int | None = None,
+    cache: ResponseCache | None = None,
 ) -> list[SystemRun]:
     """Every (prompt, model) pair over the gold; records a manifest when recording.
 
     A replay runs in ``workers`` processes (default :func:`replay_workers`); live
-    and recorded runs call the model one request at a time, in order.
+    and recorded runs call the model one request at a time, in order. A live
+    run with a response ``cache`` answers from it what was asked before (e.g. by
+    ``claimx extract --cache-dir``, as benchmarks/bench_polnear.py does).
     """
     manifest = Manifest.load(cassettes)
     if source == "replayed":
@@ -268,8 +273,15 @@ def run_all(
     else:
         article_runs = asyncio.run(
             _run_jobs(
-                jobs, specs, configs, gold, source=source, cassettes=cassettes, manifest=manifest
-            )
+                jobs,
+                specs,
+                configs,
+                gold,
+                source=source,
+                cassettes=cassettes,
+                manifest=manifest,
+                cache=cache if source == "live" else None,
+            )  # fmt: skip
         )
     runs = []
     for m, config in enumerate(configs):

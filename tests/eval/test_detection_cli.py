@@ -55,3 +55,16 @@ def test_detection_report_side_by_side_with_intervals(tmp_path: Path) -> None:
     }  # fmt: skip
     assert "## Detection" in (tmp_path / "r.md").read_text(encoding="utf-8")
     assert report["detection"]["about"]["extract@v4"].startswith("synthetic, extract@v4 (hash")
+
+
+def test_a_live_run_answers_from_the_response_cache(tmp_path: Path) -> None:
+    gold = corpus_gold(tmp_path / "corpus.jsonl")
+    common = ["--gold", str(gold), "--prompt", "extract@v4", "--model", "synthetic", "--live"]
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    with FakeOpenAIServer(max_seconds=60) as server:
+        first = CliRunner().invoke(app, [*common, "--base-url", server.base_url, *cache])
+    assert first.exit_code == 0, first.output
+    # The server is gone: every answer must come from the cache.
+    again = CliRunner().invoke(app, [*common, "--base-url", "http://127.0.0.1:9/v1", *cache])
+    assert again.exit_code == 0, again.output
+    assert "articles (failed)" in again.output and "2 (0)" in again.output
