@@ -319,18 +319,29 @@ class DetectionCounts:
         return 1000 * self.candidates / self.chars
 
 
+def _run_of(short: list[str], long: list[str]) -> int | None:
+    """Where ``short`` occurs as a contiguous run of ``long``, or None."""
+    for i in range(len(long) - len(short) + 1):
+        if long[i : i + len(short)] == short:
+            return i
+    return None
+
+
 def _source_ok(pred_speaker: str, gold_source: str, names: Sequence[str]) -> bool:
+    """Whether the predicted speaker is the gold source as written (module doc)."""
     if same_speaker(pred_speaker, gold_source, names):
         return True
     p, g = name_tokens(pred_speaker), name_tokens(gold_source)
-    if not p or len(p) > len(g):
+    if not p or not g:
         return False
-    for i in range(len(g) - len(p) + 1):
-        if g[i : i + len(p)] == p:
-            # "Donald Trump's campaign" is not Donald Trump: the run must not be possessive.
-            last = re.escape(pred_speaker.split()[-1])
-            return not re.search(rf"{last}['’]s\b", gold_source)
-    return False
+    if len(p) <= len(g) and _run_of(p, g) is not None:
+        # "Donald Trump's campaign" is not Donald Trump: the run must not be possessive.
+        last = re.escape(pred_speaker.split()[-1])
+        return not re.search(rf"{last}['’]s\b", gold_source)
+    # The source as written is the short form of the predicted name ("Caddell" for
+    # "Pat Caddell"): a capitalised run that ends the predicted name.
+    at = _run_of(g, p) if len(g) < len(p) else None
+    return at is not None and at + len(g) == len(p) and gold_source.strip()[:1].isupper()
 
 
 def _pronoun_antecedents(gold: Sequence[GoldEvidence]) -> list[str | None]:

@@ -113,6 +113,16 @@ def test_rules_sources_forms_and_stage_one() -> None:
     assert c.candidates_per_1000_chars() == pytest.approx(1000 / len(TEXT))
 
 
+def test_a_surname_as_written_matches_the_full_name() -> None:
+    from claimx.eval.detection import _source_ok
+
+    names = ["Caddell", "Democrat pollster Pat Caddell", "Pat Caddell"]
+    assert _source_ok("Pat Caddell", "Caddell", names)
+    assert _source_ok("Pat Caddell", "Democrat pollster Pat Caddell", names)
+    assert not _source_ok("Pat Caddell", "caddell's firm", names)
+    assert not _source_ok("Pat Caddell", "Pat", names)
+
+
 def test_wrong_and_possessive_sources_are_wrong() -> None:
     system = result(
         predicted("the budget would pass next week", "John Doe"),
