@@ -26,6 +26,7 @@ from claimx import __version__
 from claimx.checkout import require_checkout
 from claimx.cli_errors import OneLineErrorsGroup, error_line, run
 from claimx.consolidate.model import DEFAULT_MIN_ARTICLES, DEFAULT_MIN_SOURCES
+from claimx.datasets.cli import app as datasets_app
 from claimx.errors import ConfigError, GoldError
 from claimx.runs.batch_cli import app as batch_app
 from claimx.runs.inputs import DEFAULT_GLOB
@@ -39,6 +40,7 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 app.add_typer(batch_app, name="batch")  # claimx batch submit|status|collect (runs/batch_cli.py)
+app.add_typer(datasets_app, name="datasets")  # claimx datasets convert (datasets/cli.py)
 
 
 def _print_version(value: bool) -> None:

@@ -50,6 +50,10 @@ class GoldError(ClaimxError):
     """A gold file or folder cannot be loaded."""
 
 
+class DatasetError(ClaimxError):
+    """A corpus checkout cannot be read or converted (names the file and line)."""
+
+
 class LLMError(ClaimxError):
     """The model endpoint failed. ``original`` is the SDK exception."""
 

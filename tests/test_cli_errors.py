@@ -101,7 +101,7 @@ CASES: dict[str, dict[str, list[str]]] = {
         "unknown option": ["schemas", "--fix"],
     },
     "eval": {
-        "same prompt twice": ["eval", "--prompt", "latest", "--prompt", "extract@v4"],
+        "same prompt twice": ["eval", "--prompt", "extract@v1", "--prompt", "extract@v1"],
         "negative seed": ["eval", "--seed", "-5"],
         "no gold here": ["eval"],
         "unknown prompt": ["eval", "--prompt", "extract@v99"],
@@ -122,6 +122,12 @@ CASES: dict[str, dict[str, list[str]]] = {
         ],
         "submit, output is a folder": ["batch", "submit", "{folder}", "-o", "{folder}"],
         "no subcommand": ["batch", "frobnicate"],
+    },
+    "datasets": {
+        "missing checkout": ["datasets", "convert", "polnear", "{root}/missing"],
+        "not a corpus folder": ["datasets", "convert", "brat", "{empty_folder}"],
+        "a file, not a folder": ["datasets", "convert", "polnear", "{binary}"],
+        "unknown corpus": ["datasets", "convert", "parc", "{folder}"],
     },
     "(root)": {
         "unknown command": ["extrakt"],

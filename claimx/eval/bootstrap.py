@@ -42,6 +42,7 @@ __all__ = [
     "Interval",
     "Metric",
     "Unit",
+    "f1_difference_intervals",
     "paired_bootstrap",
     "paired_bootstraps",
     "paired_units",
@@ -155,10 +156,33 @@ def paired_bootstraps(
     Each metric gets exactly the interval :func:`paired_bootstrap` gives it with
     the same seed: the draws depend only on the seed and the number of units.
     """
+    units = [paired_units(a, b, m, unit) for m in metrics]
+    found = f1_difference_intervals(
+        units, metrics, unit=unit, resamples=resamples, seed=seed, confidence=confidence
+    )
+    return {m: found[m] for m in metrics}
+
+
+def f1_difference_intervals(
+    units: Sequence[NDArray[np.int64]],
+    metrics: Sequence[str],
+    *,
+    unit: str,
+    resamples: int = RESAMPLES,
+    seed: int = 0,
+    confidence: float = CONFIDENCE,
+) -> dict[str, Interval]:
+    """Paired-bootstrap intervals of F1 differences, one per metric, from unit arrays.
+
+    ``units[i]`` has one row per unit (the same units, in the same order, for
+    every metric) and five columns: true positives, predictions of a, then of b,
+    and gold items. Any F1 over pooled counts fits, such as the claim matching's
+    or :mod:`claimx.eval.detection`'s span rules.
+    """
     # Units of every metric side by side: same rows, five columns per metric.
-    units = np.hstack([paired_units(a, b, m, unit) for m in metrics]).astype(np.float64)
-    n, k = len(units), len(metrics)
-    points = [float(_diff(units[:, 5 * i : 5 * i + 5].sum(axis=0))) for i in range(k)]
+    stacked = np.hstack(list(units)).astype(np.float64)
+    n, k = len(stacked), len(metrics)
+    points = [float(_diff(stacked[:, 5 * i : 5 * i + 5].sum(axis=0))) for i in range(k)]
     if n == 0:
         return {
             m: Interval(m, unit, p, p, p, resamples, seed, confidence)
@@ -173,7 +197,7 @@ def paired_bootstraps(
         # gives every resample's summed counts, for every metric at once.
         offsets = (np.arange(size) * n)[:, None]
         weights = np.bincount((idx + offsets).ravel(), minlength=size * n).reshape(size, n)
-        chunks.append(weights @ units)
+        chunks.append(weights @ stacked)
     sums = np.concatenate(chunks)
     alpha = (1 - confidence) / 2
     out = {}

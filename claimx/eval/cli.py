@@ -298,7 +298,7 @@ def _score(
         seed=seed,
         **run_provenance(files),
     )
-    report = build_report(runs, meta)
+    report = build_report(runs, meta, gold=items)
     console.print(first_line, style="bold", highlight=False)
     if not outputs.no_report:
         render_terminal(report, console)

@@ -13,9 +13,11 @@ renderers in :mod:`claimx.eval.reports` print.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from claimx.eval.bootstrap import Interval, Metric, Unit, paired_bootstraps
+from claimx.eval.detection import DetectionReport, detection_from_runs
+from claimx.eval.gold import GoldItem
 from claimx.eval.metrics import ArticleScore, SystemScore, score_system
 from claimx.eval.results import ReportMeta, SystemRun
 
@@ -58,6 +60,8 @@ class Report:
     meta: ReportMeta
     systems: list[SystemScore]
     comparisons: list[Comparison] = field(default_factory=list)
+    #: evidence-span detection, when some gold records carry no proposition (corpus gold)
+    detection: DetectionReport | None = None
 
 
 def _wrong_how(art: ArticleScore, gold_index: int) -> str:
@@ -123,8 +127,15 @@ def compare(
     )
 
 
-def build_report(runs: Sequence[SystemRun], meta: ReportMeta) -> Report:
+def build_report(
+    runs: Sequence[SystemRun], meta: ReportMeta, gold: Sequence[GoldItem] | None = None
+) -> Report:
     """Score every run and compare each later one with the first (seed and resamples from meta).
+
+    With ``gold`` holding detection-only records (:class:`~claimx.models.Attribution`),
+    every article is also scored for detection (:mod:`claimx.eval.detection`),
+    and the claim metrics cover only the articles with full claims (none: no
+    claim metrics at all, ``systems`` is empty).
 
     Raises ValueError when the runs do not cover the same articles, or two
     runs share a label (the reports tell systems apart by label).
@@ -132,9 +143,17 @@ def build_report(runs: Sequence[SystemRun], meta: ReportMeta) -> Report:
     labels = [r.label for r in runs]
     if len(set(labels)) != len(labels):
         raise ValueError(f"system labels must be unique, got {labels}")
+    detection = None
+    if gold is not None and any(item.attributions for item in gold):
+        detection = detection_from_runs(runs, gold, seed=meta.seed, resamples=meta.resamples)
+        only = {item.article_id for item in gold if item.detection_only}
+        kept = [
+            replace(r, articles=[a for a in r.articles if a.article_id not in only]) for r in runs
+        ]
+        runs = kept if any(r.articles for r in kept) else []
     systems = [score_system(r) for r in runs]
     comparisons = [
         compare(systems[0], other, seed=meta.seed, resamples=meta.resamples)
         for other in systems[1:]
     ]
-    return Report(meta, systems, comparisons)
+    return Report(meta, systems, comparisons, detection)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from claimx.errors import GoldError
-from claimx.models import STANCES, Claim, GoldArticle
+from claimx.models import STANCES, Attribution, Claim, GoldArticle, GoldRecord
 from claimx.schema_export import schema_text
 from claimx.speakers import distinct_sources, same_source
 from claimx.text.furniture import furniture_lines
@@ -46,12 +46,24 @@ __all__ = [
 
 @dataclass(frozen=True)
 class GoldItem:
-    """One gold article: its id, text and claims, and where they were read from."""
+    """One gold article: its id, text and claims, and where they were read from.
+
+    ``attributions`` are the detection-only records (evidence, source, cue; no
+    proposition or stance) of a JSONL gold converted from a corpus
+    (:mod:`claimx.datasets`): they are scored by :mod:`claimx.eval.detection`
+    only, the full ``claims`` by every metric.
+    """
 
     article_id: str
     text: str
     claims: list[Claim]
     source: str
+    attributions: list[Attribution] = field(default_factory=list)
+
+    @property
+    def detection_only(self) -> bool:
+        """Gold with attributions and no full claim: claim metrics do not apply to it."""
+        return bool(self.attributions) and not self.claims
 
 
 @dataclass(frozen=True)
@@ -105,8 +117,12 @@ def load_gold(path: Path) -> list[GoldItem]:
         for lineno, record in _jsonl(path):
             where = f"{path}:{lineno}"
             try:
-                claims = [Claim.model_validate(c) for c in record["claims"]]
-                items.append(GoldItem(str(record["id"]), record["text"], claims, where))
+                line = GoldRecord.model_validate(
+                    {"id": str(record["id"]), "text": record["text"], "claims": record["claims"]}
+                )
+                claims = [c for c in line.claims if isinstance(c, Claim)]
+                evidence = [c for c in line.claims if isinstance(c, Attribution)]
+                items.append(GoldItem(line.id, line.text, claims, where, evidence))
             except (KeyError, TypeError, ValidationError) as exc:
                 raise GoldError(
                     f'{where}: expected {{"id", "text", "claims": [...]}}: {exc}'
@@ -183,6 +199,66 @@ def _check_record(
         yield from _check_claims(file, text, data["claims"])
 
 
+def is_detection_only(claim: Any) -> bool:
+    """A raw gold claim with evidence but no proposition, speaker or stance (an Attribution)."""
+    return isinstance(claim, dict) and not {"claim", "speaker", "stance"} & claim.keys()
+
+
+def _split_claims(raw: list[Any]) -> tuple[list[Any], list[int]]:
+    """The full claims of a raw list, and the indices of its detection-only records."""
+    evidence = [i for i, c in enumerate(raw) if is_detection_only(c)]
+    return [c for i, c in enumerate(raw) if i not in set(evidence)], evidence
+
+
+def _renumber(
+    problems: list[GoldProblem], full: list[Any] | None, raw: Any
+) -> Iterator[GoldProblem]:
+    """Problems found in the full claims only, with their indices in the whole list."""
+    if full is None or len(full) == len(raw):
+        yield from problems
+        return
+    index = [i for i, c in enumerate(raw) if not is_detection_only(c)]
+    for p in problems:
+        if p.claim is None:
+            yield p
+            continue
+        shown = p.message.replace(f"claims/{p.claim}", f"claims/{index[p.claim]}")
+        yield GoldProblem(p.file, index[p.claim], p.kind, shown)
+
+
+_ATTRIBUTION = jsonschema.Draft202012Validator(json.loads(schema_text("attribution")))
+
+
+def _check_attributions(
+    file: str, text: str, raw: Any, evidence: list[int]
+) -> Iterator[GoldProblem]:
+    """Schema and offsets of the detection-only records (evidence, source, cue spans)."""
+    for i in evidence:
+        item = raw[i]
+        errors = list(_ATTRIBUTION.iter_errors(item))
+        for error in errors:
+            pointer = "/".join(str(p) for p in error.absolute_path) or "(root)"
+            yield GoldProblem(file, i, "schema", f"schema: claims/{i}/{pointer}: {error.message}")
+        if errors:
+            continue
+        wrong = [
+            f"text[{s}:{e}] != {name} {item.get(name)!r} (it is {text[s:e]!r})"
+            for name, s, e in (
+                ("quote", item.get("start"), item.get("end")),
+                ("source", item.get("source_start"), item.get("source_end")),
+                ("cue", item.get("cue_start"), item.get("cue_end")),
+            )
+            if s is not None and e is not None and text[s:e] != item.get(name)
+        ]
+        yield from (GoldProblem(file, i, "offsets", message) for message in wrong)
+        if wrong:
+            continue
+        try:
+            Attribution.model_validate(item)
+        except ValidationError as exc:
+            yield GoldProblem(file, i, "offsets", exc.errors()[0]["msg"])
+
+
 def gold_problems(path: Path, *, schema: Path | None = None) -> list[GoldProblem]:
     """Every problem of the gold at ``path`` (folder or JSONL), in file and claim order.
 
@@ -223,8 +299,12 @@ def gold_problems(path: Path, *, schema: Path | None = None) -> list[GoldProblem
                 problems.append(
                     GoldProblem(where, None, "article", f"id {record.get('id')!r} repeats")
                 )
-            data = {"article_id": str(record.get("id")), "claims": record.get("claims")}
-            problems.extend(_check_record(where, data, record["text"], validator))
+            raw = record.get("claims")
+            full, evidence = _split_claims(raw) if isinstance(raw, list) else (None, [])
+            data = {"article_id": str(record.get("id")), "claims": raw if full is None else full}
+            found = list(_check_record(where, data, record["text"], validator))
+            problems.extend(_renumber(found, full, raw))
+            problems.extend(_check_attributions(where, record["text"], raw, evidence))
         return problems
     raise GoldError(f"{path}: not a gold folder or a .jsonl file")
 
@@ -235,8 +315,12 @@ def check_gold(path: Path, *, schema: Path | None = None) -> list[str]:
 
 
 def gold_summary(items: list[GoldItem]) -> list[dict[str, int | str]]:
-    """Per article: claims, distinct speakers, stance counts, direct and indirect evidence."""
+    """Per article: claims, distinct speakers, stance counts, direct and indirect evidence.
+
+    Gold with detection-only records (a converted corpus) gets an ``attributions`` column.
+    """
     rows: list[dict[str, int | str]] = []
+    corpus = any(item.attributions for item in items)
     for item in items:
         stances = Counter(c.stance for c in item.claims)
         rows.append(
@@ -247,6 +331,7 @@ def gold_summary(items: list[GoldItem]) -> list[dict[str, int | str]]:
                 **{s: stances.get(s, 0) for s in STANCES},
                 "direct": sum(c.direct for c in item.claims),
                 "indirect": sum(not c.direct for c in item.claims),
+                **({"attributions": len(item.attributions)} if corpus else {}),
             }
         )
     return rows

@@ -11,10 +11,13 @@ import pytest
 from claimx.cli_errors import run
 from claimx.eval.cli import app
 from claimx.models import GoldArticle
+from claimx.prompts import get_prompt
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "eval" / "cassettes"
 pytestmark = pytest.mark.cassette
+
+LATEST = get_prompt("latest").ref
 
 
 def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -102,7 +105,7 @@ def test_missing_recording_gives_the_whole_record_command(
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["--prompt", "latest", "--prompt", "extract@v4"], "both extract@v4"),
+        (["--prompt", "latest", "--prompt", LATEST], f"both {LATEST}"),
         (["--seed", "-5"], "--seed"),
         (["--gold", "/nonexistent/gold"], "/nonexistent/gold"),
         (["--live", "--record"], "exclude each other"),

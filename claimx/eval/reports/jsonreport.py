@@ -47,6 +47,7 @@ from claimx.eval.bootstrap import CONFIDENCE, Interval
 from claimx.eval.compare import Comparison, Report
 from claimx.eval.matching import MIN_SIMILARITY, MIN_SIMILARITY_NO_SPAN, OVERLAP_WEIGHT
 from claimx.eval.metrics import ArticleScore, Counts, SystemScore
+from claimx.eval.reports.detection import detection_dict
 
 __all__ = ["JSON_SCHEMA_VERSION", "render_json", "report_to_dict"]
 
@@ -144,6 +145,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         },
         "systems": [_system(s) for s in report.systems],
         "comparisons": [_comparison(c) for c in report.comparisons],
+        **({"detection": detection_dict(report.detection)} if report.detection else {}),
     }
 
 

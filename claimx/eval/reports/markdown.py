@@ -12,6 +12,7 @@ from claimx.eval.reports.common import (
     metric_cell,
     provenance,
 )
+from claimx.eval.reports.detection import render_detection_markdown
 from claimx.markdown import md_table, md_text
 from claimx.models import STANCES
 
@@ -59,6 +60,10 @@ def render_markdown(report: Report) -> str:
     """The whole report as one markdown document."""
     out = ["# claimx evaluation\n"]
     out += [f"- **{label}**: {md_text(value)}" for label, value in provenance(report)]
+    if report.detection is not None:  # corpus gold (claimx.eval.detection)
+        out.append("\n" + render_detection_markdown(report.detection))
+        if not report.systems:
+            return "\n".join(out)
     out.append("\n## Systems\n")
     out.append(
         md_table(

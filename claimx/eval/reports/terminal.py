@@ -26,6 +26,7 @@ from claimx.eval.reports.common import (
     metric_cell,
     provenance,
 )
+from claimx.eval.reports.detection import print_detection
 from claimx.models import STANCES
 
 __all__ = ["render_terminal"]
@@ -241,6 +242,10 @@ def render_terminal(report: Report, console: Console, *, max_diffs: int = 40) ->
     """Print the whole report: provenance, systems, metrics, articles, stances, A/B, diffs."""
     console.print("[bold]claimx eval[/]")
     console.print(_provenance(report))
+    if report.detection is not None:  # corpus gold (claimx.eval.detection)
+        print_detection(report.detection, console)
+        if not report.systems:
+            return
     console.print(_systems_table(console, report))
     for table in _metrics_tables(console, report) + _articles_tables(console, report):
         console.print(table)

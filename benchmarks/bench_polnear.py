@@ -1,0 +1,114 @@
+"""End-to-end benchmark on PolNeAR dev: a strategy's detection of attributions.
+
+    python benchmarks/bench_polnear.py ~/src/PolNeAR --prompt latest --n 24
+    python benchmarks/bench_polnear.py ~/src/PolNeAR --prompt extract@v1 --prompt extract@v4 \\
+        --prompt latest --n 24               # the same articles, side by side
+    python benchmarks/bench_polnear.py ~/src/PolNeAR --n 24 --sample-only   # just the gold
+
+Not part of CI: the corpus is not shipped (point it at your own checkout of
+``networkdynamics/PolNeAR``; see ../shared/DATASETS.md). Only the ``dev``
+split is used; ``test`` is held out and never read.
+
+What it does:
+
+1. converts dev (:mod:`claimx.datasets.polnear`) and takes N articles: the
+   articles of at most ``--max-chars`` characters, in the order of the sha256
+   of their id (a fixed pseudo-random sample, not the first publishers in
+   alphabetical order);
+2. writes them as gold JSONL (``<out>/gold.jsonl``);
+3. for each prompt, runs ``claimx extract`` over them against the configured
+   server (``OPENAI_BASE_URL``, e.g. ``scripts/local-llm.sh start``) with a
+   response cache (``--cache-dir``): an interrupted run resumes where it
+   stopped, and a finished one re-runs without a model call;
+4. prints the detection report (:mod:`claimx.eval.detection`) of every
+   prompt's results JSONL that exists, over the articles every prompt has
+   finished, side by side with bootstrap intervals (``--score-only`` skips 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from claimx.datasets.cli import write_jsonl  # noqa: E402
+from claimx.datasets.polnear import convert_split  # noqa: E402
+from claimx.models import GoldRecord  # noqa: E402
+
+
+def sample(checkout: Path, n: int, max_chars: int) -> list[GoldRecord]:
+    """N dev articles of at most ``max_chars``, in sha256-of-id order."""
+    records = convert_split(checkout, "dev").records
+    short = [r for r in records if len(r.text) <= max_chars]
+    short.sort(key=lambda r: hashlib.sha256(r.id.encode()).hexdigest())
+    return short[:n]
+
+
+def results_path(out: Path, prompt: str) -> Path:
+    return out / f"{prompt.replace('@', '_')}.jsonl"
+
+
+def run_prompt(gold: Path, out: Path, prompt: str, cache_dir: Path) -> int:
+    """``claimx extract`` over the sample; resumes from its own output file."""
+    cmd = [
+        sys.executable, "-m", "claimx", "extract", str(gold), "--prompt", prompt,
+        "-o", str(results_path(out, prompt)), "--cache-dir", str(cache_dir),
+    ]  # fmt: skip
+    print("$", " ".join(cmd), flush=True)
+    return subprocess.call(cmd, env=os.environ.copy())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("checkout", type=Path, help="PolNeAR checkout (or its data/ folder)")
+    parser.add_argument("--prompt", action="append", default=None)
+    parser.add_argument("--n", type=int, default=24)
+    parser.add_argument("--max-chars", type=int, default=12_000)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/claimx-polnear"))
+    parser.add_argument("--cache-dir", type=Path, default=None)
+    parser.add_argument("--sample-only", action="store_true")
+    parser.add_argument("--score-only", action="store_true")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    prompts = args.prompt or ["latest"]
+    args.out.mkdir(parents=True, exist_ok=True)
+    gold = args.out / "gold.jsonl"
+    records = sample(args.checkout, args.n, args.max_chars)
+    write_jsonl(records, gold)
+    chars = sum(len(r.text) for r in records)
+    print(f"{len(records)} dev articles, {chars:,} characters -> {gold}", flush=True)
+    if args.sample_only:
+        return
+    cache_dir = args.cache_dir or args.out / "cache"
+    if not args.score_only:
+        for prompt in prompts:
+            run_prompt(gold, args.out, prompt, cache_dir)
+    score(gold, prompts, args.out, seed=args.seed)
+
+
+def score(gold_path: Path, prompts: list[str], out: Path, *, seed: int) -> None:
+    """The detection report of every prompt's saved results, on the articles all have done."""
+    from rich.console import Console
+
+    from claimx.eval.detection import detection_report, load_results, prompt_candidates
+    from claimx.eval.gold import load_gold
+    from claimx.eval.reports.detection import print_detection
+
+    gold = load_gold(gold_path)
+    results = {p: load_results(results_path(out, p)) for p in prompts}
+    done = [g for g in gold if all(g.article_id in r for r in results.values())]
+    report = detection_report(
+        done, results, candidates={p: prompt_candidates(p) for p in prompts}, seed=seed
+    )
+    print(f"scored on the {len(done)} of {len(gold)} articles that every prompt has finished")
+    print_detection(report, Console(width=200))
+
+
+if __name__ == "__main__":
+    main()

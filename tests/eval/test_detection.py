@@ -1,0 +1,199 @@
+"""Detection scoring: overlap rules, sources by kind, recall by form, stage one, bootstrap."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from claimx.eval.detection import (
+    detection_report,
+    evidence_form,
+    gold_evidence,
+    source_kind,
+    token_overlap,
+)
+from claimx.eval.gold import GoldItem
+from claimx.eval.reports.detection import detection_dict, print_detection
+from claimx.eval.reports.markdown import render_markdown
+from claimx.models import Attribution, Claim, ExtractedClaim, ExtractionResult, Grounding
+from tests.eval.factory import span
+
+TEXT = (
+    "Senator Jane Doe said the budget would pass next week. "
+    "“We have the votes,” she told reporters. "
+    "A Gallup poll found that most voters back the plan. "
+    "The mayor called the plan “a disaster for the city,” aides said."
+)
+
+
+def attribution(quote: str, source: str | None, *pieces: str) -> Attribution:
+    start, end = span(quote, TEXT)
+    frags = [span(p, TEXT) for p in pieces]
+    s = span(source, TEXT) if source else (None, None)
+    return Attribution(
+        quote=quote, start=start, end=end, fragments=frags,
+        source=source, source_start=s[0], source_end=s[1],
+    )  # fmt: skip
+
+
+GOLD = GoldItem(
+    "a1",
+    TEXT,
+    [],
+    "test",
+    [
+        attribution("the budget would pass next week", "Senator Jane Doe"),
+        attribution("We have the votes,", "she"),
+        attribution("that most voters back the plan", "A Gallup poll"),
+        attribution("called the plan “a disaster for the city,”", "aides"),
+    ],
+)
+
+
+def predicted(quote: str, speaker: str) -> ExtractedClaim:
+    start, end = span(quote, TEXT)
+    return ExtractedClaim(
+        claim="x", speaker=speaker, stance="supports", quote=quote, start=start, end=end,
+        direct=False, speaker_id="s",
+        grounding=Grounding(grounded=True, method="exact", score=100.0, model_quote=quote),
+    )  # fmt: skip
+
+
+def result(*claims: ExtractedClaim) -> ExtractionResult:
+    return ExtractionResult(
+        article_id="a1", claims=list(claims), model="m", prompt="p@v1", prompt_hash="h",
+        strategy="s", latency_s=0.0,
+    )  # fmt: skip
+
+
+def full_claim() -> Claim:
+    s, e = span("the budget would pass next week", TEXT)
+    return Claim(
+        claim="The budget passes.", speaker="Jane Doe", stance="supports",
+        quote=TEXT[s:e], start=s, end=e, direct=False,
+    )  # fmt: skip
+
+
+def test_forms_and_source_kinds() -> None:
+    forms = [g.form for g in gold_evidence(GOLD)]
+    assert forms == ["indirect", "direct", "indirect", "mixed"]
+    assert [g.source_kind for g in gold_evidence(GOLD)] == ["named", "pronoun", "named", "nominal"]
+    assert source_kind(None) == "none" and source_kind("the campaign") == "nominal"
+    two = [span("“We have the votes,”", TEXT), span("“a disaster for the city,”", TEXT)]
+    assert evidence_form(TEXT, two) == "direct"
+
+
+def test_token_overlap_is_over_the_longer_span() -> None:
+    whole = [span("the budget would pass next week", TEXT)]
+    half = [span("the budget would", TEXT)]
+    assert token_overlap(TEXT, whole, half) == pytest.approx(3 / 6)
+    assert token_overlap(TEXT, half, whole) == pytest.approx(3 / 6)
+
+
+def test_rules_sources_forms_and_stage_one() -> None:
+    system = result(
+        predicted("the budget would pass next week.", "Jane Doe"),  # exact after trimming
+        predicted("We have the votes", "Jane Doe"),  # pronoun -> nearest named: right
+        predicted("most voters back", "Gallup"),  # 3/6 tokens: any and 0.3, not 0.8
+        predicted("aides said", "aides"),  # no overlap with gold at all
+    )
+    candidates = [span("Senator Jane Doe said the budget would pass next week.", TEXT)]
+    report = detection_report(
+        [GOLD], {"sys": {"a1": system}}, candidates={"sys": lambda t: candidates}, resamples=10
+    )
+    c = report.systems[0].total
+    assert [c.matched(r) for r in ("any", "token>=0.3", "token>=0.8", "exact")] == [3, 3, 2, 2]
+    p, r, f = c.prf("token>=0.3")
+    assert (p, r) == (0.75, 0.75) and f == pytest.approx(0.75)
+    assert c.source_accuracy("named") == (1.0, 2)
+    assert c.source_accuracy("pronoun") == (1.0, 1)
+    assert c.source_accuracy("nominal") == (None, 0)
+    assert c.form_recall("indirect") == (1.0, 2) and c.form_recall("mixed") == (0.0, 1)
+    assert c.stage_one_recall() == 0.25 and c.stage_one_recall(indirect=True) == 0.5
+    assert c.candidates_per_1000_chars() == pytest.approx(1000 / len(TEXT))
+
+
+def test_a_surname_as_written_matches_the_full_name() -> None:
+    from claimx.eval.detection import _source_ok
+
+    names = ["Caddell", "Democrat pollster Pat Caddell", "Pat Caddell"]
+    assert _source_ok("Pat Caddell", "Caddell", names)
+    assert _source_ok("Pat Caddell", "Democrat pollster Pat Caddell", names)
+    assert not _source_ok("Pat Caddell", "caddell's firm", names)
+    assert not _source_ok("Pat Caddell", "Pat", names)
+
+
+def test_wrong_and_possessive_sources_are_wrong() -> None:
+    system = result(
+        predicted("the budget would pass next week", "John Doe"),
+        predicted("that most voters back the plan", "Gallup's editors"),
+    )
+    c = detection_report([GOLD], {"s": {"a1": system}}, resamples=10).systems[0].total
+    assert c.source_accuracy("named") == (0.0, 2)
+    assert c.stage_one_recall() is None  # no stage one given
+
+
+def test_full_claims_are_scored_by_their_evidence_and_speaker() -> None:
+    s, e = span("the budget would pass next week", TEXT)
+    full = full_claim()
+    item = GoldItem("a1", TEXT, [full], "test")
+    c = (
+        detection_report(
+            [item], {"s": {"a1": result(predicted(TEXT[s:e], "Jane Doe"))}}, resamples=10
+        )
+        .systems[0]
+        .total
+    )
+    assert c.matched("exact") == 1 and c.source_accuracy("named") == (1.0, 1)
+
+
+def test_side_by_side_with_intervals_in_every_renderer() -> None:
+    good = result(predicted("the budget would pass next week", "Jane Doe"))
+    report = detection_report([GOLD], {"a": {"a1": None}, "b": {"a1": good}}, seed=3, resamples=200)
+    assert report.systems[0].total.failed == 1
+    (comp,) = report.comparisons
+    assert set(comp.intervals) == {"any", "token>=0.3", "token>=0.8", "exact"}
+    assert comp.intervals["exact"].point == pytest.approx(2 * 1 / 5)
+    console = Console(record=True, width=200)
+    print_detection(report, console)
+    shown = console.export_text()
+    assert "token>=0.8" in shown and "b vs a" in shown
+    data = detection_dict(report)
+    assert data["systems"]["b"]["evidence"]["exact"]["r"] == 0.25
+    assert data["comparisons"][0]["f1_intervals"]["exact"]["point"] == comp.intervals["exact"].point
+    assert callable(render_markdown)
+
+
+def test_build_report_scores_each_article_by_what_its_gold_has() -> None:
+    from claimx.eval.compare import build_report
+    from claimx.eval.results import ArticleRun, ReportMeta, SystemRun
+
+    s, e = span("the budget would pass next week", TEXT)
+    full = full_claim()
+    full_item = GoldItem("a2", TEXT, [full], "test")
+    answer = result(predicted(TEXT[s:e], "Jane Doe"))
+    runs = [
+        SystemRun(
+            label="extract@v1", prompt="extract@v1", prompt_hash="h", model="m",
+            strategy="single_pass", source="live",
+            articles=[
+                ArticleRun("a1", TEXT, [], answer),
+                ArticleRun("a2", TEXT, [full], answer.model_copy(update={"article_id": "a2"})),
+            ],
+        )
+    ]  # fmt: skip
+    meta = ReportMeta.now(gold="g", claimx_version="0", responses="live", resamples=10)
+    report = build_report(runs, meta, gold=[GOLD, full_item])
+    assert [a.article_id for a in report.systems[0].articles] == ["a2"]
+    assert report.systems[0].total.n_gold == 1  # the claim metrics see the full claim only
+    assert report.detection is not None
+    total = report.detection.systems[0].total
+    assert total.articles == 2 and total.n_gold == 5
+    # single pass: the whole text is its one candidate
+    assert total.stage_one_recall() == 1.0 and total.candidates == 2
+    only_corpus = build_report(runs[:1], meta, gold=[GOLD, GoldItem("a2", TEXT, [], "t", [])])
+    assert len(only_corpus.systems) == 1  # a2 has no attributions: it keeps the claim metrics
+    corpus = build_report(
+        [SystemRun(**{**runs[0].__dict__, "articles": runs[0].articles[:1]})], meta, gold=[GOLD]
+    )
+    assert corpus.systems == [] and "Detection" in render_markdown(corpus)
