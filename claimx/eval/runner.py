@@ -54,7 +54,7 @@ from claimx.llm.config import ClientConfig
 from claimx.models import Article, ExtractionResult
 from claimx.prompts import PromptSpec
 from claimx.runs.inputs import InputItem
-from claimx.runs.orchestrator import DEFAULT_CONCURRENCY, Around, BatchOptions, Job, run_jobs
+from claimx.runs.orchestrator import Around, BatchOptions, Job, default_concurrency, run_jobs
 from claimx.runs.progress import Reporter
 
 Source = Literal["replayed", "live", "recorded"]
@@ -191,11 +191,11 @@ def _jobs(plan: _Plan, tasks: list[Task], folder: Path) -> list[Job]:
 
 
 def _concurrency(source: Source, config: ClientConfig) -> int:
-    # A cassette patches the process's HTTP transport: one article at a time. So does a
-    # local llama-server (one slot): more requests would only queue into timeout_s.
-    if source != "live" or config.is_local:
+    # A cassette patches the process's HTTP transport: one article at a time. A live
+    # run sends what the endpoint serves side by side (a local server: its slots).
+    if source != "live":
         return 1
-    return DEFAULT_CONCURRENCY
+    return default_concurrency(config)
 
 
 def _cassette_around(plan: _Plan, system: System) -> Around | None:
