@@ -13,7 +13,7 @@ The target (issue 4) is under 3 seconds of wall time on a 2-core machine.
 
 Then the replay's own cost per recorded request (issue 17, target 3 ms): the
 CPU time of the replay phase (every shipped prompt over the gold, one process,
-the SDK imports done before the clock starts) divided by the recorded requests
+the SDK and HTTP-stack imports done before the clock starts) divided by the recorded requests
 it played, in this checkout and in ``--baseline`` (a commit, extracted with
 ``git archive`` into a temporary folder and run from there), median of
 ``--repeat`` fresh interpreters each, with the ratio. This checkout keeps each
@@ -96,7 +96,8 @@ print(json.dumps(rows))
 REPLAY_CPU = r"""
 import json, resource, sys, time
 from pathlib import Path
-import claimx.cassettes, openai.resources.chat  # imports, not replay: before the clock
+# Imports are not replay: the SDKs, and the HTTP stack the first client loads, before the clock.
+import claimx.cassettes, openai.resources.chat, httpcore2, h11, anyio._backends._asyncio
 from claimx.eval.runner import run_all
 from claimx.eval.gold import load_gold
 from claimx.prompts import default_registry

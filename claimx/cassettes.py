@@ -105,7 +105,7 @@ def _canonical(value: Any) -> Any:
 RequestKey = tuple[str, str, tuple[str, Any]]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _body_key(body: bytes | str | None) -> tuple[str, Any]:
     """A key that two bodies share whenever :func:`_json_body` finds them equal."""
     parsed = _parsed(body) if body else None
