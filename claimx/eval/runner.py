@@ -256,12 +256,20 @@ def _shards(tasks: list[Task], weights: list[float], n: int) -> list[list[Task]]
 
 
 def replay_workers() -> int:
-    """Processes a replay may use: ``$CLAIMX_REPLAY_WORKERS``, else one per core (at most 4)."""
+    """Processes a replay may use: ``$CLAIMX_REPLAY_WORKERS``, else one.
+
+    A recorded request replays in about 3 ms (``benchmarks/bench_eval.py``): the
+    shipped eval's 236 take 0.7 s in one process, less than forked workers cost
+    in set-up (each builds its own client and loads what the first request
+    loads). Measured on 2 cores: ``python -m claimx.eval`` 2.96 s with one
+    process, 4.41 s with two. A much larger replay on more cores may still
+    gain from ``CLAIMX_REPLAY_WORKERS``.
+    """
     if env := os.environ.get("CLAIMX_REPLAY_WORKERS"):
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return 1  # a spawned worker would pay the imports again: no gain
         return max(1, int(env))
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # a spawned worker would pay the imports again: no gain
-    return min(os.cpu_count() or 1, 4)
+    return 1
 
 
 def _replay_parallel(
