@@ -146,8 +146,8 @@ def extract(
             "--concurrency",
             "-j",
             min=1,
-            help="Articles (requests) in flight. \\[default: 4; 1 for a server on this machine,"
-            " which serves one request at a time]",
+            help="Requests (and articles) in flight. \\[default: 4; for a server on this"
+            " machine, the slots it reports (llama-server /props), else 1]",
         ),
     ] = None,
     cache_dir: Annotated[
@@ -189,7 +189,7 @@ def extract(
     from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
     from claimx.extraction.extractor import Extractor
     from claimx.llm.cache import ResponseCache
-    from claimx.runs.orchestrator import DEFAULT_CONCURRENCY, BatchOptions, run_batch
+    from claimx.runs.orchestrator import BatchOptions, default_concurrency, run_batch
     from claimx.runs.outputs import check_output, publish_json, staging_jsonl
     from claimx.runs.progress import make_reporter
 
@@ -226,9 +226,7 @@ def extract(
         )
         return
     if concurrency is None:
-        # A local llama-server (scripts/local-llm.sh) has one slot: more requests would
-        # only queue there and run into timeout_s.
-        concurrency = 1 if extractor.config.is_local else DEFAULT_CONCURRENCY
+        concurrency = default_concurrency(extractor.config)  # a local server: its slots
     # The errors file follows the user's --output, also when JSON records are staged.
     errors = errors or BatchOptions(output=output).errors_path()
 

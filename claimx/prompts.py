@@ -147,8 +147,22 @@ def _compile(template: str) -> jinja2.Template:
     return _ENV.from_string(template)
 
 
+@lru_cache(maxsize=64)
+def _names(template: str) -> tuple[str, ...]:
+    """The variables ``template`` reads."""
+    return tuple(sorted(jinja2.meta.find_undeclared_variables(_ENV.parse(template))))
+
+
+@lru_cache(maxsize=1024)
+def _render_values(template: str, values: tuple[tuple[str, Any], ...]) -> str:
+    return _compile(template).render(**dict(values)).strip()
+
+
 def _render(template: str, variables: Mapping[str, Any]) -> str:
-    return _compile(template).render(**variables).strip()
+    # Keyed by the values the template reads: the system prompt and the few-shot
+    # examples come out the same for every request of a run, and render once.
+    values = tuple((name, variables[name]) for name in _names(template) if name in variables)
+    return _render_values(template, values)
 
 
 def default_prompts_dir() -> Path:

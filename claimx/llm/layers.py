@@ -4,7 +4,7 @@ Every layer implements :class:`~claimx.llm.protocol.Model` itself and holds the
 model it wraps, so they stack in any order a caller needs and a strategy sees
 one model. :func:`open_model` builds the stack claimx uses::
 
-    CachedModel(FailureDump(LLM(config)))     # the cache only when one is given
+    CachedModel(FailureDump(RequestLimit(LLM(config))))     # the cache only when one is given
 
 * :class:`CachedModel` answers from a :class:`~claimx.llm.cache.ResponseCache`
   when it can (``cached=True``, zero ``usage``, the original call's usage as
@@ -14,11 +14,14 @@ one model. :func:`open_model` builds the stack claimx uses::
   (``ClientConfig.failures_dir``, by default ``$CLAIMX_CACHE/failures/``,
   i.e. ``~/.cache/claimx/failures/``; the error's ``raw_output_path`` names the file);
 * :class:`UsageMeter` adds up what the calls through it cost (made and cached
-  apart) and tells a listener after each call (progress bars).
+  apart) and tells a listener after each call (progress bars);
+* :class:`RequestLimit` keeps at most ``limit`` calls in flight, however many
+  tasks ask (a run's articles, and the independent requests of each).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
@@ -183,11 +186,35 @@ class UsageMeter(Layer):
         return answer
 
 
-def open_model(config: ClientConfig, *, cache: ResponseCache | None = None) -> ClosableModel:
-    """The model claimx calls for ``config``: the client, its failure dump, the cache if any."""
+class RequestLimit(Layer):
+    """At most ``limit`` calls through it at once; the others wait their turn, in order.
+
+    Below the cache, so an answer from the cache never waits for a call to end.
+    """
+
+    def __init__(self, inner: Model, limit: int) -> None:
+        super().__init__(inner)
+        if limit < 1:
+            raise ValueError(f"a request limit is at least 1, got {limit}")
+        self.limit = limit
+        self._slots = asyncio.Semaphore(limit)
+
+    async def through(
+        self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
+    ) -> Completion[T]:
+        async with self._slots:
+            return await self.proceed(messages, response_model, max_tokens)
+
+
+def open_model(
+    config: ClientConfig, *, cache: ResponseCache | None = None, max_requests: int = 1
+) -> ClosableModel:
+    """The model claimx calls for ``config``: the client, at most ``max_requests`` calls in
+    flight, its failure dump, the cache if any."""
     from claimx.llm.client import LLM  # the SDKs are imported when a model is really built
 
-    model: Layer = FailureDump(LLM(config), config.failures_dir, model=config.model)
+    limited = RequestLimit(LLM(config), max_requests)
+    model: Layer = FailureDump(limited, config.failures_dir, model=config.model)
     if cache is not None:
         model = CachedModel(model, cache, config)
     return model

@@ -6,12 +6,11 @@ streamed from :func:`claimx.runs.inputs.iter_inputs`), the eval runs
 own results file). Both open ONE model per client configuration for the whole
 run (:func:`claimx.llm.layers.open_model`: one connection pool, one
 ``Retry-After`` pause, one response cache) and close it at the end. At most
-``concurrency`` articles are in progress (:data:`DEFAULT_CONCURRENCY`, 4;
-``claimx extract`` uses 1 when the endpoint is on this machine, because a
-local llama-server has one slot and extra requests would only queue into the
-timeout); an article's requests are made one
-after the other (strategies and chunks are sequential), so at most
-``concurrency`` requests are in flight. Only those articles are held in
+``concurrency`` articles are in progress, and at most ``concurrency`` requests
+are in flight (:class:`~claimx.llm.layers.RequestLimit`): those of several
+articles, and the independent requests of one (a staged strategy's
+candidates). A local server's default is its slot count
+(:func:`default_concurrency`). Only those articles are held in
 memory: inputs are read as they are needed and results are written as they
 finish, so memory stays flat however large the corpus is.
 
@@ -93,7 +92,7 @@ from claimx.models import Article, ExtractionResult
 from claimx.runs.inputs import DEFAULT_GLOB, InputItem, count_inputs, iter_inputs
 from claimx.runs.progress import NullReporter, Reporter, RunStats
 
-#: articles in flight when the caller does not say
+#: articles and requests in flight when the caller does not say (a remote endpoint)
 DEFAULT_CONCURRENCY = 4
 #: the group-commit window of result fsyncs (see :class:`AppendFile`)
 SYNC_INTERVAL_S = 0.05
@@ -103,6 +102,21 @@ FATAL_ERRORS: tuple[type[ClaimxError], ...] = (AuthenticationError, CassetteMiss
 ENDPOINT_DOWN_ERRORS: tuple[type[LLMError], ...] = (ServerUnreachableError, LLMTimeoutError)
 #: articles in a row failing with :data:`ENDPOINT_DOWN_ERRORS` that stop a run
 DEFAULT_BREAKER = 3
+
+
+def default_concurrency(config: ClientConfig) -> int:
+    """Requests in flight when the user does not say: a local server's slot count.
+
+    A local llama-server decodes ``-np`` requests side by side (``scripts/local-llm.sh``
+    starts it with ``CLAIMX_LLM_SLOTS``) and queues the rest into ``timeout_s``; a
+    server that does not report its slots counts as one. A remote endpoint gets
+    :data:`DEFAULT_CONCURRENCY`.
+    """
+    if not config.is_local:
+        return DEFAULT_CONCURRENCY
+    from claimx.llm.server import server_slots
+
+    return server_slots(config.base_url or "") or 1
 
 
 @dataclass(frozen=True)
@@ -454,12 +468,17 @@ async def run_jobs(
     stats = RunStats(total=None if None in totals else sum(t or 0 for t in totals))
     state = _State(stats, reporter, min((job.options.breaker for job in jobs), default=0))
     models: dict[ClientConfig, ClosableModel] = {}
+    # One request limit per model: the largest concurrency of the jobs that share it.
+    limits: dict[ClientConfig, int] = {}
+    for job in jobs:
+        config = job.extractor.config
+        limits[config] = max(limits.get(config, 1), job.options.concurrency)
     reporter.start(stats)
     try:
         for job in jobs:
             config = job.extractor.config
             if config not in models:
-                models[config] = open_model(config, cache=cache)
+                models[config] = open_model(config, cache=cache, max_requests=limits[config])
             meter = UsageMeter(models[config], on_call=state.on_call)
             await _run_job(job, meter, state, stream)
             if state.fatal is not None:
@@ -590,6 +609,7 @@ __all__ = [
     "ExistingOutput",
     "Job",
     "count_inputs",
+    "default_concurrency",
     "failure_record",
     "read_existing_output",
     "run_batch",

@@ -55,7 +55,7 @@ import asyncio
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -275,32 +275,9 @@ def article_requests(extractor: Extractor, text: str, *, article_id: str) -> lis
     live run would refuse.
     """
     recorder = RequestRecorder(extractor.config)
-
-    def plan() -> Coroutine[Any, Any, object]:
-        recorder.requests.clear()
-        return extractor.aextract(text, article_id=article_id, llm=recorder)
-
-    _run_now(plan)
+    # A loop of its own: a strategy sends an article's requests concurrently.
+    asyncio.run(extractor.aextract(text, article_id=article_id, llm=recorder))
     return recorder.requests
-
-
-def _run_now(make: Callable[[], Coroutine[Any, Any, object]]) -> None:
-    """Run a coroutine that never waits (the recorder answers at once) without a loop.
-
-    An event loop per article would cost more than planning it. Should a
-    strategy ever really wait (``asyncio.sleep``), it is run again on a loop.
-    """
-    coro = make()
-    try:
-        coro.send(None)
-    except StopIteration:
-        return
-    coro.close()
-    asyncio.run(_awaited(make()))
-
-
-async def _awaited(coro: Coroutine[Any, Any, object]) -> None:
-    await coro
 
 
 def iter_requests(extractor: Extractor, paths: Sequence[Path]) -> Iterator[PlannedRequest]:

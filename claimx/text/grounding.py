@@ -424,7 +424,8 @@ _OPEN_SINGLE = "‘‚"
 _SINGLE = "’'"
 
 
-def _quoted_regions(line: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1024)  # every claim of a paragraph asks again about its lines
+def _quoted_regions(line: str) -> tuple[tuple[int, int], ...]:
     """Spans of ``line`` inside quotation marks, marks included.
 
     Double quotes pair up (curly by shape, straight by alternation). Single
@@ -458,7 +459,7 @@ def _quoted_regions(line: str) -> list[tuple[int, int]]:
     for opened in (double_open, single_open):
         if opened is not None:
             regions.append((opened, n))
-    return regions
+    return tuple(regions)
 
 
 def is_direct(text: str, start: int, end: int) -> bool:

@@ -9,13 +9,14 @@ strategy). :func:`ask` is the request loop they share.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from claimx.errors import ExtractionError
-from claimx.extraction.drafts import ClaimDraft
-from claimx.llm.protocol import Model
+from claimx.extraction.drafts import ClaimDraft, ClaimDrafts
+from claimx.llm.protocol import Completion, Model
 from claimx.models import Usage
 from claimx.prompts import PromptSpec
 from claimx.text.grounding import Located
@@ -78,26 +79,43 @@ class Strategy(Protocol):
 async def ask(
     llm: Model, spec: PromptSpec, requests: Sequence[Request], *, skip_failures: bool
 ) -> StrategyOutput:
-    """Send ``requests`` one after the other and collect their drafts and usage.
+    """Send ``requests`` together and collect their drafts and usage, in plan order.
 
-    Sequential on purpose: a local server serves one request at a time, and
-    requests that share the system prompt and examples reuse its KV cache.
-    With ``skip_failures`` a request that fails with an
-    :class:`~claimx.errors.ExtractionError` is skipped with a warning (one bad
-    candidate must not lose the article); without, the error is raised.
+    The requests are independent: they are all handed to ``llm`` at once, and
+    its :class:`~claimx.llm.layers.RequestLimit` decides how many are in
+    flight (one by default: a one-slot local server answers one at a time,
+    and requests sharing the system prompt and examples reuse its KV cache).
+    Whatever the limit, the drafts come in the order of ``requests``, so the
+    results do not depend on it. With ``skip_failures`` a request that fails
+    with an :class:`~claimx.errors.ExtractionError` is skipped with a warning
+    (one bad candidate must not lose the article). Any other failure is
+    raised at once and the requests not yet answered are cancelled.
     """
-    out = StrategyOutput()
-    for request in requests:
+
+    async def one(request: Request) -> Completion[ClaimDrafts] | ExtractionError:
         messages = spec.render(**request.variables)
         try:
-            answer = await llm.complete(
+            return await llm.complete(
                 messages, spec.response_model, max_tokens=spec.params.max_tokens
             )
         except ExtractionError as exc:
             if not skip_failures:
                 raise
+            return exc
+
+    tasks = [asyncio.ensure_future(one(request)) for request in requests]
+    try:
+        answers = await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)  # retrieved: none left pending
+        raise
+    out = StrategyOutput()
+    for request, answer in zip(requests, answers, strict=True):
+        if isinstance(answer, ExtractionError):
             where = f" at {request.window.start}-{request.window.end}" if request.window else ""
-            out.warnings.append(f"candidate{where} skipped: {exc}")
+            out.warnings.append(f"candidate{where} skipped: {answer}")
             continue
         out.usage = out.usage + answer.usage
         out.drafts.extend(Draft(claim=c, window=request.window) for c in answer.value.claims)
