@@ -45,8 +45,7 @@ per line, in the order articles finish (not the input order), keyed by
   the output. When a run ends, every input is in exactly one of the two files.
 
 Resuming refuses an output written with another model or prompt version, so a
-file never mixes results of different configurations. ``pretty`` (indented
-records) cannot be resumed and always starts a fresh file; ``claimx extract
+file never mixes results of different configurations. ``claimx extract
 --format json`` writes one JSON array instead (:mod:`claimx.runs.outputs`).
 
 Authentication failures and cassette misses stop the run (every article would
@@ -128,8 +127,6 @@ class BatchOptions:
     output: Path | None = None
     #: the failures file; default ``<output>.errors.jsonl``, none when writing to a stream
     errors: Path | None = None
-    #: indented JSON records (``--format json``): not resumable, the output starts afresh
-    pretty: bool = False
     #: fsync records (in the background); off only for throwaway runs
     durable: bool = True
     #: stop after this many articles in a row failed with the endpoint down (circuit breaker)
@@ -416,8 +413,7 @@ class _Run:
         self.state.down_in_a_row = 0
         if self.job.finish is not None:
             result = self.job.finish(result)
-        indent = 2 if self.job.options.pretty else None
-        self.results.write(result.model_dump_json(indent=indent) + "\n")
+        self.results.write(result.model_dump_json() + "\n")
         self.stats.done += 1
         self.reporter.update(self.stats)
 
@@ -501,15 +497,13 @@ async def _run_job(job: Job, model: UsageMeter, state: _State, stream: TextIO | 
             raise ConfigError("a run needs an output path or a stream to write to")
         results = StreamSink(stream)
     else:
-        resumable = not options.pretty
-        out = AppendFile(options.output, fresh=not resumable, durable=options.durable, lock=True)
+        out = AppendFile(options.output, fresh=False, durable=options.durable, lock=True)
         results = out
-        if resumable:
-            try:
-                done_ids = _prepare_resume(out, job.extractor)
-            except BaseException:
-                await out.aclose()
-                raise
+        try:
+            done_ids = _prepare_resume(out, job.extractor)
+        except BaseException:
+            await out.aclose()
+            raise
     errors_path = options.errors_path()
     errors = (
         AppendFile(errors_path, fresh=True, durable=options.durable, lock=False)
