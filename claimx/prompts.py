@@ -158,10 +158,17 @@ def _render_values(template: str, values: tuple[tuple[str, Any], ...]) -> str:
     return _compile(template).render(**dict(values)).strip()
 
 
+#: renders reading more characters than this are not cached: those read an article,
+#: never repeat, and would keep up to 1,024 articles alive in the cache
+_CACHED_VALUES_MAX_CHARS = 4096
+
+
 def _render(template: str, variables: Mapping[str, Any]) -> str:
     # Keyed by the values the template reads: the system prompt and the few-shot
     # examples come out the same for every request of a run, and render once.
     values = tuple((name, variables[name]) for name in _names(template) if name in variables)
+    if sum(len(str(v)) for _, v in values) > _CACHED_VALUES_MAX_CHARS:
+        return _compile(template).render(**dict(values)).strip()
     return _render_values(template, values)
 
 
