@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from claimx.models import (
         Article,
         Claim,
+        Confidence,
         ExtractedClaim,
         ExtractionResult,
         GoldArticle,
@@ -72,6 +73,7 @@ _EXPORTS: dict[str, str] = {
         [
             "Article",
             "Claim",
+            "Confidence",
             "ExtractedClaim",
             "ExtractionResult",
             "GoldArticle",
@@ -109,6 +111,7 @@ __all__ = [
     "Claim",
     "ClaimxError",
     "ClientConfig",
+    "Confidence",
     "ConfigError",
     "ExtractedClaim",
     "ExtractionError",

@@ -144,11 +144,31 @@ class Grounding(_Strict):
     model_quote: str = Field(description="The quote as the model wrote it.")
 
 
+ConfidenceSource = Literal["agreement", "votes", "rule", "logprob"]
+
+
+class Confidence(_Strict):
+    """How sure claimx is of one extracted claim, and what the figure rests on.
+
+    ``agreement``: independent deciders (the model and the attribution rules)
+    were compared; ``votes``: the share of samples or prompt variants that gave
+    this answer; ``rule``: a rule decided alone; ``logprob``: the model's own
+    token probability. The eval's reliability table shows what each bin is worth.
+    """
+
+    value: float = Field(ge=0.0, le=1.0)
+    source: ConfidenceSource
+    detail: str = Field(default="", description="Which signals agreed or not, in words.")
+
+
 class ExtractedClaim(Claim):
     """A claim produced by the extractor, with its grounding and speaker id."""
 
     speaker_id: str = Field(description="Id of the resolved speaker in ExtractionResult.speakers.")
     grounding: Grounding
+    confidence: Confidence | None = Field(
+        default=None, description="How sure claimx is of this claim (None: not estimated)."
+    )
 
 
 class Speaker(_Strict):
