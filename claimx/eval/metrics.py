@@ -12,6 +12,12 @@ bootstrap can resample articles and recompute them. Definitions
   speaker is right (:func:`claimx.speakers.same_source`, the article's gold and
   predicted names as context) and whose stance is equal. Undefined (None)
   with no matched pair.
+* **stance macro-F1**: the mean over stances of each stance's F1 on the
+  matched pairs (:func:`stance_macro_f1`), so a system that always answers
+  ``supports`` is not rewarded for the majority; **stance acc (majority)**:
+  the stance accuracy that always answering the majority gold stance (over
+  every gold claim scored) would get on the same matched pairs, the trivial
+  baseline stance accuracy must beat.
 * **joint P / R / F1**: as claim P/R/F1, but a true positive also needs the
   right speaker and the right stance.
 * **speaker-set P / R / F1**: per article, the distinct sources named by the
@@ -53,8 +59,10 @@ __all__ = [
     "PairJudgement",
     "SystemScore",
     "compute_metrics",
+    "majority_stance",
     "score_article",
     "score_system",
+    "stance_macro_f1",
 ]
 
 _EMPTY_CONFUSION = ((0, 0, 0), (0, 0, 0), (0, 0, 0))
@@ -76,6 +84,8 @@ METRICS: tuple[MetricInfo, ...] = (
     MetricInfo("claim_f1", "claim F1", "ratio"),
     MetricInfo("speaker_accuracy", "speaker acc", "ratio"),
     MetricInfo("stance_accuracy", "stance acc", "ratio"),
+    MetricInfo("stance_majority_accuracy", "stance acc (majority)", "ratio"),
+    MetricInfo("stance_macro_f1", "stance macro-F1", "ratio"),
     MetricInfo("joint_precision", "joint P", "ratio"),
     MetricInfo("joint_recall", "joint R", "ratio"),
     MetricInfo("joint_f1", "joint F1", "ratio"),
@@ -119,18 +129,21 @@ class Counts:
     cost_usd: float = 0.0
     # gold stance (row) x predicted stance (column), both in STANCES order
     confusion: tuple[tuple[int, ...], ...] = field(default=_EMPTY_CONFUSION)
+    #: every gold claim's stance, counted in STANCES order (the majority baseline)
+    gold_stances: tuple[int, ...] = (0, 0, 0)
 
     def __add__(self, other: Counts) -> Counts:
         summed = {
             f.name: getattr(self, f.name) + getattr(other, f.name)
             for f in fields(self)
-            if f.name != "confusion"
+            if f.name not in ("confusion", "gold_stances")
         }
         confusion = tuple(
             tuple(a + b for a, b in zip(ra, rb, strict=True))
             for ra, rb in zip(self.confusion, other.confusion, strict=True)
         )
-        return Counts(**summed, confusion=confusion)
+        stances = tuple(a + b for a, b in zip(self.gold_stances, other.gold_stances, strict=True))
+        return Counts(**summed, confusion=confusion, gold_stances=stances)
 
     @property
     def scored_articles(self) -> int:
@@ -157,18 +170,46 @@ def _share(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+def stance_macro_f1(confusion: Sequence[Sequence[int]]) -> float | None:
+    """Mean F1 of the stances in a confusion matrix (gold rows x predicted columns).
+
+    Rows and the first columns are :data:`~claimx.models.STANCES`; further
+    columns (a claim with no prediction) are never right. A stance neither in
+    the gold nor predicted is left out of the mean; None when none is left.
+    """
+    scores = []
+    for k, row in enumerate(confusion):
+        tp, gold = row[k], sum(row)
+        predicted = sum(r[k] for r in confusion)
+        if gold + predicted:
+            scores.append(2 * tp / (gold + predicted))
+    return sum(scores) / len(scores) if scores else None
+
+
+def majority_stance(gold_stances: Sequence[int]) -> int | None:
+    """Index in :data:`~claimx.models.STANCES` of the commonest gold stance (ties: first)."""
+    return (
+        max(range(len(gold_stances)), key=lambda k: gold_stances[k]) if any(gold_stances) else None
+    )
+
+
 def compute_metrics(c: Counts) -> dict[str, float | None]:
     """Every metric of :data:`METRICS` from pooled counts; None where undefined."""
     cp, cr, cf = _prf(c.matched, c.n_pred, c.n_gold)
     jp, jr, jf = _prf(c.joint_ok, c.n_pred, c.n_gold)
     sp, sr, sf = _prf(c.speakers_matched, c.speakers_pred, c.speakers_gold)
     n = c.scored_articles
+    majority = majority_stance(c.gold_stances)
     return {
         "claim_precision": cp,
         "claim_recall": cr,
         "claim_f1": cf,
         "speaker_accuracy": _share(c.speaker_ok, c.matched),
         "stance_accuracy": _share(c.stance_ok, c.matched),
+        "stance_majority_accuracy": None
+        if majority is None
+        else _share(sum(c.confusion[majority]), c.matched),
+        "stance_macro_f1": stance_macro_f1(c.confusion),
         "joint_precision": jp,
         "joint_recall": jr,
         "joint_f1": jf,
@@ -264,6 +305,10 @@ def _confusion(
     return tuple(tuple(row) for row in grid)
 
 
+def _stance_counts(claims: Sequence[Claim]) -> tuple[int, ...]:
+    return tuple(sum(c.stance == s for c in claims) for s in STANCES)
+
+
 def score_article(run: ArticleRun, *, model: str = "") -> ArticleScore:
     """Score one article's result against its gold.
 
@@ -278,6 +323,7 @@ def score_article(run: ArticleRun, *, model: str = "") -> ArticleScore:
             failed=1,
             n_gold=len(gold),
             speakers_gold=len(distinct_sources(gold_names, gold_names)),
+            gold_stances=_stance_counts(gold),
         )
         return ArticleScore(run, [], [], counts, list(range(len(gold))), [])
     pred = list(result.claims)
@@ -318,6 +364,7 @@ def score_article(run: ArticleRun, *, model: str = "") -> ArticleScore:
         latency_s=result.latency_s,
         cost_usd=estimate_cost(result.model or model, usage.prompt_tokens, usage.completion_tokens),
         confusion=_confusion(gold, pred, pairs),
+        gold_stances=_stance_counts(gold),
     )
     matched_gold = {p.gold for p in pairs}
     matched_pred = {p.pred for p in pairs}

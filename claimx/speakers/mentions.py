@@ -4,7 +4,8 @@
 spokesman"; "Dmitry Peskov, the Kremlin spokesman" likewise; "the Kremlin
 spokesman" is a role only; "U.S. officials" an unnamed group
 (:func:`parse_mention`). :func:`text_names` finds the people an article text
-names, :func:`role_matches` tells whether two descriptors are one.
+names (:func:`name_runs`: every capitalised run, with its span),
+:func:`role_matches` tells whether two descriptors are one.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from claimx.speakers.lexicon import (
     UNKNOWN_MENTIONS,
 )
 from claimx.text.normalize import APOSTROPHES, fold
+from claimx.text.spans import Span
 
 __all__ = [
     "NAME_TOKEN",
     "Mention",
     "MentionKind",
     "fullest",
+    "name_runs",
     "parse_mention",
     "role_key",
     "role_matches",
@@ -40,6 +43,12 @@ __all__ = [
 ]
 
 MentionKind = Literal["name", "role", "group", "unknown"]
+
+#: stop words of a run that open the name of a body ("White House", "National Guard")
+_BODY_OPENERS = frozenset(
+    "russian ukrainian american british us u.s. western european french german chinese"
+    " national white".split()
+)
 
 NAME_TOKEN = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
 _TEXT_NAME = re.compile(rf"{NAME_TOKEN}(?:[ \t]+(?:{NAME_TOKEN}|(?:de|van|von|bin|al)(?=[ \t])))*")
@@ -161,22 +170,37 @@ def parse_mention(raw: str, role: str | None = None) -> Mention:
     return Mention(raw, " ".join(name_tokens), given_role or embedded or descriptor, "name")
 
 
-def text_names(text: str) -> list[str]:
-    """Person-like names of two or more words in running text, in order of appearance."""
-    names: list[str] = []
+def name_runs(text: str, *, titles: bool = True) -> list[tuple[Span, str]]:
+    """Capitalised runs of running text, titles and stop words cut, with their spans.
+
+    "Ukrainian President Volodymyr Zelensky" -> "Volodymyr Zelensky", "In Kyiv"
+    -> "Kyiv"; a run of titles or stop words only is left out. In order of
+    appearance. ``titles=False`` cuts only the leading stop words, and keeps those
+    that open a body's name ("In White House" -> "White House", "Russian Defense
+    Ministry" stays whole), for :func:`parse_mention` to read.
+    """
+    out: list[tuple[Span, str]] = []
     for m in _TEXT_NAME.finditer(text):
-        run = m.group().split()
-        # Keep what follows the last title or stop word: "Ukrainian President
-        # Volodymyr Zelensky" -> "Volodymyr Zelensky", "In Kyiv" -> "Kyiv".
+        run = list(re.finditer(r"\S+", m.group()))
+        # Keep what follows the last title or stop word.
         cut = 0
         for i, tok in enumerate(run):
-            w = fold(tok).strip(".").translate(APOSTROPHES)
-            if w in TITLE_WORDS or w in RUN_STOP_WORDS or w.endswith("'s"):
+            w = fold(tok.group()).strip(".").translate(APOSTROPHES)
+            if not titles:
+                if w not in RUN_STOP_WORDS or w in _BODY_OPENERS:
+                    break  # only the leading stop words: "White House" stays whole
                 cut = i + 1
-        run = run[cut:]
-        if len(run) >= 2 and is_personish(" ".join(run)):
-            names.append(" ".join(run))
-    return names
+            elif w in TITLE_WORDS or w in RUN_STOP_WORDS or w.endswith("'s"):
+                cut = i + 1
+        if cut < len(run):
+            span = Span(m.start() + run[cut].start(), m.start() + run[-1].end())
+            out.append((span, " ".join(tok.group() for tok in run[cut:])))
+    return out
+
+
+def text_names(text: str) -> list[str]:
+    """Person-like names of two or more words in running text, in order of appearance."""
+    return [name for _, name in name_runs(text) if len(name.split()) >= 2 and is_personish(name)]
 
 
 def fullest(names: Iterable[str]) -> str:

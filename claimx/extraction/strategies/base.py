@@ -1,7 +1,10 @@
 """The strategy contract and the records strategies produce.
 
 A strategy owns its contract: what it plans to ask about (:meth:`Strategy.plan`,
-without the model), whether a long article may be cut into chunks for it
+without the model), whether it can be told where the claims are
+(:attr:`Strategy.takes_evidence`: the eval's oracle gives the gold evidence
+spans in place of stage one, to measure what the strategy adds after it),
+whether a long article may be cut into chunks for it
 (:attr:`Strategy.chunkable`), which template variables it fills
 (:attr:`Strategy.provides`) and which prompt parameters it reads (typed, on the
 strategy). :func:`ask` is the request loop they share.
@@ -14,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from claimx.errors import ExtractionError
+from claimx.errors import ExtractionError, PromptError
 from claimx.extraction.drafts import ClaimDraft, ClaimDrafts
 from claimx.llm.protocol import Completion, Model
 from claimx.models import Usage
@@ -67,13 +70,38 @@ class Strategy(Protocol):
     #: False for strategies whose requests show only a paragraph at a time
     chunkable: bool
 
-    def plan(self, spec: PromptSpec, text: str) -> list[Request]:
-        """The requests :meth:`drafts` will send for ``text``, without calling the model."""
+    #: whether :meth:`plan` and :meth:`drafts` accept ``evidence``: the spans to ask
+    #: about instead of the strategy's own stage one (one request per distinct span)
+    takes_evidence: bool
+
+    def plan(
+        self, spec: PromptSpec, text: str, *, evidence: Sequence[Span] | None = None
+    ) -> list[Request]:
+        """The requests :meth:`drafts` will send for ``text``, without calling the model.
+
+        ``evidence`` (article offsets; only when :attr:`takes_evidence`): ask about
+        exactly these spans instead of the strategy's own candidates.
+        """
         ...
 
-    async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
-        """Ask the model about one article."""
+    async def drafts(
+        self, llm: Model, spec: PromptSpec, text: str, *, evidence: Sequence[Span] | None = None
+    ) -> StrategyOutput:
+        """Ask the model about one article (about ``evidence`` only, when given)."""
         ...
+
+
+def refuse_evidence(
+    strategy: Strategy, evidence: Sequence[Span] | None, *, prompt: str = ""
+) -> None:
+    """Raise :class:`PromptError` when ``evidence`` is given to a strategy that cannot take it."""
+    if evidence is not None and not strategy.takes_evidence:
+        uses = f"{prompt} uses strategy" if prompt else "strategy"
+        raise PromptError(
+            f"{uses} {strategy.name!r}, which cannot be given evidence spans: it asks about the"
+            " whole article at once, with no stage one to replace. Use a prompt with a staged"
+            " strategy (extract@v3 or later), or extract without evidence"
+        )
 
 
 async def ask(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from claimx.extraction.strategies.base import Request, StrategyOutput, ask
+from collections.abc import Sequence
+
+from claimx.extraction.strategies.base import Request, StrategyOutput, ask, refuse_evidence
 from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec
+from claimx.text.spans import Span
 
 
 class SinglePass:
@@ -14,9 +17,16 @@ class SinglePass:
     provides = frozenset({"text"})
     #: the whole article is in the request: a long one must be chunked to fit
     chunkable = True
+    #: one request for the whole article: there is no stage one to replace
+    takes_evidence = False
 
-    def plan(self, spec: PromptSpec, text: str) -> list[Request]:
+    def plan(
+        self, spec: PromptSpec, text: str, *, evidence: Sequence[Span] | None = None
+    ) -> list[Request]:
+        refuse_evidence(self, evidence)
         return [Request({"text": text})]
 
-    async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
-        return await ask(llm, spec, self.plan(spec, text), skip_failures=False)
+    async def drafts(
+        self, llm: Model, spec: PromptSpec, text: str, *, evidence: Sequence[Span] | None = None
+    ) -> StrategyOutput:
+        return await ask(llm, spec, self.plan(spec, text, evidence=evidence), skip_failures=False)

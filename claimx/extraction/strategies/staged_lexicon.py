@@ -159,7 +159,11 @@ def find_lexicon_candidates(
 
 
 class StagedLexicon(StagedSentences):
-    """Lexicon-and-linguistics candidate sentences -> per-sentence claims (model)."""
+    """Lexicon-and-linguistics candidate sentences -> per-sentence claims (model).
+
+    Given ``evidence``, it asks about those spans as ``staged_sentences`` does
+    (:func:`claimx.extraction.strategies.staged.evidence_candidates`).
+    """
 
     name = "staged_lexicon"
 
