@@ -17,6 +17,8 @@ Examples::
     python -m claimx.eval --prompt latest --html report.html --runs runs/
     claimx eval score runs/*.jsonl --json report.json      # score saved runs again
     python -m claimx.eval --live --model local --base-url http://127.0.0.1:8011/v1
+    python -m claimx.eval --oracle evidence                 # which stage loses what
+    python -m claimx.eval --oracle claim                    # speaker and stance only
     scripts/record-cassettes.sh extract@v3                  # re-record one prompt
 """
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,8 +37,11 @@ from claimx.cli_errors import OneLineErrorsGroup
 from claimx.errors import ConfigError
 
 if TYPE_CHECKING:
+    from claimx.eval.compare import Report
     from claimx.eval.gold import GoldItem
-    from claimx.eval.results import SystemRun
+    from claimx.eval.oracle import Oracle, SpeakerStance
+    from claimx.eval.results import ReportMeta, SystemRun
+    from claimx.eval.runner import Source, System
     from claimx.prompts import PromptSpec
 
 app = typer.Typer(cls=OneLineErrorsGroup, add_completion=False, pretty_exceptions_enable=False)
@@ -154,25 +159,52 @@ def main(
     model_description: Annotated[
         str, typer.Option(help="With --record: what the model is, for the manifest.")
     ] = "",
+    oracle: Annotated[
+        str | None,
+        typer.Option(
+            "--oracle",
+            help="evidence: also ask every staged prompt about the gold evidence spans"
+            " (recorded apart: record them with --record --oracle evidence) and score that"
+            " run; claim: gold evidence and proposition, score speaker and stance only"
+            " (replays the evidence recordings). Both add the rule baselines and the"
+            " 'where joint F1 is lost' table.",
+        ),
+    ] = None,
 ) -> None:
     """Score prompt versions against the gold data; compare them when several are given."""
     if ctx.invoked_subcommand is not None:
         return
     from claimx.eval.gold import load_gold
     from claimx.eval.runner import plan, resolve_source, run_systems
+    from claimx.extraction.strategies import get_strategy
     from claimx.llm.cache import ResponseCache
     from claimx.runs.progress import make_reporter
 
     # Everything that can be wrong with the command is checked before any work.
     source = resolve_source(live=live, record=record, base_url=base_url)
+    mode = _check_oracle(oracle, source)
     specs = select_prompts(prompt or [])
     others = _parse_predictions(predictions)
     gold_path = _default_path(gold, "gold")
     cassette_dir = _default_path(cassettes, "cassettes")
     items = load_gold(gold_path)
+    # --record --oracle evidence records the oracle requests only: the end-to-end runs it
+    # is compared with are replayed (recording them again would change the baseline).
+    e2e_source: Source = "replayed" if mode is not None and source == "recorded" else source
     systems = plan(
-        specs, list(model or []), source=source, cassettes=cassette_dir, base_url=base_url
+        specs,
+        list(model or []),
+        source=e2e_source,
+        cassettes=cassette_dir,
+        base_url=None if e2e_source == "replayed" else base_url,
     )
+    oracle_systems: list[System] = []
+    if mode is not None:
+        staged = [s for s in specs if get_strategy(s.strategy).takes_evidence]
+        oracle_systems = plan(
+            staged, list(model or []), source=source, cassettes=cassette_dir,
+            base_url=base_url, oracle=True,
+        )  # fmt: skip
     response_cache = ResponseCache.open(cache_dir) if cache or cache_dir else None
     scratch = tempfile.TemporaryDirectory(prefix="claimx-eval-") if runs is None else None
     folder = runs if runs is not None else Path(scratch.name)  # type: ignore[union-attr]
@@ -183,16 +215,23 @@ def main(
             if source != "replayed"
             else None
         )
-        files = run_systems(
-            systems,
-            items,
-            source=source,
-            cassettes=cassette_dir,
-            folder=folder,
-            cache=response_cache,
-            reporter=reporter,
-            model_description=model_description,
-        )
+        files = []
+        for group, group_source in ((systems, e2e_source), (oracle_systems, source)):
+            if group:
+                files += run_systems(
+                    group,
+                    items,
+                    source=group_source,
+                    cassettes=cassette_dir,
+                    folder=folder,
+                    cache=response_cache,
+                    reporter=reporter,
+                    model_description=model_description,
+                )
+        judged = None
+        if mode is not None:
+            claims = _claim_scores(oracle_systems, items, cassette_dir)
+            judged = _Judged(mode, {s.label for s in oracle_systems}, claims)
         _score(
             files,
             items,
@@ -201,6 +240,7 @@ def main(
             first_line=SOURCE_LINES[source],
             seed=seed,
             outputs=_Outputs(json_out, markdown, html, readme, save_predictions, no_report),
+            oracle=judged,
         )
     finally:
         if response_cache is not None:
@@ -243,6 +283,50 @@ def score(
     )
 
 
+def _check_oracle(oracle: str | None, source: str) -> Oracle | None:
+    """The --oracle mode, refused where it cannot run."""
+    from claimx.eval.oracle import ORACLES
+
+    if oracle is None:
+        return None
+    if oracle not in ORACLES:
+        raise ConfigError(f"--oracle takes {' or '.join(ORACLES)}, not {oracle!r}")
+    if source == "live":
+        raise ConfigError(
+            "--oracle scores the oracle requests from their recordings: record them with"
+            " --record --oracle evidence (then replay with --oracle evidence|claim)"
+        )
+    if oracle == "claim" and source == "recorded":
+        raise ConfigError(
+            "--oracle claim makes no request of its own (it replays the --oracle evidence"
+            " recordings): record with --record --oracle evidence"
+        )
+    return "evidence" if oracle == "evidence" else "claim"
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """What an --oracle run adds to the scoring: the mode, its systems, the oracle-claim scores."""
+
+    mode: Oracle
+    labels: set[str]
+    claims: dict[str, SpeakerStance] = field(default_factory=dict)
+
+
+def _claim_scores(
+    systems: list[System], items: list[GoldItem], cassettes: Path
+) -> dict[str, SpeakerStance]:
+    """Each oracle-evidence system's oracle-claim score (replaying its recordings)."""
+    from claimx.eval.oracle import claim_guesses, score_guesses
+    from claimx.eval.runner import replay_span_claims
+
+    spans = replay_span_claims(systems, items, cassettes=cassettes)
+    return {
+        label: score_guesses(label, items, claim_guesses(items, per_article))
+        for label, per_article in spans.items()
+    }
+
+
 def _parse_predictions(specs: list[str] | None) -> list[tuple[str, Path]]:
     out = []
     for text in specs or []:
@@ -274,8 +358,13 @@ def _score(
     first_line: str,
     seed: int,
     outputs: _Outputs,
+    oracle: _Judged | None = None,
 ) -> None:
-    """Score results files (and other systems' predictions) and write the report."""
+    """Score results files (and other systems' predictions) and write the report.
+
+    With ``oracle``, the report's systems are the oracle-evidence runs (none for
+    ``--oracle claim``), and its oracle section joins them to the end-to-end runs.
+    """
     from claimx import __version__
     from claimx.eval.compare import build_report
     from claimx.eval.paths import shown
@@ -298,7 +387,10 @@ def _score(
         seed=seed,
         **run_provenance(files),
     )
-    report = build_report(runs, meta, gold=items)
+    if oracle is None:
+        report = build_report(runs, meta, gold=items)
+    else:
+        report = _oracle_report(runs, meta, items, oracle)
     console.print(first_line, style="bold", highlight=False)
     if not outputs.no_report:
         render_terminal(report, console)
@@ -316,6 +408,27 @@ def _score(
         console.print(
             f"wrote {len(written)} prediction files under {outputs.save_predictions}", style="dim"
         )
+
+
+def _oracle_report(
+    runs: list[SystemRun], meta: ReportMeta, items: list[GoldItem], oracle: _Judged
+) -> Report:
+    from claimx.eval.baselines import rules
+    from claimx.eval.compare import build_report
+    from claimx.eval.metrics import score_system
+    from claimx.eval.oracle import build_oracle
+
+    evidence = [r for r in runs if r.label in oracle.labels]
+    end_to_end = [r for r in runs if r.label not in oracle.labels]
+    report = build_report(evidence if oracle.mode == "evidence" else [], meta, gold=items)
+    section = build_oracle(
+        oracle.mode,
+        [score_system(r) for r in end_to_end],
+        [score_system(r) for r in evidence],
+        oracle.claims,
+        [rules(items)],
+    )
+    return replace(report, oracle=section)
 
 
 def _command_line(args: list[str]) -> str:

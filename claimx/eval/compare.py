@@ -19,6 +19,8 @@ from claimx.eval.bootstrap import Interval, Metric, Unit, paired_bootstraps
 from claimx.eval.detection import DetectionReport, detection_from_runs
 from claimx.eval.gold import GoldItem
 from claimx.eval.metrics import ArticleScore, SystemScore, score_system
+from claimx.eval.oracle import OracleReport
+from claimx.eval.reliability import Reliability, reliability
 from claimx.eval.results import ReportMeta, SystemRun
 
 __all__ = ["COMPARED", "ClaimDiff", "Comparison", "Report", "build_report", "compare"]
@@ -62,6 +64,10 @@ class Report:
     comparisons: list[Comparison] = field(default_factory=list)
     #: evidence-span detection, when some gold records carry no proposition (corpus gold)
     detection: DetectionReport | None = None
+    #: per system: claims binned by confidence, and the best threshold
+    reliability: list[Reliability] = field(default_factory=list)
+    #: ``--oracle evidence|claim``: which stage loses what, and the rule baselines
+    oracle: OracleReport | None = None
 
 
 def _wrong_how(art: ArticleScore, gold_index: int) -> str:
@@ -156,4 +162,4 @@ def build_report(
         compare(systems[0], other, seed=meta.seed, resamples=meta.resamples)
         for other in systems[1:]
     ]
-    return Report(meta, systems, comparisons, detection)
+    return Report(meta, systems, comparisons, detection, [reliability(s) for s in systems])

@@ -37,7 +37,7 @@ from typing import Literal
 
 from claimx.eval.gold import GoldItem
 from claimx.eval.matching import proposition_similarity
-from claimx.eval.metrics import stance_macro_f1
+from claimx.eval.metrics import SystemScore, stance_macro_f1
 from claimx.extraction.extractor import Extractor
 from claimx.llm.protocol import Model
 from claimx.models import STANCES, Claim, ExtractedClaim, ExtractionResult, Stance
@@ -50,6 +50,7 @@ __all__ = [
     "ORACLES",
     "EvidenceExtractor",
     "Guess",
+    "build_oracle",
     "claim_guesses",
     "Oracle",
     "OracleReport",
@@ -255,3 +256,29 @@ class OracleReport:
     mode: Oracle
     rows: list[OracleRow]
     baselines: list[SpeakerStance]
+
+
+def build_oracle(
+    mode: Oracle,
+    end_to_end: Sequence[SystemScore],
+    evidence: Sequence[SystemScore],
+    claims: Mapping[str, SpeakerStance],
+    baselines: Sequence[SpeakerStance],
+) -> OracleReport:
+    """One row per end-to-end system, joined to its oracle-evidence system (same prompt
+    and model; none: a strategy without stage one) and its oracle-claim score (by label)."""
+    by_prompt = {(s.run.prompt, s.run.model): s for s in evidence}
+    rows = []
+    for system in end_to_end:
+        oracle = by_prompt.get((system.run.prompt, system.run.model))
+        rows.append(
+            OracleRow(
+                prompt=system.label,
+                strategy=system.run.strategy,
+                end_to_end_joint_f1=system.metrics["joint_f1"],
+                evidence_joint_f1=oracle.metrics["joint_f1"] if oracle else None,
+                evidence_label=oracle.label if oracle else None,
+                claim=claims.get(oracle.label) if oracle else None,
+            )
+        )
+    return OracleReport(mode, rows, list(baselines))

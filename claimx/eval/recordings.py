@@ -7,6 +7,11 @@ seconds each article took. Recordings of several models live side by side; a
 recording that would put a second model's answers into a model's folder is
 refused (:func:`check_record`). Every hint prints the whole command that
 records a prompt again (:func:`record_command`).
+
+The oracle run (``--oracle evidence``, :mod:`claimx.eval.oracle`) asks other
+requests than the end-to-end one: its recordings are filed under
+``<prompt ref>+oracle-evidence`` (:func:`recording_key`), in the folder and in
+the manifest's ``prompts`` and ``seconds``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,12 @@ from claimx.prompts import PromptSpec
 #: (scripts/local-llm.sh); a replay never contacts it: cassettes match on path and body
 REPLAY_BASE_URL = "http://127.0.0.1:8011/v1"
 LOCAL_MODEL = "local"
+ORACLE_EVIDENCE = "oracle-evidence"
+
+
+def recording_key(ref: str, *, oracle: bool = False) -> str:
+    """Where a prompt's recordings are filed: its ref, or ``<ref>+oracle-evidence``."""
+    return f"{ref}+{ORACLE_EVIDENCE}" if oracle else ref
 
 
 @dataclass(frozen=True)
@@ -72,30 +83,35 @@ def recorded_models(cassettes: Path) -> list[str]:
     )
 
 
-def record_command(ref: str, model: str, cassettes: Path, base_url: str | None = None) -> str:
-    """The whole command that (re-)records ``ref`` with ``model``, ready to paste."""
+def record_command(
+    ref: str, model: str, cassettes: Path, base_url: str | None = None, *, oracle: bool = False
+) -> str:
+    """The whole command that (re-)records ``ref`` with ``model`` (its oracle-evidence
+    requests with ``oracle``), ready to paste."""
     url = base_url or (REPLAY_BASE_URL if model == LOCAL_MODEL else OPENAI_BASE_URL)
     local = urlparse(url).hostname in LOCAL_HOSTS
     start = "scripts/local-llm.sh start && " if local else "OPENAI_API_KEY=<your key> "
     return (
-        f"{start}python -m claimx.eval --record --prompt {ref} --model {model}"
-        f" --base-url {url} --cassettes {shown(cassettes)}"
+        f"{start}python -m claimx.eval --record{' --oracle evidence' if oracle else ''}"
+        f" --prompt {ref} --model {model} --base-url {url} --cassettes {shown(cassettes)}"
     )
 
 
-def cassette_path(cassettes: Path, model: str, ref: str, article_id: str) -> Path:
-    return model_folder(cassettes, model) / ref / f"{article_id}.yaml"
+def cassette_path(cassettes: Path, model: str, key: str, article_id: str) -> Path:
+    """The recording of one article; ``key`` is a :func:`recording_key`."""
+    return model_folder(cassettes, model) / key / f"{article_id}.yaml"
 
 
-def check_recorded(spec: PromptSpec, model: str, cassettes: Path) -> None:
+def check_recorded(spec: PromptSpec, model: str, cassettes: Path, *, oracle: bool = False) -> None:
     """A replay of a prompt edited since its recording would miss: say so up front."""
     manifest = Manifest.load(model_folder(cassettes, model))
-    recorded = manifest.prompts.get(spec.ref) if manifest else None
+    key = recording_key(spec.ref, oracle=oracle)
+    recorded = manifest.prompts.get(key) if manifest else None
     if manifest is not None and recorded is not None and recorded != spec.content_hash:
+        command = record_command(spec.ref, model, cassettes, manifest.base_url, oracle=oracle)
         raise CassetteMissError(
-            f"{spec.ref} changed since its responses were recorded (content hash"
-            f" {recorded} -> {spec.content_hash}); re-record with:"
-            f" {record_command(spec.ref, model, cassettes, manifest.base_url)}"
+            f"{key} changed since its responses were recorded (content hash"
+            f" {recorded} -> {spec.content_hash}); re-record with: {command}"
         )
 
 
@@ -125,17 +141,18 @@ def check_record(recording: dict[str, set[str]], cassettes: Path, model_descript
 def save_manifest(
     cassettes: Path,
     model: str,
-    recorded: Iterable[tuple[PromptSpec, dict[str, float]]],
+    recorded: Iterable[tuple[str, PromptSpec, dict[str, float]]],
     *,
     base_url: str | None,
     model_description: str,
 ) -> None:
-    """Add what was just recorded (prompt, seconds per article) to ``model``'s manifest."""
+    """Add what was just recorded (recording key, prompt, seconds per article) to
+    ``model``'s manifest."""
     old = Manifest.load(model_folder(cassettes, model)) or Manifest(model=model)
     prompts, seconds = dict(old.prompts), dict(old.seconds)
-    for spec, per_article in recorded:
-        prompts[spec.ref] = spec.content_hash
-        seconds[spec.ref] = per_article
+    for key, spec, per_article in recorded:
+        prompts[key] = spec.content_hash
+        seconds[key] = per_article
     Manifest(
         model=model,
         model_description=model_description or old.model_description,

@@ -34,6 +34,7 @@ from typing import Literal
 
 from claimx.errors import ConfigError, LLMError
 from claimx.eval.gold import GoldItem
+from claimx.eval.oracle import EvidenceExtractor, gold_evidence, span_claims
 from claimx.eval.paths import shown
 from claimx.eval.recordings import (
     LOCAL_MODEL,
@@ -45,28 +46,40 @@ from claimx.eval.recordings import (
     model_folder,
     record_command,
     recorded_models,
+    recording_key,
     save_manifest,
 )
 from claimx.eval.results import RUN_FILE, SystemInfo, SystemRun
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache
 from claimx.llm.config import ClientConfig
-from claimx.models import Article, ExtractionResult
+from claimx.models import Article, ExtractedClaim, ExtractionResult
 from claimx.prompts import PromptSpec
 from claimx.runs.inputs import InputItem
 from claimx.runs.orchestrator import Around, BatchOptions, Job, default_concurrency, run_jobs
 from claimx.runs.progress import Reporter
+from claimx.text.spans import Span
 
 Source = Literal["replayed", "live", "recorded"]
 
 
 @dataclass(frozen=True)
 class System:
-    """One prompt version with one model: what a run extracts with, and where it writes."""
+    """One prompt version with one model: what a run extracts with, and where it writes.
+
+    ``oracle``: the oracle-evidence run of the prompt (:mod:`claimx.eval.oracle`):
+    asked about the gold evidence spans, recorded apart.
+    """
 
     label: str
     spec: PromptSpec
     config: ClientConfig
+    oracle: bool = False
+
+    @property
+    def key(self) -> str:
+        """Its recordings' folder and manifest key (:func:`recording_key`)."""
+        return recording_key(self.spec.ref, oracle=self.oracle)
 
     @property
     def filename(self) -> str:
@@ -106,11 +119,14 @@ def plan(
     source: Source,
     cassettes: Path,
     base_url: str | None = None,
+    oracle: bool = False,
 ) -> list[System]:
     """The systems of a run: every prompt with every model, their clients configured.
 
     ``models`` empty: a replay takes the model that has recordings (:class:`ConfigError`
     when several do), a live run the configured one; ``--record`` needs it named.
+    ``oracle``: the oracle-evidence systems of ``specs`` (labelled ``<ref>+oracle-evidence``),
+    whose strategies must take evidence.
     """
     if source == "replayed":
         names = models or _the_recorded_model(cassettes)
@@ -119,7 +135,7 @@ def plan(
         ]
         for spec in specs:
             for config in configs:
-                check_recorded(spec, config.model, cassettes)
+                check_recorded(spec, config.model, cassettes, oracle=oracle)
     else:
         if source == "recorded" and not models and not os.environ.get("CLAIMX_MODEL"):
             raise ConfigError(
@@ -130,11 +146,13 @@ def plan(
         asked: list[str | None] = list(models) or [None]
         configs = [ClientConfig.from_env(model=model, base_url=base_url) for model in asked]
     several = len(configs) > 1
-    return [
-        System(f"{spec.ref} · {config.model}" if several else spec.ref, spec, config)
-        for config in configs
-        for spec in specs
-    ]
+    out = []
+    for config in configs:
+        for spec in specs:
+            name = recording_key(spec.ref, oracle=oracle)
+            label = f"{name} · {config.model}" if several else name
+            out.append(System(label, spec, config, oracle))
+    return out
 
 
 def _the_recorded_model(cassettes: Path) -> list[str]:
@@ -173,9 +191,18 @@ def _jobs(plan: _Plan, tasks: list[Task], folder: Path) -> list[Job]:
         output = folder / system.filename
         if plan.source == "replayed":
             output.unlink(missing_ok=True)  # a replay is cheap and must not mix with older runs
+        extractor = (
+            EvidenceExtractor(
+                system.spec,
+                config=system.config,
+                evidence={g.article_id: gold_evidence(g) for g in mine},
+            )
+            if system.oracle
+            else Extractor(system.spec, config=system.config)
+        )
         jobs.append(
             Job(
-                Extractor(system.spec, config=system.config),
+                extractor,
                 [InputItem(g.source, Article(id=g.article_id, text=g.text)) for g in mine],
                 BatchOptions(
                     concurrency=_concurrency(plan.source, system.config),
@@ -204,18 +231,24 @@ def _cassette_around(plan: _Plan, system: System) -> Around | None:
         return None
     from claimx.cassettes import use_cassette
 
-    model, ref = system.config.model, system.spec.ref
-    manifest = Manifest.load(model_folder(plan.cassettes, model))
-    url = system.config.base_url if plan.source == "recorded" else manifest and manifest.base_url
-    hint = record_command(ref, model, plan.cassettes, url or None)
+    model = system.config.model
+    hint = _hint(plan, system)
 
     @contextmanager
     def around(article: Article) -> Iterator[object]:
-        path = cassette_path(plan.cassettes, model, ref, article.id)
+        path = cassette_path(plan.cassettes, model, system.key, article.id)
         with use_cassette(path, mode, rerecord_hint=hint) as cassette:  # type: ignore[arg-type]
             yield cassette
 
     return around
+
+
+def _hint(plan: _Plan, system: System) -> str:
+    """The command that records ``system``'s cassettes (for a miss)."""
+    model = system.config.model
+    manifest = Manifest.load(model_folder(plan.cassettes, model))
+    url = system.config.base_url if plan.source == "recorded" else manifest and manifest.base_url
+    return record_command(system.spec.ref, model, plan.cassettes, url or None, oracle=system.oracle)
 
 
 def _recorded_seconds(
@@ -223,7 +256,7 @@ def _recorded_seconds(
 ) -> Callable[[ExtractionResult], ExtractionResult] | None:
     if plan.source != "replayed":
         return None
-    seconds = plan.seconds.get(system.config.model, {}).get(system.spec.ref, {})
+    seconds = plan.seconds.get(system.config.model, {}).get(system.key, {})
 
     def finish(result: ExtractionResult) -> ExtractionResult:
         # A replay takes milliseconds: the record keeps what the model took when recorded.
@@ -281,9 +314,8 @@ def _replay_parallel(
     weights = []
     for s, a in tasks:
         system = plan.systems[s]
-        path = cassette_path(
-            plan.cassettes, system.config.model, system.spec.ref, plan.gold[a].article_id
-        )
+        article_id = plan.gold[a].article_id
+        path = cassette_path(plan.cassettes, system.config.model, system.key, article_id)
         weights.append(float(path.stat().st_size) if path.exists() else 0.0)
     shards = _shards(tasks, weights, workers)
     importlib.import_module("claimx.cassettes")  # once, before the fork, not in every worker
@@ -393,7 +425,7 @@ def run_systems(
             save_manifest(
                 cassettes,
                 model,
-                [(s.spec, _seconds(f)) for s, f in mine],
+                [(s.key, s.spec, _seconds(f)) for s, f in mine],
                 base_url=mine[0][0].config.base_url,
                 model_description=model_description,
             )
@@ -401,10 +433,10 @@ def run_systems(
 
 
 def _recording(systems: list[System]) -> dict[str, set[str]]:
-    """model -> the prompt refs a run records with it."""
+    """model -> the recording keys (prompt refs) a run records with it."""
     out: dict[str, set[str]] = {}
     for system in systems:
-        out.setdefault(system.config.model, set()).add(system.spec.ref)
+        out.setdefault(system.config.model, set()).add(system.key)
     return out
 
 
@@ -466,3 +498,37 @@ def run_all(
             cache=cache,
         )
         return load_runs(files, gold)
+
+
+def replay_span_claims(
+    systems: list[System], gold: list[GoldItem], *, cassettes: Path
+) -> dict[str, dict[str, dict[Span, list[ExtractedClaim]]]]:
+    """Oracle-evidence system label -> article -> gold span -> the claims of its request.
+
+    Replays the ``--oracle evidence`` recordings one span at a time
+    (:func:`claimx.eval.oracle.span_claims`): no new request, and a missing
+    recording is a :class:`~claimx.errors.CassetteMissError` with the command
+    that records it.
+    """
+    from claimx.cassettes import use_cassette
+    from claimx.llm.layers import open_model
+
+    plan = _Plan(systems, gold, "replayed", cassettes, {})
+
+    async def one(system: System) -> dict[str, dict[Span, list[ExtractedClaim]]]:
+        extractor = Extractor(system.spec, config=system.config)
+        llm = open_model(system.config)
+        out: dict[str, dict[Span, list[ExtractedClaim]]] = {}
+        try:
+            for item in gold:
+                path = cassette_path(cassettes, system.config.model, system.key, item.article_id)
+                if not gold_evidence(item):
+                    out[item.article_id] = {}
+                    continue
+                with use_cassette(path, "none", rerecord_hint=_hint(plan, system)):
+                    out[item.article_id] = await span_claims(extractor, item, llm)
+        finally:
+            await llm.aclose()
+        return out
+
+    return {s.label: asyncio.run(one(s)) for s in systems if s.oracle}
