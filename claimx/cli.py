@@ -170,6 +170,15 @@ def extract(
     keep_ungrounded: Annotated[
         bool, typer.Option(help="Keep claims whose quote is not found in the article.")
     ] = False,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            help="Drop claims whose confidence (0..1) is below this; a claim with no"
+            " confidence estimate is kept. The eval's reliability table shows what each"
+            " threshold is worth.",
+            show_default=False,
+        ),
+    ] = None,
     engine: Annotated[
         str, typer.Option(help="asyncio (this process) or ray (Ray Data: -o is a folder).")
     ] = "asyncio",
@@ -208,6 +217,7 @@ def extract(
         mode=mode,
         keep_ungrounded=keep_ungrounded,
         context_tokens=window,
+        min_confidence=min_confidence,
     )
     if distributed:
         from claimx.runs.ray_engine import extract_command

@@ -192,7 +192,8 @@ def check_min_confidence(value: float | None) -> None:
     """Refuse a confidence threshold outside 0..1, saying what it is."""
     if value is not None and not 0.0 <= value <= 1.0:
         raise ConfigError(
-            f"min_confidence must be between 0 and 1 (a claim's confidence value), got {value}"
+            f"min_confidence (--min-confidence) must be a confidence between 0 and 1, got"
+            f" {value}: e.g. 0.7 drops the claims whose confidence is below 0.7"
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claimx.eval.compare import Comparison, Report
 from claimx.eval.metrics import METRICS, ArticleScore, MetricInfo, SystemScore
+from claimx.eval.oracle import NOT_APPLICABLE, OracleReport, where_lost
 from claimx.eval.pricing import is_priced
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "fmt_signed",
     "fmt_value",
     "metric_cell",
+    "oracle_claim_rows",
+    "reliability_rows",
+    "where_lost_rows",
     "provenance",
     "responses_line",
 ]
@@ -144,3 +148,96 @@ def ab_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
                 )
             )
     return rows
+
+
+ORACLE_CLAIM_NOTE = (
+    "gold evidence and gold proposition given; speaker and stance scored on every gold"
+    " claim (a claim its span's request did not produce counts as wrong on both). The"
+    " model was not given the proposition in the prompt: the proposition is taken out of"
+    " the scoring, not out of the prompt."
+)
+WHERE_LOST_NOTE = (
+    "the gap of end-to-end joint F1 to 1.0, split: stage one = oracle-evidence joint F1 −"
+    " end-to-end; proposition = oracle-claim both right − oracle-evidence joint F1; speaker"
+    " and stance = 1 − oracle-claim both right."
+)
+
+
+def _ratio(value: float | None) -> str:
+    return fmt_value("ratio", value)
+
+
+def oracle_claim_rows(oracle: OracleReport) -> tuple[list[str], list[list[str]]]:
+    """The oracle-claim table: each prompt version (n/a for single pass), then the baselines."""
+    header = ["system", "speaker acc", "stance acc", "stance macro-F1", "both right", "missed"]
+    rows = []
+    for row in oracle.rows:
+        label = row.evidence_label or row.prompt
+        if row.claim is None:
+            rows.append([label, NOT_APPLICABLE, "", "", "", ""])
+            continue
+        m = row.claim.metrics()
+        rows.append([label, *(_ratio(m[k]) for k in m), f"{row.claim.missed}/{row.claim.n}"])
+    for base in oracle.baselines:
+        m = base.metrics()
+        rows.append([base.label, *(_ratio(m[k]) for k in m), f"{base.missed}/{base.n}"])
+    return header, rows
+
+
+def where_lost_rows(oracle: OracleReport) -> tuple[list[str], list[list[str]]]:
+    """The "where joint F1 is lost" table, one row per prompt version."""
+    header = [
+        "prompt",
+        "end-to-end joint F1",
+        "oracle-evidence joint F1",
+        "oracle-claim both right",
+        "lost in stage one",
+        "lost to the proposition",
+        "lost in speaker and stance",
+    ]
+    rows = []
+    for row in oracle.rows:
+        if not row.applicable:
+            rows.append(
+                [row.prompt, _ratio(row.end_to_end_joint_f1), NOT_APPLICABLE, "", "", "", ""]
+            )
+            continue
+        lost = where_lost(row)
+        both = row.claim.joint if row.claim else None
+        rows.append(
+            [
+                row.prompt,
+                _ratio(row.end_to_end_joint_f1),
+                _ratio(row.evidence_joint_f1),
+                _ratio(both),
+                *(MISSING if v is None else fmt_signed(v, ".2f") for v in lost.values()),
+            ]
+        )
+    return header, rows
+
+
+def reliability_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
+    """Claims binned by confidence, per system; and one line per system (best threshold, or
+    that it has no confidence)."""
+    header = ["system", "confidence", "claims", "claim P", "joint P"]
+    rows: list[list[str]] = []
+    lines = []
+    for rel in report.reliability:
+        if not rel.has_confidence:
+            lines.append(f"{rel.label}: no claim has a confidence estimate")
+            continue
+        for b in rel.bins:
+            rows.append(
+                [
+                    rel.label,
+                    b.label,
+                    str(b.count),
+                    _ratio(b.claim_precision),
+                    _ratio(b.joint_precision),
+                ]
+            )
+        lines.append(
+            f"{rel.label}: best joint F1 {_ratio(rel.best_joint_f1)} with --min-confidence"
+            f" {rel.best_threshold:g} (all claims kept: {_ratio(rel.joint_f1)})"
+        )
+    return header, rows, lines

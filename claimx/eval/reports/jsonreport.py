@@ -29,8 +29,22 @@ Layout (every key is always present; ``null`` marks an undefined value)::
         "claim_intervals": {same shape, claim-level resampling},
         "diffs": [{"article_id", "gold_index", "speaker", "stance", "claim",
                    "right_in", "wrong_in", "wrong_how"}]
-      }]
+      }],
+      "reliability": [{"label", "best_threshold", "best_joint_f1", "joint_f1",
+                       "bins": [{"label", "count", "matched", "joint_ok",
+                                 "claim_precision", "joint_precision"}]}],
+      "oracle": null | {"mode": "evidence" | "claim",
+        "rows": [{"prompt", "strategy", "applicable", "end_to_end_joint_f1",
+                  "evidence_label", "evidence_joint_f1",
+                  "claim": null | <speaker-stance>,
+                  "where_lost": {"stage_one", "proposition", "speaker_stance"}}],
+        "baselines": [<speaker-stance>]}
     }
+
+``<speaker-stance>`` is ``{"label", "n", "missed", "speaker_ok", "stance_ok",
+"joint_ok", "speaker_accuracy", "stance_accuracy", "stance_macro_f1", "joint"}``
+(:class:`claimx.eval.oracle.SpeakerStance`, over every gold claim); a row whose
+strategy takes no evidence (single pass) has ``applicable`` false and nulls.
 
 Indices in ``pairs``, ``missed`` and ``spurious`` point into the article's gold
 claims and into ``result.claims``. Ratios are in 0..1, rounded to 4 places.
@@ -47,6 +61,8 @@ from claimx.eval.bootstrap import CONFIDENCE, Interval
 from claimx.eval.compare import Comparison, Report
 from claimx.eval.matching import MIN_SIMILARITY, MIN_SIMILARITY_NO_SPAN, OVERLAP_WEIGHT
 from claimx.eval.metrics import ArticleScore, Counts, SystemScore
+from claimx.eval.oracle import OracleReport, SpeakerStance, where_lost
+from claimx.eval.reliability import Reliability
 from claimx.eval.reports.detection import detection_dict
 
 __all__ = ["JSON_SCHEMA_VERSION", "render_json", "report_to_dict"]
@@ -118,6 +134,52 @@ def _comparison(c: Comparison) -> dict[str, Any]:
     }
 
 
+def _reliability(rel: Reliability) -> dict[str, Any]:
+    return {
+        "label": rel.label,
+        "best_threshold": rel.best_threshold,
+        "best_joint_f1": _num(rel.best_joint_f1),
+        "joint_f1": _num(rel.joint_f1),
+        "bins": [
+            {
+                **asdict(b),
+                "claim_precision": _num(b.claim_precision),
+                "joint_precision": _num(b.joint_precision),
+            }
+            for b in rel.bins
+        ],
+    }
+
+
+def _speaker_stance(score: SpeakerStance | None) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    counts = {k: v for k, v in asdict(score).items() if k != "confusion"}
+    return {**counts, **_metrics(score.metrics())}
+
+
+def _oracle(oracle: OracleReport | None) -> dict[str, Any] | None:
+    if oracle is None:
+        return None
+    return {
+        "mode": oracle.mode,
+        "rows": [
+            {
+                "prompt": row.prompt,
+                "strategy": row.strategy,
+                "applicable": row.applicable,
+                "end_to_end_joint_f1": _num(row.end_to_end_joint_f1),
+                "evidence_label": row.evidence_label,
+                "evidence_joint_f1": _num(row.evidence_joint_f1),
+                "claim": _speaker_stance(row.claim),
+                "where_lost": _metrics(where_lost(row)),
+            }
+            for row in oracle.rows
+        ],
+        "baselines": [_speaker_stance(b) for b in oracle.baselines],
+    }
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON-ready data, keys as in the module doc."""
     meta = report.meta
@@ -145,6 +207,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         },
         "systems": [_system(s) for s in report.systems],
         "comparisons": [_comparison(c) for c in report.comparisons],
+        "reliability": [_reliability(r) for r in report.reliability],
+        "oracle": _oracle(report.oracle),
         **({"detection": detection_dict(report.detection)} if report.detection else {}),
     }
 

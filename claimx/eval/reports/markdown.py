@@ -5,12 +5,17 @@ from __future__ import annotations
 from claimx.eval.compare import Report
 from claimx.eval.metrics import METRICS
 from claimx.eval.reports.common import (
+    ORACLE_CLAIM_NOTE,
+    WHERE_LOST_NOTE,
     ab_rows,
     by_article,
     delta_cell,
     delta_label,
     metric_cell,
+    oracle_claim_rows,
     provenance,
+    reliability_rows,
+    where_lost_rows,
 )
 from claimx.eval.reports.detection import render_detection_markdown
 from claimx.markdown import md_table, md_text
@@ -56,6 +61,25 @@ def _confusion(report: Report) -> str:
     return md_table(["system", "gold ↓ / predicted →", *STANCES], rows, "llrrr")
 
 
+def _oracle(report: Report) -> list[str]:
+    if report.oracle is None:
+        return []
+    out = ["\n## Oracle claim: speaker and stance given the gold evidence and proposition\n"]
+    out += [f"{ORACLE_CLAIM_NOTE}\n", md_table(*oracle_claim_rows(report.oracle))]
+    out += ["## Where joint F1 is lost\n", f"{WHERE_LOST_NOTE}\n"]
+    out.append(md_table(*where_lost_rows(report.oracle)))
+    return out
+
+
+def _reliability(report: Report) -> list[str]:
+    header, rows, lines = reliability_rows(report)
+    out = ["## Reliability: claims by confidence\n"]
+    if rows:
+        out.append(md_table(header, rows, "llrrr"))
+    out += [f"- {md_text(line)}" for line in lines]
+    return [*out, ""]
+
+
 def render_markdown(report: Report) -> str:
     """The whole report as one markdown document."""
     out = ["# claimx evaluation\n"]
@@ -64,6 +88,9 @@ def render_markdown(report: Report) -> str:
         out.append("\n" + render_detection_markdown(report.detection))
         if not report.systems:
             return "\n".join(out)
+    out += _oracle(report)
+    if not report.systems:
+        return "\n".join(out)
     out.append("\n## Systems\n")
     out.append(
         md_table(
@@ -85,6 +112,7 @@ def render_markdown(report: Report) -> str:
     out += ["## Per article: claim F1 / joint F1 (matched/predicted of gold)\n"]
     out.append(_articles(report))
     out += ["## Stance on matched pairs\n", _confusion(report)]
+    out += _reliability(report)
     if report.comparisons:
         out.append("## A/B: paired bootstrap over articles, 95% interval of the difference\n")
         out.append(

@@ -19,12 +19,17 @@ from rich.text import Text
 from claimx.eval.compare import Report
 from claimx.eval.metrics import METRICS, ArticleScore
 from claimx.eval.reports.common import (
+    ORACLE_CLAIM_NOTE,
+    WHERE_LOST_NOTE,
     ab_rows,
     by_article,
     delta_cell,
     delta_label,
     metric_cell,
+    oracle_claim_rows,
     provenance,
+    reliability_rows,
+    where_lost_rows,
 )
 from claimx.eval.reports.detection import print_detection
 from claimx.models import STANCES
@@ -238,6 +243,41 @@ def _diffs_table(console: Console, report: Report, max_diffs: int) -> Table | No
     return narrow
 
 
+def _plain_table(
+    console: Console, title: str, header: list[str], rows: list[list[str]], caption: str = ""
+) -> Table:
+    table = Table(
+        title=title, title_justify="left", caption=caption or None, caption_justify="left"
+    )
+    for i, name in enumerate(header):
+        table.add_column(escape(name), justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
+    _fit(console, table)
+    return table
+
+
+def _print_oracle(report: Report, console: Console) -> None:
+    oracle = report.oracle
+    if oracle is None:
+        return
+    header, rows = oracle_claim_rows(oracle)
+    title = "Oracle claim: speaker and stance given the gold evidence and proposition"
+    console.print(_plain_table(console, title, header, rows, ORACLE_CLAIM_NOTE))
+    header, rows = where_lost_rows(oracle)
+    console.print(_plain_table(console, "Where joint F1 is lost", header, rows, WHERE_LOST_NOTE))
+
+
+def _print_reliability(report: Report, console: Console) -> None:
+    header, rows, lines = reliability_rows(report)
+    if rows:
+        console.print(_plain_table(console, "Reliability: claims by confidence", header, rows))
+    else:
+        console.print("[bold]Reliability: claims by confidence[/]")
+    for line in lines:
+        console.print(f" {escape(line)}", highlight=False)
+
+
 def render_terminal(report: Report, console: Console, *, max_diffs: int = 40) -> None:
     """Print the whole report: provenance, systems, metrics, articles, stances, A/B, diffs."""
     console.print("[bold]claimx eval[/]")
@@ -246,10 +286,14 @@ def render_terminal(report: Report, console: Console, *, max_diffs: int = 40) ->
         print_detection(report.detection, console)
         if not report.systems:
             return
+    _print_oracle(report, console)
+    if not report.systems:
+        return
     console.print(_systems_table(console, report))
     for table in _metrics_tables(console, report) + _articles_tables(console, report):
         console.print(table)
     console.print(_confusion_table(report))
+    _print_reliability(report, console)
     if report.comparisons:
         console.print(_ab_table(console, report))
         diffs = _diffs_table(console, report, max_diffs)
