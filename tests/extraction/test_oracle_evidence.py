@@ -1,0 +1,148 @@
+"""The strategies' evidence hook (the eval's oracle) and the extractor's min_confidence.
+
+In-process against the fake :class:`~claimx.llm.protocol.Model` of
+``test_strategies`` (no server, no recording).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from claimx.errors import ConfigError, PromptError
+from claimx.extraction.extractor import Extractor, confident
+from claimx.extraction.strategies import get_strategy
+from claimx.llm.config import ClientConfig
+from claimx.models import Confidence
+from claimx.prompts import get_prompt
+from claimx.text.spans import Span
+
+from .test_strategies import ARTICLE, Answer, FakeModel, answer_none, claim, user_turns
+
+CONFIG = ClientConfig(model="fake", base_url="http://127.0.0.1:9/v1", api_key="x")
+
+
+def span_of(quote: str) -> Span:
+    start = ARTICLE.index(quote)
+    return Span(start, start + len(quote))
+
+
+ACCUSED = span_of("Seawatch accused the port of hiding samples")
+NOTHING = span_of("We had nothing to do with this.")
+
+
+@pytest.mark.parametrize("prompt", ["extract@v3", "extract@v4", "extract@v5"])
+def test_evidence_asks_exactly_the_distinct_spans_in_article_order(prompt: str) -> None:
+    spec = get_prompt(prompt)
+    strategy = get_strategy(spec.strategy)
+    assert strategy.takes_evidence
+    planned = strategy.plan(spec, ARTICLE, evidence=[NOTHING, ACCUSED, NOTHING])
+    assert [r.variables["text"] for r in planned] == [
+        ACCUSED.slice(ARTICLE),
+        NOTHING.slice(ARTICLE),
+    ]
+    # the window is the sentence holding the span, where the quote is grounded
+    assert [r.window.slice(ARTICLE) for r in planned if r.window] == [
+        "Seawatch accused the port of hiding samples, director Tom Peeters said.",
+        "“We had nothing to do with this.",
+    ]
+    # context: the paragraph before, as stage one gives it
+    assert planned[0].variables["context"] == (
+        "Thousands of dead fish washed up on the beaches of Ostend last week."
+    )
+    if "paragraph" in strategy.provides:
+        assert planned[1].variables["paragraph"].startswith("“We had nothing")
+        assert planned[1].variables["paragraph"].endswith("told VRT.")
+
+
+@pytest.mark.parametrize("prompt", ["extract@v3", "extract@v4", "extract@v5"])
+def test_without_evidence_the_plan_is_stage_ones(prompt: str) -> None:
+    spec = get_prompt(prompt)
+    strategy = get_strategy(spec.strategy)
+    own = strategy.plan(spec, ARTICLE)
+    assert strategy.plan(spec, ARTICLE, evidence=None) == own
+    assert own != strategy.plan(spec, ARTICLE, evidence=[ACCUSED])
+
+
+def test_a_quote_the_model_widens_to_its_sentence_still_grounds() -> None:
+    def answer(text: str) -> Answer:
+        return [claim("Seawatch accused the port of hiding samples, director Tom Peeters said")]
+
+    model = FakeModel(answer)
+    extractor = Extractor("extract@v4", config=CONFIG)
+    result = asyncio.run(extractor.aextract(ARTICLE, llm=model, evidence=[ACCUSED]))
+    assert len(model.requests) == 1 and "Seawatch accused" in user_turns(model)[0]
+    assert [c.quote for c in result.claims] == [
+        "Seawatch accused the port of hiding samples, director Tom Peeters said"
+    ]
+
+
+def test_no_evidence_spans_means_no_request() -> None:
+    model = FakeModel(answer_none)
+    result = asyncio.run(
+        Extractor("extract@v4", config=CONFIG).aextract(ARTICLE, llm=model, evidence=[])
+    )
+    assert model.requests == [] and result.claims == []
+
+
+@pytest.mark.parametrize("prompt", ["extract@v1", "extract@v2"])
+def test_single_pass_refuses_evidence_before_any_request(prompt: str) -> None:
+    spec = get_prompt(prompt)
+    assert not get_strategy(spec.strategy).takes_evidence
+    with pytest.raises(PromptError, match="staged strategy"):
+        get_strategy(spec.strategy).plan(spec, ARTICLE, evidence=[ACCUSED])
+    model = FakeModel(answer_none)
+    with pytest.raises(PromptError, match=f"{spec.ref} uses strategy 'single_pass'"):
+        asyncio.run(Extractor(prompt, config=CONFIG).aextract(ARTICLE, llm=model, evidence=[]))
+    assert model.requests == []
+
+
+def test_a_span_outside_the_article_is_refused() -> None:
+    spec = get_prompt("extract@v4")
+    with pytest.raises(PromptError, match="outside the article"):
+        get_strategy(spec.strategy).plan(spec, ARTICLE, evidence=[Span(0, len(ARTICLE) + 5)])
+
+
+def test_confident_keeps_claims_at_or_above_the_threshold_and_those_without_one() -> None:
+    model = FakeModel(lambda _: [claim("We had nothing to do with this.")])
+    result = asyncio.run(Extractor("extract@v4", config=CONFIG).aextract(ARTICLE, llm=model))
+    (base,) = result.claims
+    low, high, none = (
+        base.model_copy(update={"confidence": Confidence(value=0.3, source="rule")}),
+        base.model_copy(update={"confidence": Confidence(value=0.8, source="rule")}),
+        base,
+    )
+    assert confident([low, high, none], 0.8) == [high, none]
+    assert confident([low, high, none], 0.0) == [low, high, none]
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5])
+def test_min_confidence_outside_zero_one_is_refused(value: float) -> None:
+    with pytest.raises(ConfigError, match="between 0 and 1"):
+        Extractor("extract@v4", config=CONFIG, min_confidence=value)
+
+
+def test_min_confidence_drops_low_claims_in_the_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # assemble sets no confidence yet (issue 13's stance rules will): give it one here
+    import claimx.extraction.extractor as extractor_module
+
+    real = extractor_module.assemble
+
+    def with_confidence(*args: object, **kwargs: object) -> object:
+        done = real(*args, **kwargs)  # type: ignore[arg-type]
+        values = iter([0.2, 0.9])
+        done.claims = [
+            c.model_copy(update={"confidence": Confidence(value=next(values), source="rule")})
+            for c in done.claims
+        ]
+        return done
+
+    monkeypatch.setattr(extractor_module, "assemble", with_confidence)
+    model = FakeModel(
+        lambda _: [claim("We had nothing to do with this."), claim("The dredging had stopped")]
+    )
+    extractor = Extractor("extract@v2", config=CONFIG, min_confidence=0.5)
+    result = asyncio.run(extractor.aextract(ARTICLE, llm=model))
+    assert [c.confidence.value for c in result.claims if c.confidence] == [0.9]
+    assert any("below 0.5" in w for w in result.warnings)
