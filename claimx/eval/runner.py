@@ -34,7 +34,6 @@ from typing import Literal
 
 from claimx.errors import ConfigError, LLMError
 from claimx.eval.gold import GoldItem
-from claimx.eval.oracle import EvidenceExtractor, gold_evidence, span_claims
 from claimx.eval.paths import shown
 from claimx.eval.recordings import (
     LOCAL_MODEL,
@@ -183,6 +182,9 @@ class _Plan:
 
 
 def _jobs(plan: _Plan, tasks: list[Task], folder: Path) -> list[Job]:
+    # Here, not at the top: the oracle loads the scorer (scipy), which a run does not need.
+    from claimx.eval.oracle import EvidenceExtractor, gold_evidence
+
     jobs = []
     for s, system in enumerate(plan.systems):
         mine = [plan.gold[a] for t, a in tasks if t == s]
@@ -511,6 +513,7 @@ def replay_span_claims(
     that records it.
     """
     from claimx.cassettes import use_cassette
+    from claimx.eval.oracle import gold_evidence, span_claims
     from claimx.llm.layers import open_model
 
     plan = _Plan(systems, gold, "replayed", cassettes, {})

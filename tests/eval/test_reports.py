@@ -91,7 +91,9 @@ def test_markdown_has_tables_and_escapes_pipes() -> None:
 def test_json_keys_are_stable() -> None:
     data = json.loads(render_json(REPORT))
     assert data["schema_version"] == JSON_SCHEMA_VERSION == 1
-    assert list(data) == ["schema_version", "meta", "systems", "comparisons"]
+    assert list(data) == [
+        "schema_version", "meta", "systems", "comparisons", "reliability", "oracle"
+    ]  # fmt: skip
     assert set(data["meta"]) == {
         "date", "gold", "claimx_version", "responses", "recorded_model", "recorded_at",
         "command", "bootstrap", "matching",
