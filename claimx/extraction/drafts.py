@@ -20,6 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from claimx.models import Stance
 
 
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
 class ClaimDraft(BaseModel):
     """One claim as the model reports it."""
 
@@ -49,9 +55,7 @@ class ClaimDraft(BaseModel):
     @field_validator("quote", "speaker", "claim")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
+        return _non_blank(value)
 
 
 class ClaimDrafts(BaseModel):
@@ -60,6 +64,54 @@ class ClaimDrafts(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     claims: list[ClaimDraft]
+
+
+class NumberedDraft(BaseModel):
+    """One claim of a numbered sentence (``answer: numbered`` prompts).
+
+    No quote: the evidence is read off the numbered sentence by claimx
+    (:mod:`claimx.extraction.evidence`), so the model spends no output tokens
+    copying text it was given, and the span is exact by construction.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    sentence: int = Field(ge=1, le=40, description="The number of the sentence the claim is in.")
+    speaker: str = Field(
+        max_length=80,
+        description="Who makes the claim: the original source, by full name as in the article.",
+    )
+    stance: Stance = Field(
+        description="supports: the speaker asserts it; refutes: denies it; uncertain: cannot say."
+    )
+    claim: str = Field(
+        max_length=300,
+        description="The proposition as a self-contained affirmative sentence.",
+    )
+
+    @field_validator("speaker", "claim")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return _non_blank(value)
+
+
+class NumberedDrafts(BaseModel):
+    """The model's whole answer for one request of numbered sentences."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claims: list[NumberedDraft]
+
+
+@cache
+def numbered_drafts_model(max_claims: int) -> type[NumberedDrafts]:
+    """The numbered answer schema with the claim list bounded at ``max_claims``."""
+    return create_model(
+        "NumberedDrafts",
+        __base__=NumberedDrafts,
+        __doc__=NumberedDrafts.__doc__,
+        claims=(list[NumberedDraft], Field(max_length=max_claims)),
+    )
 
 
 @cache

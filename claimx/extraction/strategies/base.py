@@ -10,9 +10,9 @@ strategy). :func:`ask` is the request loop they share.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from claimx.errors import ExtractionError
 from claimx.extraction.drafts import ClaimDraft, ClaimDrafts
@@ -76,8 +76,18 @@ class Strategy(Protocol):
         ...
 
 
+def claim_drafts(request: Request, answer: ClaimDrafts) -> list[Draft]:
+    """The drafts of one answer in the quoted format: each claim as the model wrote it."""
+    return [Draft(claim=c, window=request.window) for c in answer.claims]
+
+
 async def ask(
-    llm: Model, spec: PromptSpec, requests: Sequence[Request], *, skip_failures: bool
+    llm: Model,
+    spec: PromptSpec,
+    requests: Sequence[Request],
+    *,
+    skip_failures: bool,
+    to_drafts: Callable[[Request, Any], list[Draft]] = claim_drafts,
 ) -> StrategyOutput:
     """Send ``requests`` together and collect their drafts and usage, in plan order.
 
@@ -90,9 +100,10 @@ async def ask(
     with an :class:`~claimx.errors.ExtractionError` is skipped with a warning
     (one bad candidate must not lose the article). Any other failure is
     raised at once and the requests not yet answered are cancelled.
+    ``to_drafts`` turns one answer (of ``spec.response_model``) into drafts.
     """
 
-    async def one(request: Request) -> Completion[ClaimDrafts] | ExtractionError:
+    async def one(request: Request) -> Completion[Any] | ExtractionError:
         messages = spec.render(**request.variables)
         try:
             return await llm.complete(
@@ -118,5 +129,5 @@ async def ask(
             out.warnings.append(f"candidate{where} skipped: {answer}")
             continue
         out.usage = out.usage + answer.usage
-        out.drafts.extend(Draft(claim=c, window=request.window) for c in answer.value.claims)
+        out.drafts.extend(to_drafts(request, answer.value))
     return out
