@@ -35,10 +35,11 @@ from claimx.errors import PromptError
 from claimx.extraction.drafts import (
     ClaimDraft,
     ClaimDrafts,
+    NumberedAnswer,
     NumberedDraft,
-    NumberedDrafts,
+    count_numbered,
     drafts_model,
-    numbered_drafts_model,
+    numbered_answer,
 )
 
 DEFAULT_NAME = "extract"
@@ -61,7 +62,13 @@ class FewShotExample(BaseModel):
 
     @model_validator(mode="after")
     def _quotes_occur_in_text(self) -> FewShotExample:
+        numbered = count_numbered(self.text)
         for i, claim in enumerate(self.claims):
+            if isinstance(claim, NumberedDraft) and not 1 <= claim.sentence <= numbered:
+                raise ValueError(
+                    f"claims[{i}].sentence is {claim.sentence}, but the example text numbers"
+                    f" {numbered} sentence(s) ('[1] ...' lines)"
+                )
             if isinstance(claim, ClaimDraft) and claim.quote not in self.text:
                 raise ValueError(
                     f"claims[{i}].quote does not occur in the example text: {claim.quote!r}"
@@ -108,9 +115,11 @@ class PromptSpec(BaseModel):
         return f"{self.name}@v{self.version}"
 
     @property
-    def response_model(self) -> type[ClaimDrafts] | type[NumberedDrafts]:
+    def response_model(self) -> type[ClaimDrafts] | type[NumberedAnswer]:
+        """The answer schema; a numbered request bounds it to its own sentence count
+        (:func:`claimx.extraction.drafts.numbered_answer_model`)."""
         if self.answer == "numbered":
-            return numbered_drafts_model(self.params.max_claims)
+            return NumberedAnswer
         return drafts_model(self.params.max_claims)
 
     @model_validator(mode="after")
@@ -168,7 +177,11 @@ class PromptSpec(BaseModel):
         messages = [{"role": "system", "content": _render(self.system, variables)}]
         for example in self.examples:
             example_vars = {**variables, "text": example.text, **example.variables}
-            shown = self.response_model.model_validate({"claims": example.claims})
+            if self.answer == "numbered":
+                drafts = [c for c in example.claims if isinstance(c, NumberedDraft)]
+                shown: BaseModel = numbered_answer(drafts, count_numbered(example.text))
+            else:
+                shown = ClaimDrafts.model_validate({"claims": example.claims})
             answer = shown.model_dump_json(exclude_none=False)
             messages.append({"role": "user", "content": _render(self.user, example_vars)})
             messages.append({"role": "assistant", "content": answer})

@@ -129,7 +129,11 @@ class Extractor:
                 await own.aclose()
         metered = meter.metered
         done = assemble(
-            text, output.drafts, threshold=self.grounding_threshold, examples=self.examples
+            text,
+            output.drafts,
+            threshold=self.grounding_threshold,
+            examples=self.examples,
+            stance=self.spec.stance,
         )
         return ExtractionResult(
             article_id=article_id,

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pydantic import BaseModel
+
 from claimx.errors import ExtractionError
 from claimx.extraction.drafts import ClaimDraft, ClaimDrafts
 from claimx.llm.protocol import Completion, Model
@@ -45,6 +47,9 @@ class Request:
     variables: dict[str, str]
     #: None: the model sees the whole text it was given
     window: Span | None = None
+    #: the answer schema of this request, when it is not the prompt's own
+    #: (a numbered request is bounded to its sentence count)
+    answer: type[BaseModel] | None = None
 
 
 @dataclass
@@ -106,9 +111,8 @@ async def ask(
     async def one(request: Request) -> Completion[Any] | ExtractionError:
         messages = spec.render(**request.variables)
         try:
-            return await llm.complete(
-                messages, spec.response_model, max_tokens=spec.params.max_tokens
-            )
+            answer = request.answer or spec.response_model
+            return await llm.complete(messages, answer, max_tokens=spec.params.max_tokens)
         except ExtractionError as exc:
             if not skip_failures:
                 raise
