@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 import jinja2.meta
@@ -32,7 +32,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from claimx.errors import PromptError
-from claimx.extraction.drafts import ClaimDraft, ClaimDrafts, drafts_model
+from claimx.extraction.drafts import (
+    ClaimDraft,
+    ClaimDrafts,
+    NumberedAnswer,
+    NumberedDraft,
+    count_numbered,
+    drafts_model,
+    numbered_answer,
+)
 
 DEFAULT_NAME = "extract"
 _REF = re.compile(r"^(?P<name>[a-z][a-z0-9_-]*)(?:@v?(?P<version>\d+))?$")
@@ -49,12 +57,19 @@ class FewShotExample(BaseModel):
     text: str = Field(min_length=1)
     #: strategy-specific template variables for this example (e.g. a candidate sentence)
     variables: dict[str, str] = Field(default_factory=dict)
-    claims: list[ClaimDraft]
+    #: in the prompt's answer format: quoted claims, or claims of numbered sentences
+    claims: list[ClaimDraft] | list[NumberedDraft]
 
     @model_validator(mode="after")
     def _quotes_occur_in_text(self) -> FewShotExample:
+        numbered = count_numbered(self.text)
         for i, claim in enumerate(self.claims):
-            if claim.quote not in self.text:
+            if isinstance(claim, NumberedDraft) and not 1 <= claim.sentence <= numbered:
+                raise ValueError(
+                    f"claims[{i}].sentence is {claim.sentence}, but the example text numbers"
+                    f" {numbered} sentence(s) ('[1] ...' lines)"
+                )
+            if isinstance(claim, ClaimDraft) and claim.quote not in self.text:
                 raise ValueError(
                     f"claims[{i}].quote does not occur in the example text: {claim.quote!r}"
                 )
@@ -85,6 +100,12 @@ class PromptSpec(BaseModel):
     strategy: str = "single_pass"
     variables: list[str] = Field(min_length=1)
     params: PromptParams = Field(default_factory=PromptParams)
+    #: what the model answers: claims with their quote, or claims of numbered
+    #: sentences (the evidence read off the sentence by claimx; strategy ``paragraphs``)
+    answer: Literal["quoted", "numbered"] = "quoted"
+    #: who decides the stance: the model, or the attribution rules with the model's
+    #: answer as a second opinion (:mod:`claimx.extraction.stance`)
+    stance: Literal["model", "rules"] = "model"
     system: str
     user: str
     examples: list[FewShotExample] = Field(default_factory=list)
@@ -94,8 +115,23 @@ class PromptSpec(BaseModel):
         return f"{self.name}@v{self.version}"
 
     @property
-    def response_model(self) -> type[ClaimDrafts]:
+    def response_model(self) -> type[ClaimDrafts] | type[NumberedAnswer]:
+        """The answer schema; a numbered request bounds it to its own sentence count
+        (:func:`claimx.extraction.drafts.numbered_answer_model`)."""
+        if self.answer == "numbered":
+            return NumberedAnswer
         return drafts_model(self.params.max_claims)
+
+    @model_validator(mode="after")
+    def _examples_in_answer_format(self) -> PromptSpec:
+        item = NumberedDraft if self.answer == "numbered" else ClaimDraft
+        for i, example in enumerate(self.examples):
+            if any(not isinstance(c, item) for c in example.claims):
+                raise ValueError(
+                    f"examples[{i}]: claims must be in the {self.answer!r} answer format"
+                    f" ({item.__name__} fields)"
+                )
+        return self
 
     @cached_property
     def content_hash(self) -> str:
@@ -103,8 +139,15 @@ class PromptSpec(BaseModel):
 
         The description is left out: rewording it changes no request.
         """
+        # Fields added after the first recordings are left out at their defaults, so
+        # the hashes the recordings' manifest pins stay what they were.
+        later = {
+            k
+            for k in ("answer", "stance")
+            if getattr(self, k) == type(self).model_fields[k].default
+        }
         payload = {
-            "spec": self.model_dump(mode="json", by_alias=True, exclude={"description"}),
+            "spec": self.model_dump(mode="json", by_alias=True, exclude={"description", *later}),
             "schema": self.response_model.model_json_schema(),
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
@@ -134,7 +177,12 @@ class PromptSpec(BaseModel):
         messages = [{"role": "system", "content": _render(self.system, variables)}]
         for example in self.examples:
             example_vars = {**variables, "text": example.text, **example.variables}
-            answer = ClaimDrafts(claims=example.claims).model_dump_json(exclude_none=False)
+            if self.answer == "numbered":
+                drafts = [c for c in example.claims if isinstance(c, NumberedDraft)]
+                shown: BaseModel = numbered_answer(drafts, count_numbered(example.text))
+            else:
+                shown = ClaimDrafts.model_validate({"claims": example.claims})
+            answer = shown.model_dump_json(exclude_none=False)
             messages.append({"role": "user", "content": _render(self.user, example_vars)})
             messages.append({"role": "assistant", "content": answer})
         messages.append({"role": "user", "content": _render(self.user, variables)})

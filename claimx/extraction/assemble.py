@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from claimx.extraction.stance import FRAME_CHARS, decide
 from claimx.extraction.strategies.base import Draft
 from claimx.models import ExtractedClaim, Grounding, Speaker
 from claimx.speakers import resolve_speakers
@@ -73,6 +74,7 @@ def assemble(
     *,
     threshold: float,
     examples: frozenset[str] = frozenset(),
+    stance: str = "model",
 ) -> Assembled:
     """Turn drafts into claims: ground, resolve speakers, drop furniture, de-duplicate.
 
@@ -85,7 +87,10 @@ def assemble(
     punctuation do not) are one claim (rule 3 of the annotation standard): the
     better-grounded one is kept. A claim that
     repeats the prompt's few-shot ``examples`` (their vocabulary, see
-    :func:`echoes_examples`) is dropped with a warning.
+    :func:`echoes_examples`) is dropped with a warning. ``stance`` says who
+    decides each claim's stance, the model or the attribution rules
+    (:func:`claimx.extraction.stance.decide`); either way the other is the check
+    behind the claim's confidence.
     """
     furniture = furniture_spans(text)
     article_words = _words(text) if examples else set()
@@ -117,11 +122,19 @@ def assemble(
     kept: dict[tuple[str, str], ExtractedClaim] = {}
     for draft, located, speaker_id in zip(drafts, locations, speaker_ids, strict=True):
         speaker = by_id[speaker_id]
+        decision = decide(
+            draft.claim.claim,
+            located.span.slice(text),
+            text[max(0, located.start - FRAME_CHARS) : located.start],
+            draft.claim.stance,
+            decider=stance,
+        )
         claim = ExtractedClaim(
-            claim=draft.claim.claim,
+            claim=decision.claim,
             speaker=speaker.name,
             speaker_role=draft.claim.speaker_role or speaker.role,
-            stance=draft.claim.stance,
+            stance=decision.stance,
+            confidence=decision.confidence,
             quote=located.span.slice(text),
             start=located.start,
             end=located.end,

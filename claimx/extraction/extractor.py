@@ -149,7 +149,11 @@ class Extractor:
                 await own.aclose()
         metered = meter.metered
         done = assemble(
-            text, output.drafts, threshold=self.grounding_threshold, examples=self.examples
+            text,
+            output.drafts,
+            threshold=self.grounding_threshold,
+            examples=self.examples,
+            stance=self.spec.stance,
         )
         claims = done.claims + done.ungrounded if self.keep_ungrounded else done.claims
         ungrounded = [] if self.keep_ungrounded else done.ungrounded

@@ -25,6 +25,13 @@ extractor merges is one the scorer counts as right. Two names are one source whe
    different source: two Smiths in one article keep "Smith" ambiguous.
    "officials" (not capitalised) is no surname.
 
+4. one is an acronym of the other's capitalised words ("US" = "U.S." =
+   "United States", "ICC" = "International Criminal Court", "ISW" =
+   "Institute for the Study of War"; function words do not count);
+5. a body's name of three words or more is the end of the other's, which only
+   adds a description before it ("The Washington-based Institute for the
+   Study of War" = "Institute for the Study of War").
+
 The resolver applies rule 3 itself, with the names of the article text as
 context, because it has to decide which of several people a surname denotes;
 it applies it to people only. Here rule 3 also joins a capitalised word to a
@@ -41,7 +48,14 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from claimx.speakers.lexicon import ARTICLES, HONORIFICS, ORG_WORDS, PARTICLES, PLACES
+from claimx.speakers.lexicon import (
+    ARTICLES,
+    FUNCTION_WORDS,
+    HONORIFICS,
+    ORG_WORDS,
+    PARTICLES,
+    PLACES,
+)
 from claimx.text.normalize import APOSTROPHES, fold
 
 __all__ = [
@@ -195,12 +209,40 @@ def same_person(a: str, b: str, *, threshold: float = FIRST_NAME_THRESHOLD) -> b
     return _first_names_match(ta[0], tb[0], threshold)
 
 
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?\s?){2,6}$")
+
+
+@lru_cache(maxsize=65536)
+def acronym(name: str) -> str:
+    """The initials of a name's capitalised words, function words out:
+    "International Criminal Court" -> "icc"; "" when fewer than two."""
+    words = [w for w in re.findall(r"[\w’'-]+", name) if w.casefold() not in FUNCTION_WORDS]
+    initials = [w[0] for w in words if w[0].isupper()]
+    return "".join(initials).casefold() if len(initials) >= 2 and len(initials) == len(words) else ""
+
+
+def _is_acronym_of(short: str, full: str) -> bool:
+    """Rule 4: ``short`` ("U.S.", "ICC") is written in capitals and is ``full``'s acronym."""
+    core = fold(short).strip()
+    for article in ("the ", "The "):
+        core = core.removeprefix(article)
+    if not _ACRONYM.match(short.strip().removeprefix("the ").removeprefix("The ")):
+        return False
+    return bool(acronym(full)) and re.sub(r"[\W_]", "", core).casefold() == acronym(full)
+
+
 def _same_full(a: str, b: str, threshold: float) -> bool:
-    """Rules 1 and 2: one source without looking at the context."""
+    """Rules 1, 2, 4 and 5: one source without looking at the context."""
     na, nb = name_tokens(a), name_tokens(b)
     if not na or not nb:
         return False
-    if na == nb or (group_key(a) and group_key(a) == group_key(b)):
+    ga, gb = group_key(a), group_key(b)
+    if na == nb or (ga and ga == gb):
+        return True
+    if _is_acronym_of(a, b) or _is_acronym_of(b, a):
+        return True
+    short, long = sorted((ga.split(), gb.split()), key=len)
+    if len(short) >= 3 and long[-len(short) :] == short and not is_personish(a):
         return True
     return (
         is_personish(a)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from claimx.errors import PromptError
 from claimx.extraction.strategies.base import Draft, Strategy, StrategyOutput
+from claimx.extraction.strategies.paragraphs import Passages
 from claimx.extraction.strategies.single_pass import SinglePass
 from claimx.extraction.strategies.staged import Staged, StagedSentences
 from claimx.extraction.strategies.staged_lexicon import StagedLexicon
 
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in (SinglePass(), Staged(), StagedSentences())}
 STRATEGIES[StagedLexicon.name] = StagedLexicon()  # general: stage one for any news (issue 12)
+STRATEGIES[Passages.name] = Passages()  # numbered passages: few requests, short answers
 
 
 def get_strategy(name: str) -> Strategy:

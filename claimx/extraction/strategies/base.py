@@ -13,9 +13,11 @@ strategy). :func:`ask` is the request loop they share.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
+
+from pydantic import BaseModel
 
 from claimx.errors import ExtractionError, PromptError
 from claimx.extraction.drafts import ClaimDraft, ClaimDrafts
@@ -48,6 +50,9 @@ class Request:
     variables: dict[str, str]
     #: None: the model sees the whole text it was given
     window: Span | None = None
+    #: the answer schema of this request, when it is not the prompt's own
+    #: (a numbered request is bounded to its sentence count)
+    answer: type[BaseModel] | None = None
 
 
 @dataclass
@@ -104,8 +109,18 @@ def refuse_evidence(
         )
 
 
+def claim_drafts(request: Request, answer: ClaimDrafts) -> list[Draft]:
+    """The drafts of one answer in the quoted format: each claim as the model wrote it."""
+    return [Draft(claim=c, window=request.window) for c in answer.claims]
+
+
 async def ask(
-    llm: Model, spec: PromptSpec, requests: Sequence[Request], *, skip_failures: bool
+    llm: Model,
+    spec: PromptSpec,
+    requests: Sequence[Request],
+    *,
+    skip_failures: bool,
+    to_drafts: Callable[[Request, Any], list[Draft]] = claim_drafts,
 ) -> StrategyOutput:
     """Send ``requests`` together and collect their drafts and usage, in plan order.
 
@@ -118,14 +133,14 @@ async def ask(
     with an :class:`~claimx.errors.ExtractionError` is skipped with a warning
     (one bad candidate must not lose the article). Any other failure is
     raised at once and the requests not yet answered are cancelled.
+    ``to_drafts`` turns one answer (of ``spec.response_model``) into drafts.
     """
 
-    async def one(request: Request) -> Completion[ClaimDrafts] | ExtractionError:
+    async def one(request: Request) -> Completion[Any] | ExtractionError:
         messages = spec.render(**request.variables)
         try:
-            return await llm.complete(
-                messages, spec.response_model, max_tokens=spec.params.max_tokens
-            )
+            answer = request.answer or spec.response_model
+            return await llm.complete(messages, answer, max_tokens=spec.params.max_tokens)
         except ExtractionError as exc:
             if not skip_failures:
                 raise
@@ -146,5 +161,5 @@ async def ask(
             out.warnings.append(f"candidate{where} skipped: {answer}")
             continue
         out.usage = out.usage + answer.usage
-        out.drafts.extend(Draft(claim=c, window=request.window) for c in answer.value.claims)
+        out.drafts.extend(to_drafts(request, answer.value))
     return out

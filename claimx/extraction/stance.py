@@ -1,0 +1,200 @@
+"""The stance of a claim, read off the attribution where it is unambiguous.
+
+The annotation standard (``eval/ANNOTATION.md``, R1 and §5.4) fixes a claim's
+stance by the polarity of its evidence against the proposition written in
+affirmative form: an accusation or a report *supports* what it says, a denial
+*refutes* what it denies, and a speaker who says it is unknown is *uncertain*.
+A small model gets this wrong in one direction above all: it answers
+"refutes" for accusations ("Peskov is lying", "Russia accused the US of ...")
+and writes denials as negated propositions with "supports". Both are visible
+in the words, so :func:`decide` reads them:
+
+1. **hedge** (:data:`HEDGES`): "we don't know", "too early to say", "cannot
+   confirm" in the evidence -> ``uncertain``;
+2. **denial** (:data:`DENIALS`): a denial verb in the evidence or in the few
+   words before it ("denied that ...", "the US denies that"), a claim called
+   false ("called the accusation absurd"), "unlikely", "no evidence" ->
+   ``refutes``;
+3. **negation** in the speaker's words ("We had nothing to do with this",
+   "do not encourage") -> ``refutes``; a contrast ("not in Kyiv but in
+   Washington") is no denial;
+4. otherwise ``supports``.
+
+The proposition is kept affirmative: a negated claim the model wrote ("The US
+does not encourage ...") is turned positive (:func:`affirmative`) and the
+stance follows the evidence. The model's own stance is the second opinion:
+when it agrees with the rule (after the same polarity correction) the claim
+is surer, and :func:`decide` says so in its :class:`~claimx.models.Confidence`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claimx.models import Confidence, Stance
+
+__all__ = [
+    "DENIALS",
+    "FRAME_CHARS",
+    "HEDGES",
+    "StanceDecision",
+    "affirmative",
+    "decide",
+    "evidence_stance",
+    "is_negated",
+]
+
+_W = r"[\w’'-]+"
+HEDGES = re.compile(
+    rf"\b(?:do|does|did)(?:\s*n[’']t|\s+not)\s+(?:{_W}\s+){{0,2}}know\b"
+    r"|\bnot\s+(?:yet\s+|entirely\s+|immediately\s+)?(?:clear|known|sure|certain)\b"
+    r"|\bunclear\b|\btoo early to\b|\bunconfirmed\b|\bremains to be seen\b"
+    rf"|\b(?:cannot|can[’']t|could\s*n[’']t|could\s+not|unable\s+to|not\s+able\s+to)\s+(?:{_W}\s+)?"
+    r"[“\"‘]?(?:confirm|verify|validate|say|tell|determine)\b",
+    re.IGNORECASE,
+)
+"""Words that decline to judge: the speaker says it is unknown or unconfirmed."""
+
+_JUDGED_FALSE = (
+    r"(?:absurd|ridiculous|false|untrue|baseless|nonsense|unfounded|groundless|fabricat\w*"
+    r"|lies|a lie|fake|preposterous|laughable)"
+)
+DENIALS = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|refut(?:e|es|ed|ing)|rebut(?:s|ted|ting)?"
+    r"|dismiss(?:es|ed|ing)?|disput(?:e|es|ed|ing)|poured scorn|pour(?:s|ing)? scorn"
+    r"|(?:highly |extremely |very )?unlikely|no evidence)\b"
+    rf"|\b(?:accusations?|claims?|allegations?|charges?|reports?|suggestions?|idea)\b[^.;]{{0,30}}?\b{_JUDGED_FALSE}",
+    re.IGNORECASE,
+)
+"""Words by which a speaker asserts something is false: denial verbs, "unlikely", a claim
+called absurd. "dismissed X as a false flag" is handled apart: X is denied, the false flag
+is asserted (:func:`evidence_stance`)."""
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|neither|nothing|none|nobody|cannot|without)\b|n[’']t\b", re.IGNORECASE
+)
+# "not in Kyiv but in Washington": the speaker asserts the second half.
+_CONTRAST = re.compile(r"\bnot\b[^.;]{0,80}?\bbut\b", re.IGNORECASE)
+# "dismissed the incident as a false flag": what follows "as" is asserted.
+_DISMISSED_AS = re.compile(r"\bdismiss(?:es|ed|ing)?\b[^.;]{0,60}?\bas\b", re.IGNORECASE)
+#: words before the evidence that still belong to its frame ("the US denies that ...")
+FRAME_CHARS = 60
+
+
+def _frame(before: str) -> str:
+    """The end of the text before the evidence, within its sentence and clause."""
+    tail = before[-FRAME_CHARS:]
+    cut = max(tail.rfind(". "), tail.rfind("; "), tail.rfind("\n"), tail.rfind("”"))
+    return tail[cut + 1 :] if cut >= 0 else tail
+
+
+def evidence_stance(quote: str, before: str = "") -> tuple[Stance, str]:
+    """The stance the evidence itself carries toward the affirmative proposition, and why.
+
+    ``before``: the article text just before the evidence (its frame, e.g. "The US
+    denies that"); only its last words in the same sentence are read.
+    """
+    frame = _frame(before)
+    if HEDGES.search(quote):
+        return "uncertain", "hedge"
+    spoken = f"{frame} {quote}"
+    if _DISMISSED_AS.search(spoken):
+        return "supports", "dismissed as: what it is dismissed as is asserted"
+    if DENIALS.search(spoken):
+        return "refutes", "denial"
+    negations = [m for m in _NEGATION.finditer(quote)]
+    if negations and not _CONTRAST.search(quote):
+        return "refutes", "negation"
+    return "supports", "no denial, hedge or negation"
+
+
+_AUX = {
+    "doesn't": "does", "don't": "do", "didn't": "did", "isn't": "is", "aren't": "are",
+    "wasn't": "was", "weren't": "were", "hasn't": "has", "haven't": "have", "hadn't": "had",
+    "won't": "will", "can't": "can", "cannot": "can", "couldn't": "could", "wouldn't": "would",
+    "shouldn't": "should",
+}  # fmt: skip
+_CLAIM_NEGATION = re.compile(
+    r"\b(?:not|never|no|nothing|neither|nor|none|cannot)\b|\b\w+n[’']t\b", re.IGNORECASE
+)
+
+
+def is_negated(claim: str) -> bool:
+    """Whether a proposition is written with a negation ("The US did not ...")."""
+    return bool(_CLAIM_NEGATION.search(claim))
+
+
+def affirmative(claim: str) -> str:
+    """The proposition with its negation taken out (R1: the denial goes in the stance).
+
+    "The US does not encourage strikes" -> "The US does encourage strikes";
+    "had nothing to do with it" -> "had something to do with it"; "caused no
+    injuries" -> "caused injuries". Crude on purpose: the words stay the
+    model's, only the polarity changes.
+    """
+    out = re.sub(
+        r"\b\w+n[’']t\b|\bcannot\b",
+        lambda m: _AUX.get(m.group(0).lower().replace("’", "'"), m.group(0)),
+        claim,
+        flags=re.IGNORECASE,
+    )
+    out = re.sub(r"\bneither\b(.*?)\bnor\b", r"both\1and", out, flags=re.IGNORECASE)
+    out = re.sub(r"\bnor\b", "and", out, flags=re.IGNORECASE)
+    out = re.sub(r"\bnothing\b", "something", out, flags=re.IGNORECASE)
+    out = re.sub(r"\s*\b(?:not|never|no)\b\s*", " ", out, flags=re.IGNORECASE)
+    return re.sub(r"\s{2,}", " ", out).strip()
+
+
+_FLIP: dict[Stance, Stance] = {
+    "supports": "refutes",
+    "refutes": "supports",
+    "uncertain": "uncertain",
+}
+
+
+@dataclass(frozen=True)
+class StanceDecision:
+    """The stance and proposition claimx keeps, and how sure it is of the stance."""
+
+    stance: Stance
+    claim: str
+    #: which rule read the evidence (:func:`evidence_stance`)
+    rule: str
+    #: the model's stance toward the affirmative proposition (its polarity corrected)
+    model_stance: Stance
+    confidence: Confidence
+
+
+def decide(
+    claim: str, quote: str, before: str, model_stance: Stance, *, decider: str = "rules"
+) -> StanceDecision:
+    """Decide the stance of one claim: by the rules (``decider="rules"``) or the model's.
+
+    Either way the other opinion is the check: the confidence is the agreement
+    of the two (0.9 when they agree, 0.6 when they do not; an explicit hedge or
+    denial cue counts for more than the absence of one).
+    """
+    negated = is_negated(claim)
+    proposition = affirmative(claim) if negated else claim
+    # The model's stance was toward its own (negated) sentence: toward the affirmative one
+    # it is the opposite.
+    model = _FLIP[model_stance] if negated else model_stance
+    rule_stance, rule = evidence_stance(quote, before)
+    stance = rule_stance if decider == "rules" else model_stance
+    agree = rule_stance == model
+    cue = rule in {"hedge", "denial"}
+    value = (0.9 if cue else 0.85) if agree else (0.65 if cue else 0.55)
+    how = "agree" if agree else "disagree"
+    detail = f"rules ({rule}): {rule_stance}; model: {model}; {how}"
+    if negated:
+        detail += "; claim turned affirmative"
+    if decider != "rules":
+        proposition = claim
+    return StanceDecision(
+        stance=stance,
+        claim=proposition,
+        rule=rule,
+        model_stance=model,
+        confidence=Confidence(value=value, source="agreement", detail=detail),
+    )
