@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -39,7 +39,7 @@ from claimx.errors import ConfigError
 if TYPE_CHECKING:
     from claimx.eval.compare import Report
     from claimx.eval.gold import GoldItem
-    from claimx.eval.oracle import Oracle, SpeakerStance
+    from claimx.eval.oracle import Oracle
     from claimx.eval.results import ReportMeta, SystemRun
     from claimx.eval.runner import Source, System
     from claimx.prompts import PromptSpec
@@ -166,7 +166,7 @@ def main(
             help="evidence: also ask every staged prompt about the gold evidence spans"
             " (recorded apart: record them with --record --oracle evidence) and score that"
             " run; claim: gold evidence and proposition, score speaker and stance only"
-            " (replays the evidence recordings). Both add the rule baselines and the"
+            " (from the same evidence run: no other request). Both add the rule baselines and the"
             " 'where joint F1 is lost' table.",
         ),
     ] = None,
@@ -228,10 +228,7 @@ def main(
                     reporter=reporter,
                     model_description=model_description,
                 )
-        judged = None
-        if mode is not None:
-            claims = _claim_scores(oracle_systems, items, cassette_dir)
-            judged = _Judged(mode, {s.label for s in oracle_systems}, claims)
+        judged = None if mode is None else _Judged(mode, {s.label for s in oracle_systems})
         _score(
             files,
             items,
@@ -291,40 +288,20 @@ def _check_oracle(oracle: str | None, source: str) -> Oracle | None:
         return None
     if oracle not in ORACLES:
         raise ConfigError(f"--oracle takes {' or '.join(ORACLES)}, not {oracle!r}")
-    if source == "live":
-        raise ConfigError(
-            "--oracle scores the oracle requests from their recordings: record them with"
-            " --record --oracle evidence (then replay with --oracle evidence|claim)"
-        )
     if oracle == "claim" and source == "recorded":
         raise ConfigError(
-            "--oracle claim makes no request of its own (it replays the --oracle evidence"
-            " recordings): record with --record --oracle evidence"
+            "--oracle claim makes no request of its own (it scores the --oracle evidence"
+            " run's answers): record with --record --oracle evidence"
         )
     return "evidence" if oracle == "evidence" else "claim"
 
 
 @dataclass(frozen=True)
 class _Judged:
-    """What an --oracle run adds to the scoring: the mode, its systems, the oracle-claim scores."""
+    """What an --oracle run adds to the scoring: the mode, and its systems' labels."""
 
     mode: Oracle
     labels: set[str]
-    claims: dict[str, SpeakerStance] = field(default_factory=dict)
-
-
-def _claim_scores(
-    systems: list[System], items: list[GoldItem], cassettes: Path
-) -> dict[str, SpeakerStance]:
-    """Each oracle-evidence system's oracle-claim score (replaying its recordings)."""
-    from claimx.eval.oracle import claim_guesses, score_guesses
-    from claimx.eval.runner import replay_span_claims
-
-    spans = replay_span_claims(systems, items, cassettes=cassettes)
-    return {
-        label: score_guesses(label, items, claim_guesses(items, per_article))
-        for label, per_article in spans.items()
-    }
 
 
 def _parse_predictions(specs: list[str] | None) -> list[tuple[str, Path]]:
@@ -425,7 +402,7 @@ def _oracle_report(
         oracle.mode,
         [score_system(r) for r in end_to_end],
         [score_system(r) for r in evidence],
-        oracle.claims,
+        items,
         [rules(items)],
     )
     return replace(report, oracle=section)

@@ -13,9 +13,9 @@ parts of the gold answer measures each stage apart:
   stage one to replace: it is reported as "n/a (single pass)".
 * **oracle claim** (``--oracle claim``): the gold evidence *and* the gold
   proposition are given, and only speaker and stance are scored. No new
-  request is made: every gold claim is paired with the prediction made for its
-  evidence span (the request that asked about exactly that span), the one
-  whose proposition is most similar
+  request is made: it scores the oracle-evidence run's claims. Every gold
+  claim is paired with a claim made for its evidence span
+  (:func:`claims_by_span`), the one whose proposition is most similar
   (:func:`claimx.eval.matching.proposition_similarity`, the matcher's);
   a span that produced no claim leaves the gold claim missed (speaker and
   stance wrong). **The model was not given the proposition in the prompt**:
@@ -43,6 +43,7 @@ from claimx.llm.protocol import Model
 from claimx.models import STANCES, Claim, ExtractedClaim, ExtractionResult, Stance
 from claimx.prompts import PromptSpec
 from claimx.speakers import same_source
+from claimx.text.segments import paragraphs
 from claimx.text.spans import Span
 
 __all__ = [
@@ -52,14 +53,15 @@ __all__ = [
     "Guess",
     "build_oracle",
     "claim_guesses",
+    "claims_by_span",
     "Oracle",
     "OracleReport",
     "OracleRow",
     "SpeakerStance",
     "gold_evidence",
+    "oracle_claim",
     "pair_with_spans",
     "score_guesses",
-    "span_claims",
     "where_lost",
 ]
 
@@ -99,21 +101,34 @@ class EvidenceExtractor(Extractor):
         return await super().aextract(text, article_id=article_id, llm=llm, evidence=spans)
 
 
-async def span_claims(
-    extractor: Extractor, item: GoldItem, llm: Model
+def claims_by_span(
+    item: GoldItem, claims: Sequence[ExtractedClaim]
 ) -> dict[Span, list[ExtractedClaim]]:
-    """Each gold evidence span of ``item`` -> the claims of the request about that span.
+    """The oracle-evidence run's claims of one article, each under the gold span it was made for.
 
-    One extraction per span, with that span alone as evidence: its request is
-    byte for byte the one the ``--oracle evidence`` run sent, so a replay of
-    those recordings answers it, and the claims are that request's only.
+    A request asked about given spans only, and each claim's quote is grounded
+    in its request's window around them (a staged strategy: one request per
+    span, the sentence holding it as window; ``paragraphs``: one numbered item
+    per span, the claim located on it). A claim is put under the span its quote
+    overlaps most (ties: the shorter span, the more specific), else under the
+    nearest span of its paragraph (a quote of the "said X" part of the
+    sentence); a claim near no span is left out.
     """
-    out = {}
-    for span in gold_evidence(item):
-        result = await extractor.aextract(
-            item.text, article_id=item.article_id, llm=llm, evidence=[span]
-        )
-        out[span] = list(result.claims)
+    spans = gold_evidence(item)
+    body = paragraphs(item.text)
+    out: dict[Span, list[ExtractedClaim]] = {s: [] for s in spans}
+    for claim in claims:
+        where = claim.span
+        best = max(spans, key=lambda s: (where.shared(s), -s.length), default=None)
+        if best is None:
+            continue
+        if not where.shared(best):
+            para = next((p for p in body if p.overlaps(where)), None)
+            near = [s for s in spans if para is not None and para.overlaps(s)]
+            if not near:
+                continue
+            best = min(near, key=lambda s: max(s.start - where.end, where.start - s.end))
+        out[best].append(claim)
     return out
 
 
@@ -205,12 +220,13 @@ def score_guesses(
 
 
 def claim_guesses(
-    items: Sequence[GoldItem], claims: Mapping[str, Mapping[Span, Sequence[ExtractedClaim]]]
+    items: Sequence[GoldItem], claims: Mapping[str, Sequence[ExtractedClaim]]
 ) -> dict[str, list[Guess]]:
-    """The oracle-claim guess of every gold claim, from each span's claims (:func:`span_claims`)."""
+    """The oracle-claim guess of every gold claim, from the oracle-evidence run's claims
+    (article id -> ``result.claims``; an article without a result: every claim missed)."""
     out = {}
     for item in items:
-        per_span = claims.get(item.article_id, {})
+        per_span = claims_by_span(item, claims.get(item.article_id, []))
         guesses = []
         for gold in item.claims:
             pred = pair_with_spans(gold, per_span.get(gold.span, []))
@@ -258,16 +274,23 @@ class OracleReport:
     baselines: list[SpeakerStance]
 
 
+def oracle_claim(system: SystemScore, items: Sequence[GoldItem]) -> SpeakerStance:
+    """The oracle-claim score of an oracle-evidence system (module docstring)."""
+    claims = {a.article_id: list(a.run.result.claims) for a in system.articles if a.run.result}
+    return score_guesses(system.label, items, claim_guesses(items, claims))
+
+
 def build_oracle(
     mode: Oracle,
     end_to_end: Sequence[SystemScore],
     evidence: Sequence[SystemScore],
-    claims: Mapping[str, SpeakerStance],
+    items: Sequence[GoldItem],
     baselines: Sequence[SpeakerStance],
 ) -> OracleReport:
     """One row per end-to-end system, joined to its oracle-evidence system (same prompt
-    and model; none: a strategy without stage one) and its oracle-claim score (by label)."""
+    and model; none: a strategy without stage one) and that system's oracle-claim score."""
     by_prompt = {(s.run.prompt, s.run.model): s for s in evidence}
+    claims = {s.label: oracle_claim(s, items) for s in evidence}
     rows = []
     for system in end_to_end:
         oracle = by_prompt.get((system.run.prompt, system.run.model))
@@ -278,7 +301,7 @@ def build_oracle(
                 end_to_end_joint_f1=system.metrics["joint_f1"],
                 evidence_joint_f1=oracle.metrics["joint_f1"] if oracle else None,
                 evidence_label=oracle.label if oracle else None,
-                claim=claims.get(oracle.label) if oracle else None,
+                claim=claims[oracle.label] if oracle else None,
             )
         )
     return OracleReport(mode, rows, list(baselines))

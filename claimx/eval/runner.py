@@ -52,12 +52,11 @@ from claimx.eval.results import RUN_FILE, SystemInfo, SystemRun
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache
 from claimx.llm.config import ClientConfig
-from claimx.models import Article, ExtractedClaim, ExtractionResult
+from claimx.models import Article, ExtractionResult
 from claimx.prompts import PromptSpec
 from claimx.runs.inputs import InputItem
 from claimx.runs.orchestrator import Around, BatchOptions, Job, default_concurrency, run_jobs
 from claimx.runs.progress import Reporter
-from claimx.text.spans import Span
 
 Source = Literal["replayed", "live", "recorded"]
 
@@ -500,38 +499,3 @@ def run_all(
             cache=cache,
         )
         return load_runs(files, gold)
-
-
-def replay_span_claims(
-    systems: list[System], gold: list[GoldItem], *, cassettes: Path
-) -> dict[str, dict[str, dict[Span, list[ExtractedClaim]]]]:
-    """Oracle-evidence system label -> article -> gold span -> the claims of its request.
-
-    Replays the ``--oracle evidence`` recordings one span at a time
-    (:func:`claimx.eval.oracle.span_claims`): no new request, and a missing
-    recording is a :class:`~claimx.errors.CassetteMissError` with the command
-    that records it.
-    """
-    from claimx.cassettes import use_cassette
-    from claimx.eval.oracle import gold_evidence, span_claims
-    from claimx.llm.layers import open_model
-
-    plan = _Plan(systems, gold, "replayed", cassettes, {})
-
-    async def one(system: System) -> dict[str, dict[Span, list[ExtractedClaim]]]:
-        extractor = Extractor(system.spec, config=system.config)
-        llm = open_model(system.config)
-        out: dict[str, dict[Span, list[ExtractedClaim]]] = {}
-        try:
-            for item in gold:
-                path = cassette_path(cassettes, system.config.model, system.key, item.article_id)
-                if not gold_evidence(item):
-                    out[item.article_id] = {}
-                    continue
-                with use_cassette(path, "none", rerecord_hint=_hint(plan, system)):
-                    out[item.article_id] = await span_claims(extractor, item, llm)
-        finally:
-            await llm.aclose()
-        return out
-
-    return {s.label: asyncio.run(one(s)) for s in systems if s.oracle}

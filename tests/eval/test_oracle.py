@@ -13,6 +13,7 @@ from claimx.eval.oracle import (
     Guess,
     OracleRow,
     claim_guesses,
+    claims_by_span,
     gold_evidence,
     score_guesses,
     where_lost,
@@ -34,15 +35,15 @@ def test_gold_evidence_is_the_distinct_spans_in_order() -> None:
     assert len(gold_evidence(ITEM)) == 3
 
 
-def test_each_gold_claim_takes_the_most_similar_claim_of_its_spans_request() -> None:
-    shared = GOLD[1].span
+def test_each_gold_claim_takes_the_most_similar_claim_made_for_its_span() -> None:
     claims = {
-        "a": {
-            GOLD[0].span: [pred(GOLD[0], speaker="Dmitry Peskov")],
-            # one request, two propositions: each gold claim takes its own
-            shared: [pred(GOLD[1], claim=MEANS, stance="refutes"), pred(GOLD[1], claim=TARGETS)],
+        "a": [
+            pred(GOLD[0], speaker="Dmitry Peskov"),
+            # one span, two propositions: each gold claim takes its own
+            pred(GOLD[1], claim=MEANS, stance="refutes"),
+            pred(GOLD[1], claim=TARGETS),
             # GOLD[3]'s span produced nothing: missed
-        }
+        ]
     }
     guesses = claim_guesses([ITEM], claims)["a"]
     assert guesses[0] == Guess("Dmitry Peskov", "refutes")
@@ -58,6 +59,19 @@ def test_each_gold_claim_takes_the_most_similar_claim_of_its_spans_request() -> 
         1,
     )
     assert score.joint == 0.25
+
+
+def _at(start: int, end: int, speaker: str = "John Kirby") -> ExtractedClaim:
+    base = pred(GOLD[0], speaker=speaker)
+    return base.model_copy(update={"start": start, "end": end, "quote": TEXT[start:end]})
+
+
+def test_a_claim_goes_under_the_span_it_overlaps_most_else_the_nearest_of_its_paragraph() -> None:
+    first, second, _, third = (c.span for c in GOLD)
+    widened = _at(first.start, second.start + 5)  # mostly the first span
+    beside = _at(second.end + 1, second.end + 10)  # no overlap: nearest span, one paragraph
+    spans = claims_by_span(ITEM, [widened, beside])
+    assert spans[first] == [widened] and spans[second] == [beside] and spans[third] == []
 
 
 def test_stance_macro_f1_averages_the_stances_present() -> None:
@@ -162,7 +176,6 @@ def test_a_missing_oracle_recording_says_how_to_record_it(
     ("args", "says"),
     [
         (["--oracle", "stage"], "--oracle takes evidence or claim"),
-        (["--oracle", "evidence", "--live"], "--record --oracle evidence"),
         (["--oracle", "claim", "--record", "--model", "local"], "makes no request"),
     ],
 )
