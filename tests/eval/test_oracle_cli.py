@@ -67,9 +67,13 @@ def test_record_then_replay_the_oracle(tmp_path: Path, capsys: pytest.CaptureFix
     assert len(recorded["interactions"]) == n_spans  # one request per distinct gold span
 
     out_json = tmp_path / "evidence.json"
-    code, out, err = invoke([*common, "--oracle", "evidence", "--json", str(out_json)], capsys)
+    page, md = tmp_path / "r.html", tmp_path / "r.md"
+    args = [*common, "--oracle", "evidence", "--json", str(out_json), "--html", str(page)]
+    code, out, err = invoke([*args, "--markdown", str(md)], capsys)
     assert code == 0, err
-    assert "Where joint F1 is lost" in out and "n/a (single pass)" in out
+    for shown in (out, page.read_text("utf-8"), md.read_text("utf-8")):
+        assert "Where joint F1 is lost" in shown and "n/a (single pass)" in shown
+        assert "not given the proposition" in shown
     report = json.loads(out_json.read_text("utf-8"))
     assert [s["label"] for s in report["systems"]] == [key]
     rows = {r["prompt"]: r for r in report["oracle"]["rows"]}

@@ -29,13 +29,18 @@ from claimx.eval.compare import Comparison, Report
 from claimx.eval.matching import has_valid_span
 from claimx.eval.metrics import METRICS, ArticleScore, MetricInfo, SystemScore
 from claimx.eval.reports.common import (
+    ORACLE_CLAIM_NOTE,
+    WHERE_LOST_NOTE,
     ab_rows,
     by_article,
     delta_cell,
     delta_label,
     fmt_interval,
     metric_cell,
+    oracle_claim_rows,
     provenance,
+    reliability_rows,
+    where_lost_rows,
 )
 from claimx.html_page import render_page
 from claimx.models import STANCES, Claim
@@ -252,6 +257,32 @@ def _cell(art: ArticleScore) -> tuple[str, bool]:
     return f"{f1s} ({c.matched}/{c.n_pred} of {c.n_gold})", False
 
 
+@dataclass(frozen=True)
+class ExtraTable:
+    """A table of plain cells after the stance confusion (oracle, reliability)."""
+
+    id: str
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    note: str = ""
+    lines: list[str] = field(default_factory=list)
+
+
+def _extra_tables(report: Report) -> list[ExtraTable]:
+    out = []
+    if report.oracle is not None:
+        title = "Oracle claim: speaker and stance given the gold evidence and proposition"
+        out.append(ExtraTable("oracle-claim", title, *oracle_claim_rows(report.oracle),
+                              ORACLE_CLAIM_NOTE))  # fmt: skip
+        out.append(ExtraTable("where-lost", "Where joint F1 is lost",
+                              *where_lost_rows(report.oracle), WHERE_LOST_NOTE))  # fmt: skip
+    header, rows, lines = reliability_rows(report)
+    out.append(ExtraTable("reliability", "Reliability: claims by confidence", header, rows,
+                          lines=lines))  # fmt: skip
+    return out
+
+
 def render_html(report: Report) -> str:
     """The whole report as a standalone HTML document."""
     systems: list[SystemScore] = report.systems
@@ -283,4 +314,5 @@ def render_html(report: Report) -> str:
         diffs=diffs,
         views=views,
         kinds=KINDS,
+        extra_tables=_extra_tables(report),
     )
