@@ -39,6 +39,7 @@ from claimx.eval.gold import GoldItem
 from claimx.eval.matching import proposition_similarity
 from claimx.eval.metrics import SystemScore, stance_macro_f1
 from claimx.extraction.extractor import Extractor
+from claimx.llm.config import ClientConfig
 from claimx.llm.protocol import Model
 from claimx.models import STANCES, Claim, ExtractedClaim, ExtractionResult, Stance
 from claimx.prompts import PromptSpec
@@ -84,9 +85,9 @@ class EvidenceExtractor(Extractor):
     """
 
     def __init__(
-        self, prompt: PromptSpec, *, evidence: Mapping[str, Sequence[Span]], **kwargs: object
+        self, prompt: PromptSpec, *, config: ClientConfig, evidence: Mapping[str, Sequence[Span]]
     ) -> None:
-        super().__init__(prompt, **kwargs)  # type: ignore[arg-type]
+        super().__init__(prompt, config=config)
         self.evidence = {article: list(spans) for article, spans in evidence.items()}
 
     async def aextract(

@@ -7,14 +7,17 @@ In-process against the fake :class:`~claimx.llm.protocol.Model` of
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from claimx.cli import app
 from claimx.errors import ConfigError, PromptError
 from claimx.extraction.extractor import Extractor, confident
 from claimx.extraction.strategies import get_strategy
 from claimx.llm.config import ClientConfig
-from claimx.models import Confidence
+from claimx.models import Confidence, ExtractionResult
 from claimx.prompts import get_prompt
 from claimx.text.spans import Span
 
@@ -146,3 +149,48 @@ def test_min_confidence_drops_low_claims_in_the_extractor(monkeypatch: pytest.Mo
     result = asyncio.run(extractor.aextract(ARTICLE, llm=model))
     assert [c.confidence.value for c in result.claims if c.confidence] == [0.9]
     assert any("below 0.5" in w for w in result.warnings)
+
+
+def test_extract_cli_refuses_a_min_confidence_outside_zero_one(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    dead = ["--model", "x", "--base-url", "http://127.0.0.1:9/v1"]
+    result = CliRunner().invoke(app, ["extract", str(article), "--min-confidence", "1.5", *dead])
+    assert result.exit_code == 2
+    assert "--min-confidence" in result.output and "between 0 and 1" in result.output
+
+
+def test_extract_cli_min_confidence_drops_claims_below_it(tmp_path: Path) -> None:
+    # The SYNTHETIC server (regex "claims", not model output): only the filter is tested.
+    from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
+
+    article = tmp_path / "a.txt"
+    article.write_text(synthetic_article(0), encoding="utf-8")
+    kept = {}
+    with FakeOpenAIServer(max_seconds=60) as server:
+        for threshold in ("0", "0.99"):
+            out = tmp_path / f"{threshold}.jsonl"
+            args = ["extract", str(article), "--prompt", "extract@v2", "-o", str(out),
+                    "--model", "synthetic", "--base-url", server.base_url, "--no-cache",
+                    "--min-confidence", threshold]  # fmt: skip
+            result = CliRunner().invoke(app, args)
+            assert result.exit_code == 0, result.output
+            (line,) = out.read_text(encoding="utf-8").splitlines()
+            kept[threshold] = ExtractionResult.model_validate_json(line).claims
+    assert kept["0"], "the synthetic article has claims"
+    values = [c.confidence.value if c.confidence else None for c in kept["0"]]
+    expected = [c for c, v in zip(kept["0"], values, strict=True) if v is None or v >= 0.99]
+    assert [c.claim for c in kept["0.99"]] == [c.claim for c in expected]
+
+
+def test_a_span_across_paragraphs_gets_both_as_paragraph_and_window() -> None:
+    from claimx.extraction.strategies.staged import evidence_candidates
+
+    start = ARTICLE.index("The city will test it.")
+    end = ARTICLE.index("The dredging had stopped") + len("The dredging had stopped")
+    ((candidate, window),) = evidence_candidates(ARTICLE, [Span(start, end)])
+    assert candidate.text == ARTICLE[start:end]
+    assert candidate.paragraph.startswith("Seawatch") and candidate.paragraph.endswith("VRT.")
+    # from the sentence the span starts in to the end of the one it ends in
+    assert window.slice(ARTICLE) == ARTICLE[start : ARTICLE.index("VRT.") + 4]
+    assert candidate.context.startswith("Thousands of dead fish")

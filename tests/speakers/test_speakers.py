@@ -287,3 +287,15 @@ def test_registry_on_the_gold_speakers() -> None:
     kirbys = {registry.speaker_id(n) for n in names if "Kirby" in n}
     assert len(peskovs) <= 1 and len(kirbys) <= 1
     assert peskovs != kirbys
+
+
+def test_name_runs_give_spans_and_keep_body_names_whole_without_title_cuts() -> None:
+    from claimx.speakers.mentions import name_runs, text_names
+
+    text = "In Kyiv, Ukrainian President Volodymyr Zelensky met the White House envoy."
+    runs = name_runs(text)
+    assert all(text[span.start : span.end] == name for span, name in runs)
+    assert [name for _, name in runs] == ["Kyiv", "Volodymyr Zelensky", "House"]
+    whole = [name for _, name in name_runs(text, titles=False)]
+    assert whole == ["Kyiv", "Ukrainian President Volodymyr Zelensky", "White House"]
+    assert text_names(text) == ["Volodymyr Zelensky"]

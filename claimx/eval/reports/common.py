@@ -152,7 +152,8 @@ def ab_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
 
 ORACLE_CLAIM_NOTE = (
     "gold evidence and gold proposition given; speaker and stance scored on every gold"
-    " claim (a claim its span's request did not produce counts as wrong on both). The"
+    " claim, paired with the oracle-evidence claim made for its span whose proposition is"
+    " most similar (none: wrong on both). The"
     " model was not given the proposition in the prompt: the proposition is taken out of"
     " the scoring, not out of the prompt."
 )
