@@ -23,12 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimx.errors import PromptError
-from claimx.extraction.drafts import (
-    ClaimDraft,
-    NumberedAnswer,
-    numbered_answer_model,
-    numbered_lines,
-)
+from claimx.extraction.drafts import ClaimDraft, NumberedAnswer, numbered_answer_model, numbered_lines
 from claimx.extraction.evidence import claim_evidence
 from claimx.extraction.strategies.base import Draft, Request, StrategyOutput, ask
 from claimx.extraction.strategies.staged_lexicon import find_lexicon_candidates
@@ -90,10 +85,7 @@ def find_passages(
             items = sentences(text, para)
             asked = [s for s in items if s in wanted]
         else:
-            asked = sorted(
-                (s for s in wanted if para.start <= s.start < para.end),
-                key=lambda s: (s.start, s.end),
-            )
+            asked = sorted((s for s in wanted if para.start <= s.start < para.end), key=lambda s: (s.start, s.end))
             items = asked or [para]
         if not asked:
             flush()
