@@ -275,6 +275,52 @@ FLOOR_COLUMNS: list[Column] = [
 ]
 
 
+#: issue 17's targets: seconds per article against the baseline's, prompt tokens per
+#: article, articles/hour of the best slot count against one slot's
+TARGET_SECONDS_RATIO = 1.5
+TARGET_PROMPT_TOKENS = 12_000
+TARGET_SLOTS_SPEEDUP = 2.0
+
+
+def verdict(value: float | None, target: float, *, at_most: bool) -> str:
+    """Whether ``value`` meets ``target`` (at most it, or at least it)."""
+    if value is None:
+        return "unknown"
+    return "met" if (value <= target if at_most else value >= target) else "MISSED"
+
+
+def prompt_targets(rows: Rows) -> list[str]:
+    """One line per prompt after the baseline: issue 17's targets, met or missed."""
+    (base_label, base), others = rows[0], rows[1:]
+    lines = []
+    for label, f in others:
+        speed = ratio(f["s_per_article"], base["s_per_article"])
+        tokens = f["prompt_tokens"]
+        lines.append(
+            f"- {label}: s/article {times(speed)} {base_label}'s"
+            f" (target ≤ {TARGET_SECONDS_RATIO}×): "
+            + verdict(speed, TARGET_SECONDS_RATIO, at_most=True)
+            + f"; prompt tokens/article {number(tokens, 0)}"
+            f" (target ≤ {TARGET_PROMPT_TOKENS:,}): "
+            + verdict(tokens, TARGET_PROMPT_TOKENS, at_most=True)
+            + f"; joint F1 {number(f['joint_f1'], 3)} ({base_label}:"
+            f" {number(base['joint_f1'], 3)})"
+        )
+    return lines
+
+
+def slot_target(rows: Rows) -> str:
+    """The best row's articles/hour against the first row's (issue 17: at least 2×)."""
+    base_label, base = rows[0]
+    label, best = max(rows, key=lambda row: row[1]["articles_per_hour"] or 0.0)
+    gain = ratio(best["articles_per_hour"], base["articles_per_hour"])
+    return (
+        f"- best: {label}, articles/h {times(gain)} {base_label}'s"
+        f" (target ≥ {TARGET_SLOTS_SPEEDUP}×): "
+        + verdict(gain, TARGET_SLOTS_SPEEDUP, at_most=False)
+    )
+
+
 def number(value: float | None, decimals: int) -> str:
     return "–" if value is None else f"{value:,.{decimals}f}"
 
@@ -450,35 +496,53 @@ class SlotRow:
 
 
 def sweep_slots(
-    spec: PromptSpec,
+    specs: Sequence[PromptSpec],
     config: ClientConfig,
     gold: Sequence[GoldItem],
     counts: Sequence[int],
     *,
     repeat: int,
     restart: Restart | None,
-) -> list[SlotRow]:
-    """``spec`` at each count, ``repeat`` times alternating; see the module docstring."""
+) -> dict[str, list[SlotRow]]:
+    """Every prompt at each count, the counts alternating over ``repeat`` runs: ref -> rows.
+
+    With ``restart``, the server is restarted once per count and run, and put
+    back to the slot count it reported before, however the sweep ends.
+    """
     base_url = config.base_url or ""
-    rows = [SlotRow(f"{n} slot(s)" if restart else f"concurrency {n}", None, n) for n in counts]
-    with tempfile.TemporaryDirectory(prefix="claimx-bench-live-") as folder:
-        for r, row in alternate(rows, repeat):
-            if restart is not None:
-                say(f"restarting the server with {row.concurrency} slot(s)")
-                restart(row.concurrency)
-            row.slots = server_slots(base_url)
-            run = asyncio.run(
-                one_pass(row.label, spec, config, gold, row.concurrency, Path(folder))
-            )
-            alone = asyncio.run(
-                one_pass(row.label, spec, config, gold[:1], row.concurrency, Path(folder))
-            )
-            run.alone_s = alone.wall_s
-            row.passes.append(run)
-            say(
-                f"repeat {r + 1}/{repeat} {spec.ref} {row.label}: {run.wall_s:.1f} s,"
-                f" one article alone {alone.wall_s:.1f} s"
-            )
+    rows = {
+        spec.ref: [
+            SlotRow(f"{n} slot(s)" if restart else f"concurrency {n}", None, n) for n in counts
+        ]
+        for spec in specs
+    }
+    before = server_slots(base_url) if restart is not None else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="claimx-bench-live-") as folder:
+            for r, k in alternate(range(len(counts)), repeat):
+                if restart is not None:
+                    say(f"restarting the server with {counts[k]} slot(s)")
+                    restart(counts[k])
+                slots = server_slots(base_url)
+                for spec in specs:
+                    row = rows[spec.ref][k]
+                    row.slots = slots
+                    run = asyncio.run(
+                        one_pass(row.label, spec, config, gold, row.concurrency, Path(folder))
+                    )
+                    alone = asyncio.run(
+                        one_pass(row.label, spec, config, gold[:1], row.concurrency, Path(folder))
+                    )
+                    run.alone_s = alone.wall_s
+                    row.passes.append(run)
+                    say(
+                        f"repeat {r + 1}/{repeat} {spec.ref} {row.label}: {run.wall_s:.1f} s,"
+                        f" one article alone {alone.wall_s:.1f} s"
+                    )
+    finally:
+        if restart is not None and before is not None:
+            say(f"putting the server back to {before} slot(s)")
+            restart(before)
     return rows
 
 
@@ -607,29 +671,25 @@ def main(argv: list[str] | None = None) -> int:
             if not config.is_local:
                 raise ConfigError("--slots restarts a local server: use --no-restart elsewhere")
             restart = script_restart(args.server_script, config.base_url or "")
-        before = server_slots(config.base_url or "")
-        try:
-            for spec in specs:
-                rows = sweep_slots(spec, config, gold, counts, repeat=args.repeat, restart=restart)
-                table = [(row.title, median_figures(row.passes, limit)) for row in rows]
-                title = f"{spec.ref}: server slots × claimx concurrency, {len(gold)} article(s)"
-                sections.append((f"{title}, {args.repeat} runs", table, SLOT_COLUMNS))
-                all_passes += [p for row in rows for p in row.passes]
-        finally:
-            if restart is not None and before is not None:
-                say(f"putting the server back to {before} slot(s)")
-                restart(before)
+        swept = sweep_slots(specs, config, gold, counts, repeat=args.repeat, restart=restart)
+        for ref, rows in swept.items():
+            table = [(row.title, median_figures(row.passes, limit)) for row in rows]
+            title = f"{ref}: server slots × claimx concurrency, {len(gold)} article(s)"
+            sections.append((f"{title}, {args.repeat} run(s)", table, SLOT_COLUMNS))
+            all_passes += [p for row in rows for p in row.passes]
     else:
         concurrency = args.concurrency or default_concurrency(config)
         say(f"concurrency {concurrency}")
         passes = compare_prompts(specs, config, gold, repeat=args.repeat, concurrency=concurrency)
         table = [(ref, median_figures(runs, limit)) for ref, runs in passes.items()]
-        title = f"Prompts, concurrency {concurrency}, {len(gold)} article(s), {args.repeat} runs"
+        title = f"Prompts, concurrency {concurrency}, {len(gold)} article(s), {args.repeat} run(s)"
         sections.append((title, table, PROMPT_COLUMNS))
         all_passes = [p for runs in passes.values() for p in runs]
 
     for title, table, columns in sections:
         print_section(title, table, columns)
+        targets = prompt_targets(table) if columns is PROMPT_COLUMNS else [slot_target(table)]
+        print("\nIssue 17's targets:\n\n" + "\n".join(targets))
         if limit is not None:
             processed = all(p.processed_tokens is not None for p in all_passes)
             print_floor(table, limit, processed)
