@@ -22,14 +22,15 @@ ratio to a baseline measured in the same run, medians over ``--repeat`` runs:
   prompts alternate across repeats (A B A B ...) so a drift of the machine
   hits both. Concurrency: ``--concurrency``, else the server's slot count
   (:func:`claimx.runs.orchestrator.default_concurrency`).
-* **slots** (``--slots 1,2,4``): for each count, the server is restarted with
-  ``CLAIMX_LLM_SLOTS=N scripts/local-llm.sh stop/start`` (on the port of the base
-  URL, and put back to its first slot count at the end), then each ``--prompt``
-  runs over the articles with concurrency N (across articles and within one):
-  wall seconds, generated and prompt tokens/s, articles/hour, and the latency
-  of the first article run alone; ratios to the first count. With
-  ``--no-restart`` the server is left as it is (its count read from ``/props``)
-  and only claimx's concurrency takes the listed values.
+* **slots** (``--slots 1,2,4``): for each count (alternating over the
+  repeats), the server is restarted with ``CLAIMX_LLM_SLOTS=N
+  scripts/local-llm.sh stop/start`` (on the port of the base URL; put back to
+  the slot count it had at the end), then each ``--prompt`` runs over the
+  articles with concurrency N (across articles and within one): wall seconds,
+  generated and prompt tokens/s, articles/hour, and the latency of the first
+  article run alone; ratios to the first count. With ``--no-restart`` the
+  server is left as it is (its count read from ``/props``) and only claimx's
+  concurrency takes the listed values.
 * **limit** (``--limit``): the physical limit. Fixed requests straight to the
   server (the longest chosen article and an instruction, ``max_tokens``
   ``--limit-tokens``, ``ignore_eos``, ``"cache_prompt": false``), one at a time,
@@ -39,8 +40,13 @@ ratio to a baseline measured in the same run, medians over ``--repeat`` runs:
   tokens / generation tok/s, and measured seconds per article / floor. The floor
   is that of one request stream: with several slots a run may go under it.
 
-The restart stops the server at the base URL's port: never point ``--slots``
-without ``--no-restart`` at a server something else is using.
+One tiny request warms the server up before anything is measured (and after
+each restart). Each section ends with issue 17's targets, met or missed.
+``--json`` also writes every figure and every pass.
+
+The restart stops the server that scripts/local-llm.sh started (its pid file in
+``$CLAIMX_CACHE``): never use ``--slots`` without ``--no-restart`` while
+something else is using that server.
 """
 
 from __future__ import annotations
@@ -63,6 +69,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
+import claimx.llm.client  # noqa: F401 - the SDKs' imports, out of the first pass's time
 from claimx.errors import ConfigError
 from claimx.eval.gold import GoldItem, load_gold
 from claimx.eval.metrics import score_system
@@ -404,15 +411,17 @@ async def one_pass(
     started = time.perf_counter()
     stats = await run_jobs([Job(extractor, items, options, total=len(items))])
     wall = time.perf_counter() - started
-    results = [
-        ExtractionResult.model_validate_json(line)
-        for line in output.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    results: list[ExtractionResult] = []
     joint = None
-    if results:
+    if output.stat().st_size:  # load_runs needs one result to know the system
         (run,) = load_runs([output], list(gold))
+        results = [a.result for a in run.articles if a.result is not None]
         joint = score_system(run).metrics["joint_f1"]
+        for failed in (a for a in run.articles if a.result is None):
+            say(f"{label}: {failed.article_id} failed: {failed.error}")
+    elif stats.failed and (errors := options.errors_path()) is not None:
+        first = json.loads(errors.read_text(encoding="utf-8").splitlines()[0])
+        say(f"{label}: every article failed, the first with {first['message']}")
     return Pass(
         label=label,
         articles=len(items),
@@ -523,6 +532,7 @@ def sweep_slots(
                 if restart is not None:
                     say(f"restarting the server with {counts[k]} slot(s)")
                     restart(counts[k])
+                    warm_up(config)
                 slots = server_slots(base_url)
                 for spec in specs:
                     row = rows[spec.ref][k]
@@ -569,6 +579,14 @@ def post_json(config: ClientConfig, body: dict[str, Any]) -> Any:
     request = urllib.request.Request(url, json.dumps(body).encode(), headers)  # noqa: S310
     with urllib.request.urlopen(request, timeout=config.timeout_s) as response:  # noqa: S310
         return json.loads(response.read())
+
+
+def warm_up(config: ClientConfig) -> None:
+    """One tiny request, so that no measured pass pays for a cold server."""
+    post_json(
+        config,
+        {"model": config.model, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1},
+    )
 
 
 def measure_limit(
@@ -653,6 +671,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = gold_items(args.gold, args.articles)
     report: dict[str, Any] = {"base_url": config.base_url, "model": config.model}
     say(f"LIVE against {config.base_url}, model {config.model}, {len(gold)} article(s)")
+    warm_up(config)
 
     limit = None
     if args.limit:

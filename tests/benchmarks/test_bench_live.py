@@ -377,3 +377,19 @@ def test_processed_tokens_are_the_real_servers_timings_read_through_claimxs_clie
     assert extractor.processed_tokens() == sum(b["timings"]["prompt_n"] for b in bodies)
     assert result.usage.prompt_tokens == sum(b["usage"]["prompt_tokens"] for b in bodies)
     assert extractor.processed_tokens() < result.usage.prompt_tokens  # type: ignore[operator]
+
+
+def test_a_pass_whose_articles_all_fail_says_why_and_scores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(request: Request) -> Fault:
+        return Fault("status", status=400)
+
+    spec = default_registry().get("extract@v1")
+    gold = load_gold(GOLD)[:2]
+    with FakeOpenAIServer(refuse, slots=1) as server:
+        done = asyncio.run(bl.one_pass("v1", spec, config(server, tmp_path), gold, 1, tmp_path))
+    assert (done.articles, done.failed, done.latencies, done.calls) == (2, 2, [], 0)
+    assert done.joint_f1 is None and done.processed_tokens is None
+    assert "v1: every article failed, the first with" in capsys.readouterr().err
+    assert done.figures()["joint_f1"] is None
