@@ -48,7 +48,7 @@ def test_negated_claims_are_turned_affirmative() -> None:
         "The US had something to do with the attack"
     )
     assert affirmative("The attack caused no injuries") == "The attack caused injuries"
-    assert affirmative("Washington doesn’t dictate the terms") == "Washington does dictate the terms"
+    assert affirmative("Washington doesn’t dictate terms") == "Washington does dictate terms"
 
 
 def test_rules_decide_and_the_model_is_the_check() -> None:
