@@ -179,7 +179,7 @@ class PromptSpec(BaseModel):
             example_vars = {**variables, "text": example.text, **example.variables}
             if self.answer == "numbered":
                 drafts = [c for c in example.claims if isinstance(c, NumberedDraft)]
-                shown: BaseModel = numbered_answer(drafts, count_numbered(example.text))
+                shown: BaseModel = numbered_answer(drafts, example.text)
             else:
                 shown = ClaimDrafts.model_validate({"claims": example.claims})
             answer = shown.model_dump_json(exclude_none=False)

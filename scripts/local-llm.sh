@@ -120,7 +120,15 @@ start() {
 }
 
 stop() {
-  if [[ -f "$PIDFILE" ]]; then kill "$(cat "$PIDFILE")" 2>/dev/null || true; rm -f "$PIDFILE"; fi
+  if [[ -f "$PIDFILE" ]]; then
+    local pid
+    pid=$(cat "$PIDFILE")
+    kill "$pid" 2>/dev/null || true
+    # Wait for it to exit: a start right after (a restart with other slots) would
+    # otherwise find the old server still answering and keep it.
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    rm -f "$PIDFILE"
+  fi
   log "stopped"
 }
 

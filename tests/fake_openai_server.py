@@ -23,7 +23,12 @@ What it does:
 * stops by itself: after ``max_requests`` requests or ``max_seconds`` seconds,
   whichever comes first, so a test that forgets it cannot hang the suite;
 * with ``slots=N``, answers ``GET /props`` as llama-server does, with
-  ``total_slots`` (and ``"synthetic": true``); without, it has no ``/props``.
+  ``total_slots`` (and ``"synthetic": true``); without, it has no ``/props``;
+  and then adds llama-server's ``timings`` object to each completion
+  (``prompt_n``, ``cache_n``, ``prompt_ms``, ``predicted_n``, ``predicted_ms``
+  and their ``*_per_second``): the latency split evenly between prompt and
+  generation, ``cache_n`` the prefix shared with the previous request (about 4
+  characters a token), 0 when the body says ``"cache_prompt": false``.
 
 Fault kinds: ``status`` (HTTP error, optional ``Retry-After``), ``timeout``
 (answers after ``delay_s``, longer than the client's timeout), ``reset`` (closes
@@ -38,6 +43,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import socket
 import struct
@@ -185,6 +191,8 @@ class ServerState:
     times: dict[str, list[float]] = field(default_factory=dict)
     #: what GET /props reports as total_slots (None: no /props, as other servers)
     slots: int | None = None
+    #: the previous request's prompt, for the synthetic prompt cache of ``timings``
+    last_prompt: str = ""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -251,6 +259,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "length":
             content, finish = content[: max(1, len(content) // 2)], "length"
         completion = self._completion(body, content, finish)
+        if state.slots is not None:
+            completion["timings"] = self._timings(state, body, completion["usage"])
         if fault.kind == "bad_body":
             raw = json.dumps(completion).encode()
             self._send_raw(200, raw[: len(raw) // 2])
@@ -284,6 +294,28 @@ class _Handler(BaseHTTPRequestHandler):
                 "completion_tokens": len(content) // 4,
                 "total_tokens": prompt_chars // 4 + len(content) // 4,
             },
+        }
+
+    def _timings(
+        self, state: ServerState, body: dict[str, Any], usage: dict[str, int]
+    ) -> dict[str, float]:
+        # llama-server's field names; the numbers are made up from the fixed latency.
+        prompt = "".join(m.get("content") or "" for m in body.get("messages", []))
+        with state.lock:
+            shared = len(os.path.commonprefix([prompt, state.last_prompt]))
+            state.last_prompt = prompt
+        cached = 0 if body.get("cache_prompt") is False else shared // 4
+        prompt_n = max(0, usage["prompt_tokens"] - cached)
+        predicted_n = usage["completion_tokens"]
+        half_ms = state.latency_s * 1000 / 2
+        return {
+            "cache_n": cached,
+            "prompt_n": prompt_n,
+            "prompt_ms": half_ms,
+            "prompt_per_second": prompt_n / half_ms * 1000 if half_ms else 0.0,
+            "predicted_n": predicted_n,
+            "predicted_ms": half_ms,
+            "predicted_per_second": predicted_n / half_ms * 1000 if half_ms else 0.0,
         }
 
     def _send(
@@ -394,9 +426,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--max-seconds", type=float, default=900.0)
+    parser.add_argument("--slots", type=int, default=None, help="answer /props (and timings)")
     args = parser.parse_args(argv)
     server = FakeOpenAIServer(
-        latency_s=args.latency, max_requests=args.max_requests, max_seconds=args.max_seconds
+        latency_s=args.latency,
+        max_requests=args.max_requests,
+        max_seconds=args.max_seconds,
+        slots=args.slots,
     ).start()
     print(json.dumps({"base_url": server.base_url}), flush=True)
     try:

@@ -44,7 +44,7 @@ from scipy.optimize import linear_sum_assignment
 
 from claimx.models import Claim, ExtractedClaim
 from claimx.speakers import same_source
-from claimx.text.normalize import MATCHING
+from claimx.text.normalize import MATCHING, similarity
 from claimx.text.normalize import content_words as words_of
 
 __all__ = [
@@ -90,10 +90,7 @@ def content_words(text: str) -> frozenset[str]:
 
 def proposition_similarity(a: str, b: str) -> float:
     """Dice coefficient of two propositions' content words, 0..1 (0 when either has none)."""
-    wa, wb = content_words(a), content_words(b)
-    if not wa or not wb:
-        return 0.0
-    return 2 * len(wa & wb) / (len(wa) + len(wb))
+    return similarity(a, b, MATCHING)
 
 
 def span_overlap(a: tuple[int, int], b: tuple[int, int]) -> float:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from claimx.extraction.confidence import claim_confidence, named_in
 from claimx.extraction.stance import FRAME_CHARS, decide
 from claimx.extraction.strategies.base import Draft
 from claimx.models import ExtractedClaim, Grounding, Speaker
@@ -16,6 +17,8 @@ from claimx.speakers import resolve_speakers
 from claimx.text.furniture import furniture_spans, is_furniture
 from claimx.text.grounding import Located, ground_quote, is_direct, locate_in
 from claimx.text.normalize import proposition_key
+from claimx.text.segments import paragraphs
+from claimx.text.spans import Span
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -42,6 +45,15 @@ def echoes_examples(claim: str, speaker: str, article: set[str], examples: froze
     foreign = {w for w in foreign if w.lower() not in article}
     names = {w for w in foreign if w[0].isupper()}
     return bool(names) or len({w.lower() for w in foreign if len(w) >= 4}) >= 2
+
+
+def _near(text: str, body: list[Span], span: Span) -> str:
+    """The paragraph of ``span`` and the one before (``body``: the article's paragraphs):
+    where a reader looks for the speaker."""
+    i = next((k for k, p in enumerate(body) if p.start <= span.start < p.end), None)
+    if i is None:
+        return text[max(0, span.start - 600) : span.end]
+    return text[body[max(0, i - 1)].start : max(body[i].end, span.end)]
 
 
 def _locate(text: str, draft: Draft, threshold: float) -> Located | None:
@@ -93,6 +105,7 @@ def assemble(
     behind the claim's confidence.
     """
     furniture = furniture_spans(text)
+    body = paragraphs(text)
     article_words = _words(text) if examples else set()
     warnings: list[str] = []
     drafts_kept: list[Draft] = []
@@ -134,7 +147,11 @@ def assemble(
             speaker=speaker.name,
             speaker_role=draft.claim.speaker_role or speaker.role,
             stance=decision.stance,
-            confidence=decision.confidence,
+            confidence=claim_confidence(
+                decision,
+                located.span.slice(text),
+                speaker_named=named_in(speaker.name, _near(text, body, located.span)),
+            ),
             quote=located.span.slice(text),
             start=located.start,
             end=located.end,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
@@ -110,6 +111,9 @@ class SentenceClaims(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    #: the sentence's number and first words, which the grammar fixes
+    #: (:func:`numbered_answer_model`): the model writes where it is before what it read
+    sentence: str
     claims: list[SpokenClaim]
 
 
@@ -118,24 +122,40 @@ class NumberedAnswer(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sentences: list[SentenceClaims]
+    sentences: Sequence[SentenceClaims]
+
+
+OPENING_WORDS = 4
+"""Words of a numbered sentence its answer entry opens with."""
+
+
+def opening(number: int, sentence: str) -> str:
+    """How the answer entry of sentence ``number`` starts: ``[2] Peskov is just lying``."""
+    return f"[{number}] " + " ".join(sentence.split()[:OPENING_WORDS])
 
 
 @cache
-def numbered_answer_model(sentences: int, max_claims: int) -> type[NumberedAnswer]:
-    """The answer for ``sentences`` numbered sentences: exactly that many entries, in order,
-    each with at most ``max_claims`` claims."""
-    entry = create_model(
-        "SentenceClaims",
-        __base__=SentenceClaims,
-        __doc__=SentenceClaims.__doc__,
-        claims=(list[SpokenClaim], Field(max_length=max_claims)),
-    )
+def numbered_answer_model(openings: tuple[str, ...], max_claims: int) -> type[NumberedAnswer]:
+    """The answer for the numbered sentences ``openings`` (:func:`opening`): one entry per
+    sentence, in order, each starting with its opening as a constant, each with at most
+    ``max_claims`` claims. A small model asked for a list of entries loses count and
+    answers sentence 2 in entry 1; with the opening forced it reads each in turn.
+    """
+    entries = [
+        create_model(
+            f"Sentence{n}",
+            __base__=SentenceClaims,
+            __doc__=SentenceClaims.__doc__,
+            sentence=(Literal[text], ...),  # type: ignore[arg-type]
+            claims=(list[SpokenClaim], Field(max_length=max_claims)),
+        )
+        for n, text in enumerate(openings, 1)
+    ]
     return create_model(
         "NumberedAnswer",
         __base__=NumberedAnswer,
         __doc__=NumberedAnswer.__doc__,
-        sentences=(list[entry], Field(min_length=sentences, max_length=sentences)),  # type: ignore[valid-type]
+        sentences=(tuple[tuple(entries)], ...),  # type: ignore[misc,arg-type]
     )
 
 
@@ -158,15 +178,24 @@ def count_numbered(text: str) -> int:
     return len(NUMBER_MARK.findall(text))
 
 
-def numbered_answer(drafts: list[NumberedDraft], sentences: int) -> NumberedAnswer:
-    """``drafts`` (each naming its sentence) as the answer for ``sentences`` numbered sentences."""
+def openings_of(text: str) -> tuple[str, ...]:
+    """The openings (:func:`opening`) of a request text's numbered sentences."""
+    return tuple(
+        opening(int(m.group(1)), text[m.end() :].split("\n", 1)[0])
+        for m in NUMBER_MARK.finditer(text)
+    )
+
+
+def numbered_answer(drafts: list[NumberedDraft], text: str) -> NumberedAnswer:
+    """``drafts`` (each naming its sentence) as the answer to the numbered request ``text``."""
     entries = [
         SentenceClaims(
+            sentence=head,
             claims=[
                 SpokenClaim(**d.model_dump(exclude={"sentence"})) for d in drafts if d.sentence == n
-            ]
+            ],
         )
-        for n in range(1, sentences + 1)
+        for n, head in enumerate(openings_of(text), 1)
     ]
     return NumberedAnswer(sentences=entries)
 

@@ -29,9 +29,19 @@ _TAIL = re.compile(
 # "Peskov said on Thursday that ..." / "Russia alleges that ...": the frame before the clause.
 _HEAD = re.compile(
     r"^[^,“”\"]{0,80}?\b(?:said|says|told\s+\w+|added|stated|claimed|claims|alleged|alleges|"
-    r"insisted|insists|argued|warned|believes|maintained|noted)\b(?:\s+on\s+\w+)?(?:\s+that)?\s+",
+    r"insisted|insists|argued|warned|believes|maintained|noted|reiterated|stressed|repeated|"
+    r"confirmed|announced|suggested|acknowledged|admitted|assured\s+\w+)\b(?:\s+on\s+\w+)?(?:\s+that)?\s+",
     re.IGNORECASE,
 )
+# Where one clause of a sentence ends and another begins: "... that X, and that Y",
+# "X; Y", "X — Y", "X, but Y", "X, a charge which Kyiv has denied".
+_CLAUSE_BREAK = re.compile(
+    r",\s+and\s+that\s+|\s+and\s+that\s+|;\s+|\s+[—–]\s+|,\s+but\s+|,\s+while\s+|,\s+saying\s+"
+    r"|,\s+(?=(?:a|an|the)\s+(?:charge|claim|accusation|allegation|assertion)s?\s+(?:which|that)\b)",
+    re.IGNORECASE,
+)
+QUOTE_SHARE = 0.4
+"""Least share of the sentence a quotation sharing no word with the claim must cover."""
 MIN_WORDS = 4
 """Least words a quotation or a clause keeps to be the evidence alone (else: the sentence)."""
 
@@ -44,6 +54,17 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _best_clause(text: str, wanted: frozenset[str]) -> tuple[int, int]:
+    """The clause of ``text`` sharing most content words with the claim (all of it if one)."""
+    bounds, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    bounds = [(a, b) for a, b in bounds if len(text[a:b].split()) >= MIN_WORDS] or [(0, len(text))]
+    return max(bounds, key=lambda ab: len(wanted & content_words(text[ab[0] : ab[1]], MATCHING)))
+
+
 def claim_evidence(article: str, sentence: Span, claim: str) -> Span:
     """The part of ``sentence`` that carries ``claim`` (module docstring), as an article span.
 
@@ -53,23 +74,25 @@ def claim_evidence(article: str, sentence: Span, claim: str) -> Span:
     """
     text = sentence.slice(article)
     wanted = content_words(claim, MATCHING)
-    best: tuple[int, int, int] | None = None  # (shared words, start, end)
+    quotes = []
     for m in _QUOTED.finditer(text):
         group = 1 if m.group(1) is not None else 2
         a, b = _trim(text, m.start(group), m.end(group))
-        if len(text[a:b].split()) < MIN_WORDS:
-            continue
-        shared = len(wanted & content_words(text[a:b], MATCHING))
-        if shared and (best is None or shared > best[0]):
-            best = (shared, a, b)
-    if best is not None:
-        return Span(sentence.start + best[1], sentence.start + best[2])
-    a, b = 0, len(text)
-    if tail := _TAIL.search(text):
-        if len(text[: tail.start()].split()) >= MIN_WORDS:
+        if len(text[a:b].split()) >= MIN_WORDS:
+            quotes.append((len(wanted & content_words(text[a:b], MATCHING)), b - a, a, b))
+    if quotes:
+        shared, length, a, b = max(quotes)
+        # A quotation that shares no word is still the evidence when it opens the sentence
+        # or is most of it ("'We had nothing to do with this,' said Kirby"): the claim
+        # paraphrases it.
+        if shared or length >= QUOTE_SHARE * len(text) or a <= 1:
+            return Span(sentence.start + a, sentence.start + b)
+    a, b = _best_clause(text, wanted)
+    if tail := _TAIL.search(text, a, b):
+        if len(text[a : tail.start()].split()) >= MIN_WORDS:
             b = tail.start()
-    if head := _HEAD.match(text[:b]):
-        if len(text[head.end() : b].split()) >= MIN_WORDS:
-            a = head.end()
+    if head := _HEAD.match(text[a:b]):
+        if len(text[a + head.end() : b].split()) >= MIN_WORDS:
+            a += head.end()
     a, b = _trim(text, a, b)
     return Span(sentence.start + a, sentence.start + b) if b > a else sentence

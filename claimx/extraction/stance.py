@@ -146,6 +146,12 @@ def affirmative(claim: str) -> str:
     return re.sub(r"\s{2,}", " ", out).strip()
 
 
+AGREE = 0.9
+"""Confidence in a stance the rules and the model agree on."""
+DISAGREE = 0.6
+"""Confidence in a stance they disagree on: on v4's and v5's matched claims the rules were
+right on 81-85% of those, against 95-98% where both agreed."""
+
 _FLIP: dict[Stance, Stance] = {
     "supports": "refutes",
     "refutes": "supports",
@@ -172,8 +178,7 @@ def decide(
     """Decide the stance of one claim: by the rules (``decider="rules"``) or the model's.
 
     Either way the other opinion is the check: the confidence is the agreement
-    of the two (0.9 when they agree, 0.6 when they do not; an explicit hedge or
-    denial cue counts for more than the absence of one).
+    of the two (:data:`AGREE` or :data:`DISAGREE`).
     """
     negated = is_negated(claim)
     proposition = affirmative(claim) if negated else claim
@@ -183,8 +188,7 @@ def decide(
     rule_stance, rule = evidence_stance(quote, before)
     stance = rule_stance if decider == "rules" else model_stance
     agree = rule_stance == model
-    cue = rule in {"hedge", "denial"}
-    value = (0.9 if cue else 0.85) if agree else (0.65 if cue else 0.55)
+    value = AGREE if agree else DISAGREE
     how = "agree" if agree else "disagree"
     detail = f"rules ({rule}): {rule_stance}; model: {model}; {how}"
     if negated:

@@ -218,7 +218,9 @@ def acronym(name: str) -> str:
     "International Criminal Court" -> "icc"; "" when fewer than two."""
     words = [w for w in re.findall(r"[\w’'-]+", name) if w.casefold() not in FUNCTION_WORDS]
     initials = [w[0] for w in words if w[0].isupper()]
-    return "".join(initials).casefold() if len(initials) >= 2 and len(initials) == len(words) else ""
+    return (
+        "".join(initials).casefold() if len(initials) >= 2 and len(initials) == len(words) else ""
+    )
 
 
 def _is_acronym_of(short: str, full: str) -> bool:

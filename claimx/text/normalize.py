@@ -29,6 +29,7 @@ __all__ = [
     "content_words",
     "fold",
     "proposition_key",
+    "similarity",
     "stem",
     "strip_accents",
     "words",
@@ -256,3 +257,13 @@ GROUPING = WordPolicy(
 )
 """The corpus grouping's policy (:mod:`claimx.consolidate`): metonyms and near synonyms
 folded to one token (:data:`GROUPING_LEXICON`), negation kept as one ``not`` token."""
+
+
+def similarity(a: str, b: str, policy: WordPolicy = MATCHING) -> float:
+    """Dice coefficient of two texts' content words under ``policy``, 0..1 (0 when either
+    has none): the eval's proposition similarity, and the extractor's check that a claim
+    says what its evidence says."""
+    wa, wb = content_words(a, policy), content_words(b, policy)
+    if not wa or not wb:
+        return 0.0
+    return 2 * len(wa & wb) / (len(wa) + len(wb))

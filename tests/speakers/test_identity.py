@@ -98,3 +98,27 @@ def test_gold_checker_flags_a_duplicate_under_a_transliterated_name(
 )
 def test_the_rule_keeps_different_sources_apart(a: str, b: str, context: tuple[str, ...]) -> None:
     assert not same_source(a, b, context)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("US", "United States", True),
+        ("U. S.", "United States", True),
+        ("the U.S.", "the United States", True),
+        ("ICC", "International Criminal Court", True),
+        ("ISW", "Institute for the Study of War", True),
+        ("CNN", "White House", False),
+        ("Us", "United States", False),  # not written as an acronym
+        (
+            "The Washington-based Institute for the Study of War",
+            "Institute for the Study of War",
+            True,
+        ),
+        ("Russian Defense Ministry", "Defense Ministry", False),  # two words: could be any ministry
+        ("Russian Defense Ministry", "British Defense Ministry", False),
+    ],
+)
+def test_acronyms_and_described_bodies(a: str, b: str, same: bool) -> None:
+    assert same_source(a, b) is same
+    assert same_source(b, a) is same

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimx.errors import PromptError
-from claimx.extraction.drafts import ClaimDraft, NumberedAnswer, numbered_answer_model, numbered_lines
+from claimx.extraction.drafts import (
+    ClaimDraft,
+    NumberedAnswer,
+    numbered_answer_model,
+    numbered_lines,
+    opening,
+)
 from claimx.extraction.evidence import claim_evidence
 from claimx.extraction.strategies.base import Draft, Request, StrategyOutput, ask
 from claimx.extraction.strategies.staged_lexicon import find_lexicon_candidates
@@ -85,7 +91,10 @@ def find_passages(
             items = sentences(text, para)
             asked = [s for s in items if s in wanted]
         else:
-            asked = sorted((s for s in wanted if para.start <= s.start < para.end), key=lambda s: (s.start, s.end))
+            asked = sorted(
+                (s for s in wanted if para.start <= s.start < para.end),
+                key=lambda s: (s.start, s.end),
+            )
             items = asked or [para]
         if not asked:
             flush()
@@ -144,7 +153,8 @@ class Passages:
             [(i, s.slice(text)) for i, s in passage.context],
         )
         before = passage.before.slice(text) if passage.before else "(none)"
-        answer = numbered_answer_model(len(passage.numbered), params.max_claims)
+        openings = tuple(opening(n, s.slice(text)) for n, s in enumerate(passage.numbered, 1))
+        answer = numbered_answer_model(openings, params.max_claims)
         return Request({"text": block, "context": before}, window=passage.window, answer=answer)
 
     def plan(

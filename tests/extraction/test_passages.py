@@ -1,0 +1,143 @@
+"""The numbered-passages strategy (``paragraphs``, extract@v7), against a fake model."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from claimx.extraction.assemble import assemble
+from claimx.extraction.drafts import numbered_answer_model, opening
+from claimx.extraction.strategies import get_strategy
+from claimx.extraction.strategies.paragraphs import find_passages
+from claimx.extraction.strategies.staged_lexicon import find_lexicon_candidates
+from claimx.llm.protocol import Completion, T
+from claimx.models import Usage
+from claimx.prompts import get_prompt
+from claimx.text.segments import paragraphs, sentences
+from claimx.text.spans import Span
+
+ARTICLE = """Harbour news
+
+Thousands of dead fish washed up on the beaches of Ostend last week.
+
+Seawatch accused the port of hiding samples, director Tom Peeters said. The city will test it.
+
+“We had nothing to do with this,” harbour master Lena Claes told VRT.
+"""
+
+
+class NumberedFake:
+    """Answers each numbered sentence with ``claims_for(sentence opening)``."""
+
+    def __init__(self, claims_for: Any) -> None:
+        self.claims_for = claims_for
+        self.schemas: list[dict[str, Any]] = []
+        self.turns: list[str] = []
+
+    async def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        max_tokens: int | None = None,
+    ) -> Completion[T]:
+        schema = response_model.model_json_schema()  # type: ignore[attr-defined]
+        self.schemas.append(schema)
+        self.turns.append(messages[-1]["content"])
+        heads = [
+            d["properties"]["sentence"]["const"]
+            for d in schema["$defs"].values()
+            if "sentence" in d.get("properties", {})
+        ]
+        body = {"sentences": [{"sentence": h, "claims": self.claims_for(h)} for h in heads]}
+        value = response_model.model_validate_json(json.dumps(body))  # type: ignore[attr-defined]
+        return Completion(
+            value=value, usage=Usage(prompt_tokens=10, calls=1), raw="{}", latency_s=0.0
+        )
+
+
+def test_passages_number_stage_ones_sentences_and_show_the_rest_as_context() -> None:
+    text = ARTICLE + "\nThe weather was fine. Boats left early.\n"
+    wanted = [c.span for c in find_lexicon_candidates(text, window=1)]
+    passages = find_passages(text)
+    numbered = [s for p in passages for s in p.numbered]
+    assert numbered == wanted  # every candidate once, in order
+    for p in passages:
+        shown = sorted([*p.numbered, *(s for _, s in p.context)], key=lambda s: s.start)
+        paras = {para for para in paragraphs(text) for s in shown if para.contains(s)}
+        assert shown == sorted(
+            (s for para in paras for s in sentences(text, para)), key=lambda s: s.start
+        )
+    # a paragraph without a candidate is in no passage
+    quiet = [para for para in paragraphs(text) if not any(para.contains(s) for s in wanted)]
+    assert all(not q.overlaps(p.window) for q in quiet for p in passages)
+
+
+def test_a_passage_holds_at_most_per_request_sentences() -> None:
+    text = "\n\n".join(f"Official {i} said the port is closed." for i in range(7))
+    passages = find_passages(text, per_request=3)
+    assert [len(p.numbered) for p in passages] == [3, 3, 1]
+
+
+def test_the_answer_schema_fixes_one_entry_per_sentence_in_order() -> None:
+    model = numbered_answer_model((opening(1, "A b c d e"), opening(2, "F g h")), 2)
+    ok = {
+        "sentences": [
+            {"sentence": "[1] A b c d", "claims": []},
+            {"sentence": "[2] F g h", "claims": []},
+        ]
+    }
+    assert len(model.model_validate(ok).sentences) == 2
+    swapped = {"sentences": ok["sentences"][::-1]}
+    with pytest.raises(ValidationError):
+        model.model_validate(swapped)
+    with pytest.raises(ValidationError):
+        model.model_validate({"sentences": ok["sentences"][:1]})
+
+
+def test_claims_land_on_their_own_sentence_with_rule_evidence_and_rule_stance() -> None:
+    spec = get_prompt("extract@v7")
+
+    def claims_for(head: str) -> list[dict[str, str]]:
+        if "Seawatch" in head:
+            return [
+                {"speaker": "Tom Peeters", "stance": "refutes", "claim": "The port hid samples."}
+            ]
+        if "We had" not in head:
+            return []
+        return [
+            {
+                "speaker": "Lena Claes",
+                "stance": "supports",
+                "claim": "The port of Ostend had nothing to do with the fish deaths.",
+            }
+        ]
+
+    fake = NumberedFake(claims_for)
+    out = asyncio.run(get_strategy(spec.strategy).drafts(fake, spec, ARTICLE))
+    assert len(fake.turns) == 1 and "] “We had nothing" in fake.turns[0]
+    done = assemble(ARTICLE, out.drafts, threshold=90.0, stance=spec.stance)
+    by_speaker = {c.speaker: c for c in done.claims}
+    peeters, claes = by_speaker["Tom Peeters"], by_speaker["Lena Claes"]
+    assert peeters.quote == "Seawatch accused the port of hiding samples"
+    assert claes.quote == "We had nothing to do with this"
+    # accusation supports; the negated proposition is turned affirmative and refuted
+    assert peeters.stance == "supports" and claes.stance == "refutes"
+    assert claes.claim == "The port of Ostend had something to do with the fish deaths."
+    assert peeters.confidence is not None and claes.confidence is not None
+    # the model disagreed on Peeters' stance; Claes' claim shares no word with her quote
+    assert "disagree" in peeters.confidence.detail and peeters.confidence.value < 0.9
+    assert "; agree" in claes.confidence.detail and "shares little" in claes.confidence.detail
+
+
+def test_oracle_evidence_numbers_exactly_the_given_spans() -> None:
+    spec = get_prompt("extract@v7")
+    body = [s for s in sentences(ARTICLE) if "Lena Claes" in s.slice(ARTICLE)]
+    given = [Span(body[0].start + 1, body[0].start + 31)]  # "We had nothing to do with this"
+    requests = get_strategy(spec.strategy).plan(spec, ARTICLE, evidence=given)  # type: ignore[call-arg]
+    assert len(requests) == 1
+    assert requests[0].variables["text"] == "[1] We had nothing to do with this"
