@@ -12,7 +12,10 @@ threshold are dropped, as ``claimx extract --min-confidence`` drops them
 (:func:`claimx.extraction.extractor.confident`: a claim with no confidence is
 kept), swept over the distinct confidence values; each threshold is scored
 again from scratch (the matching can change when claims go), and the one
-with the highest joint F1 (ties: the lowest threshold) is reported.
+with the highest joint F1 (ties: the lowest threshold) is reported. More
+than :data:`MAX_THRESHOLDS` distinct values are thinned to that many, evenly
+spread over their sorted list (the lowest and highest kept), so a confidence
+with many decimals does not multiply the cost of a report.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from claimx.eval.metrics import Counts, SystemScore, compute_metrics, score_arti
 from claimx.extraction.extractor import confident
 from claimx.models import ExtractedClaim
 
-__all__ = ["BINS", "Bin", "Reliability", "bin_label", "reliability"]
+__all__ = ["BINS", "MAX_THRESHOLDS", "Bin", "Reliability", "bin_label", "reliability"]
 
 BINS: tuple[float, ...] = (0.5, 0.7, 0.9)
 """Upper edges of the confidence bins: <0.5, 0.5–0.7, 0.7–0.9, ≥0.9."""
 
 NONE_BIN = "none"
+MAX_THRESHOLDS = 40
 
 
 def bin_label(value: float | None) -> str:
@@ -112,6 +116,9 @@ def reliability(system: SystemScore) -> Reliability:
     values = sorted(
         {c.confidence.value for a in system.articles for c in a.predictions if c.confidence}
     )
+    if len(values) > MAX_THRESHOLDS:
+        step = (len(values) - 1) / (MAX_THRESHOLDS - 1)
+        values = [values[round(k * step)] for k in range(MAX_THRESHOLDS)]
     best: tuple[float, float] | None = None
     for threshold in values:
         f1 = _joint_f1_at(system, threshold) or 0.0

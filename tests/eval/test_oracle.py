@@ -141,6 +141,23 @@ def test_reliability_bins_and_best_threshold() -> None:
     assert rel.joint_f1 == pytest.approx(2 * 0.5 * 0.5 / 1.0)
 
 
+def test_many_distinct_values_are_thinned_keeping_the_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    import claimx.eval.reliability as module
+
+    swept: list[float] = []
+    real = module._joint_f1_at
+
+    def spy(system: object, threshold: float) -> float | None:
+        swept.append(threshold)
+        return real(system, threshold)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "MAX_THRESHOLDS", 2)
+    monkeypatch.setattr(module, "_joint_f1_at", spy)
+    claims = [_with(p, v) for p, v in zip(perfect(), (0.3, 0.6, 0.8, 0.95), strict=True)]
+    rel = reliability(score_system(system("s", [claims])))
+    assert swept == [0.3, 0.95] and rel.best_threshold == 0.3  # all right: keep all
+
+
 def test_a_system_without_confidence_has_no_threshold() -> None:
     rel = reliability(score_system(system("s", [perfect()])))
     assert not rel.has_confidence and rel.best_threshold is None
