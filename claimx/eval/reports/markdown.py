@@ -65,9 +65,11 @@ def _oracle(report: Report) -> list[str]:
     if report.oracle is None:
         return []
     out = ["\n## Oracle claim: speaker and stance given the gold evidence and proposition\n"]
-    out += [f"{ORACLE_CLAIM_NOTE}\n", md_table(*oracle_claim_rows(report.oracle))]
+    header, rows = oracle_claim_rows(report.oracle)
+    out += [f"{ORACLE_CLAIM_NOTE}\n", md_table(header, rows, "l" + "r" * (len(header) - 1))]
     out += ["## Where joint F1 is lost\n", f"{WHERE_LOST_NOTE}\n"]
-    out.append(md_table(*where_lost_rows(report.oracle)))
+    header, rows = where_lost_rows(report.oracle)
+    out.append(md_table(header, rows, "l" + "r" * (len(header) - 1)))
     return out
 
 
