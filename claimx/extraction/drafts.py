@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator
 
 from claimx.models import Stance
 
@@ -27,6 +27,29 @@ def _non_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
     return value.strip()
+
+
+# The fields both answer formats share, defined once (their schema is part of every
+# request body: a change here invalidates the recordings).
+Speaker = Annotated[
+    str,
+    AfterValidator(_non_blank),
+    Field(
+        max_length=80,
+        description="Who makes the claim: the original source, by full name as in the article.",
+    ),
+]
+StanceField = Annotated[
+    Stance,
+    Field(
+        description="supports: the speaker asserts it; refutes: denies it; uncertain: cannot say."
+    ),
+]
+Proposition = Annotated[
+    str,
+    AfterValidator(_non_blank),
+    Field(max_length=300, description="The proposition as a self-contained affirmative sentence."),
+]
 
 
 class ClaimDraft(BaseModel):
@@ -38,24 +61,16 @@ class ClaimDraft(BaseModel):
         max_length=400,
         description="The exact words of the article that carry the claim, copied verbatim.",
     )
-    speaker: str = Field(
-        max_length=80,
-        description="Who makes the claim: the original source, by full name as in the article.",
-    )
+    speaker: Speaker
     speaker_role: str | None = Field(
         default=None,
         max_length=100,
         description="The speaker's title or role, if the article gives one.",
     )
-    stance: Stance = Field(
-        description="supports: the speaker asserts it; refutes: denies it; uncertain: cannot say."
-    )
-    claim: str = Field(
-        max_length=300,
-        description="The proposition as a self-contained affirmative sentence.",
-    )
+    stance: StanceField
+    claim: Proposition
 
-    @field_validator("quote", "speaker", "claim")
+    @field_validator("quote")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         return _non_blank(value)
@@ -74,22 +89,9 @@ class SpokenClaim(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    speaker: str = Field(
-        max_length=80,
-        description="Who makes the claim: the original source, by full name as in the article.",
-    )
-    stance: Stance = Field(
-        description="supports: the speaker asserts it; refutes: denies it; uncertain: cannot say."
-    )
-    claim: str = Field(
-        max_length=300,
-        description="The proposition as a self-contained affirmative sentence.",
-    )
-
-    @field_validator("speaker", "claim")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        return _non_blank(value)
+    speaker: Speaker
+    stance: StanceField
+    claim: Proposition
 
 
 class NumberedDraft(SpokenClaim):
