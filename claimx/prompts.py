@@ -106,6 +106,10 @@ class PromptSpec(BaseModel):
     #: who decides the stance: the model, or the attribution rules with the model's
     #: answer as a second opinion (:mod:`claimx.extraction.stance`)
     stance: Literal["model", "rules"] = "model"
+    #: who names the speaker: the model, or the sentence itself when it names the
+    #: subject of its reporting verb and the model's speaker is not in it
+    #: (:mod:`claimx.speakers.attribution`)
+    speaker: Literal["model", "rules"] = "model"
     system: str
     user: str
     examples: list[FewShotExample] = Field(default_factory=list)
@@ -143,7 +147,7 @@ class PromptSpec(BaseModel):
         # the hashes the recordings' manifest pins stay what they were.
         later = {
             k
-            for k in ("answer", "stance")
+            for k in ("answer", "stance", "speaker")
             if getattr(self, k) == type(self).model_fields[k].default
         }
         payload = {

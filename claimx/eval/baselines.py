@@ -16,7 +16,6 @@ oracle-claim predictions, so they sit in the same table.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -24,7 +23,7 @@ from claimx.eval.gold import GoldItem
 from claimx.eval.metrics import majority_stance
 from claimx.eval.oracle import Guess, SpeakerStance, score_guesses
 from claimx.models import STANCES, Stance
-from claimx.speakers.mentions import name_runs, parse_mention
+from claimx.speakers.attribution import named_mentions
 from claimx.text.segments import paragraphs, sentences
 from claimx.text.spans import Span
 
@@ -32,30 +31,11 @@ __all__ = ["BASELINE_LABEL", "majority_gold_stance", "named_mentions", "nearest_
 
 BASELINE_LABEL = "rules: nearest name + majority stance"
 
-_SENTENCE_CUT = re.compile(r"(?<=[a-z]{2}\.)[ \t]+")
-
 
 def majority_gold_stance(items: Sequence[GoldItem]) -> Stance:
     """The commonest stance of every gold claim (ties, or no claim: the first in STANCES)."""
     counts = Counter(c.stance for item in items for c in item.claims)
     return STANCES[majority_stance([counts[s] for s in STANCES]) or 0]
-
-
-def named_mentions(text: str) -> list[tuple[Span, str]]:
-    """The mentions of ``text`` that name a person or a body (their names), with their spans."""
-    out = []
-    for run, _ in name_runs(text, titles=False):
-        # A run can cross a sentence end ("said John Kirby. Dmitry Peskov said"): cut it
-        # after a word's full stop (not an initial's: "U.S.", "John F. Kennedy").
-        start = run.start
-        for cut in [*_SENTENCE_CUT.finditer(run.slice(text)), None]:
-            end = run.start + cut.start() if cut else run.end
-            piece = Span(start, end)
-            mention = parse_mention(piece.slice(text).rstrip("."))
-            if mention.kind == "name" and mention.name:
-                out.append((piece, mention.name))
-            start = run.start + cut.end() if cut else end
-    return out
 
 
 def _distance(a: Span, b: Span) -> int:

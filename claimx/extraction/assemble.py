@@ -14,10 +14,11 @@ from claimx.extraction.stance import FRAME_CHARS, decide
 from claimx.extraction.strategies.base import Draft
 from claimx.models import ExtractedClaim, Grounding, Speaker
 from claimx.speakers import resolve_speakers
+from claimx.speakers.attribution import named_mentions, sentence_source
 from claimx.text.furniture import furniture_spans, is_furniture
 from claimx.text.grounding import Located, ground_quote, is_direct, locate_in
 from claimx.text.normalize import proposition_key
-from claimx.text.segments import paragraphs
+from claimx.text.segments import paragraphs, sentences
 from claimx.text.spans import Span
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -70,6 +71,21 @@ def _locate(text: str, draft: Draft, threshold: float) -> Located | None:
     return located if located.grounded or draft.window is None else None
 
 
+def _sentence_speakers(text: str, drafts: list[Draft], locations: list[Located]) -> list[str]:
+    """Each draft's speaker, or the source its sentence names when the model's is not in it."""
+    mentions = named_mentions(text)
+    spans = sentences(text)
+    out = []
+    for draft, loc in zip(drafts, locations, strict=True):
+        sentence = next((s for s in spans if s.start <= loc.start < s.end), loc.span)
+        sentence = Span(sentence.start, max(sentence.end, loc.end))
+        name = draft.claim.speaker
+        if not named_in(name, sentence.slice(text)):
+            name = sentence_source(text, sentence, loc.span, mentions) or name
+        out.append(name)
+    return out
+
+
 @dataclass
 class Assembled:
     """Grounded claims, ungrounded claims, the article's speakers, and what was dropped."""
@@ -87,6 +103,7 @@ def assemble(
     threshold: float,
     examples: frozenset[str] = frozenset(),
     stance: str = "model",
+    speaker: str = "model",
 ) -> Assembled:
     """Turn drafts into claims: ground, resolve speakers, drop furniture, de-duplicate.
 
@@ -102,7 +119,9 @@ def assemble(
     :func:`echoes_examples`) is dropped with a warning. ``stance`` says who
     decides each claim's stance, the model or the attribution rules
     (:func:`claimx.extraction.stance.decide`); either way the other is the check
-    behind the claim's confidence.
+    behind the claim's confidence. ``speaker="rules"``: a speaker the model
+    took from the context gives way to the one its own sentence names
+    (:func:`claimx.speakers.attribution.sentence_source`).
     """
     furniture = furniture_spans(text)
     body = paragraphs(text)
@@ -128,13 +147,16 @@ def assemble(
         drafts_kept.append(draft)
         locations.append(loc)
     drafts = drafts_kept
+    names = [d.claim.speaker for d in drafts]
+    if speaker == "rules":
+        names = _sentence_speakers(text, drafts, locations)
     speakers, speaker_ids = resolve_speakers(
-        [(d.claim.speaker, d.claim.speaker_role) for d in drafts], text
+        [(name, d.claim.speaker_role) for name, d in zip(names, drafts, strict=True)], text
     )
     by_id = {s.id: s for s in speakers}
     kept: dict[tuple[str, str], ExtractedClaim] = {}
     for draft, located, speaker_id in zip(drafts, locations, speaker_ids, strict=True):
-        speaker = by_id[speaker_id]
+        source = by_id[speaker_id]
         decision = decide(
             draft.claim.claim,
             located.span.slice(text),
@@ -144,13 +166,13 @@ def assemble(
         )
         claim = ExtractedClaim(
             claim=decision.claim,
-            speaker=speaker.name,
-            speaker_role=draft.claim.speaker_role or speaker.role,
+            speaker=source.name,
+            speaker_role=draft.claim.speaker_role or source.role,
             stance=decision.stance,
             confidence=claim_confidence(
                 decision,
                 located.span.slice(text),
-                speaker_named=named_in(speaker.name, _near(text, body, located.span)),
+                speaker_named=named_in(source.name, _near(text, body, located.span)),
             ),
             quote=located.span.slice(text),
             start=located.start,

@@ -154,6 +154,7 @@ class Extractor:
             threshold=self.grounding_threshold,
             examples=self.examples,
             stance=self.spec.stance,
+            speaker=self.spec.speaker,
         )
         claims = done.claims + done.ungrounded if self.keep_ungrounded else done.claims
         ungrounded = [] if self.keep_ungrounded else done.ungrounded

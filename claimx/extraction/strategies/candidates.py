@@ -27,6 +27,8 @@ _CUES = (
     r"responded|assure|confirmed|believes|noted|maintained|described|threatened"
 )
 _CUE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
+REPORTING_CUE = _CUE
+"""Reporting verbs and phrases ("said", "accused", "according to"): a speech act's cue."""
 _QUOTE = re.compile(r"[“”\"]|(?:^|\s)‘")
 
 

@@ -1,0 +1,109 @@
+"""Who a sentence itself says is talking: the named subject of its reporting cue.
+
+A small model shown a sentence with its paragraph often names the speaker of
+the context ("John Kirby", quoted a paragraph earlier) for a sentence that
+names its own source: "The US responded by saying the claims are false",
+"Peskov called the denials “absolutely ridiculous”", "the Kremlin
+administration shifted the focus onto the US". :func:`sentence_source` reads
+that source off the sentence: the named mention (:func:`named_mentions`) that
+is the subject of a reporting verb outside the evidence (those of
+:mod:`claimx.extraction.strategies.candidates`): the nearest one before the
+verb in the same clause, or, inverted ("..., said John Kirby", "according to
+Tass"), the one right after it. Not after a pronoun ("he said"): who "he" is,
+the model read from the context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from claimx.speakers.mentions import name_runs, parse_mention
+from claimx.text.spans import Span
+
+__all__ = ["named_mentions", "sentence_source"]
+
+_SENTENCE_CUT = re.compile(r"(?<=[a-z]{2}\.)[ \t]+")
+#: characters between an inverted cue and its subject at most ("said on Thursday John Kirby")
+AFTER_CHARS = 30
+
+
+def named_mentions(text: str) -> list[tuple[Span, str]]:
+    """The mentions of ``text`` that name a person or a body (their names), with their spans."""
+    out = []
+    for run, _ in name_runs(text, titles=False):
+        # A run can cross a sentence end ("said John Kirby. Dmitry Peskov said"): cut it
+        # after a word's full stop (not an initial's: "U.S.", "John F. Kennedy").
+        start = run.start
+        for cut in [*_SENTENCE_CUT.finditer(run.slice(text)), None]:
+            end = run.start + cut.start() if cut else run.end
+            piece = Span(start, end)
+            mention = parse_mention(piece.slice(text).rstrip("."))
+            if mention.kind == "name" and mention.name:
+                out.append((piece, mention.name))
+            start = run.start + cut.end() if cut else end
+    return out
+
+
+@cache
+def _cue() -> re.Pattern[str]:
+    # Imported here: stage one lives in extraction, which imports this package. The
+    # reporting verbs of extract@v4's stage one, not the whole learnt lexicon: its nouns
+    # and frequent heads ("attack", "means", "targets") are no speech act to have a subject.
+    from claimx.extraction.strategies.candidates import REPORTING_CUE
+
+    return REPORTING_CUE
+
+
+_CLAUSE_END = re.compile(r"[,;:“”\"—–]")
+_PRONOUN_BEFORE = re.compile(
+    r"(?<![\w’'-])(?:he|she|they|it|we|i|you)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+_INVERTS = re.compile(r"[,”\"—–]\s*$")
+
+
+def sentence_source(
+    text: str, sentence: Span, evidence: Span, mentions: Sequence[tuple[Span, str]]
+) -> str | None:
+    """The named source the sentence attributes ``evidence`` to, or None (module docstring).
+
+    ``mentions``: :func:`named_mentions` of the article. The cue nearest to the
+    evidence decides; names inside the evidence are what is talked about, never
+    the source.
+    """
+    inside = [
+        (span, name)
+        for span, name in mentions
+        if sentence.contains(span) and not span.overlaps(evidence)
+    ]
+    if not inside:
+        return None
+    cues = [
+        Span(sentence.start + m.start(), sentence.start + m.end())
+        for m in _cue().finditer(sentence.slice(text))
+    ]
+    cues = [c for c in cues if not c.overlaps(evidence)]
+    cues.sort(key=lambda c: max(c.start - evidence.end, evidence.start - c.end, 0))
+    for cue in cues:
+        lead = text[sentence.start : cue.start]
+        if _PRONOUN_BEFORE.search(lead):
+            return None  # "he said": who "he" is, the model read from the context
+        before = [
+            (span, name)
+            for span, name in inside
+            if span.end <= cue.start and not _CLAUSE_END.search(text[span.end : cue.start])
+        ]
+        if before:
+            return max(before, key=lambda m: m[0].end)[1]
+        # Inverted only after a quotation or a comma ("...,” said Kirby"), or "according to".
+        inverted = cue.slice(text).casefold() == "according to" or _INVERTS.search(lead)
+        after = inverted and [
+            (span, name)
+            for span, name in inside
+            if cue.end <= span.start <= cue.end + AFTER_CHARS
+            and not _CLAUSE_END.search(text[cue.end : span.start])
+        ]
+        if after:
+            return min(after, key=lambda m: m[0].start)[1]
+    return None

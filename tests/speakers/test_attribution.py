@@ -1,0 +1,44 @@
+"""The source a sentence names itself (claimx.speakers.attribution)."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimx.speakers.attribution import named_mentions, sentence_source
+from claimx.text.spans import Span
+
+
+def source(sentence: str, evidence: str) -> str | None:
+    text = f"Earlier, John Kirby spoke.\n\n{sentence}"
+    start = text.index(sentence)
+    ev = text.index(evidence)
+    return sentence_source(
+        text, Span(start, len(text)), Span(ev, ev + len(evidence)), named_mentions(text)
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "evidence", "expected"),
+    [
+        (
+            "Russia has said it sees the US as a party to the war.",
+            "it sees the US as a party to the war",
+            "Russia",
+        ),
+        ("The US denies that, saying it is arming Ukraine.", "it is arming Ukraine", "US"),
+        (
+            "“We had nothing to do with this,” said John Kirby on MSNBC.",
+            "We had nothing to do with this",
+            "John Kirby",
+        ),
+        ("The strike killed 23 people, according to Tass.", "The strike killed 23 people", "Tass"),
+        # a pronoun subject: the model resolves "he" from the context, not this rule
+        ("He said the US was behind the attack.", "the US was behind the attack", None),
+        # names inside the evidence are what is talked about, not who talks
+        ("Officials said Ukraine launched the drones.", "Ukraine launched the drones", "Officials"),
+        # no reporting verb: nothing to read
+        ("Ukraine and Russia traded fire overnight.", "traded fire overnight", None),
+    ],
+)
+def test_sentence_source(sentence: str, evidence: str, expected: str | None) -> None:
+    assert source(sentence, evidence) == expected
