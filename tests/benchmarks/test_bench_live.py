@@ -335,10 +335,12 @@ def test_the_script_prints_every_table_and_writes_its_figures(
     out = tmp_path / "live.json"
     with FakeOpenAIServer(slots=1, latency_s=0.01) as server:
         argv = ["--base-url", server.base_url, "--model", "synthetic", "--articles", "1"]
+        # a quoted-answer staged prompt: the synthetic server answers that format
+        argv += ["--prompt", "extract@v1", "--prompt", "extract@v4"]
         argv += ["--repeat", "1", "--limit", "--json", str(out)]
         assert bl.main(argv) == 0
     printed = capsys.readouterr().out
-    latest = default_registry().get("latest").ref
+    latest = "extract@v4"
     assert "## Prompts, concurrency 1, 1 article(s), 1 run(s)" in printed
     assert "As ratios to extract@v1" in printed
     assert "## Against the physical limit" in printed
