@@ -140,4 +140,8 @@ def test_oracle_evidence_numbers_exactly_the_given_spans() -> None:
     given = [Span(body[0].start + 1, body[0].start + 31)]  # "We had nothing to do with this"
     requests = get_strategy(spec.strategy).plan(spec, ARTICLE, evidence=given)  # type: ignore[call-arg]
     assert len(requests) == 1
-    assert requests[0].variables["text"] == "[1] We had nothing to do with this"
+    # the span numbered, its paragraph shown before it for the speaker and the frame
+    assert requests[0].variables["text"] == (
+        "- “We had nothing to do with this,” harbour master Lena Claes told VRT.\n"
+        "[1] We had nothing to do with this"
+    )

@@ -68,7 +68,8 @@ def find_passages(
     Consecutive paragraphs with candidates share a passage until it numbers
     ``per_request`` sentences; a paragraph without one ends the passage (its
     claims would be out of context). With ``evidence``, the numbered items are
-    exactly those spans (the oracle evaluation), in the paragraphs they are in.
+    exactly those spans (the oracle evaluation), each paragraph's sentences
+    shown before them as context lines.
     """
     body = paragraphs(text)
     if evidence is None:
@@ -103,6 +104,10 @@ def find_passages(
             flush()
         if not numbered:
             before = body[i - 1] if i else None
+        if evidence is not None:
+            # The given spans are clauses ("We had nothing to do with this"): the paragraph's
+            # sentences come first as context, so the speaker and the frame are shown.
+            context.extend((len(numbered), s) for s in sentences(text, para))
         for span in items:
             if span in wanted and len(numbered) < per_request:
                 numbered.append(span)
