@@ -8,9 +8,16 @@ Given the gold evidence of each claim (as ``--oracle claim`` gives the model):
   (a capitalised run of :func:`claimx.speakers.mentions.name_runs` that
   :func:`~claimx.speakers.mentions.parse_mention` reads as a name) nearest to the evidence
   span, outside it (a name inside the quote is what is talked about), in the
-  same sentence(s) when one is there, else anywhere in the article.
+  same sentence(s) when one is there, else anywhere in the article;
+* **claimx's attribution rules alone** (:func:`attribution_rules`): the source
+  the sentence names as the subject of its reporting verb
+  (:mod:`claimx.speakers.attribution`, else the nearest name) and the stance the
+  evidence carries (:mod:`claimx.extraction.stance`): what extract@v6 to v8 apply
+  to the model's answers, here with no model at all. The stance rules were
+  written from the annotation standard and refined on these five articles' errors,
+  so on this gold they are measured in sample.
 
-Both are judged with :func:`claimx.eval.oracle.score_guesses`, like the
+All are judged with :func:`claimx.eval.oracle.score_guesses`, like the
 oracle-claim predictions, so they sit in the same table.
 """
 
@@ -22,14 +29,24 @@ from collections.abc import Sequence
 from claimx.eval.gold import GoldItem
 from claimx.eval.metrics import majority_stance
 from claimx.eval.oracle import Guess, SpeakerStance, score_guesses
+from claimx.extraction.stance import FRAME_CHARS, evidence_stance
 from claimx.models import STANCES, Stance
-from claimx.speakers.attribution import named_mentions
+from claimx.speakers.attribution import named_mentions, sentence_source
 from claimx.text.segments import paragraphs, sentences
 from claimx.text.spans import Span
 
-__all__ = ["BASELINE_LABEL", "majority_gold_stance", "named_mentions", "nearest_name", "rules"]
+__all__ = [
+    "ATTRIBUTION_LABEL",
+    "BASELINE_LABEL",
+    "attribution_rules",
+    "majority_gold_stance",
+    "named_mentions",
+    "nearest_name",
+    "rules",
+]
 
 BASELINE_LABEL = "rules: nearest name + majority stance"
+ATTRIBUTION_LABEL = "rules: sentence source + stance rules"
 
 
 def majority_gold_stance(items: Sequence[GoldItem]) -> Stance:
@@ -52,6 +69,27 @@ def nearest_name(text: str, evidence: Span, mentions: Sequence[tuple[Span, str]]
     if not pool:
         return None
     return min(pool, key=lambda m: (_distance(m[0], evidence), m[0].start > evidence.start))[1]
+
+
+def attribution_rules(items: Sequence[GoldItem]) -> SpeakerStance:
+    """claimx's own rules alone, no model: the source the sentence names
+    (:func:`claimx.speakers.attribution.sentence_source`, else the nearest name) and the
+    stance read off the evidence (:func:`claimx.extraction.stance.evidence_stance`)."""
+    guesses = {}
+    for item in items:
+        text, mentions = item.text, named_mentions(item.text)
+        spans = sentences(text)
+        row = []
+        for c in item.claims:
+            sentence = next((s for s in spans if s.start <= c.start < s.end), c.span)
+            sentence = Span(sentence.start, max(sentence.end, c.end))
+            speaker = sentence_source(text, sentence, c.span, mentions) or nearest_name(
+                text, c.span, mentions
+            )
+            before = text[max(0, c.start - FRAME_CHARS) : c.start]
+            row.append(Guess(speaker, evidence_stance(c.quote, before)[0]))
+        guesses[item.article_id] = row
+    return score_guesses(ATTRIBUTION_LABEL, items, guesses)
 
 
 def rules(items: Sequence[GoldItem]) -> SpeakerStance:

@@ -390,7 +390,7 @@ def _score(
 def _oracle_report(
     runs: list[SystemRun], meta: ReportMeta, items: list[GoldItem], oracle: _Judged
 ) -> Report:
-    from claimx.eval.baselines import rules
+    from claimx.eval.baselines import attribution_rules, rules
     from claimx.eval.compare import build_report
     from claimx.eval.metrics import score_system
     from claimx.eval.oracle import build_oracle
@@ -403,7 +403,7 @@ def _oracle_report(
         [score_system(r) for r in end_to_end],
         [score_system(r) for r in evidence],
         items,
-        [rules(items)],
+        [rules(items), attribution_rules(items)],
     )
     return replace(report, oracle=section)
 
