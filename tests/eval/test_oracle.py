@@ -180,6 +180,7 @@ def test_a_missing_oracle_recording_says_how_to_record_it(
     from claimx.eval.paths import eval_dir
 
     shutil.copytree(eval_dir() / "cassettes" / "local", tmp_path / "local")
+    shutil.rmtree(tmp_path / "local" / "extract@v4+oracle-evidence", ignore_errors=True)
     args = ["--prompt", "extract@v4", "--oracle", "evidence", "--cassettes", str(tmp_path)]
     code, out, err = invoke(args, capsys)
     assert code == 1
