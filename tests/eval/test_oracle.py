@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claimx.eval.baselines import majority_gold_stance, nearest_name, rules
+from claimx.eval.baselines import attribution_rules, majority_gold_stance, nearest_name, rules
 from claimx.eval.gold import GoldItem
 from claimx.eval.metrics import score_system, stance_macro_f1
 from claimx.eval.oracle import (
@@ -97,6 +97,13 @@ def test_baselines_majority_stance_and_nearest_name() -> None:
     # names the surname only, which is no two-word name but still a named mention
     assert base.n == 4 and base.speaker_ok == 4
     assert base.stance_ok == 2 and base.joint_ok == 2
+
+
+def test_attribution_rules_read_the_source_and_the_stance_off_the_sentence() -> None:
+    base = attribution_rules([ITEM])
+    # "..., said John Kirby" (inverted), "Dmitry Peskov said", "Kirby added"; the stance by
+    # negation (refutes), no cue (supports twice), "did not know" (uncertain)
+    assert (base.n, base.speaker_ok, base.stance_ok, base.joint_ok) == (4, 4, 4, 4)
 
 
 def test_nearest_name_prefers_its_sentence_and_skips_names_inside_the_quote() -> None:
