@@ -205,6 +205,8 @@ def main(
             staged, list(model or []), source=source, cassettes=cassette_dir,
             base_url=base_url, oracle=True,
         )  # fmt: skip
+        if not prompt and source == "replayed":
+            oracle_systems = _recorded_oracles(oracle_systems, cassette_dir)
     response_cache = ResponseCache.open(cache_dir) if cache or cache_dir else None
     scratch = tempfile.TemporaryDirectory(prefix="claimx-eval-") if runs is None else None
     folder = runs if runs is not None else Path(scratch.name)  # type: ignore[union-attr]
@@ -278,6 +280,28 @@ def score(
         seed=seed,
         outputs=_Outputs(json_out, markdown, html, readme, None, no_report),
     )
+
+
+def _recorded_oracles(systems: list[System], cassettes: Path) -> list[System]:
+    """Among all shipped versions, the oracle runs that have recordings; the others are
+    named, with the command that records them (asked for by name, a miss is an error)."""
+    from rich.console import Console
+
+    from claimx.eval.recordings import model_folder, record_command, recording_key
+
+    kept = []
+    for system in systems:
+        key = recording_key(system.spec.ref, oracle=True)
+        if (model_folder(cassettes, system.config.model) / key).is_dir():
+            kept.append(system)
+            continue
+        hint = record_command(system.spec.ref, system.config.model, cassettes, None, oracle=True)
+        Console(stderr=True).print(
+            f"not in the oracle: {system.spec.ref} has no {key} recordings; record them with:"
+            f" {hint}",
+            style="yellow",
+        )
+    return kept
 
 
 def _check_oracle(oracle: str | None, source: str) -> Oracle | None:

@@ -49,6 +49,7 @@ from claimx.text.spans import Span
 
 __all__ = [
     "NOT_APPLICABLE",
+    "NOT_RECORDED",
     "ORACLES",
     "EvidenceExtractor",
     "Guess",
@@ -69,6 +70,7 @@ __all__ = [
 Oracle = Literal["evidence", "claim"]
 ORACLES: tuple[Oracle, ...] = ("evidence", "claim")
 NOT_APPLICABLE = "n/a (single pass)"
+NOT_RECORDED = "n/a (not recorded)"
 """What the oracle rows of a prompt whose strategy takes no evidence say."""
 
 
@@ -251,6 +253,13 @@ class OracleRow:
     @property
     def applicable(self) -> bool:
         return self.claim is not None
+
+    @property
+    def why_not(self) -> str:
+        """Why a row has no oracle figures: no stage one to replace, or no recordings."""
+        from claimx.extraction.strategies import get_strategy
+
+        return NOT_RECORDED if get_strategy(self.strategy).takes_evidence else NOT_APPLICABLE
 
 
 def where_lost(row: OracleRow) -> dict[str, float | None]:

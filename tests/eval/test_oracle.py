@@ -197,6 +197,22 @@ def test_a_missing_oracle_recording_says_how_to_record_it(
     )
 
 
+def test_without_prompts_the_oracle_names_the_versions_it_has_no_recordings_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from claimx.eval.paths import eval_dir
+
+    shutil.copytree(eval_dir() / "cassettes" / "local", tmp_path / "local")
+    shutil.rmtree(tmp_path / "local" / "extract@v4+oracle-evidence")
+    code, out, err = invoke(["--oracle", "claim", "--cassettes", str(tmp_path)], capsys)
+    assert code == 0
+    assert "not in the oracle: extract@v4 has no extract@v4+oracle-evidence" in err
+    assert "--record --oracle evidence --prompt extract@v4" in " ".join(err.split())
+    assert "n/a (not recorded)" in out
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [

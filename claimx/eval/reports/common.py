@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claimx.eval.compare import Comparison, Report
 from claimx.eval.metrics import METRICS, ArticleScore, MetricInfo, SystemScore
-from claimx.eval.oracle import NOT_APPLICABLE, OracleReport, where_lost
+from claimx.eval.oracle import OracleReport, where_lost
 from claimx.eval.pricing import is_priced
 
 __all__ = [
@@ -175,7 +175,7 @@ def oracle_claim_rows(oracle: OracleReport) -> tuple[list[str], list[list[str]]]
     for row in oracle.rows:
         label = row.evidence_label or row.prompt
         if row.claim is None:
-            rows.append([label, NOT_APPLICABLE, "", "", "", ""])
+            rows.append([label, row.why_not, "", "", "", ""])
             continue
         m = row.claim.metrics()
         rows.append([label, *(_ratio(m[k]) for k in m), f"{row.claim.missed}/{row.claim.n}"])
@@ -199,9 +199,7 @@ def where_lost_rows(oracle: OracleReport) -> tuple[list[str], list[list[str]]]:
     rows = []
     for row in oracle.rows:
         if not row.applicable:
-            rows.append(
-                [row.prompt, _ratio(row.end_to_end_joint_f1), NOT_APPLICABLE, "", "", "", ""]
-            )
+            rows.append([row.prompt, _ratio(row.end_to_end_joint_f1), row.why_not, "", "", "", ""])
             continue
         lost = where_lost(row)
         both = row.claim.joint if row.claim else None
