@@ -32,7 +32,7 @@ from claimx.eval.oracle import Guess, SpeakerStance, score_guesses
 from claimx.extraction.stance import FRAME_CHARS, evidence_stance
 from claimx.models import STANCES, Stance
 from claimx.speakers.attribution import named_mentions, sentence_source
-from claimx.text.segments import paragraphs, sentences
+from claimx.text.segments import enclosing, paragraphs, sentences
 from claimx.text.spans import Span
 
 __all__ = [
@@ -81,8 +81,7 @@ def attribution_rules(items: Sequence[GoldItem]) -> SpeakerStance:
         spans = sentences(text)
         row = []
         for c in item.claims:
-            sentence = next((s for s in spans if s.start <= c.start < s.end), c.span)
-            sentence = Span(sentence.start, max(sentence.end, c.end))
+            sentence = enclosing(spans, c.span)
             speaker = sentence_source(text, sentence, c.span, mentions) or nearest_name(
                 text, c.span, mentions
             )

@@ -18,7 +18,7 @@ from claimx.speakers.attribution import named_mentions, sentence_source
 from claimx.text.furniture import furniture_spans, is_furniture
 from claimx.text.grounding import Located, ground_quote, is_direct, locate_in
 from claimx.text.normalize import proposition_key
-from claimx.text.segments import paragraphs, sentences
+from claimx.text.segments import enclosing, paragraphs, sentences
 from claimx.text.spans import Span
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -77,8 +77,7 @@ def _sentence_speakers(text: str, drafts: list[Draft], locations: list[Located])
     spans = sentences(text)
     out = []
     for draft, loc in zip(drafts, locations, strict=True):
-        sentence = next((s for s in spans if s.start <= loc.start < s.end), loc.span)
-        sentence = Span(sentence.start, max(sentence.end, loc.end))
+        sentence = enclosing(spans, loc.span)
         name = draft.claim.speaker
         if not named_in(name, sentence.slice(text)):
             name = sentence_source(text, sentence, loc.span, mentions) or name

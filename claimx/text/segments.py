@@ -15,7 +15,7 @@ import re
 
 from claimx.text.spans import Span
 
-__all__ = ["SENTENCE_CLOSERS", "ends_sentence", "lines", "paragraphs", "sentences"]
+__all__ = ["SENTENCE_CLOSERS", "ends_sentence", "enclosing", "lines", "paragraphs", "sentences"]
 
 SENTENCE_CLOSERS = "\"”’'»)]"
 """Closing quotation marks and brackets that belong to the sentence they follow."""
@@ -75,6 +75,13 @@ def sentences(text: str, within: Span | None = None) -> list[Span]:
     if begin < end:
         spans.append(Span(begin, end))
     return spans
+
+
+def enclosing(segments: list[Span], span: Span) -> Span:
+    """The segment (sentence, paragraph) ``span`` starts in, widened to hold all of it;
+    ``span`` itself when it starts in none."""
+    found = next((s for s in segments if s.start <= span.start < s.end), span)
+    return Span(found.start, max(found.end, span.end))
 
 
 def ends_sentence(line: str) -> bool:
