@@ -6,12 +6,13 @@
     python benchmarks/bench_polnear.py ~/src/PolNeAR --n 24 --sample-only   # just the gold
 
 Not part of CI: the corpus is not shipped (point it at your own checkout of
-``networkdynamics/PolNeAR``; see ../shared/DATASETS.md). Only the ``dev``
-split is used; ``test`` is held out and never read.
+``networkdynamics/PolNeAR``; see ../shared/DATASETS.md). It reports on the
+``dev`` split; ``--split train`` runs the same on train articles, the split to
+study errors and tune on. ``test`` is held out and never read.
 
 What it does:
 
-1. converts dev (:mod:`claimx.datasets.polnear`) and takes N articles: the
+1. converts the split (:mod:`claimx.datasets.polnear`) and takes N articles: the
    articles of at most ``--max-chars`` characters, in the order of the sha256
    of their id (a fixed pseudo-random sample, not the first publishers in
    alphabetical order);
@@ -19,7 +20,8 @@ What it does:
 3. for each prompt, runs ``claimx extract`` over them against the configured
    server (``OPENAI_BASE_URL``, e.g. ``scripts/local-llm.sh start``) with a
    response cache (``--cache-dir``): an interrupted run resumes where it
-   stopped, and a finished one re-runs without a model call;
+   stopped, and a finished one re-runs without a model call (``--fresh``
+   extracts every article again, so a code change after the run is scored);
 4. prints the detection report (:mod:`claimx.eval.detection`) of every
    prompt's results JSONL that exists, over the articles every prompt has
    finished, side by side with bootstrap intervals (``--score-only`` skips 3).
@@ -40,11 +42,12 @@ sys.path.insert(0, str(ROOT))
 from claimx.datasets.cli import write_jsonl  # noqa: E402
 from claimx.datasets.polnear import convert_split  # noqa: E402
 from claimx.models import GoldRecord  # noqa: E402
+from claimx.runs.outputs import errors_file  # noqa: E402
 
 
-def sample(checkout: Path, n: int, max_chars: int) -> list[GoldRecord]:
-    """N dev articles of at most ``max_chars``, in sha256-of-id order."""
-    records = convert_split(checkout, "dev").records
+def sample(checkout: Path, n: int, max_chars: int, split: str = "dev") -> list[GoldRecord]:
+    """N articles of ``split`` of at most ``max_chars``, in sha256-of-id order."""
+    records = convert_split(checkout, split).records
     short = [r for r in records if len(r.text) <= max_chars]
     short.sort(key=lambda r: hashlib.sha256(r.id.encode()).hexdigest())
     return short[:n]
@@ -54,8 +57,15 @@ def results_path(out: Path, prompt: str) -> Path:
     return out / f"{prompt.replace('@', '_')}.jsonl"
 
 
-def run_prompt(gold: Path, out: Path, prompt: str, cache_dir: Path) -> int:
-    """``claimx extract`` over the sample; resumes from its own output file."""
+def run_prompt(gold: Path, out: Path, prompt: str, cache_dir: Path, *, fresh: bool) -> int:
+    """``claimx extract`` over the sample; resumes from its own output file.
+
+    ``fresh``: the output file is removed first, so every article is extracted
+    again by the code as it is now, its cached requests answered by the cache.
+    """
+    if fresh:
+        for stale in (results_path(out, prompt), errors_file(results_path(out, prompt))):
+            stale.unlink(missing_ok=True)
     cmd = [
         sys.executable, "-m", "claimx", "extract", str(gold), "--prompt", prompt,
         "-o", str(results_path(out, prompt)), "--cache-dir", str(cache_dir),
@@ -74,21 +84,32 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--sample-only", action="store_true")
     parser.add_argument("--score-only", action="store_true")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="extract every article again (cached requests call no model): after a code change",
+    )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--split",
+        choices=["dev", "train"],
+        default="dev",
+        help="dev to report on; train to study errors and tune (test is held out)",
+    )
     args = parser.parse_args()
     prompts = args.prompt or ["latest"]
     args.out.mkdir(parents=True, exist_ok=True)
     gold = args.out / "gold.jsonl"
-    records = sample(args.checkout, args.n, args.max_chars)
+    records = sample(args.checkout, args.n, args.max_chars, args.split)
     write_jsonl(records, gold)
     chars = sum(len(r.text) for r in records)
-    print(f"{len(records)} dev articles, {chars:,} characters -> {gold}", flush=True)
+    print(f"{len(records)} {args.split} articles, {chars:,} characters -> {gold}", flush=True)
     if args.sample_only:
         return
     cache_dir = args.cache_dir or args.out / "cache"
     if not args.score_only:
         for prompt in prompts:
-            run_prompt(gold, args.out, prompt, cache_dir)
+            run_prompt(gold, args.out, prompt, cache_dir, fresh=args.fresh)
     score(gold, prompts, args.out, seed=args.seed)
 
 
@@ -103,6 +124,8 @@ def score(gold_path: Path, prompts: list[str], out: Path, *, seed: int) -> None:
     gold = load_gold(gold_path)
     results = {p: load_results(results_path(out, p)) for p in prompts}
     done = [g for g in gold if all(g.article_id in r for r in results.values())]
+    if not done:
+        sys.exit(f"no article finished by every prompt in {out}: run without --score-only first")
     report = detection_report(
         done, results, candidates={p: prompt_candidates(p) for p in prompts}, seed=seed
     )

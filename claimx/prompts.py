@@ -110,6 +110,10 @@ class PromptSpec(BaseModel):
     #: subject of its reporting verb and the model's speaker is not in it
     #: (:mod:`claimx.speakers.attribution`)
     speaker: Literal["model", "rules"] = "model"
+    #: which numbered sentences' claims are kept: all, or only those of sentences
+    #: that quote or carry a frequent attribution cue
+    #: (:func:`claimx.extraction.strategies.staged_lexicon.has_strong_signal`)
+    claims: Literal["all", "signalled"] = "all"
     system: str
     user: str
     examples: list[FewShotExample] = Field(default_factory=list)
@@ -147,7 +151,7 @@ class PromptSpec(BaseModel):
         # the hashes the recordings' manifest pins stay what they were.
         later = {
             k
-            for k in ("answer", "stance", "speaker")
+            for k in ("answer", "stance", "speaker", "claims")
             if getattr(self, k) == type(self).model_fields[k].default
         }
         payload = {

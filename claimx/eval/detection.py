@@ -19,8 +19,10 @@ The rules (each number in a report names the rule that produced it):
   ``\\w+`` runs, positions in the article, so a repeated word elsewhere does
   not count), ``exact`` (the same characters after trimming spaces and
   punctuation at both ends). A discontinuous gold span counts its fragments
-  only. Predictions are ``result.claims`` (grounded quotes); P is over
-  predictions, R over gold records.
+  only. Predictions are the distinct evidence spans of ``result.claims``
+  (grounded quotes): claims sharing one span (a statement split into its
+  propositions, rule 4 of the annotation standard) are one predicted span,
+  with the first claim's speaker. P is over predicted spans, R over gold records.
 * **Source accuracy** on the pairs matched under ``token>=0.3``, by kind of
   gold source: ``named`` (a capitalised word other than a pronoun: "Clinton",
   "The New York Post"), ``nominal`` (a description: "sources", "the
@@ -29,7 +31,9 @@ The rules (each number in a report names the rule that produced it):
   speaker or the predicted name is a run of its words ("Republican nominee
   Donald Trump" ~ "Donald Trump", but not "Donald Trump's campaign"). The
   corpus has no coreference, so a pronoun source is compared with its nearest
-  *named* gold source earlier in the article (a proxy, reported apart).
+  *named* gold source earlier in the article (a proxy, reported apart). A
+  gold source is also compared without its appositive or relative clause
+  ("Gonzalez, 55, of Brigantine" ~ "Mayra Gonzalez").
   Gold without a source is not scored for it.
 * **Recall by form**, ``token>=0.3``: ``direct`` (the evidence is one
   quotation: it opens and closes with quotation marks, inside the span or
@@ -63,6 +67,7 @@ from claimx.eval.bootstrap import RESAMPLES, Interval, f1_difference_intervals
 from claimx.eval.gold import GoldItem
 from claimx.eval.results import SystemRun
 from claimx.models import Attribution, Claim, ExtractedClaim, ExtractionResult
+from claimx.runs.outputs import errors_file
 from claimx.speakers.identity import name_tokens, same_source
 
 __all__ = [
@@ -327,8 +332,16 @@ def _run_of(short: Sequence[str], long: Sequence[str]) -> int | None:
     return None
 
 
+# Where a source's appositive or relative clause begins: "Gonzalez, 55, of Brigantine",
+# "Sen. Jim Whelan who represents Atlantic City", "Rep. Ryan (R-WI)".
+_APPOSITIVE = re.compile(r",|\s\(|\s(?:who|which|that)\s")
+
+
 def _source_ok(pred_speaker: str, gold_source: str, names: Sequence[str]) -> bool:
     """Whether the predicted speaker is the gold source as written (module doc)."""
+    head = _APPOSITIVE.split(gold_source, maxsplit=1)[0].strip()
+    if head and head != gold_source.strip() and _source_ok(pred_speaker, head, names):
+        return True
     if same_source(pred_speaker, gold_source, names):
         return True
     p, g = name_tokens(pred_speaker), name_tokens(gold_source)
@@ -379,7 +392,9 @@ def score_detection_article(
 ) -> ArticleDetection:
     """Score one article (module doc); ``candidates`` None when the stage one is unknown."""
     gold = list(gold)
-    preds = list(result.claims) if result is not None else []
+    # One prediction per distinct span (module doc): the first claim holding it.
+    firsts = {(c.start, c.end): c for c in reversed(result.claims)} if result else {}
+    preds = sorted(firsts.values(), key=lambda c: (c.start, c.end))
     spans = [(c.start, c.end) for c in preds]
     pairs = {rule: _match(rule, text, gold, spans) for rule in RULES}
     headline = pairs[HEADLINE_RULE]
@@ -567,7 +582,7 @@ def load_results(path: Path) -> dict[str, ExtractionResult | None]:
     None: failed, so their gold counts as missed.
     """
     out: dict[str, ExtractionResult | None] = {}
-    errors = path.with_name(path.stem + ".errors.jsonl")
+    errors = errors_file(path)
     if errors.exists():
         for line in errors.read_text(encoding="utf-8").splitlines():
             if line.strip():

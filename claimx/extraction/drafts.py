@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator
 
@@ -143,21 +143,27 @@ def numbered_answer_model(openings: tuple[str, ...], max_claims: int) -> type[Nu
     ``max_claims`` claims. A small model asked for a list of entries loses count and
     answers sentence 2 in entry 1; with the opening forced it reads each in turn.
     """
-    entries = [
-        create_model(
-            f"Sentence{n}",
-            __base__=SentenceClaims,
-            __doc__=SentenceClaims.__doc__,
-            sentence=(Literal[text], ...),  # type: ignore[arg-type]
-            claims=(list[SpokenClaim], Field(max_length=max_claims)),
+    # Fields built at run time: typed Any, as pydantic's stubs for ``create_model``
+    # differ between its releases.
+    claims: Any = (list[SpokenClaim], Field(max_length=max_claims))
+    entries = []
+    for n, text in enumerate(openings, 1):
+        sentence: Any = (Literal[text], ...)
+        entries.append(
+            create_model(
+                f"Sentence{n}",
+                __base__=SentenceClaims,
+                __doc__=SentenceClaims.__doc__,
+                sentence=sentence,
+                claims=claims,
+            )
         )
-        for n, text in enumerate(openings, 1)
-    ]
+    sentences: Any = (tuple[tuple(entries)], ...)  # type: ignore[misc]
     return create_model(
         "NumberedAnswer",
         __base__=NumberedAnswer,
         __doc__=NumberedAnswer.__doc__,
-        sentences=(tuple[tuple(entries)], ...),  # type: ignore[misc,arg-type]
+        sentences=sentences,
     )
 
 

@@ -89,6 +89,7 @@ from claimx.llm.layers import UsageMeter, open_model
 from claimx.llm.protocol import ClosableModel, Completion
 from claimx.models import Article, ExtractionResult
 from claimx.runs.inputs import DEFAULT_GLOB, InputItem, count_inputs, iter_inputs
+from claimx.runs.outputs import errors_file
 from claimx.runs.progress import NullReporter, Reporter, RunStats
 
 #: articles and requests in flight when the caller does not say (a remote endpoint)
@@ -138,7 +139,7 @@ class BatchOptions:
         if self.errors is not None:
             return self.errors
         if self.output is not None:
-            return self.output.with_name(self.output.name + ".errors.jsonl")
+            return errors_file(self.output)
         return None
 
 

@@ -23,6 +23,11 @@ from typing import TextIO
 from claimx.errors import ConfigError
 
 
+def errors_file(output: Path) -> Path:
+    """Where a run into ``output`` lists its failed articles: ``<output>.errors.jsonl``."""
+    return output.with_name(output.name + ".errors.jsonl")
+
+
 def check_output(path: Path, *, replace: bool, resumable: bool) -> None:
     """Refuse an ``--output`` that is a folder, or an existing file that may not be replaced.
 

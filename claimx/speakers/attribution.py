@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from functools import cache
 
 from claimx.speakers.mentions import name_runs, parse_mention
+from claimx.text.segments import sentences
 from claimx.text.spans import Span
 
 __all__ = ["named_mentions", "sentence_source"]
 
-_SENTENCE_CUT = re.compile(r"(?<=[a-z]{2}\.)[ \t]+")
 #: characters between an inverted cue and its subject at most ("said on Thursday John Kirby")
 AFTER_CHARS = 30
 
@@ -34,15 +34,11 @@ def named_mentions(text: str) -> list[tuple[Span, str]]:
     out = []
     for run, _ in name_runs(text, titles=False):
         # A run can cross a sentence end ("said John Kirby. Dmitry Peskov said"): cut it
-        # after a word's full stop (not an initial's: "U.S.", "John F. Kennedy").
-        start = run.start
-        for cut in [*_SENTENCE_CUT.finditer(run.slice(text)), None]:
-            end = run.start + cut.start() if cut else run.end
-            piece = Span(start, end)
+        # where the one sentence splitter would ("Sen. Jim Whelan", "U.S." stay whole).
+        for piece in sentences(text, run):
             mention = parse_mention(piece.slice(text).rstrip("."))
             if mention.kind == "name" and mention.name:
                 out.append((piece, mention.name))
-            start = run.start + cut.end() if cut else end
     return out
 
 

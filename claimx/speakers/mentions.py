@@ -192,7 +192,11 @@ def name_runs(text: str, *, titles: bool = True) -> list[tuple[Span, str]]:
                 cut = i + 1
             elif w in TITLE_WORDS or w in RUN_STOP_WORDS or w.endswith("'s"):
                 cut = i + 1
-        if cut < len(run):
+        # "The" opening "The mayor said" names nobody; "The US" does (an acronym).
+        if cut < len(run) and not all(
+            fold(tok.group()).strip(".") in RUN_STOP_WORDS | ARTICLES and not tok.group().isupper()
+            for tok in run[cut:]
+        ):
             span = Span(m.start() + run[cut].start(), m.start() + run[-1].end())
             out.append((span, " ".join(tok.group() for tok in run[cut:])))
     return out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from rich.console import Console
 
@@ -121,6 +124,10 @@ def test_a_surname_as_written_matches_the_full_name() -> None:
     assert _source_ok("Pat Caddell", "Democrat pollster Pat Caddell", names)
     assert not _source_ok("Pat Caddell", "caddell's firm", names)
     assert not _source_ok("Pat Caddell", "Pat", names)
+    # the source as written with its appositive or relative clause
+    assert _source_ok("Mayra Gonzalez", "Gonzalez, 55, of Brigantine.", ["Mayra Gonzalez"])
+    assert _source_ok("Jim Whelan", "Sen. Jim Whelan who represents the city", ["Jim Whelan"])
+    assert not _source_ok("Steve Sweeney", "Sen. Jim Whelan who represents the city", names)
 
 
 def test_wrong_and_possessive_sources_are_wrong() -> None:
@@ -197,3 +204,32 @@ def test_build_report_scores_each_article_by_what_its_gold_has() -> None:
         [SystemRun(**{**runs[0].__dict__, "articles": runs[0].articles[:1]})], meta, gold=[GOLD]
     )
     assert corpus.systems == [] and "Detection" in render_markdown(corpus)
+
+
+def test_claims_sharing_one_span_are_one_prediction_with_the_first_speaker() -> None:
+    # A statement split into two propositions (rule 4) is one predicted attribution.
+    first = predicted("the budget would pass next week", "Jane Doe")
+    second = first.model_copy(update={"claim": "y", "speaker": "John Doe"})
+    c = detection_report([GOLD], {"s": {"a1": result(first, second)}}, resamples=10)
+    total = c.systems[0].total
+    assert total.n_pred == 1
+    assert total.matched("token>=0.3") == 1
+    assert total.source_accuracy("named") == (1.0, 1)
+    flipped = detection_report([GOLD], {"s": {"a1": result(second, first)}}, resamples=10)
+    assert flipped.systems[0].total.source_accuracy("named") == (0.0, 1)
+
+
+def test_saved_results_count_the_errors_files_articles_as_failed(tmp_path: Path) -> None:
+    from claimx.eval.detection import load_results
+    from claimx.runs.orchestrator import BatchOptions
+
+    out = tmp_path / "runs.jsonl"
+    out.write_text(
+        result(predicted("the budget would pass next week", "Jane Doe")).model_dump_json()
+    )
+    # the file `claimx extract -o runs.jsonl` writes its failures to
+    failures = BatchOptions(output=out).errors_path()
+    assert failures is not None
+    failures.write_text(json.dumps({"id": "a2", "error": "timeout"}) + "\n")
+    loaded = load_results(out)
+    assert loaded["a2"] is None and loaded["a1"] is not None

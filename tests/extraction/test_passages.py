@@ -145,3 +145,40 @@ def test_oracle_evidence_numbers_exactly_the_given_spans() -> None:
         "- “We had nothing to do with this,” harbour master Lena Claes told VRT.\n"
         "[1] We had nothing to do with this"
     )
+
+
+def test_signalled_claims_keep_only_sentences_that_quote_or_have_a_frequent_cue() -> None:
+    def claims_for(head: str) -> list[dict[str, str]]:
+        return [{"speaker": "Tom Peeters", "stance": "supports", "claim": f"{head} (claim)."}]
+
+    def quotes(ref: str) -> list[str]:
+        spec = get_prompt(ref)
+        out = asyncio.run(
+            get_strategy(spec.strategy).drafts(NumberedFake(claims_for), spec, ARTICLE)
+        )
+        return [d.claim.quote for d in out.drafts]
+
+    # "The city will test it." is asked about ("will" is a cue seen 10 times in train)...
+    assert any(q.startswith("The city will test it") for q in quotes("extract@v8"))
+    # ... but a cue that rare is narration: its claims are dropped; "said" and quotes stay.
+    kept = quotes("extract@v9")
+    assert not any(q.startswith("The city will") for q in kept)
+    assert any(q.startswith("Seawatch accused") for q in kept)
+    assert any(q.startswith("We had nothing") for q in kept)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "strong"),
+    [
+        ("The senator said the bill would pass.", True),
+        ("“It will pass,” he added.", True),
+        ("Trump: We will win.", True),
+        ("The band carried on until dawn.", False),  # "carry": 4 in train
+        ("The bridge is 40 metres long.", False),
+    ],
+)
+def test_has_strong_signal(sentence: str, strong: bool) -> None:
+    from claimx.extraction.strategies.staged_lexicon import has_strong_signal
+
+    text = f"Headline\n\n{sentence}"
+    assert has_strong_signal(text, Span(len("Headline\n\n"), len(text))) is strong

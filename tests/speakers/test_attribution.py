@@ -31,11 +31,19 @@ def source(sentence: str, evidence: str) -> str | None:
             "We had nothing to do with this",
             "John Kirby",
         ),
+        # a title's abbreviation does not end the name's sentence
+        (
+            "“The bankruptcy was no normal business,” said Sen. Jim Whelan, a Democrat.",
+            "The bankruptcy was no normal business",
+            "Jim Whelan",
+        ),
         ("The strike killed 23 people, according to Tass.", "The strike killed 23 people", "Tass"),
         # a pronoun subject: the model resolves "he" from the context, not this rule
         ("He said the US was behind the attack.", "the US was behind the attack", None),
         # names inside the evidence are what is talked about, not who talks
         ("Officials said Ukraine launched the drones.", "Ukraine launched the drones", "Officials"),
+        # a sentence-opening "The" is no name: an unnamed role is left to the model
+        ("The mayor said the party was a success.", "the party was a success", None),
         # no reporting verb: nothing to read
         ("Ukraine and Russia traded fire overnight.", "traded fire overnight", None),
     ],

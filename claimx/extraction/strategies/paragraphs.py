@@ -32,7 +32,8 @@ from claimx.extraction.drafts import (
 )
 from claimx.extraction.evidence import claim_evidence
 from claimx.extraction.strategies.base import Draft, Request, StrategyOutput, ask
-from claimx.extraction.strategies.staged_lexicon import find_lexicon_candidates
+from claimx.extraction.strategies.candidates import Candidate
+from claimx.extraction.strategies.staged_lexicon import find_lexicon_candidates, has_strong_signal
 from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec
 from claimx.text.grounding import Located
@@ -146,6 +147,10 @@ class Passages:
     chunkable = False
     takes_evidence = True
 
+    def candidates(self, text: str, spec: PromptSpec) -> list[Candidate]:
+        """Stage one: the candidate sentences the passages number (the eval's stage-one recall)."""
+        return find_lexicon_candidates(text, window=1)
+
     def _passages(
         self, spec: PromptSpec, text: str, evidence: Sequence[Span] | None
     ) -> tuple[PassageParams, list[Passage]]:
@@ -180,11 +185,14 @@ class Passages:
         requests = [self._request(params, text, p) for p in passages]
         numbered = {id(r): p.numbered for r, p in zip(requests, passages, strict=True)}
         oracle = evidence is not None
+        strong = spec.claims == "signalled" and not oracle
 
         def to_drafts(request: Request, answer: Any) -> list[Draft]:
             assert isinstance(answer, NumberedAnswer)
             out = []
             for sentence, entry in zip(numbered[id(request)], answer.sentences, strict=True):
+                if strong and not has_strong_signal(text, sentence):
+                    continue
                 for c in entry.claims:
                     span = sentence if oracle else claim_evidence(text, sentence, c.claim)
                     # Built, not validated: the quote is the article's own words, and a
