@@ -51,7 +51,6 @@ F1 difference (:func:`claimx.eval.bootstrap.f1_difference_intervals`).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -65,9 +64,8 @@ from scipy.optimize import linear_sum_assignment
 from claimx.errors import ClaimxError
 from claimx.eval.bootstrap import RESAMPLES, Interval, f1_difference_intervals
 from claimx.eval.gold import GoldItem
-from claimx.eval.results import SystemRun
+from claimx.eval.results import SystemRun, read_errors, read_results
 from claimx.models import Attribution, Claim, ExtractedClaim, ExtractionResult
-from claimx.runs.outputs import errors_file
 from claimx.speakers.identity import name_tokens, same_source
 
 __all__ = [
@@ -581,16 +579,7 @@ def load_results(path: Path) -> dict[str, ExtractionResult | None]:
     Articles of the errors file beside it (``<output>.errors.jsonl``) map to
     None: failed, so their gold counts as missed.
     """
-    out: dict[str, ExtractionResult | None] = {}
-    errors = errors_file(path)
-    if errors.exists():
-        for line in errors.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                out[str(record.get("id") or record.get("article_id"))] = None
+    out: dict[str, ExtractionResult | None] = dict.fromkeys(read_errors(path))
     if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                result = ExtractionResult.model_validate_json(line)
-                out[result.article_id] = result
+        out.update(read_results(path))
     return out

@@ -10,13 +10,14 @@ A run (:mod:`claimx.eval.runner`, or ``claimx extract``) leaves one
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimx.errors import ConfigError
 from claimx.models import Claim, ExtractionResult
+from claimx.runs.outputs import ERRORS_SUFFIX, errors_file
 
 if TYPE_CHECKING:
     from claimx.eval.gold import GoldItem
@@ -33,7 +34,6 @@ __all__ = [
 
 #: written by the eval beside its results files: what each file is (label, source...)
 RUN_FILE = "run.json"
-ERRORS_SUFFIX = ".errors.jsonl"
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,8 @@ def load_runs(files: list[Path], gold: list[GoldItem]) -> list[SystemRun]:
     (``<file>.errors.jsonl``, as the orchestrator writes it) gives the reason an
     article has no result; an errors file given as a file is not a system. The
     eval's ``run.json`` beside the files names their systems; without it a
-    system is named by its prompt (and model, when the files hold several).
+    system is named by its prompt (and model, when the files hold several), and
+    files that would share a name are told apart by their file names.
     """
     paths = []
     for path in files:
@@ -126,7 +127,7 @@ def load_runs(files: list[Path], gold: list[GoldItem]) -> list[SystemRun]:
         paths += [p for p in found if not p.name.endswith(ERRORS_SUFFIX)]
     if not paths:
         raise ConfigError(f"no results files (.jsonl) in {', '.join(map(str, files))}")
-    loaded = [(path, _results(path), _errors(path)) for path in paths]
+    loaded = [(path, read_results(path), read_errors(path)) for path in paths]
     models = {r.model for _, results, _ in loaded for r in results.values()}
     runs = []
     for path, results, errors in loaded:
@@ -139,7 +140,12 @@ def load_runs(files: list[Path], gold: list[GoldItem]) -> list[SystemRun]:
                 error = errors.get(item.article_id, f"not in {path}: the run did not reach it")
             articles.append(ArticleRun(item.article_id, item.text, item.claims, result, error))
         runs.append(SystemRun(**asdict(info), articles=articles))
-    return runs
+    # Two files of one prompt (a rerun, a filtered copy) are told apart by file name.
+    labels = [r.label for r in runs]
+    return [
+        replace(r, label=f"{r.label} ({path.name})") if labels.count(r.label) > 1 else r
+        for r, (path, _, _) in zip(runs, loaded, strict=True)
+    ]
 
 
 def run_provenance(files: list[Path]) -> dict[str, Any]:
@@ -159,7 +165,8 @@ def run_provenance(files: list[Path]) -> dict[str, Any]:
     return {"responses": f"saved results in {', '.join(str(f) for f in sorted(folders))}"}
 
 
-def _results(path: Path) -> dict[str, ExtractionResult]:
+def read_results(path: Path) -> dict[str, ExtractionResult]:
+    """The results of one results file, by article id (a clear error for a bad line)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -178,8 +185,9 @@ def _results(path: Path) -> dict[str, ExtractionResult]:
     return out
 
 
-def _errors(path: Path) -> dict[str, str]:
-    errors = path.with_name(path.name + ERRORS_SUFFIX)
+def read_errors(path: Path) -> dict[str, str]:
+    """The articles of ``path``'s errors file (``<file>.errors.jsonl``) and why they failed."""
+    errors = errors_file(path)
     if not errors.exists():
         return {}
     out = {}

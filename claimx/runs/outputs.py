@@ -22,10 +22,12 @@ from typing import TextIO
 
 from claimx.errors import ConfigError
 
+ERRORS_SUFFIX = ".errors.jsonl"
+
 
 def errors_file(output: Path) -> Path:
     """Where a run into ``output`` lists its failed articles: ``<output>.errors.jsonl``."""
-    return output.with_name(output.name + ".errors.jsonl")
+    return output.with_name(output.name + ERRORS_SUFFIX)
 
 
 def check_output(path: Path, *, replace: bool, resumable: bool) -> None:

@@ -230,6 +230,7 @@ def test_saved_results_count_the_errors_files_articles_as_failed(tmp_path: Path)
     # the file `claimx extract -o runs.jsonl` writes its failures to
     failures = BatchOptions(output=out).errors_path()
     assert failures is not None
-    failures.write_text(json.dumps({"id": "a2", "error": "timeout"}) + "\n")
+    failure = {"article_id": "a2", "error_type": "LLMTimeoutError", "message": "timed out"}
+    failures.write_text(json.dumps(failure) + "\n")
     loaded = load_results(out)
     assert loaded["a2"] is None and loaded["a1"] is not None

@@ -88,6 +88,25 @@ def test_saved_runs_score_to_the_same_report_without_model_or_cassettes(
     assert first["meta"]["recorded_model"] == again["meta"]["recorded_model"]
 
 
+def test_two_saved_files_of_one_prompt_are_told_apart_by_file_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = tmp_path / "runs"
+    code, _, err = invoke(["--prompt", "extract@v1", "--no-report", "--runs", str(runs)], capsys)
+    assert code == 0, err
+    copy = tmp_path / "again.jsonl"
+    copy.write_text((runs / "extract@v1.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = invoke(
+        ["score", str(copy), str(runs / "extract@v1.jsonl"), "--json", str(tmp_path / "r.json"),
+         "--no-report", "--gold", str(ROOT / "eval" / "gold")],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    labels = [s["label"] for s in report["systems"]]
+    assert labels == ["extract@v1 (again.jsonl)", "extract@v1 (extract@v1.jsonl)"]
+
+
 def test_missing_recording_gives_the_whole_record_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -114,15 +114,15 @@ STRONG_COUNT = 30
 """Least train count of a cue that says "attribution" on its own (``claims: signalled``)."""
 
 
-def has_strong_signal(text: str, sentence: Span) -> bool:
-    """Whether ``sentence`` quotes (or continues a quote) or has a cue of :data:`STRONG_COUNT`.
+def has_strong_signal(text: str, sentence: Span, *, min_count: int = STRONG_COUNT) -> bool:
+    """Whether ``sentence`` quotes (or continues a quote) or has a cue seen ``min_count`` times.
 
     Stage one asks about every sentence with a cue seen 3 times in train, for
     recall; most of those rare cues ("carried on", "comes", "include") are narration, and
     the claims a small model reads into them are mostly not attributions. On the
     claims of extract@v8 in 12 PolNeAR *train* articles, keeping only those of
-    sentences with this signal raised evidence precision (token>=0.3) from 0.45
-    to 0.54 for 0.53 -> 0.50 recall; a count of 10 or 100 did less (eval/README.md).
+    sentences with this signal raised evidence F1 (token>=0.3); a count of 10 or
+    100 did less (``benchmarks/polnear_variants.py``; figures in eval/README.md).
     """
     body = sentence.slice(text)
     if _QUOTE.search(body) or _INTRODUCED.search(body):
@@ -130,7 +130,7 @@ def has_strong_signal(text: str, sentence: Span) -> bool:
     para = next((p for p in paragraphs(text) if p.contains(sentence)), sentence)
     if _inside_quotation(text[para.start : sentence.start]):
         return True
-    return bool(_signal(STRONG_COUNT, frozenset({"cues", "nouns"})).search(body))
+    return bool(_signal(min_count, frozenset({"cues", "nouns"})).search(body))
 
 
 CLASSES = frozenset({"cues", "nouns", "documents", "quotes"})
