@@ -35,20 +35,24 @@ from claimx.eval.gold import GoldItem, load_gold  # noqa: E402
 from claimx.extraction.evidence import claim_evidence  # noqa: E402
 from claimx.extraction.strategies.staged_lexicon import has_strong_signal  # noqa: E402
 from claimx.models import ExtractionResult  # noqa: E402
-from claimx.text.segments import enclosing, sentences  # noqa: E402
+from claimx.text.segments import enclosing, paragraphs, sentences  # noqa: E402
 from claimx.text.spans import Span  # noqa: E402
 
 COUNTS = (3, 10, 30, 100)
 
 
 def signalled(result: ExtractionResult, text: str, min_count: int) -> ExtractionResult:
-    """``result`` with only the claims of sentences with a signal of ``min_count``."""
-    spans = sentences(text)
-    kept = [
-        c
-        for c in result.claims
-        if has_strong_signal(text, enclosing(spans, c.span), min_count=min_count)
-    ]
+    """``result`` with only the claims of sentences with a signal of ``min_count``.
+
+    Sentences are cut within their paragraph, as the ``paragraphs`` strategy numbers them.
+    """
+    body = paragraphs(text)
+    kept = []
+    for c in result.claims:
+        paragraph = enclosing(body, c.span)
+        sentence = enclosing(sentences(text, paragraph), c.span)
+        if has_strong_signal(text, paragraph, sentence, min_count=min_count):
+            kept.append(c)
     return result.model_copy(update={"claims": kept})
 
 

@@ -52,6 +52,8 @@ _BODY_OPENERS = frozenset(
 
 NAME_TOKEN = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
 _TEXT_NAME = re.compile(rf"{NAME_TOKEN}(?:[ \t]+(?:{NAME_TOKEN}|(?:de|van|von|bin|al)(?=[ \t])))*")
+#: words a run made only of names nobody ("The" opening "The mayor said")
+_NOT_NAMES = RUN_STOP_WORDS | ARTICLES
 
 
 @lru_cache(maxsize=16384)
@@ -194,7 +196,7 @@ def name_runs(text: str, *, titles: bool = True) -> list[tuple[Span, str]]:
                 cut = i + 1
         # "The" opening "The mayor said" names nobody; "The US" does (an acronym).
         if cut < len(run) and not all(
-            fold(tok.group()).strip(".") in RUN_STOP_WORDS | ARTICLES and not tok.group().isupper()
+            fold(tok.group()).strip(".") in _NOT_NAMES and not tok.group().isupper()
             for tok in run[cut:]
         ):
             span = Span(m.start() + run[cut].start(), m.start() + run[-1].end())

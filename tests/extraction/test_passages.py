@@ -181,4 +181,5 @@ def test_has_strong_signal(sentence: str, strong: bool) -> None:
     from claimx.extraction.strategies.staged_lexicon import has_strong_signal
 
     text = f"Headline\n\n{sentence}"
-    assert has_strong_signal(text, Span(len("Headline\n\n"), len(text))) is strong
+    whole = Span(len("Headline\n\n"), len(text))  # the sentence is its paragraph
+    assert has_strong_signal(text, whole, whole) is strong

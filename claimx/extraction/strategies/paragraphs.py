@@ -37,7 +37,7 @@ from claimx.extraction.strategies.staged_lexicon import find_lexicon_candidates,
 from claimx.llm.protocol import Model
 from claimx.prompts import PromptSpec
 from claimx.text.grounding import Located
-from claimx.text.segments import paragraphs, sentences
+from claimx.text.segments import enclosing, paragraphs, sentences
 from claimx.text.spans import Span
 
 __all__ = ["PASSAGE_SENTENCES", "Passage", "Passages", "find_passages"]
@@ -186,12 +186,13 @@ class Passages:
         numbered = {id(r): p.numbered for r, p in zip(requests, passages, strict=True)}
         oracle = evidence is not None
         strong = spec.claims == "signalled" and not oracle
+        body = paragraphs(text) if strong else []
 
         def to_drafts(request: Request, answer: Any) -> list[Draft]:
             assert isinstance(answer, NumberedAnswer)
             out = []
             for sentence, entry in zip(numbered[id(request)], answer.sentences, strict=True):
-                if strong and not has_strong_signal(text, sentence):
+                if strong and not has_strong_signal(text, enclosing(body, sentence), sentence):
                     continue
                 for c in entry.claims:
                     span = sentence if oracle else claim_evidence(text, sentence, c.claim)

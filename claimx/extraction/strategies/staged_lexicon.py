@@ -51,6 +51,7 @@ __all__ = [
     "find_lexicon_candidates",
     "has_signal",
     "has_strong_signal",
+    "is_signalled",
 ]
 
 MIN_COUNT = 3
@@ -110,29 +111,6 @@ def _signal(min_count: int, classes: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w’'-])(?:{alternation})(?![\w’'-])", re.IGNORECASE)
 
 
-STRONG_COUNT = 30
-"""Least train count of a cue that says "attribution" on its own (``claims: signalled``)."""
-
-
-def has_strong_signal(text: str, sentence: Span, *, min_count: int = STRONG_COUNT) -> bool:
-    """Whether ``sentence`` quotes (or continues a quote) or has a cue seen ``min_count`` times.
-
-    Stage one asks about every sentence with a cue seen 3 times in train, for
-    recall; most of those rare cues ("carried on", "comes", "include") are narration, and
-    the claims a small model reads into them are mostly not attributions. On the
-    claims of extract@v8 in 12 PolNeAR *train* articles, keeping only those of
-    sentences with this signal raised evidence F1 (token>=0.3); a count of 10 or
-    100 did less (``benchmarks/polnear_variants.py``; figures in eval/README.md).
-    """
-    body = sentence.slice(text)
-    if _QUOTE.search(body) or _INTRODUCED.search(body):
-        return True
-    para = next((p for p in paragraphs(text) if p.contains(sentence)), sentence)
-    if _inside_quotation(text[para.start : sentence.start]):
-        return True
-    return bool(_signal(min_count, frozenset({"cues", "nouns"})).search(body))
-
-
 CLASSES = frozenset({"cues", "nouns", "documents", "quotes"})
 """The signal classes (all on by default; the eval/README table measures each)."""
 
@@ -144,6 +122,40 @@ def has_signal(
     if "quotes" in classes and (_QUOTE.search(sentence) or _INTRODUCED.search(sentence)):
         return True
     return bool(classes - {"quotes"}) and bool(_signal(min_count, classes).search(sentence))
+
+
+def is_signalled(
+    text: str,
+    paragraph: Span,
+    sentence: Span,
+    *,
+    min_count: int = MIN_COUNT,
+    classes: frozenset[str] = CLASSES,
+) -> bool:
+    """Whether ``sentence`` (of ``paragraph``) has a signal of its own, or, with the
+    ``quotes`` class, continues a quotation opened earlier in the paragraph."""
+    continued = "quotes" in classes and _inside_quotation(text[paragraph.start : sentence.start])
+    return continued or has_signal(sentence.slice(text), min_count=min_count, classes=classes)
+
+
+STRONG_COUNT = 30
+"""Least train count of a cue that says "attribution" on its own (``claims: signalled``)."""
+_STRONG_CLASSES = frozenset({"cues", "nouns", "quotes"})
+
+
+def has_strong_signal(
+    text: str, paragraph: Span, sentence: Span, *, min_count: int = STRONG_COUNT
+) -> bool:
+    """Whether ``sentence`` quotes (or continues a quote) or has a cue seen ``min_count`` times.
+
+    Stage one asks about every sentence with a cue seen 3 times in train, for
+    recall; most of those rare cues ("carried on", "comes", "include") are narration, and
+    the claims a small model reads into them are mostly not attributions. On the
+    claims of extract@v8 in 12 PolNeAR *train* articles, keeping only those of
+    sentences with this signal raised evidence F1 (token>=0.3); a count of 10 or
+    100 did less (``benchmarks/polnear_variants.py``; figures in eval/README.md).
+    """
+    return is_signalled(text, paragraph, sentence, min_count=min_count, classes=_STRONG_CLASSES)
 
 
 def find_lexicon_candidates(
@@ -168,8 +180,7 @@ def find_lexicon_candidates(
         run = 0  # signalled sentences in the current candidate
         for span in sentences(text, para):
             sentence = span.slice(text)
-            continued = "quotes" in classes and _inside_quotation(text[para.start : span.start])
-            if not (continued or has_signal(sentence, min_count=min_count, classes=classes)):
+            if not is_signalled(text, para, span, min_count=min_count, classes=classes):
                 run = 0
                 continue
             if run and run < window and out[-1].span.end <= span.start:
