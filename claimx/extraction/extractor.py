@@ -6,8 +6,10 @@ import asyncio
 import functools
 import inspect
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar, Unpack
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from claimx.errors import ClaimxError, ConfigError, InputError, PromptError
 from claimx.extraction.assemble import assemble, example_vocabulary
@@ -28,6 +30,64 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 DEFAULT_GROUNDING_THRESHOLD = 90.0
+
+
+class ExtractOptions(BaseModel):
+    """What to do with the model's answers: the extraction settings besides the client.
+
+    One typed, serialisable object, so every engine (the asyncio orchestrator,
+    Ray actors, the provider batch collector) gets the same settings whole.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: keep claims whose quote could not be found in the article (as ungrounded claims)
+    keep_ungrounded: bool = False
+    #: least alignment score (0-100) for a quote to count as found in the article
+    grounding_threshold: float = Field(default=DEFAULT_GROUNDING_THRESHOLD, ge=0.0, le=100.0)
+    #: the model's context window in tokens: a longer article is split into chunks
+    context_tokens: int = Field(default=DEFAULT_CONTEXT_TOKENS, ge=512)
+    #: drop the claims whose confidence is below this (0..1); None keeps every claim
+    min_confidence: float | None = None
+
+    def model_post_init(self, context: object, /) -> None:
+        check_min_confidence(self.min_confidence)
+
+
+class ExtractSettings(TypedDict, total=False):
+    """The keywords of :class:`Extractor`, :func:`extract` and :func:`aextract`, written once.
+
+    ``model``, ``base_url``, ``api_key`` and ``mode`` override ``config`` and the
+    environment (:class:`claimx.llm.config.ClientConfig` has the other fields);
+    ``cache`` answers repeated requests without a call (results then say ``cached``);
+    ``options`` or its fields one by one (:class:`ExtractOptions`) say what is done
+    with the answers.
+    """
+
+    config: ClientConfig | None
+    model: str | None
+    base_url: str | None
+    api_key: str | None
+    mode: str | None
+    cache: ResponseCache | None
+    options: ExtractOptions | None
+    keep_ungrounded: bool
+    grounding_threshold: float
+    context_tokens: int
+    min_confidence: float | None
+
+
+_CLIENT_KEYS = ("model", "base_url", "api_key", "mode")
+
+
+def check_settings(caller: str, settings: Mapping[str, object]) -> None:
+    """Refuse a keyword that is not an :class:`ExtractSettings` key, naming it: a
+    misspelled one must fail before any work, not be ignored."""
+    if unknown := sorted(settings.keys() - ExtractSettings.__annotations__.keys()):
+        known = ", ".join(sorted(ExtractSettings.__annotations__))
+        raise TypeError(
+            f"{caller}(): unexpected keyword argument {unknown[0]!r} (expected one of: {known})"
+        )
 
 
 def check_text(text: str, *, source: str = "text") -> str:
@@ -52,36 +112,20 @@ class Extractor:
         self,
         prompt: str | PromptSpec = "latest",
         *,
-        config: ClientConfig | None = None,
-        model: str | None = None,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        mode: str | None = None,
-        cache: ResponseCache | None = None,
         registry: PromptRegistry | None = None,
-        keep_ungrounded: bool = False,
-        grounding_threshold: float = DEFAULT_GROUNDING_THRESHOLD,
-        context_tokens: int = DEFAULT_CONTEXT_TOKENS,
-        min_confidence: float | None = None,
+        **settings: Unpack[ExtractSettings],
     ) -> None:
-        """``model``, ``base_url``, ``api_key`` and ``mode`` override ``config`` and the
-        environment (:class:`claimx.llm.config.ClientConfig` has the other fields).
+        """``prompt``: a reference (``extract@v9``, ``latest``) or a loaded spec;
+        ``settings``: :class:`ExtractSettings` (the client, the cache, the options).
 
-        ``cache``: a :class:`~claimx.llm.cache.ResponseCache` answering repeated
-        requests without a call (results then say ``cached``). ``context_tokens`` is
-        the model's context window: a longer article is split into overlapping
-        chunks (:mod:`claimx.extraction.chunking`). ``min_confidence`` (0..1): drop the
-        claims whose :attr:`~claimx.models.ExtractedClaim.confidence` is below it; a
-        claim with no confidence estimate is kept."""
-        check_min_confidence(min_confidence)
-        client = {"model": model, "base_url": base_url, "api_key": api_key, "mode": mode}
-        if config is None:
-            config = ClientConfig.from_env(**client)
-        elif any(v is not None for v in client.values()):
-            config = config.with_(**{k: v for k, v in client.items() if v is not None})
-            config.check()
-        self.cache = cache
-        self.config = config
+        A long article is split into overlapping chunks to fit ``context_tokens``
+        (:mod:`claimx.extraction.chunking`); ``min_confidence`` (0..1) drops the claims
+        whose :attr:`~claimx.models.ExtractedClaim.confidence` is below it (a claim
+        with no confidence estimate is kept)."""
+        check_settings(type(self).__name__, settings)
+        self.config = client_config(settings)
+        self.options = extract_options(settings)
+        self.cache = settings.get("cache")
         self.spec = (
             prompt
             if isinstance(prompt, PromptSpec)
@@ -94,10 +138,7 @@ class Extractor:
                 f" {self.strategy.name!r} does not provide"
                 f" ({', '.join(sorted(self.strategy.provides))})"
             )
-        self.keep_ungrounded = keep_ungrounded
-        self.min_confidence = min_confidence
-        self.grounding_threshold = grounding_threshold
-        self.chunk_chars = chunk_budget(self.spec, self.config, context_tokens)
+        self.chunk_chars = chunk_budget(self.spec, self.config, self.options.context_tokens)
         self.examples = example_vocabulary(
             part
             for ex in self.spec.examples
@@ -108,6 +149,16 @@ class Extractor:
                 *(c.speaker for c in ex.claims),
             )
         )
+
+    @property
+    def ref(self) -> str:
+        """The prompt version's reference, ``name@vN``."""
+        return self.spec.ref
+
+    @property
+    def prompt_hash(self) -> str:
+        """The content hash of everything that shapes this extractor's requests."""
+        return self.spec.content_hash
 
     async def aextract(
         self,
@@ -142,7 +193,7 @@ class Extractor:
                     self.spec,
                     text,
                     budget=self.chunk_chars,
-                    threshold=self.grounding_threshold,
+                    threshold=self.options.grounding_threshold,
                 )
         finally:
             if own is not None:
@@ -151,18 +202,18 @@ class Extractor:
         done = assemble(
             text,
             output.drafts,
-            threshold=self.grounding_threshold,
+            threshold=self.options.grounding_threshold,
             examples=self.examples,
             stance=self.spec.stance,
             speaker=self.spec.speaker,
         )
-        claims = done.claims + done.ungrounded if self.keep_ungrounded else done.claims
-        ungrounded = [] if self.keep_ungrounded else done.ungrounded
+        claims = done.claims + done.ungrounded if self.options.keep_ungrounded else done.claims
+        ungrounded = [] if self.options.keep_ungrounded else done.ungrounded
         speakers, warnings = done.speakers, output.warnings + done.warnings
-        if self.min_confidence is not None:
-            kept = confident(claims, self.min_confidence)
+        if self.options.min_confidence is not None:
+            kept = confident(claims, self.options.min_confidence)
             if dropped := len(claims) - len(kept):
-                below = self.min_confidence
+                below = self.options.min_confidence
                 warnings.append(f"dropped {dropped} claim(s) of confidence below {below}")
                 used = {c.speaker_id for c in kept + ungrounded}
                 claims, speakers = kept, [s for s in speakers if s.id in used]
@@ -172,8 +223,8 @@ class Extractor:
             ungrounded=ungrounded,
             speakers=speakers,
             model=self.config.model,
-            prompt=self.spec.ref,
-            prompt_hash=self.spec.content_hash,
+            prompt=self.ref,
+            prompt_hash=self.prompt_hash,
             strategy=self.strategy.name,
             usage=metered.usage,
             cached=metered.cached_answers > 0,
@@ -212,34 +263,35 @@ async def aextract(
     prompt: str | PromptSpec = "latest",
     *,
     article_id: str = "article",
-    config: ClientConfig | None = None,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    mode: str | None = None,
-    cache: ResponseCache | None = None,
-    keep_ungrounded: bool = False,
-    grounding_threshold: float = DEFAULT_GROUNDING_THRESHOLD,
-    context_tokens: int = DEFAULT_CONTEXT_TOKENS,
-    min_confidence: float | None = None,
     evidence: Sequence[Span] | None = None,
+    **settings: Unpack[ExtractSettings],
 ) -> ExtractionResult:
-    """Extract attributed claims from ``text`` (async); the keywords are :class:`Extractor`'s
-    and :meth:`Extractor.aextract`'s."""
-    extractor = Extractor(
-        prompt,
-        config=config,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        mode=mode,
-        cache=cache,
-        keep_ungrounded=keep_ungrounded,
-        grounding_threshold=grounding_threshold,
-        context_tokens=context_tokens,
-        min_confidence=min_confidence,
-    )
+    """Extract attributed claims from ``text`` (async); ``settings`` are :class:`Extractor`'s
+    (:class:`ExtractSettings`), ``article_id`` and ``evidence`` :meth:`Extractor.aextract`'s."""
+    extractor = Extractor(prompt, **settings)
     return await extractor.aextract(text, article_id=article_id, evidence=evidence)
+
+
+def client_config(settings: ExtractSettings) -> ClientConfig:
+    """The client configuration of ``settings``: ``config`` (else the environment), with
+    ``model``, ``base_url``, ``api_key`` and ``mode`` overriding it."""
+    client = {k: settings.get(k) for k in _CLIENT_KEYS}
+    config = settings.get("config")
+    if config is None:
+        return ClientConfig.from_env(**client)
+    if any(v is not None for v in client.values()):
+        config = config.with_(**{k: v for k, v in client.items() if v is not None})
+        config.check()
+    return config
+
+
+def extract_options(settings: ExtractSettings) -> ExtractOptions:
+    """The :class:`ExtractOptions` of ``settings``: ``options``, with the fields given one
+    by one overriding it."""
+    base = settings.get("options") or ExtractOptions()
+    given = {k: v for k, v in settings.items() if k in ExtractOptions.model_fields}
+    # Validated again, not copied: a field given alone is checked like the whole object.
+    return ExtractOptions.model_validate({**base.model_dump(), **given}) if given else base
 
 
 def _blocking(function: Callable[P, Awaitable[R]]) -> Callable[P, R]:
@@ -250,9 +302,12 @@ def _blocking(function: Callable[P, Awaitable[R]]) -> Callable[P, R]:
     @functools.wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            signature.bind(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
         except TypeError as exc:  # a misspelled keyword fails before any work, naming it
             raise TypeError(f"{name}(): {exc}") from None
+        for param in signature.parameters.values():
+            if param.kind is param.VAR_KEYWORD:
+                check_settings(name, bound.arguments.get(param.name, {}))
         try:
             asyncio.get_running_loop()
         except RuntimeError:

@@ -301,7 +301,7 @@ def failure_record(
         "cause": f"{type(original).__name__}: {original}"[:500] if original else None,
         "raw_output_path": str(raw_path) if raw_path else None,
         "model": extractor.config.model if extractor else None,
-        "prompt": extractor.spec.ref if extractor else None,
+        "prompt": extractor.ref if extractor else None,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -523,12 +523,12 @@ async def _run_job(job: Job, model: UsageMeter, state: _State, stream: TextIO | 
 def _prepare_resume(out: AppendFile, extractor: Extractor) -> set[str]:
     """Read what an earlier run wrote, refuse a different configuration, cut a torn line."""
     existing = read_existing_output(out.path)
-    mine = (extractor.config.model, extractor.spec.content_hash)
+    mine = (extractor.config.model, extractor.prompt_hash)
     if others := existing.configs - {mine}:
         described = ", ".join(f"model {m!r} prompt hash {h}" for m, h in sorted(others))
         raise ConfigError(
             f"{out.path} holds results of another configuration ({described}); this run uses"
-            f" model {mine[0]!r} with {extractor.spec.ref} (hash {mine[1]}). Resume with the"
+            f" model {mine[0]!r} with {extractor.ref} (hash {mine[1]}). Resume with the"
             " same --model and --prompt, or choose another --output"
         )
     if existing.torn_bytes:

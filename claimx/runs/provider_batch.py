@@ -545,10 +545,10 @@ def extractor_for(state: BatchState, **client: Any) -> Extractor:
         keep_ungrounded=state.keep_ungrounded,
         **options,
     )
-    if extractor.spec.content_hash != state.prompt_hash:
+    if extractor.prompt_hash != state.prompt_hash:
         raise ConfigError(
             f"{state.prompt} changed since the batch was submitted (hash"
-            f" {extractor.spec.content_hash}, was {state.prompt_hash}): its answers no longer"
+            f" {extractor.prompt_hash}, was {state.prompt_hash}): its answers no longer"
             " match the requests; submit a new batch"
         )
     return extractor
@@ -658,13 +658,13 @@ def start(
     state = BatchState(
         paths=[str(p.resolve()) for p in paths],
         output=str(output.resolve()),
-        prompt=extractor.spec.ref,
-        prompt_hash=extractor.spec.content_hash,
+        prompt=extractor.ref,
+        prompt_hash=extractor.prompt_hash,
         model=config.model,
         base_url=config.base_url,
         mode=config.mode,
         context_tokens=context_tokens,
-        keep_ungrounded=extractor.keep_ungrounded,
+        keep_ungrounded=extractor.options.keep_ungrounded,
         provider=provider,
     )
     tally = plan_round(extractor, state, cache, max_requests=max_requests, max_bytes=max_bytes)

@@ -556,13 +556,13 @@ def extract_command(
     counts = run(
         paths,
         output,
-        extractor.spec.ref,
+        extractor.ref,
         output_format="parquet" if output_format == "parquet" else "jsonl",
         config=extractor.config,
         actors=actors,
         concurrency=concurrency or DEFAULT_ACTOR_CONCURRENCY,
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
-        keep_ungrounded=extractor.keep_ungrounded,
+        keep_ungrounded=extractor.options.keep_ungrounded,
         context_tokens=context_tokens,
     )
     console.print(
