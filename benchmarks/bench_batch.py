@@ -129,7 +129,8 @@ async def _overhead(n: int, scratch: Path) -> dict[str, Any]:
     (other processes, the background fsync) does not inflate the figures.
     """
     from claimx.extraction.assemble import assemble
-    from claimx.extraction.strategies.base import Draft
+    from claimx.extraction.pipeline import Pipeline
+    from claimx.extraction.records import Draft
     from claimx.llm.cache import ResponseCache, request_key
     from claimx.llm.config import ClientConfig
     from claimx.models import ExtractionResult, Usage
@@ -137,8 +138,9 @@ async def _overhead(n: int, scratch: Path) -> dict[str, Any]:
     from claimx.runs.orchestrator import AppendFile
 
     spec = get_prompt(PROMPT)
+    pipeline = Pipeline(spec)
     config = ClientConfig(model="synthetic", base_url="http://127.0.0.1:1/v1")
-    model = spec.response_model
+    model = pipeline.ask.response_model(spec)
     answers = []
     for i in range(n):
         text = article(i)
@@ -148,14 +150,17 @@ async def _overhead(n: int, scratch: Path) -> dict[str, Any]:
     with ResponseCache.open(scratch / "cache") as cache:
         for i, (text, content) in enumerate(answers):
             t0 = time.thread_time()
-            messages = spec.render(text=text)
+            messages = pipeline.messages(pipeline.plan(text)[0].variables)
             t1 = time.thread_time()
             key = request_key(config, messages, model, spec.params.max_tokens or 1200)
             cache.get(key, model)
             t2 = time.thread_time()
             value = model.model_validate_json(content)
             t3 = time.thread_time()
-            done = assemble(text, [Draft(claim=c) for c in value.claims], threshold=90.0)
+            drafts = [Draft(claim=c) for c in value.claims]
+            done = assemble(
+                text, drafts, threshold=90.0, stance=pipeline.stance, speaker=pipeline.speaker
+            )
             t4 = time.thread_time()
             usage = Usage(prompt_tokens=1000, completion_tokens=200, calls=1)
             cache.put(key, model="synthetic", completion={"raw": content}, value=value, usage=usage)
@@ -167,8 +172,8 @@ async def _overhead(n: int, scratch: Path) -> dict[str, Any]:
                 speakers=done.speakers,
                 model="synthetic",
                 prompt=spec.ref,
-                prompt_hash=spec.content_hash,
-                strategy="single_pass",
+                prompt_hash=pipeline.content_hash,
+                strategy=pipeline.names,
                 usage=usage,
                 latency_s=0.2,
                 warnings=done.warnings,

@@ -65,7 +65,7 @@ def child_plan(args: argparse.Namespace) -> dict[str, Any]:
 
     state = _state(args.scratch, args.corpus, args.prompt)
     extractor = _extractor(state)
-    state.prompt_hash = extractor.spec.content_hash
+    state.prompt_hash = extractor.prompt_hash
     with ResponseCache.open(args.scratch / "cache") as cache:
         started = time.perf_counter()
         tally = plan_round(extractor, state, cache)

@@ -19,7 +19,7 @@ from pathlib import Path
 from claimx.eval.gold import load_gold
 from claimx.eval.matching import match_claims
 from claimx.eval.runner import run_all
-from claimx.extraction.strategies import get_strategy
+from claimx.extraction.pipeline import Pipeline
 from claimx.prompts import get_prompt
 from claimx.speakers import same_source
 from claimx.text.spans import Span
@@ -33,8 +33,8 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=0, help="print N missed claims per kind")
     args = parser.parse_args()
     spec = get_prompt(args.prompt)
-    # Staged strategies ask about candidates only; a single pass sees everything.
-    strategy = get_strategy(spec.strategy)
+    # A stage one asks about candidates only; the whole text sees everything.
+    pipeline = Pipeline(spec)
     gold = load_gold(ROOT / "eval" / "gold")
     (run,) = run_all([spec], [None], gold, source="replayed", cassettes=ROOT / "eval" / "cassettes")
     kinds: Counter[str] = Counter()
@@ -50,7 +50,7 @@ def main() -> None:
         for pair in match_claims(item.claims, pred, item.text):
             matched[pair.gold] = pred[pair.pred]
         whole = Span(0, len(item.text))
-        spans = [r.window or whole for r in strategy.plan(spec, item.text)]
+        spans = [r.window or whole for r in pipeline.plan(item.text)]
         for i, g in enumerate(item.claims):
             if i in matched:
                 p = matched[i]

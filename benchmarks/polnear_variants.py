@@ -7,7 +7,7 @@
 Prints the detection figures (:mod:`claimx.eval.detection`, token>=0.3) of one
 prompt's saved results as they are, and with only the claims of sentences that
 quote or carry a cue seen at least N times in train
-(:func:`~claimx.extraction.strategies.staged_lexicon.has_strong_signal`), for
+(:func:`~claimx.text.attribution.has_strong_signal`), for
 several N; then the **ceiling of the clause rule**: with the sentence of each
 gold attribution given and its gold content standing in for the claim, how
 many evidence spans of :func:`~claimx.extraction.evidence.claim_evidence`
@@ -33,8 +33,8 @@ from claimx.eval.detection import (  # noqa: E402
 )
 from claimx.eval.gold import GoldItem, load_gold  # noqa: E402
 from claimx.extraction.evidence import claim_evidence  # noqa: E402
-from claimx.extraction.strategies.staged_lexicon import has_strong_signal  # noqa: E402
 from claimx.models import ExtractionResult  # noqa: E402
+from claimx.text.attribution import has_strong_signal  # noqa: E402
 from claimx.text.segments import enclosing, paragraphs, sentences  # noqa: E402
 from claimx.text.spans import Span  # noqa: E402
 
@@ -44,7 +44,7 @@ COUNTS = (3, 10, 30, 100)
 def signalled(result: ExtractionResult, text: str, min_count: int) -> ExtractionResult:
     """``result`` with only the claims of sentences with a signal of ``min_count``.
 
-    Sentences are cut within their paragraph, as the ``paragraphs`` strategy numbers them.
+    Sentences are cut within their paragraph, as the ``numbered`` ask stage numbers them.
     """
     body = paragraphs(text)
     kept = []

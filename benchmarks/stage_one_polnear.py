@@ -7,12 +7,13 @@ No model is called: a stage one finds its candidates with rules. For each
 variant it prints stage-one recall (share of gold attributions with a
 character inside a candidate), the same for indirect attributions (no
 quotation mark in the content), and candidates per 1,000 characters of
-article text, against extract@v4's stage one (``find_sentence_candidates``,
-"today"). Variants of :func:`~claimx.extraction.strategies.staged_lexicon.
-find_lexicon_candidates` are named ``min<count>/w<window>/<classes>``: cue
-lemmas seen at least ``count`` times in train, up to ``window`` sentences
-per candidate, the signal classes used. The variant ``staged_lexicon``
-(extract@v5) is ``min3/w2/all``. Tune on train; ``test`` is held out.
+article text, against the default's stage one (``find: lexicon`` with its
+defaults: "today"). Variants of the ``lexicon`` stage
+(:mod:`claimx.extraction.stages.lexicon`) are named ``min<count>/<classes>``:
+cue lemmas seen at least ``count`` times in train, the signal classes used.
+The retired stage ones of extract@v3 (paragraphs) and v4 (sentences with a
+hand-picked cue list) measured 0.75 and 0.63 (eval/README.md). Tune on train;
+``test`` is held out.
 """
 
 from __future__ import annotations
@@ -27,31 +28,20 @@ sys.path.insert(0, str(ROOT))
 from claimx.datasets.polnear import convert_split  # noqa: E402
 from claimx.eval.detection import CandidateFinder, detection_report  # noqa: E402
 from claimx.eval.gold import GoldItem  # noqa: E402
-from claimx.extraction.strategies.candidates import (  # noqa: E402
-    find_candidates,
-    find_sentence_candidates,
-)
-from claimx.extraction.strategies.staged_lexicon import (  # noqa: E402
-    CLASSES,
-    find_lexicon_candidates,
-)
+from claimx.extraction.stages.lexicon import Lexicon, LexiconParams  # noqa: E402
 from claimx.models import Attribution  # noqa: E402
+from claimx.text.attribution import CLASSES  # noqa: E402
 
 VARIANTS = [
-    (3, 1, "cues"), (10, 1, "cues"), (30, 1, "cues"), (3, 1, "cues+quotes"),
-    (3, 1, "cues+quotes+nouns"), (3, 1, "all"), (10, 1, "all"), (30, 1, "all"),
-    (3, 2, "all"), (10, 2, "all"), (30, 2, "all"), (3, 3, "all"),
+    (3, "cues"), (10, "cues"), (30, "cues"), (3, "cues+quotes"), (3, "cues+quotes+nouns"),
+    (10, "all"), (30, "all"),
 ]  # fmt: skip
 
 
-def lexicon(min_count: int, window: int, classes: str) -> CandidateFinder:
+def lexicon(min_count: int, classes: str) -> CandidateFinder:
     chosen = CLASSES if classes == "all" else frozenset(classes.split("+"))
-
-    def find(text: str) -> list[tuple[int, int]]:
-        found = find_lexicon_candidates(text, min_count=min_count, window=window, classes=chosen)
-        return [(c.start, c.end) for c in found]
-
-    return find
+    finder = Lexicon(LexiconParams(min_count=min_count, classes=chosen))
+    return lambda text: [(c.start, c.end) for c in finder.find(text)]
 
 
 def main() -> None:
@@ -65,14 +55,9 @@ def main() -> None:
         GoldItem(r.id, r.text, [], args.split, [a for a in r.claims if isinstance(a, Attribution)])
         for r in records
     ]
-    finders: dict[str, CandidateFinder | None] = {
-        "extract@v4 (sentences, today)": lambda t: [
-            (c.start, c.end) for c in find_sentence_candidates(t)
-        ],
-        "extract@v3 (paragraphs)": lambda t: [(c.start, c.end) for c in find_candidates(t)],
-    }
-    for count, window, classes in VARIANTS:
-        finders[f"min{count}/w{window}/{classes}"] = lexicon(count, window, classes)
+    finders: dict[str, CandidateFinder | None] = {"lexicon (min3/all, today)": lexicon(3, "all")}
+    for count, classes in VARIANTS:
+        finders[f"min{count}/{classes}"] = lexicon(count, classes)
     report = detection_report(gold, {k: {} for k in finders}, candidates=finders, resamples=1)
     n = sum(len(g.attributions) for g in gold)
     print(f"PolNeAR {args.split}: {len(gold)} texts, {n} attributions\n")

@@ -20,7 +20,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from claimx import __version__
 from claimx.checkout import require_checkout
@@ -28,6 +27,7 @@ from claimx.cli_errors import OneLineErrorsGroup, error_line, run
 from claimx.consolidate.model import DEFAULT_MIN_ARTICLES, DEFAULT_MIN_SOURCES
 from claimx.datasets.cli import app as datasets_app
 from claimx.errors import ConfigError, GoldError
+from claimx.prompts_cli import app as prompts_app
 from claimx.runs.batch_cli import app as batch_app
 from claimx.runs.inputs import DEFAULT_GLOB
 
@@ -41,6 +41,7 @@ app = typer.Typer(
 err = Console(stderr=True)
 app.add_typer(batch_app, name="batch")  # claimx batch submit|status|collect (runs/batch_cli.py)
 app.add_typer(datasets_app, name="datasets")  # claimx datasets convert (datasets/cli.py)
+app.add_typer(prompts_app, name="prompts")  # claimx prompts [new] (prompts_cli.py)
 
 
 def _print_version(value: bool) -> None:
@@ -423,20 +424,6 @@ def check_gold_command(
         sys.stdout.write(gold_summary_markdown(rows))
         return
     Console().print(gold_summary_table(rows, title=f"gold: {folder} (all checks passed)"))
-
-
-@app.command("prompts")
-def list_prompts() -> None:
-    """List the prompt versions the registry knows."""
-    from claimx.prompts import default_registry
-
-    table = Table("ref", "strategy", "hash", "description", title="prompts")
-    specs = default_registry().all()
-    latest = default_registry().get("latest").ref
-    for spec in specs:
-        ref = spec.ref + (" (latest)" if spec.ref == latest else "")
-        table.add_row(ref, spec.strategy, spec.content_hash, " ".join(spec.description.split()))
-    Console().print(table)
 
 
 @app.command()

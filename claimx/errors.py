@@ -24,6 +24,10 @@ boundary in :mod:`claimx.llm.client`, so callers only ever catch these.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from claimx.models import Usage
 
 
 class ClaimxError(Exception):
@@ -90,7 +94,8 @@ class ExtractionError(ClaimxError):
     """The model's output could not be validated, even after re-asking.
 
     ``raw_output`` is the last thing the model said; ``raw_output_path`` is where
-    it was saved so nothing is lost.
+    it was saved so nothing is lost; ``usage`` what the calls behind it cost (every
+    attempt; for a failed article, every request of it), when known.
     """
 
     def __init__(
@@ -100,11 +105,13 @@ class ExtractionError(ClaimxError):
         raw_output: str | None = None,
         raw_output_path: Path | None = None,
         attempts: int = 0,
+        usage: Usage | None = None,
     ) -> None:
         super().__init__(message)
         self.raw_output = raw_output
         self.raw_output_path = raw_output_path
         self.attempts = attempts
+        self.usage = usage
 
 
 class TruncatedOutputError(ExtractionError):

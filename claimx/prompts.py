@@ -1,23 +1,25 @@
 """Prompts are data: versioned YAML files under ``prompts/``, loaded by a registry.
 
-A prompt file ``prompts/<name>/v<N>.yaml`` holds a Jinja2 system and user
-template, the extraction strategy that drives it, the template variables it
-uses, generation parameters and few-shot examples. Everything is validated at
-load time: unknown keys, undeclared template variables, and few-shot quotes
-that do not occur in their example text are errors naming the file.
+A prompt file ``prompts/<name>/v<N>.yaml`` holds the pipeline that runs it
+(one stage of each kind, with its parameters: :class:`PipelineSpec`; the
+stages are :mod:`claimx.extraction.stages`), a Jinja2 system and user template,
+the template variables they use, generation parameters and few-shot examples.
+The file's shape is validated at load: unknown keys and undeclared template
+variables are errors naming the file. The pipeline is built and checked
+against the prompt (stage names and parameters, the variables the ask stage
+fills, each example in the ask stage's answer format) when it is first used
+(:class:`claimx.extraction.pipeline.Pipeline`); ``claimx prompts`` builds
+every one.
 
-References: ``extract@v2`` (or ``extract@2``), ``extract`` (newest version of
-that name) and ``latest`` (newest ``extract``).
-
-Every prompt has a content hash over its templates, examples, parameters and
-the answer schema, stored with every result and eval row, so a number always
-says which exact prompt produced it.
+References: ``extract@v9`` (or ``extract@9``); ``extract``, the *default*
+version of that name; ``default`` (or ``latest``, its older name), the
+default ``extract``. Which version is the default is an explicit, reviewed
+choice written in ``prompts/defaults.yaml``, never "the highest number":
+adding a file changes no default.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -29,64 +31,104 @@ from typing import Any, Literal
 import jinja2
 import jinja2.meta
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from claimx.errors import PromptError
-from claimx.extraction.drafts import (
-    ClaimDraft,
-    ClaimDrafts,
-    NumberedAnswer,
-    NumberedDraft,
-    count_numbered,
-    drafts_model,
-    numbered_answer,
-)
+
+__all__ = [
+    "DEFAULT_NAME",
+    "DEFAULTS_FILE",
+    "FewShotExample",
+    "PipelineSpec",
+    "PromptParams",
+    "PromptRegistry",
+    "PromptSpec",
+    "StageRef",
+    "default_registry",
+    "get_prompt",
+    "load_prompt_file",
+]
 
 DEFAULT_NAME = "extract"
+"""The prompt name ``default`` (and ``latest``) refer to."""
+DEFAULTS_FILE = "defaults.yaml"
+"""``prompts/defaults.yaml``: each prompt name's default version (``extract: 9``), and
+optionally ``default: <name>``, the name ``default`` refers to (else :data:`DEFAULT_NAME`)."""
+_DEFAULT_REFS = frozenset({"default", "latest"})
 _REF = re.compile(r"^(?P<name>[a-z][a-z0-9_-]*)(?:@v?(?P<version>\d+))?$")
 _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False
 )
 
 
+class StageRef(BaseModel):
+    """One stage of a pipeline: its name, and its parameters.
+
+    Written ``find: lexicon``, or ``ask: {name: numbered, per_request: 6}``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written_short(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"name": data}
+        if isinstance(data, Mapping) and "params" not in data:
+            return {
+                "name": data.get("name"),
+                "params": {k: v for k, v in data.items() if k != "name"},
+            }
+        return data
+
+    def written(self) -> str | dict[str, Any]:
+        """As a prompt file writes it (the short form when there are no parameters)."""
+        return {"name": self.name, **self.params} if self.params else self.name
+
+
+class PipelineSpec(BaseModel):
+    """The stages a prompt version runs, one of each kind (:mod:`claimx.extraction.stages`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: stage one: where claims may be, found without the model (whole_text, lexicon, ...)
+    find: StageRef
+    #: how candidates are packed into requests and answers read (quoted, numbered, ...)
+    ask: StageRef
+    #: which drafts are kept (all, signalled)
+    keep: StageRef
+    #: who names the speaker (model, rules)
+    speaker: StageRef
+    #: who decides the stance (model, rules)
+    stance: StageRef
+
+
 class FewShotExample(BaseModel):
-    """An example article excerpt and the answer the model should give for it."""
+    """An example article excerpt and the answer the model should give for it.
+
+    ``claims`` are in the answer format of the prompt's ask stage, which checks
+    them when the pipeline is built (e.g. each quote occurs in ``text``).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1)
-    #: strategy-specific template variables for this example (e.g. a candidate sentence)
+    #: other template variables for this example (e.g. its context paragraph)
     variables: dict[str, str] = Field(default_factory=dict)
-    #: in the prompt's answer format: quoted claims, or claims of numbered sentences
-    claims: list[ClaimDraft] | list[NumberedDraft]
-
-    @model_validator(mode="after")
-    def _quotes_occur_in_text(self) -> FewShotExample:
-        numbered = count_numbered(self.text)
-        for i, claim in enumerate(self.claims):
-            if isinstance(claim, NumberedDraft) and not 1 <= claim.sentence <= numbered:
-                raise ValueError(
-                    f"claims[{i}].sentence is {claim.sentence}, but the example text numbers"
-                    f" {numbered} sentence(s) ('[1] ...' lines)"
-                )
-            if isinstance(claim, ClaimDraft) and claim.quote not in self.text:
-                raise ValueError(
-                    f"claims[{i}].quote does not occur in the example text: {claim.quote!r}"
-                )
-        return self
+    claims: list[dict[str, Any]]
 
 
 class PromptParams(BaseModel):
     """Generation parameters a prompt version pins (override the client defaults)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid")
 
     max_tokens: int | None = Field(default=None, ge=1)
+    #: the most claims one answer may hold (per request, or per numbered sentence)
     max_claims: int = Field(default=12, ge=1, le=60)
-    #: staged strategies: paragraphs before a candidate shown as its context. Written
-    #: ``context_sentences`` in the prompt files (the name it had): the key is part
-    #: of every prompt's content hash, which the recordings' manifest pins.
-    context_paragraphs: int = Field(default=1, ge=0, le=10, alias="context_sentences")
 
 
 class PromptSpec(BaseModel):
@@ -97,69 +139,27 @@ class PromptSpec(BaseModel):
     name: str
     version: int = Field(ge=1)
     description: str
-    strategy: str = "single_pass"
+    pipeline: PipelineSpec
     variables: list[str] = Field(min_length=1)
     params: PromptParams = Field(default_factory=PromptParams)
-    #: what the model answers: claims with their quote, or claims of numbered
-    #: sentences (the evidence read off the sentence by claimx; strategy ``paragraphs``)
-    answer: Literal["quoted", "numbered"] = "quoted"
-    #: who decides the stance: the model, or the attribution rules with the model's
-    #: answer as a second opinion (:mod:`claimx.extraction.stance`)
-    stance: Literal["model", "rules"] = "model"
-    #: who names the speaker: the model, or the sentence itself when it names the
-    #: subject of its reporting verb and the model's speaker is not in it
-    #: (:mod:`claimx.speakers.attribution`)
-    speaker: Literal["model", "rules"] = "model"
-    #: which numbered sentences' claims are kept: all, or only those of sentences
-    #: that quote or carry a frequent attribution cue
-    #: (:func:`claimx.extraction.strategies.staged_lexicon.has_strong_signal`)
-    claims: Literal["all", "signalled"] = "all"
     system: str
     user: str
     examples: list[FewShotExample] = Field(default_factory=list)
+    _path: Path | None = PrivateAttr(default=None)
 
     @property
     def ref(self) -> str:
         return f"{self.name}@v{self.version}"
 
     @property
-    def response_model(self) -> type[ClaimDrafts] | type[NumberedAnswer]:
-        """The answer schema; a numbered request bounds it to its own sentence count
-        (:func:`claimx.extraction.drafts.numbered_answer_model`)."""
-        if self.answer == "numbered":
-            return NumberedAnswer
-        return drafts_model(self.params.max_claims)
+    def path(self) -> Path | None:
+        """The file it was loaded from (None: built in code)."""
+        return self._path
 
-    @model_validator(mode="after")
-    def _examples_in_answer_format(self) -> PromptSpec:
-        item = NumberedDraft if self.answer == "numbered" else ClaimDraft
-        for i, example in enumerate(self.examples):
-            if any(not isinstance(c, item) for c in example.claims):
-                raise ValueError(
-                    f"examples[{i}]: claims must be in the {self.answer!r} answer format"
-                    f" ({item.__name__} fields)"
-                )
-        return self
-
-    @cached_property
-    def content_hash(self) -> str:
-        """sha256 (12 hex) of everything that shapes the request: templates, examples, schema.
-
-        The description is left out: rewording it changes no request.
-        """
-        # Fields added after the first recordings are left out at their defaults, so
-        # the hashes the recordings' manifest pins stay what they were.
-        later = {
-            k
-            for k in ("answer", "stance", "speaker", "claims")
-            if getattr(self, k) == type(self).model_fields[k].default
-        }
-        payload = {
-            "spec": self.model_dump(mode="json", by_alias=True, exclude={"description", *later}),
-            "schema": self.response_model.model_json_schema(),
-        }
-        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(blob).hexdigest()[:12]
+    @property
+    def where(self) -> str:
+        """How errors name it: its file, else its reference."""
+        return str(self._path) if self._path is not None else self.ref
 
     def check_templates(self) -> None:
         """Raise PromptError naming every template variable not declared in ``variables``."""
@@ -175,26 +175,19 @@ class PromptSpec(BaseModel):
                     f" {', '.join(unknown)}; declared: {', '.join(sorted(declared))}"
                 )
 
-    def render(self, **variables: str) -> list[dict[str, str]]:
-        """Chat messages: system, one user/assistant pair per few-shot example, the user turn.
-
-        Raises PromptError listing the missing variables by name.
-        """
+    def render(self, field: Literal["system", "user"], variables: Mapping[str, Any]) -> str:
+        """One template filled in; PromptError lists the missing variables by name."""
         if missing := sorted(set(self.variables) - variables.keys()):
             raise PromptError(f"{self.ref}: missing template variable(s): {', '.join(missing)}")
-        messages = [{"role": "system", "content": _render(self.system, variables)}]
-        for example in self.examples:
-            example_vars = {**variables, "text": example.text, **example.variables}
-            if self.answer == "numbered":
-                drafts = [c for c in example.claims if isinstance(c, NumberedDraft)]
-                shown: BaseModel = numbered_answer(drafts, example.text)
-            else:
-                shown = ClaimDrafts.model_validate({"claims": example.claims})
-            answer = shown.model_dump_json(exclude_none=False)
-            messages.append({"role": "user", "content": _render(self.user, example_vars)})
-            messages.append({"role": "assistant", "content": answer})
-        messages.append({"role": "user", "content": _render(self.user, variables)})
-        return messages
+        return _render(getattr(self, field), variables)
+
+    def written(self) -> dict[str, Any]:
+        """The prompt as its file writes it (stages in their short form)."""
+        data = self.model_dump(mode="json", exclude_defaults=False)
+        data["pipeline"] = {
+            k: getattr(self.pipeline, k).written() for k in PipelineSpec.model_fields
+        }
+        return data
 
 
 @lru_cache(maxsize=64)
@@ -255,6 +248,36 @@ class PromptRegistry:
             raise PromptError(f"no prompt files (<name>/v<N>.yaml) under {self.root}")
         return specs
 
+    @cached_property
+    def _defaults_file(self) -> tuple[str, dict[str, int]]:
+        path = self.root / DEFAULTS_FILE
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise PromptError(f"{path}: unreadable: {exc}") from exc
+        data = dict(data or {})
+        name = data.pop("default", DEFAULT_NAME)
+        if not isinstance(name, str) or not all(
+            isinstance(k, str) and isinstance(v, int) for k, v in data.items()
+        ):
+            raise PromptError(f"{path}: write one 'name: version' per line, e.g. 'extract: 9'")
+        for prompt, version in data.items():
+            if (prompt, version) not in self._specs:
+                raise PromptError(
+                    f"{path}: the default {prompt}@v{version} has no file {prompt}/v{version}.yaml"
+                )
+        return name, data
+
+    @property
+    def defaults(self) -> dict[str, int]:
+        """Each prompt name's default version (``prompts/defaults.yaml``), checked to exist."""
+        return self._defaults_file[1]
+
+    @property
+    def default_name(self) -> str:
+        """The prompt name ``default`` (and ``latest``) refer to."""
+        return self._defaults_file[0]
+
     def refs(self) -> list[str]:
         """Every available reference, oldest first within a name."""
         return [spec.ref for spec in self.all()]
@@ -262,19 +285,64 @@ class PromptRegistry:
     def all(self) -> list[PromptSpec]:
         return [self._specs[key] for key in sorted(self._specs)]
 
+    def is_default(self, spec: PromptSpec) -> bool:
+        return self.defaults.get(spec.name) == spec.version
+
     def get(self, ref: str) -> PromptSpec:
-        """Resolve ``name@vN``, ``name`` (newest) or ``latest``; unknown refs list what exists."""
-        match = _REF.match("extract" if ref == "latest" else ref.strip())
+        """Resolve ``name@vN``, ``name`` (its default) or ``default``/``latest``; unknown refs
+        list what exists."""
+        ref = ref.strip()
+        match = _REF.match(self.default_name if ref in _DEFAULT_REFS else ref)
         if match:
             name, version = match["name"], match["version"]
-            versions = sorted(v for (n, v) in self._specs if n == name)
-            if versions and version is None:
-                return self._specs[(name, versions[-1])]
+            if version is None and name in self.defaults:
+                return self._specs[(name, self.defaults[name])]
             if version is not None and (name, int(version)) in self._specs:
                 return self._specs[(name, int(version))]
+            if version is None and any(n == name for n, _ in self._specs):
+                raise PromptError(
+                    f"prompt {name!r} has no default version ({self.root / DEFAULTS_FILE});"
+                    f" name one: {', '.join(s.ref for s in self.all() if s.name == name)}"
+                )
         raise PromptError(
-            f"unknown prompt {ref!r}; available: {', '.join(self.refs())} (or 'latest')"
+            f"unknown prompt {ref!r}; available: {', '.join(self.refs())} (or 'default')"
         )
+
+    def new_version(self, source: str, *, name: str | None = None) -> Path:
+        """Write a new version of ``source``'s prompt (or of ``name``) as the next number:
+        the same pipeline, templates and examples, the description to be written.
+
+        The new version is nobody's default until ``defaults.yaml`` says so.
+        """
+        spec = self.get(source)
+        name = name or spec.name
+        version = max((v for n, v in self._specs if n == name), default=0) + 1
+        data = spec.written()
+        data.update(
+            name=name,
+            version=version,
+            description=f"TODO: what {name}@v{version} changes, and why (copied from {spec.ref}).",
+        )
+        path = self.root / name / f"v{version}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+        with path.open("x", encoding="utf-8") as handle:  # never overwrite a version
+            handle.write(text)
+        for cached in ("_specs", "_defaults_file"):
+            self.__dict__.pop(cached, None)
+        return path
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line strings as ``|`` blocks, as the prompt files are written by hand."""
+
+
+def _block(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _block)
 
 
 def load_prompt_file(path: Path) -> PromptSpec:
@@ -284,6 +352,7 @@ def load_prompt_file(path: Path) -> PromptSpec:
         spec = PromptSpec.model_validate(data)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise PromptError(f"{path}: invalid prompt file: {exc}") from exc
+    spec._path = path
     expected = f"v{spec.version}.yaml"
     if path.name != expected or path.parent.name != spec.name:
         raise PromptError(f"{path}: declares {spec.ref}; file must be {spec.name}/{expected}")
@@ -298,13 +367,14 @@ _default: PromptRegistry | None = None
 
 
 def default_registry() -> PromptRegistry:
-    """The registry over :func:`default_prompts_dir`, created once."""
+    """The registry over :func:`default_prompts_dir` (created once per directory)."""
     global _default
-    if _default is None:
-        _default = PromptRegistry(default_prompts_dir())
+    root = default_prompts_dir()
+    if _default is None or _default.root != root:
+        _default = PromptRegistry(root)
     return _default
 
 
-def get_prompt(ref: str = "latest") -> PromptSpec:
+def get_prompt(ref: str = "default") -> PromptSpec:
     """Shortcut for ``default_registry().get(ref)``."""
     return default_registry().get(ref)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild claimx/extraction/strategies/data/cues.tsv from PolNeAR's TRAIN annotations.
+"""Rebuild claimx/text/data/cues.tsv from PolNeAR's TRAIN annotations.
 
     pip install lemminflect==0.2.3          # only this script needs it
     python scripts/build_cue_lexicon.py ~/src/PolNeAR
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from claimx.datasets.polnear import convert_split  # noqa: E402
 from claimx.models import Attribution  # noqa: E402
 
-OUT = ROOT / "claimx" / "extraction" / "strategies" / "data" / "cues.tsv"
+OUT = ROOT / "claimx" / "text" / "data" / "cues.tsv"
 PHRASES = ("according to",)
 #: words that are never the head of a cue: auxiliaries, modals, negation, adverbs, prepositions
 SKIP = frozenset(

@@ -17,8 +17,7 @@ scripts/local-llm.sh start
 base_url="http://127.0.0.1:${CLAIMX_LLM_PORT:-8011}/v1"
 prompt="${1:-all}"
 python -m claimx.eval --record --prompt "$prompt" --no-report \
-  --model local --base-url "$base_url" --cassettes eval/cassettes \
-  --model-description "Qwen2.5-Coder-1.5B-Instruct Q4 GGUF, llama.cpp llama-server (llama-cpp-python 0.3.36 vendored source), 2 CPU threads, context ${CLAIMX_LLM_CTX:-8192}"
+  --model local --base-url "$base_url" --cassettes eval/cassettes
 if [[ "$prompt" == "all" ]]; then
   OPENAI_BASE_URL="$base_url" CLAIMX_MODEL=local CLAIMX_RECORD=all pytest -q -m "cassette" tests
 fi

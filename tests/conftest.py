@@ -18,6 +18,10 @@ from claimx.cassettes import RecordMode, use_cassette
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "eval" / "articles"
+#: the fixture prompts every test sees unless it asks for the shipped ones
+#: (:func:`shipped_prompts`): infrastructure tests never depend on a shipped version
+TEST_PROMPTS = Path(__file__).resolve().parent / "prompts"
+SHIPPED_PROMPTS = ROOT / "prompts"
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
 LOCAL_BASE_URL = os.environ.get("CLAIMX_TEST_BASE_URL", "http://127.0.0.1:8011/v1")
 
@@ -51,3 +55,12 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CLAIMX_MODEL", "CLAIMX_MODE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("CLAIMX_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CLAIMX_PROMPTS_DIR", str(TEST_PROMPTS))
+
+
+@pytest.fixture
+def shipped_prompts(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped prompt versions (``prompts/``), for the tests of the shipped versions
+    themselves: their recordings, their files."""
+    monkeypatch.setenv("CLAIMX_PROMPTS_DIR", str(SHIPPED_PROMPTS))
+    return SHIPPED_PROMPTS

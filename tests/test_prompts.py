@@ -1,14 +1,27 @@
+"""The prompt registry: files, references, defaults, new versions; and the shipped files."""
+
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from claimx.cli import app
 from claimx.errors import PromptError
+from claimx.extraction.pipeline import Pipeline
 from claimx.prompts import PromptRegistry, default_registry, load_prompt_file
+from tests.conftest import SHIPPED_PROMPTS, TEST_PROMPTS
 
-SHIPPED = Path(__file__).resolve().parents[1] / "prompts"
+WHOLE_TEXT = {
+    "find": "whole_text",
+    "ask": "quoted",
+    "keep": "all",
+    "speaker": "model",
+    "stance": "model",
+}
 
 
 def write_prompt(root: Path, **overrides: object) -> Path:
@@ -16,7 +29,7 @@ def write_prompt(root: Path, **overrides: object) -> Path:
         "name": "extract",
         "version": 1,
         "description": "test prompt",
-        "strategy": "single_pass",
+        "pipeline": WHOLE_TEXT,
         "variables": ["text"],
         "system": "Extract claims.",
         "user": "Article: {{ text }}",
@@ -29,47 +42,59 @@ def write_prompt(root: Path, **overrides: object) -> Path:
     return path
 
 
-def test_shipped_prompts_load_and_latest_is_newest_extract() -> None:
-    registry = PromptRegistry(SHIPPED)
-    refs = registry.refs()
-    assert {"extract@v1", "extract@v2"} <= set(refs)
-    newest = max(int(r.split("@v")[1]) for r in refs if r.startswith("extract@"))
-    assert registry.get("latest").ref == f"extract@v{newest}"
-    assert registry.get("extract").ref == f"extract@v{newest}"
+def test_every_shipped_prompt_loads_and_builds_its_pipeline() -> None:
+    registry = PromptRegistry(SHIPPED_PROMPTS)
+    for spec in registry.all():
+        Pipeline(spec)  # stage names, parameters, variables and examples checked
+    assert registry.get("default").ref == registry.get("latest").ref
+    assert registry.get("extract").ref == f"extract@v{registry.defaults['extract']}"
     assert registry.get("extract@2").ref == "extract@v2"
 
 
-def test_v1_is_zero_shot_and_v2_has_checked_examples() -> None:
-    registry = PromptRegistry(SHIPPED)
-    v1, v2 = registry.get("extract@v1"), registry.get("extract@v2")
-    assert v1.examples == []
-    assert v2.examples, "v2 must carry few-shot examples"
-    for example in v2.examples:
-        for claim in example.claims:
-            assert claim.quote in example.text
+def test_the_default_is_written_down_and_a_new_file_changes_it_not(tmp_path: Path) -> None:
+    root = tmp_path / "prompts"
+    shutil.copytree(TEST_PROMPTS, root)
+    registry = PromptRegistry(root)
+    assert registry.get("default").ref == "toy@v1"
+    write_prompt(root, name="toy", version=9)
+    again = PromptRegistry(root)
+    assert "toy@v9" in again.refs()
+    assert again.get("default").ref == "toy@v1" and again.get("toy").ref == "toy@v1"
+
+
+def test_a_default_without_its_file_and_a_name_without_a_default_are_errors(
+    tmp_path: Path,
+) -> None:
+    write_prompt(tmp_path)
+    (tmp_path / "defaults.yaml").write_text("extract: 3\n", encoding="utf-8")
+    with pytest.raises(PromptError, match="the default extract@v3 has no file"):
+        PromptRegistry(tmp_path).get("default")
+    (tmp_path / "defaults.yaml").unlink()
+    with pytest.raises(PromptError, match="no default version.*name one: extract@v1"):
+        PromptRegistry(tmp_path).get("extract")
+    assert PromptRegistry(tmp_path).get("extract@v1").ref == "extract@v1"
 
 
 def test_unknown_ref_lists_what_exists() -> None:
     with pytest.raises(PromptError) as info:
-        PromptRegistry(SHIPPED).get("extract@v99")
+        PromptRegistry(SHIPPED_PROMPTS).get("extract@v99")
     message = str(info.value)
     assert "extract@v99" in message and "extract@v1" in message and "extract@v2" in message
 
 
-def test_render_puts_examples_as_turns_and_article_last() -> None:
-    spec = PromptRegistry(SHIPPED).get("extract@v2")
-    messages = spec.render(text="ARTICLE BODY")
+def test_messages_put_examples_as_turns_and_the_article_last() -> None:
+    pipeline = Pipeline(PromptRegistry(SHIPPED_PROMPTS).get("extract@v2"))
+    messages = pipeline.messages({"text": "ARTICLE BODY"})
     assert messages[0]["role"] == "system"
-    assert [m["role"] for m in messages[1:]] == ["user", "assistant"] * len(spec.examples) + [
-        "user"
-    ]
+    roles = [m["role"] for m in messages[1:]]
+    assert roles == ["user", "assistant"] * len(pipeline.spec.examples) + ["user"]
     assert messages[-1]["content"].endswith("ARTICLE BODY")
 
 
 def test_missing_variable_is_named(tmp_path: Path) -> None:
     spec = load_prompt_file(write_prompt(tmp_path))
     with pytest.raises(PromptError, match="missing template variable.*text"):
-        spec.render()
+        spec.render("user", {})
 
 
 def test_undeclared_template_variable_is_a_load_error(tmp_path: Path) -> None:
@@ -78,7 +103,7 @@ def test_undeclared_template_variable_is_a_load_error(tmp_path: Path) -> None:
         load_prompt_file(path)
 
 
-def test_example_quote_must_occur_in_example_text(tmp_path: Path) -> None:
+def test_an_example_quote_must_occur_in_its_text_naming_the_file(tmp_path: Path) -> None:
     bad = {
         "text": "Mayor Ann Lee said the bridge is safe.",
         "claims": [
@@ -91,13 +116,22 @@ def test_example_quote_must_occur_in_example_text(tmp_path: Path) -> None:
         ],
     }
     path = write_prompt(tmp_path, examples=[bad])
-    with pytest.raises(PromptError, match="does not occur in the example text"):
-        load_prompt_file(path)
+    with pytest.raises(PromptError, match=f"{path}.*does not occur in the example text"):
+        Pipeline(load_prompt_file(path))
 
 
 def test_unknown_keys_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(PromptError, match="temperture"):
         load_prompt_file(write_prompt(tmp_path, temperture=0.2))
+
+
+def test_a_stage_is_named_short_or_with_its_parameters(tmp_path: Path) -> None:
+    stages = {**WHOLE_TEXT, "find": {"name": "lexicon", "min_count": 30}}
+    spec = load_prompt_file(write_prompt(tmp_path, pipeline=stages))
+    assert spec.pipeline.find.name == "lexicon" and spec.pipeline.find.params == {"min_count": 30}
+    assert spec.pipeline.ask.params == {}
+    assert spec.written()["pipeline"]["find"] == {"name": "lexicon", "min_count": 30}
+    assert spec.written()["pipeline"]["ask"] == "quoted"
 
 
 def test_file_name_must_match_declared_version(tmp_path: Path) -> None:
@@ -108,14 +142,51 @@ def test_file_name_must_match_declared_version(tmp_path: Path) -> None:
         load_prompt_file(moved)
 
 
-def test_content_hash_changes_with_template_and_schema(tmp_path: Path) -> None:
-    a = load_prompt_file(write_prompt(tmp_path / "a"))
-    b = load_prompt_file(write_prompt(tmp_path / "b", system="Extract claims!"))
-    c = load_prompt_file(write_prompt(tmp_path / "c", params={"max_claims": 3}))
-    assert len({a.content_hash, b.content_hash, c.content_hash}) == 3
-    again = load_prompt_file(write_prompt(tmp_path / "d"))
-    assert again.content_hash == a.content_hash
+def test_content_hash_changes_with_template_schema_and_stages(tmp_path: Path) -> None:
+    def digest(folder: str, **overrides: object) -> str:
+        return Pipeline(load_prompt_file(write_prompt(tmp_path / folder, **overrides))).content_hash
+
+    a = digest("a")
+    b = digest("b", system="Extract claims!")
+    c = digest("c", params={"max_claims": 3})
+    d = digest("d", pipeline={**WHOLE_TEXT, "stance": "rules"})
+    assert len({a, b, c, d}) == 4
+    assert digest("e") == a
+    assert digest("f", description="reworded") == a
 
 
-def test_default_registry_points_at_repo_prompts() -> None:
-    assert default_registry().root.resolve() == SHIPPED.resolve()
+def test_a_new_version_is_the_next_number_a_copy_with_its_description_to_write(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "prompts"
+    shutil.copytree(TEST_PROMPTS, root)
+    registry = PromptRegistry(root)
+    path = registry.new_version("toy@v3")
+    assert path == root / "toy" / "v4.yaml"
+    new, source = registry.get("toy@v4"), registry.get("toy@v3")
+    assert new.description.startswith("TODO") and "toy@v3" in new.description
+    assert new.pipeline == source.pipeline and new.examples == source.examples
+    assert Pipeline(new).content_hash == Pipeline(source).content_hash  # same requests
+    assert registry.get("default").ref == "toy@v1"  # no default moved
+    # Another process wrote v5 after this registry was loaded: it numbers the next one
+    # 5 too, and refuses to overwrite it.
+    loaded = PromptRegistry(root)
+    assert loaded.refs()[-1] == "toy@v4"
+    taken = path.parent / "v5.yaml"
+    taken.write_text(path.read_text(encoding="utf-8").replace("version: 4", "version: 5"))
+    with pytest.raises(FileExistsError):
+        loaded.new_version("toy@v3")
+    assert "version: 5" in taken.read_text(encoding="utf-8")
+
+
+def test_the_listing_is_one_screen_line_per_field_at_80_columns() -> None:
+    result = CliRunner().invoke(app, ["prompts"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 3 * len(default_registry().all())
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].startswith("toy@v1") and "default" in lines[0] and "unrecorded" in lines[0]
+
+
+def test_default_registry_points_at_the_prompts_the_environment_names() -> None:
+    assert default_registry().root.resolve() == TEST_PROMPTS.resolve()

@@ -77,23 +77,62 @@ SeedOpt = Annotated[int, typer.Option(min=0, help="Bootstrap seed.")]
 NoReportOpt = Annotated[bool, typer.Option("--no-report", help="Skip the terminal table.")]
 
 
-def select_prompts(refs: list[str]) -> list[PromptSpec]:
-    """The prompt versions asked for (all when none); the same version twice is refused."""
+@dataclass(frozen=True)
+class Selection:
+    """What a run scores: prompt versions to run, and archived runs of retired ones."""
+
+    specs: list[PromptSpec]
+    #: prompt ref -> the archived results file (:mod:`claimx.eval.archive`)
+    archived: dict[str, Path]
+    #: the versions as named, in order (empty: every one there is)
+    order: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> bool:
+        return bool(self.order)
+
+
+def select_prompts(refs: list[str], archived: dict[str, Path] | None = None) -> Selection:
+    """The prompt versions asked for (every runnable and archived one when none); a retired
+    version named is its archived run; the same version twice is refused."""
+    from claimx.errors import PromptError
     from claimx.prompts import default_registry
 
     registry = default_registry()
+    archived = archived or {}
     if not refs or refs == ["all"]:
-        return registry.all()
-    specs = [registry.get(ref) for ref in refs]
+        return Selection(registry.all(), dict(archived))
+    specs: list[PromptSpec] = []
+    kept: dict[str, Path] = {}
     seen: dict[str, str] = {}
-    for ref, spec in zip(refs, specs, strict=True):
-        if spec.ref in seen:
+    for ref in refs:
+        try:
+            spec = registry.get(ref)
+            name = spec.ref
+        except PromptError:
+            name = _versioned(ref)
+            if name not in archived:
+                retired = f"; archived: {', '.join(archived)}" if archived else ""
+                raise PromptError(
+                    f"unknown prompt {ref!r}; runnable: {', '.join(registry.refs())}"
+                    f" (or 'default'){retired}"
+                ) from None
+            kept[name] = archived[name]
+        else:
+            specs.append(spec)
+        if name in seen:
             raise ConfigError(
-                f"--prompt {ref} and --prompt {seen[spec.ref]} are both {spec.ref}:"
+                f"--prompt {ref} and --prompt {seen[name]} are both {name}:"
                 " give each prompt version once"
             )
-        seen[spec.ref] = ref
-    return specs
+        seen[name] = ref
+    return Selection(specs, kept, tuple(seen))
+
+
+def _versioned(ref: str) -> str:
+    """``extract@4`` and ``extract@v4`` as ``extract@v4``."""
+    name, _, version = ref.strip().partition("@")
+    return f"{name}@v{version.removeprefix('v')}" if version else name
 
 
 def _default_path(path: Path | None, name: str) -> Path:
@@ -156,9 +195,6 @@ def main(
     readme: ReadmeOpt = None,
     seed: SeedOpt = 0,
     no_report: NoReportOpt = False,
-    model_description: Annotated[
-        str, typer.Option(help="With --record: what the model is, for the manifest.")
-    ] = "",
     oracle: Annotated[
         str | None,
         typer.Option(
@@ -174,19 +210,33 @@ def main(
     """Score prompt versions against the gold data; compare them when several are given."""
     if ctx.invoked_subcommand is not None:
         return
+    from claimx.eval.archive import ARCHIVE, archived_runs
     from claimx.eval.gold import load_gold
-    from claimx.eval.runner import plan, resolve_source, run_systems
-    from claimx.extraction.strategies import get_strategy
+    from claimx.eval.recordings import recording_key
+    from claimx.eval.runner import plan, replay_models, resolve_source, run_systems
+    from claimx.extraction.pipeline import Pipeline
     from claimx.llm.cache import ResponseCache
     from claimx.runs.progress import make_reporter
 
     # Everything that can be wrong with the command is checked before any work.
     source = resolve_source(live=live, record=record, base_url=base_url)
     mode = _check_oracle(oracle, source)
-    specs = select_prompts(prompt or [])
     others = _parse_predictions(predictions)
     gold_path = _default_path(gold, "gold")
     cassette_dir = _default_path(cassettes, "cassettes")
+    archive_dir = cassette_dir.parent / ARCHIVE
+    # The archived runs are those of the replayed model (a live run compares with them
+    # only when they are named).
+    replayed = replay_models(list(model or []), cassette_dir)
+    archived = {
+        ref: path for name in replayed for ref, path in archived_runs(archive_dir, name).items()
+    }
+    selection = select_prompts(prompt or [], archived)
+    specs = selection.specs
+    if source == "replayed" and not selection.named:
+        specs = _recorded_only(specs, replayed, cassette_dir)
+    if source != "replayed" and not selection.named:
+        selection = replace(selection, archived={})
     items = load_gold(gold_path)
     # --record --oracle evidence records the oracle requests only: the end-to-end runs it
     # is compared with are replayed (recording them again would change the baseline).
@@ -199,14 +249,21 @@ def main(
         base_url=None if e2e_source == "replayed" else base_url,
     )
     oracle_systems: list[System] = []
+    oracle_archived: dict[str, Path] = {}
     if mode is not None:
-        staged = [s for s in specs if get_strategy(s.strategy).takes_evidence]
+        staged = [s for s in specs if Pipeline(s).takes_evidence]
+        if source == "replayed" and not selection.named:
+            staged = _recorded_only(staged, replayed, cassette_dir, oracle=True)
         oracle_systems = plan(
             staged, list(model or []), source=source, cassettes=cassette_dir,
             base_url=base_url, oracle=True,
         )  # fmt: skip
-        if not prompt and source == "replayed":
-            oracle_systems = _recorded_oracles(oracle_systems, cassette_dir)
+        oracle_archived = {
+            ref: path
+            for name in replayed
+            for ref, path in archived_runs(archive_dir, name, oracle=True).items()
+            if ref in selection.archived
+        }
     response_cache = ResponseCache.open(cache_dir) if cache or cache_dir else None
     scratch = tempfile.TemporaryDirectory(prefix="claimx-eval-") if runs is None else None
     folder = runs if runs is not None else Path(scratch.name)  # type: ignore[union-attr]
@@ -228,11 +285,20 @@ def main(
                     folder=folder,
                     cache=response_cache,
                     reporter=reporter,
-                    model_description=model_description,
                 )
-        judged = None if mode is None else _Judged(mode, {s.label for s in oracle_systems})
+        judged = (
+            None
+            if mode is None
+            else _Judged(
+                mode,
+                {s.label for s in oracle_systems}
+                | {recording_key(r, oracle=True) for r in oracle_archived},
+                frozenset(s.ref for s in specs if not Pipeline(s).takes_evidence),
+            )
+        )
+        kept = [*selection.archived.values(), *(oracle_archived.values() if mode else [])]
         _score(
-            files,
+            _ordered([*files, *kept], selection.order),
             items,
             gold_path=gold_path,
             others=others,
@@ -282,26 +348,48 @@ def score(
     )
 
 
-def _recorded_oracles(systems: list[System], cassettes: Path) -> list[System]:
-    """Among all shipped versions, the oracle runs that have recordings; the others are
-    named, with the command that records them (asked for by name, a miss is an error)."""
+def _recorded_only(
+    specs: list[PromptSpec], models: list[str], cassettes: Path, *, oracle: bool = False
+) -> list[PromptSpec]:
+    """Among every version, those with recordings of ``models`` to replay (of their
+    oracle-evidence requests, with ``oracle``); the others are named on stderr, with the
+    command that records them (asked for by name, a version without recordings is an
+    error instead)."""
     from rich.console import Console
 
-    from claimx.eval.recordings import model_folder, record_command, recording_key
+    from claimx.eval.recordings import record_command, recording_key, recording_status
 
     kept = []
-    for system in systems:
-        key = recording_key(system.spec.ref, oracle=True)
-        if (model_folder(cassettes, system.config.model) / key).is_dir():
-            kept.append(system)
+    for spec in specs:
+        status = {m: recording_status(spec, m, cassettes, oracle=oracle) for m in models}
+        if all(s == "recorded" for s in status.values()):
+            kept.append(spec)
             continue
-        hint = record_command(system.spec.ref, system.config.model, cassettes, None, oracle=True)
-        Console(stderr=True).print(
-            f"not in the oracle: {system.spec.ref} has no {key} recordings; record them with:"
-            f" {hint}",
-            style="yellow",
-        )
+        for name in (m for m, s in status.items() if s != "recorded"):
+            why = "changed since it was recorded" if status[name] == "stale" else "is not recorded"
+            key = recording_key(spec.ref, oracle=oracle)
+            Console(stderr=True).print(
+                f"not replayed: {key} {why} (model {name!r}); record it with:"
+                f" {record_command(spec.ref, name, cassettes, oracle=oracle)}",
+                style="yellow",
+                highlight=False,
+                soft_wrap=True,
+            )
     return kept
+
+
+def _ordered(files: list[Path], order: tuple[str, ...]) -> list[Path]:
+    """Results files (run and archived) in the order the versions were named, else in
+    version order: the first system is the one the others are compared with (the
+    zero-shot baseline when every version is scored)."""
+
+    def key(path: Path) -> tuple[int, int, str]:
+        ref = path.stem.split("+", 1)[0].split("__", 1)[0]
+        number = ref.rpartition("@v")[2]
+        version = int(number) if number.isdigit() else 10**6
+        return (order.index(ref) if ref in order else len(order), version, path.name)
+
+    return sorted(files, key=key)
 
 
 def _check_oracle(oracle: str | None, source: str) -> Oracle | None:
@@ -326,6 +414,8 @@ class _Judged:
 
     mode: Oracle
     labels: set[str]
+    #: the prompts whose pipeline has no stage one for the gold spans to replace
+    whole_text: frozenset[str] = frozenset()
 
 
 def _parse_predictions(specs: list[str] | None) -> list[tuple[str, Path]]:
@@ -428,6 +518,7 @@ def _oracle_report(
         [score_system(r) for r in evidence],
         items,
         [rules(items), attribution_rules(items)],
+        whole_text=oracle.whole_text,
     )
     return replace(report, oracle=section)
 

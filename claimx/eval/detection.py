@@ -35,10 +35,10 @@ The rules (each number in a report names the rule that produced it):
   gold source is also compared without its appositive or relative clause
   ("Gonzalez, 55, of Brigantine" ~ "Mayra Gonzalez").
   Gold without a source is not scored for it.
-* **Recall by form**, ``token>=0.3``: ``direct`` (the evidence is one
-  quotation: it opens and closes with quotation marks, inside the span or
-  right outside it), ``mixed`` (quotation marks inside otherwise), ``indirect``
-  (no quotation mark).
+* **Recall by form**, ``token>=0.3``: ``direct`` (at least half of the
+  evidence's letters inside quotation marks), ``mixed`` (some), ``indirect``
+  (none): the rule that sets every extracted claim's ``direct`` flag
+  (:func:`claimx.text.attribution.quotation_form`).
 * **Stage-one recall**: the share of gold records with at least one character
   inside a candidate the strategy asks the model about (before any model
   call), and **candidates per 1,000 characters** of article text. A strategy
@@ -67,6 +67,8 @@ from claimx.eval.gold import GoldItem
 from claimx.eval.results import SystemRun, read_errors, read_results
 from claimx.models import Attribution, Claim, ExtractedClaim, ExtractionResult
 from claimx.speakers.identity import name_tokens, same_source
+from claimx.text.attribution import quotation_form
+from claimx.text.spans import Span as TextSpan
 
 __all__ = [
     "FORMS",
@@ -101,10 +103,6 @@ FORMS: tuple[Form, ...] = ("direct", "mixed", "indirect")
 SOURCE_KINDS: tuple[SourceKind, ...] = ("named", "nominal", "pronoun")
 
 _TOKEN = re.compile(r"\w+")
-_MARKS = '"“”«»'
-_OPENING = '"“«'
-_CLOSING = '"”»'
-_TRIM_SOFT = " \t\n,.;:"
 _TRIM = ' \t\n.,;:!?—–-"“”‘’«»()'
 PRONOUNS = frozenset(
     "i me my we us our you your he him his she her they them their it its who one"
@@ -130,25 +128,11 @@ class GoldEvidence:
         return max(e for _, e in self.pieces)
 
 
-def _direct_piece(text: str, start: int, end: int) -> bool:
-    """A whole quotation: marks at both ends (inside or just outside), none between."""
-    inner = text[start:end].strip(_TRIM_SOFT)
-    opens = inner[:1] in _OPENING or any(c in _OPENING for c in text[max(0, start - 2) : start])
-    closes = inner[-1:] in _CLOSING or any(c in _CLOSING for c in text[end : end + 2])
-    return opens and closes and not any(c in _MARKS for c in inner[1:-1])
-
-
 def evidence_form(text: str, pieces: Sequence[Span]) -> Form:
-    """Direct, mixed or indirect, from the double quotation marks of the evidence (module doc).
-
-    Single quotation marks are not counted: "’" is far more often an apostrophe.
-    A discontinuous evidence is direct when each of its pieces is a quotation.
-    """
-    if all(_direct_piece(text, s, e) for s, e in pieces):
-        return "direct"
-    if any(c in _MARKS for s, e in pieces for c in text[s:e]):
-        return "mixed"
-    return "indirect"
+    """Direct, mixed or indirect: the one rule of :func:`claimx.text.attribution.quotation_form`
+    (the share of the evidence's letters inside quotation marks), as the extractor's
+    ``direct`` flag reads it."""
+    return quotation_form(text, [TextSpan(s, e) for s, e in pieces])
 
 
 def source_kind(source: str | None) -> SourceKind:
@@ -531,20 +515,16 @@ def detection_report(
 def prompt_candidates(ref: str) -> CandidateFinder | None:
     """The stage one of a prompt version (text -> candidate spans), None if not a prompt.
 
-    A strategy without a stage one (single pass) asks about the whole text.
+    A pipeline without a stage one (``find: whole_text``) asks about the whole text.
     """
-    from claimx.extraction.strategies import get_strategy
+    from claimx.extraction.pipeline import Pipeline
     from claimx.prompts import default_registry
 
     try:
-        spec = default_registry().get(ref)
-        strategy = get_strategy(spec.strategy)
+        pipeline = Pipeline(default_registry().get(ref))
     except ClaimxError:
         return None
-    find = getattr(strategy, "candidates", None)
-    if find is None:
-        return lambda text: [(0, len(text))]
-    return lambda text: [(c.start, c.end) for c in find(text, spec)]
+    return lambda text: [(c.start, c.end) for c in pipeline.candidates(text)]
 
 
 def detection_from_runs(

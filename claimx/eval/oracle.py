@@ -31,7 +31,7 @@ same :class:`SpeakerStance` counts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -249,6 +249,8 @@ class OracleRow:
     evidence_joint_f1: float | None = None
     evidence_label: str | None = None  # the oracle-evidence system's label in the report
     claim: SpeakerStance | None = None
+    #: whether the prompt's pipeline has a stage one the gold spans can replace
+    takes_evidence: bool = True
 
     @property
     def applicable(self) -> bool:
@@ -257,9 +259,7 @@ class OracleRow:
     @property
     def why_not(self) -> str:
         """Why a row has no oracle figures: no stage one to replace, or no recordings."""
-        from claimx.extraction.strategies import get_strategy
-
-        return NOT_RECORDED if get_strategy(self.strategy).takes_evidence else NOT_APPLICABLE
+        return NOT_RECORDED if self.takes_evidence else NOT_APPLICABLE
 
 
 def where_lost(row: OracleRow) -> dict[str, float | None]:
@@ -296,9 +296,12 @@ def build_oracle(
     evidence: Sequence[SystemScore],
     items: Sequence[GoldItem],
     baselines: Sequence[SpeakerStance],
+    *,
+    whole_text: Collection[str] = (),
 ) -> OracleReport:
     """One row per end-to-end system, joined to its oracle-evidence system (same prompt
-    and model; none: a strategy without stage one) and that system's oracle-claim score."""
+    and model; none: a pipeline without stage one, its prompt in ``whole_text``) and that
+    system's oracle-claim score."""
     by_prompt = {(s.run.prompt, s.run.model): s for s in evidence}
     claims = {s.label: oracle_claim(s, items) for s in evidence}
     rows = []
@@ -312,6 +315,7 @@ def build_oracle(
                 evidence_joint_f1=oracle.metrics["joint_f1"] if oracle else None,
                 evidence_label=oracle.label if oracle else None,
                 claim=claims[oracle.label] if oracle else None,
+                takes_evidence=system.run.prompt not in whole_text,
             )
         )
     return OracleReport(mode, rows, list(baselines))

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -42,14 +43,16 @@ from claimx.eval.recordings import (
     cassette_path,
     check_record,
     check_recorded,
+    describe_server,
     model_folder,
     record_command,
     recorded_models,
     recording_key,
-    save_manifest,
+    save_recordings,
 )
 from claimx.eval.results import RUN_FILE, SystemInfo, SystemRun
 from claimx.extraction.extractor import Extractor
+from claimx.extraction.pipeline import Pipeline
 from claimx.llm.cache import ResponseCache
 from claimx.llm.config import ClientConfig
 from claimx.models import Article, ExtractionResult
@@ -74,6 +77,11 @@ class System:
     config: ClientConfig
     oracle: bool = False
 
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        """The prompt's pipeline (its content hash, its stages)."""
+        return Pipeline(self.spec)
+
     @property
     def key(self) -> str:
         """Its recordings' folder and manifest key (:func:`recording_key`)."""
@@ -87,9 +95,9 @@ class System:
         return SystemInfo(
             label=self.label,
             prompt=self.spec.ref,
-            prompt_hash=self.spec.content_hash,
+            prompt_hash=self.pipeline.content_hash,
             model=self.config.model,
-            strategy=self.spec.strategy,
+            strategy=self.pipeline.names,
             source=source,
         )
 
@@ -127,7 +135,7 @@ def plan(
     whose strategies must take evidence.
     """
     if source == "replayed":
-        names = models or _the_recorded_model(cassettes)
+        names = replay_models(models, cassettes)
         configs = [
             ClientConfig(model=name, base_url=REPLAY_BASE_URL, api_key="replay") for name in names
         ]
@@ -151,6 +159,11 @@ def plan(
             label = f"{name} · {config.model}" if several else name
             out.append(System(label, spec, config, oracle))
     return out
+
+
+def replay_models(models: list[str], cassettes: Path) -> list[str]:
+    """The models a replay answers with: those named, else the one with recordings."""
+    return models or _the_recorded_model(cassettes)
 
 
 def _the_recorded_model(cassettes: Path) -> list[str]:
@@ -248,7 +261,8 @@ def _hint(plan: _Plan, system: System) -> str:
     """The command that records ``system``'s cassettes (for a miss)."""
     model = system.config.model
     manifest = Manifest.load(model_folder(plan.cassettes, model))
-    url = system.config.base_url if plan.source == "recorded" else manifest and manifest.base_url
+    recording = manifest.prompts.get(system.key) if manifest else None
+    url = system.config.base_url if plan.source == "recorded" else recording and recording.base_url
     return record_command(system.spec.ref, model, plan.cassettes, url or None, oracle=system.oracle)
 
 
@@ -382,7 +396,6 @@ def run_systems(
     cache: ResponseCache | None = None,
     reporter: Reporter | None = None,
     workers: int | None = None,
-    model_description: str = "",
 ) -> list[Path]:
     """Run every system over the gold into ``folder``: one results file per system.
 
@@ -390,11 +403,18 @@ def run_systems(
     recording, or a live run on a local server, calls the model one request at a
     time, a live run elsewhere a few articles at a time; both resume what an
     earlier run into the same ``folder`` finished. A recording updates the
-    model's manifest. Returns the results files, in the order of ``systems``.
+    model's manifest: for each prompt recorded, what the endpoint describes itself as
+    (:func:`~claimx.eval.recordings.describe_server`), when, and the seconds per article.
+    Returns the results files, in the order of ``systems``.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    descriptions: dict[str, str] = {}
     if source == "recorded":
-        check_record(_recording(systems), cassettes, model_description)
+        recording = _recording(systems)
+        for model in recording:
+            first = next(s for s in systems if s.config.model == model)
+            descriptions[model] = describe_server(first.config.base_url, model)
+        check_record(recording, cassettes, descriptions)
     manifests = {
         s.config.model: Manifest.load(model_folder(cassettes, s.config.model)) for s in systems
     }
@@ -403,7 +423,11 @@ def run_systems(
         gold,
         source,
         cassettes,
-        {model: m.seconds for model, m in manifests.items() if m is not None},
+        {
+            model: {key: r.seconds for key, r in m.prompts.items()}
+            for model, m in manifests.items()
+            if m is not None
+        },
     )
     tasks = [(s, a) for s in range(len(systems)) for a in range(len(gold))]
     workers = min(workers or replay_workers(), len(tasks))
@@ -423,12 +447,12 @@ def run_systems(
     if source == "recorded":
         for model in _recording(systems):
             mine = [(s, f) for s, f in zip(systems, files, strict=True) if s.config.model == model]
-            save_manifest(
+            save_recordings(
                 cassettes,
                 model,
                 [(s.key, s.spec, _seconds(f)) for s, f in mine],
                 base_url=mine[0][0].config.base_url,
-                model_description=model_description,
+                model_description=descriptions[model],
             )
     return files
 
@@ -457,12 +481,17 @@ def _provenance(
     """How the responses were obtained, for the report header (:class:`ReportMeta` fields)."""
     endpoints = ", ".join(sorted({s.config.endpoint for s in systems}))
     if source == "replayed":
-        found = [m for m in manifests.values() if m is not None]
+        used = [
+            recording
+            for s in systems
+            if (manifest := manifests.get(s.config.model)) is not None
+            and (recording := manifest.prompts.get(s.key)) is not None
+        ]
         return {
             "responses": f"cassettes in {shown(cassettes)}; seconds per article are those"
             " measured when recording",
-            "recorded_model": "; ".join(m.model_description or m.model for m in found) or None,
-            "recorded_at": ", ".join(sorted({m.recorded_at for m in found})) or None,
+            "recorded_model": "; ".join(sorted({r.model_description for r in used})) or None,
+            "recorded_at": ", ".join(sorted({r.recorded_at for r in used})) or None,
         }
     if source == "live":
         return {"responses": f"LIVE calls to {endpoints}"}

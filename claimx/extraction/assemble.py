@@ -10,15 +10,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from claimx.extraction.confidence import claim_confidence, named_in
-from claimx.extraction.stance import FRAME_CHARS, decide
-from claimx.extraction.strategies.base import Draft
+from claimx.extraction.records import Draft
+from claimx.extraction.stages.registry import NoParams, SpeakerRule, StanceRule
+from claimx.extraction.stages.speaker import ModelSpeaker
+from claimx.extraction.stages.stance import ModelStance
+from claimx.extraction.stance import FRAME_CHARS
 from claimx.models import ExtractedClaim, Grounding, Speaker
 from claimx.speakers import resolve_speakers
-from claimx.speakers.attribution import named_mentions, sentence_source
+from claimx.text.attribution import is_direct
 from claimx.text.furniture import furniture_spans, is_furniture
-from claimx.text.grounding import Located, ground_quote, is_direct, locate_in
+from claimx.text.grounding import Located, ground_quote, locate_in
 from claimx.text.normalize import proposition_key
-from claimx.text.segments import enclosing, paragraphs, sentences
+from claimx.text.segments import paragraphs
 from claimx.text.spans import Span
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -71,20 +74,6 @@ def _locate(text: str, draft: Draft, threshold: float) -> Located | None:
     return located if located.grounded or draft.window is None else None
 
 
-def _sentence_speakers(text: str, drafts: list[Draft], locations: list[Located]) -> list[str]:
-    """Each draft's speaker, or the source its sentence names when the model's is not in it."""
-    mentions = named_mentions(text)
-    spans = sentences(text)
-    out = []
-    for draft, loc in zip(drafts, locations, strict=True):
-        sentence = enclosing(spans, loc.span)
-        name = draft.claim.speaker
-        if not named_in(name, sentence.slice(text)):
-            name = sentence_source(text, sentence, loc.span, mentions) or name
-        out.append(name)
-    return out
-
-
 @dataclass
 class Assembled:
     """Grounded claims, ungrounded claims, the article's speakers, and what was dropped."""
@@ -101,8 +90,8 @@ def assemble(
     *,
     threshold: float,
     examples: frozenset[str] = frozenset(),
-    stance: str = "model",
-    speaker: str = "model",
+    stance: StanceRule | None = None,
+    speaker: SpeakerRule | None = None,
 ) -> Assembled:
     """Turn drafts into claims: ground, resolve speakers, drop furniture, de-duplicate.
 
@@ -118,10 +107,12 @@ def assemble(
     :func:`echoes_examples`) is dropped with a warning. ``stance`` says who
     decides each claim's stance, the model or the attribution rules
     (:func:`claimx.extraction.stance.decide`); either way the other is the check
-    behind the claim's confidence. ``speaker="rules"``: a speaker the model
-    took from the context gives way to the one its own sentence names
-    (:func:`claimx.speakers.attribution.sentence_source`).
+    behind the claim's confidence. ``speaker`` says who each claim's speaker is
+    (the model's, or the one its own sentence names), before the article's
+    speakers are resolved. Either defaults to the model's.
     """
+    stance = stance or ModelStance(NoParams())
+    speaker = speaker or ModelSpeaker(NoParams())
     furniture = furniture_spans(text)
     body = paragraphs(text)
     article_words = _words(text) if examples else set()
@@ -146,9 +137,7 @@ def assemble(
         drafts_kept.append(draft)
         locations.append(loc)
     drafts = drafts_kept
-    names = [d.claim.speaker for d in drafts]
-    if speaker == "rules":
-        names = _sentence_speakers(text, drafts, locations)
+    names = speaker.names(text, drafts, locations)
     speakers, speaker_ids = resolve_speakers(
         [(name, d.claim.speaker_role) for name, d in zip(names, drafts, strict=True)], text
     )
@@ -156,12 +145,11 @@ def assemble(
     kept: dict[tuple[str, str], ExtractedClaim] = {}
     for draft, located, speaker_id in zip(drafts, locations, speaker_ids, strict=True):
         source = by_id[speaker_id]
-        decision = decide(
+        decision = stance.decide(
             draft.claim.claim,
             located.span.slice(text),
             text[max(0, located.start - FRAME_CHARS) : located.start],
             draft.claim.stance,
-            decider=stance,
         )
         claim = ExtractedClaim(
             claim=decision.claim,

@@ -7,7 +7,7 @@ spaces), each chunk repeating up to ``overlap`` characters of whole
 paragraphs from the end of the previous one, so a claim and the sentence that
 names its speaker are seen together at least once.
 
-Every chunk goes through the prompt's own strategy, one after the other (so an
+Every chunk goes through the prompt's own pipeline, one after the other (so an
 article never has more than one request in flight, and ``--concurrency``
 bounds the requests of a batch). A chunk's drafts get the chunk as their
 window, in full-article offsets: grounding (:mod:`claimx.extraction.assemble`) then
@@ -26,22 +26,25 @@ The budget is counted in characters from the model's context in tokens
 low :data:`CHARS_PER_TOKEN`, minus the prompt's own text (system, few-shot
 examples, template) and the answer's ``max_tokens``.
 
-Only strategies that say they may be cut (:attr:`Strategy.chunkable`) are
-chunked: the staged ones (extract@v3 and later) already send one paragraph or
-sentence at a time.
+Only pipelines whose stage one says they may be cut
+(:attr:`~claimx.extraction.stages.registry.Finder.chunkable`: the whole text) are
+chunked: a stage one of sentences already sends a few sentences at a time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from claimx.extraction.strategies.base import Draft, Strategy, StrategyOutput
+from claimx.extraction.records import Draft, Drafts
 from claimx.llm.config import ClientConfig
 from claimx.llm.protocol import Model
-from claimx.prompts import PromptSpec
 from claimx.text.grounding import locate_in
 from claimx.text.segments import paragraphs, sentences
 from claimx.text.spans import Span, Spanned
+
+if TYPE_CHECKING:
+    from claimx.extraction.pipeline import Pipeline
 
 #: the context of the local llama-server (scripts/local-llm.sh, ``-c 8192``)
 DEFAULT_CONTEXT_TOKENS = 8192
@@ -62,12 +65,12 @@ class Chunk(Spanned):
 
 
 def chunk_budget(
-    spec: PromptSpec, config: ClientConfig, context_tokens: int = DEFAULT_CONTEXT_TOKENS
+    pipeline: Pipeline, config: ClientConfig, context_tokens: int = DEFAULT_CONTEXT_TOKENS
 ) -> int:
-    """How many article characters fit one request of ``spec`` in ``context_tokens``."""
-    empty = {name: "" for name in spec.variables}
-    prompt_chars = sum(len(m["content"]) for m in spec.render(**empty))
-    answer_tokens = spec.params.max_tokens or config.max_tokens
+    """How many article characters fit one request of ``pipeline`` in ``context_tokens``."""
+    empty = {name: "" for name in pipeline.spec.variables}
+    prompt_chars = sum(len(m["content"]) for m in pipeline.messages(empty))
+    answer_tokens = pipeline.spec.params.max_tokens or config.max_tokens
     free_tokens = context_tokens - answer_tokens - SAFETY_TOKENS - prompt_chars / CHARS_PER_TOKEN
     return max(MIN_CHUNK_CHARS, int(free_tokens * CHARS_PER_TOKEN))
 
@@ -178,22 +181,21 @@ def merge_overlaps(
 
 
 async def chunked_drafts(
-    strategy: Strategy,
+    pipeline: Pipeline,
     llm: Model,
-    spec: PromptSpec,
     text: str,
     *,
     budget: int,
     threshold: float,
-) -> StrategyOutput:
-    """``strategy.drafts`` over the article, or over its chunks when it exceeds ``budget``."""
-    chunks = split_text(text, budget) if strategy.chunkable else []
+) -> Drafts:
+    """``pipeline.drafts`` over the article, or over its chunks when it exceeds ``budget``."""
+    chunks = split_text(text, budget) if pipeline.chunkable else []
     if len(chunks) <= 1:
-        return await strategy.drafts(llm, spec, text)
-    out = StrategyOutput()
+        return await pipeline.drafts(llm, text)
+    out = Drafts()
     per_chunk: list[list[Draft]] = []
     for chunk in chunks:  # one after the other: see the module docstring
-        part = await strategy.drafts(llm, spec, chunk.text)
+        part = await pipeline.drafts(llm, chunk.text)
         out.usage = out.usage + part.usage
         where = f"{chunk.span.start}-{chunk.span.end}"
         out.warnings.extend(f"chunk {where}: {w}" for w in part.warnings)

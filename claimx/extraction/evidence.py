@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import re
 
+from claimx.text.attribution import FRAMING_VERBS, quotations
 from claimx.text.normalize import MATCHING, content_words
 from claimx.text.spans import Span
 
 __all__ = ["claim_evidence"]
 
-_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+_VERBS = "|".join(FRAMING_VERBS)
 # ", Peskov told reporters Thursday." / ", according to the Russian news agency Tass."
 _TAIL = re.compile(
-    r"[,—–]\s*(?:according to\b[^,]*|(?:[^,“”\"]{0,70}?\b(?:said|says|told|added|stated|wrote|"
-    r"reported|noted|explained|insisted|asked|continued|argued|warned|claimed)\b[^,“”\"]{0,40}))"
+    rf"[,—–]\s*(?:according to\b[^,]*|(?:[^,“”\"]{{0,70}}?\b(?:{_VERBS})\b[^,“”\"]{{0,40}}))"
     r"[.!?]?\s*$",
     re.IGNORECASE,
 )
 # "Peskov said on Thursday that ..." / "Russia alleges that ...": the frame before the clause.
 _HEAD = re.compile(
-    r"^[^,“”\"]{0,80}?\b(?:said|says|told\s+\w+|added|stated|claimed|claims|alleged|alleges|"
-    r"insisted|insists|argued|warned|believes|maintained|noted|reiterated|stressed|repeated|"
-    r"confirmed|announced|suggested|acknowledged|admitted|assured\s+\w+)\b(?:\s+on\s+\w+)?(?:\s+that)?\s+",
+    rf"^[^,“”\"]{{0,80}}?\b(?:{_VERBS})\b(?:(?:(?<=told)|(?<=assured))\s+\w+)?"
+    r"(?:\s+on\s+\w+)?(?:\s+that)?\s+",
     re.IGNORECASE,
 )
 # Where one clause of a sentence ends and another begins: "... that X, and that Y",
@@ -75,9 +74,8 @@ def claim_evidence(article: str, sentence: Span, claim: str) -> Span:
     text = sentence.slice(article)
     wanted = content_words(claim, MATCHING)
     quotes = []
-    for m in _QUOTED.finditer(text):
-        group = 1 if m.group(1) is not None else 2
-        a, b = _trim(text, m.start(group), m.end(group))
+    for quoted in quotations(text):
+        a, b = _trim(text, quoted.start, quoted.end)
         if len(text[a:b].split()) >= MIN_WORDS:
             quotes.append((len(wanted & content_words(text[a:b], MATCHING)), b - a, a, b))
     if quotes:

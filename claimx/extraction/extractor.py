@@ -11,11 +11,15 @@ from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from claimx.errors import ClaimxError, ConfigError, InputError, PromptError
+from claimx.errors import ClaimxError, ConfigError, ExtractionError, InputError
 from claimx.extraction.assemble import assemble, example_vocabulary
-from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS, chunk_budget, chunked_drafts
-from claimx.extraction.strategies import get_strategy
-from claimx.extraction.strategies.base import refuse_evidence
+from claimx.extraction.chunking import (
+    DEFAULT_CONTEXT_TOKENS,
+    chunk_budget,
+    chunked_drafts,
+    split_text,
+)
+from claimx.extraction.pipeline import Pipeline
 from claimx.llm.config import ClientConfig
 from claimx.llm.layers import UsageMeter, open_model
 from claimx.llm.protocol import Model
@@ -126,27 +130,22 @@ class Extractor:
         self.config = client_config(settings)
         self.options = extract_options(settings)
         self.cache = settings.get("cache")
-        self.spec = (
+        spec = (
             prompt
             if isinstance(prompt, PromptSpec)
             else (registry or default_registry()).get(prompt)
         )
-        self.strategy = get_strategy(self.spec.strategy)
-        if missing := set(self.spec.variables) - self.strategy.provides:
-            raise PromptError(
-                f"{self.spec.ref} uses variable(s) {', '.join(sorted(missing))} that strategy"
-                f" {self.strategy.name!r} does not provide"
-                f" ({', '.join(sorted(self.strategy.provides))})"
-            )
-        self.chunk_chars = chunk_budget(self.spec, self.config, self.options.context_tokens)
+        self.pipeline = Pipeline(spec)
+        self.spec = spec
+        self.chunk_chars = chunk_budget(self.pipeline, self.config, self.options.context_tokens)
         self.examples = example_vocabulary(
             part
-            for ex in self.spec.examples
+            for ex in spec.examples
             for part in (
                 ex.text,
                 *ex.variables.values(),
-                *(c.claim for c in ex.claims),
-                *(c.speaker for c in ex.claims),
+                *(str(c.get("claim", "")) for c in ex.claims),
+                *(str(c.get("speaker", "")) for c in ex.claims),
             )
         )
 
@@ -158,7 +157,17 @@ class Extractor:
     @property
     def prompt_hash(self) -> str:
         """The content hash of everything that shapes this extractor's requests."""
-        return self.spec.content_hash
+        return self.pipeline.content_hash
+
+    def plan(self, text: str) -> list[list[dict[str, str]]]:
+        """The messages of every request :meth:`aextract` would send for ``text`` (when
+        the model answers them), without calling the model: for a dry run's estimate."""
+        chunks = split_text(text, self.chunk_chars) if self.pipeline.chunkable else [None]
+        return [
+            self.pipeline.messages(request.variables)
+            for chunk in chunks
+            for request in self.pipeline.plan(text if chunk is None else chunk.text)
+        ]
 
     async def aextract(
         self,
@@ -173,28 +182,34 @@ class Extractor:
         ``llm``: the model to ask (a run shares one between its articles); by
         default one is opened for this call, with this extractor's cache, and
         closed after. ``evidence``: spans of ``text`` to ask about instead of the
-        strategy's own stage one (the eval's oracle, ``--oracle evidence``); only
-        for a strategy that takes them (:attr:`Strategy.takes_evidence`, the staged
-        ones), else :class:`~claimx.errors.PromptError`. The article is then not
-        chunked: each request shows only its span's sentence and paragraph.
+        pipeline's own stage one (the eval's oracle, ``--oracle evidence``); only
+        for a pipeline whose stage one they can replace
+        (:attr:`Pipeline.takes_evidence`), else :class:`~claimx.errors.PromptError`.
+        The article is then not chunked: each request shows only its span's
+        sentence and paragraph. An article none of whose requests got a valid
+        answer fails with the first :class:`~claimx.errors.ExtractionError`, whose
+        ``usage`` counts every call made for it.
         """
         check_text(text, source=article_id)
-        refuse_evidence(self.strategy, evidence, prompt=self.spec.ref)
+        if evidence is not None:
+            self.pipeline.candidates(text, evidence)  # refuses a pipeline without stage one
         own = open_model(self.config, cache=self.cache) if llm is None else None
         meter = UsageMeter(own if own is not None else llm)  # type: ignore[arg-type]
         started = time.perf_counter()
         try:
             if evidence is not None:
-                output = await self.strategy.drafts(meter, self.spec, text, evidence=evidence)
+                output = await self.pipeline.drafts(meter, text, evidence=evidence)
             else:
                 output = await chunked_drafts(
-                    self.strategy,
+                    self.pipeline,
                     meter,
-                    self.spec,
                     text,
                     budget=self.chunk_chars,
                     threshold=self.options.grounding_threshold,
                 )
+        except ExtractionError as exc:
+            exc.usage = meter.metered.usage  # every call made for the article, failed ones too
+            raise
         finally:
             if own is not None:
                 await own.aclose()
@@ -204,8 +219,8 @@ class Extractor:
             output.drafts,
             threshold=self.options.grounding_threshold,
             examples=self.examples,
-            stance=self.spec.stance,
-            speaker=self.spec.speaker,
+            stance=self.pipeline.stance,
+            speaker=self.pipeline.speaker,
         )
         claims = done.claims + done.ungrounded if self.options.keep_ungrounded else done.claims
         ungrounded = [] if self.options.keep_ungrounded else done.ungrounded
@@ -225,7 +240,7 @@ class Extractor:
             model=self.config.model,
             prompt=self.ref,
             prompt_hash=self.prompt_hash,
-            strategy=self.strategy.name,
+            strategy=self.pipeline.names,
             usage=metered.usage,
             cached=metered.cached_answers > 0,
             cached_usage=metered.cached_usage if metered.cached_answers else None,

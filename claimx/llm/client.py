@@ -253,6 +253,7 @@ class LLM:
                 f"the model's output did not validate after {exc.n_attempts} attempt(s): {cause}.",
                 raw_output=_raw_text(exc.last_completion),
                 attempts=exc.n_attempts,
+                usage=_failed_usage(exc),
             ) from exc
         except openai.APIError as exc:
             if _is_transient(exc):
@@ -311,6 +312,16 @@ def _translate(exc: BaseException | None) -> LLMError:
             original=exc,
         )
     return LLMError(f"model call failed: {exc}", original=exc)
+
+
+def _failed_usage(exc: InstructorRetryException) -> Usage:
+    """What the attempts of a call that never validated cost (instructor sums them)."""
+    total = getattr(exc, "total_usage", None)
+    return Usage(
+        prompt_tokens=int(getattr(total, "prompt_tokens", 0) or 0),
+        completion_tokens=int(getattr(total, "completion_tokens", 0) or 0),
+        calls=exc.n_attempts,
+    )
 
 
 def _usage(completion: Any) -> Usage:

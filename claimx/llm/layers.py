@@ -139,6 +139,7 @@ class FailureDump(Layer):
                 raw_output=exc.raw_output,
                 raw_output_path=path,
                 attempts=exc.attempts,
+                usage=exc.usage,
             ) from exc
 
     def save(self, messages: list[dict[str, str]], raw: str) -> Path:
@@ -163,7 +164,8 @@ class Metered:
 
 
 class UsageMeter(Layer):
-    """Adds up the usage of every call through it; ``on_call`` hears of each one."""
+    """Adds up the usage of every call through it (failed ones too); ``on_call`` hears of
+    each answer."""
 
     def __init__(
         self, inner: Model, *, on_call: Callable[[Completion[BaseModel]], None] | None = None
@@ -175,8 +177,13 @@ class UsageMeter(Layer):
     async def through(
         self, messages: list[dict[str, str]], response_model: type[T], max_tokens: int | None
     ) -> Completion[T]:
-        answer = await self.proceed(messages, response_model, max_tokens)
         metered = self.metered
+        try:
+            answer = await self.proceed(messages, response_model, max_tokens)
+        except ExtractionError as exc:
+            # The calls were made even though no answer validated: they count.
+            metered.usage = metered.usage + (exc.usage or Usage(calls=max(exc.attempts, 1)))
+            raise
         metered.usage = metered.usage + answer.usage
         if answer.cached:
             metered.cached_answers += 1

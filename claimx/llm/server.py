@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 PROBE_TIMEOUT_S = 2.0
 
 
-def _root(base_url: str) -> str:
+def server_root(base_url: str) -> str:
     """``http://host:port/v1`` -> ``http://host:port``: where llama-server serves /props."""
     parts = urlsplit(base_url)
     path = parts.path.rstrip("/")
@@ -25,7 +25,8 @@ def _root(base_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def _get_json(url: str, timeout_s: float) -> Any:
+def get_json(url: str, timeout_s: float) -> Any:
+    """The JSON an HTTP GET of ``url`` answers (any error raised as it comes)."""
     with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 - http(s) only
         return json.loads(response.read())
 
@@ -34,10 +35,10 @@ def server_slots(base_url: str, *, timeout_s: float = PROBE_TIMEOUT_S) -> int | 
     """The number of slots the server at ``base_url`` reports, or None when it does not say."""
     if urlsplit(base_url).scheme not in {"http", "https"}:
         return None
-    root = _root(base_url)
+    root = server_root(base_url)
     for endpoint in ("/props", "/slots"):
         try:
-            answer = _get_json(root + endpoint, timeout_s)
+            answer = get_json(root + endpoint, timeout_s)
         except Exception:  # noqa: BLE001 - down, no such route, not JSON: it does not say
             continue
         if endpoint == "/props" and isinstance(answer, dict):

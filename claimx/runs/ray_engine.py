@@ -65,6 +65,7 @@ from claimx.llm.config import ClientConfig
 from claimx.llm.layers import open_model
 from claimx.llm.protocol import ClosableModel
 from claimx.models import Article, ExtractionResult
+from claimx.prompts import PromptSpec
 from claimx.runs.inputs import InputItem
 from claimx.runs.orchestrator import FATAL_ERRORS, failure_record
 
@@ -217,7 +218,7 @@ class ExtractBatches:
 
     def __init__(
         self,
-        prompt: str,
+        prompt: PromptSpec,
         client: dict[str, Any],
         extractor_options: dict[str, Any],
         *,
@@ -278,7 +279,7 @@ class ExtractBatches:
 
 def extract_dataset(
     dataset: ray.data.Dataset,
-    prompt: str = "latest",
+    prompt: str | PromptSpec = "latest",
     *,
     config: ClientConfig | None = None,
     actors: int | tuple[int, int] = 1,
@@ -309,7 +310,8 @@ def extract_dataset(
     extractor_options: dict[str, Any] = {"keep_ungrounded": keep_ungrounded}
     if context_tokens is not None:
         extractor_options["context_tokens"] = context_tokens
-    Extractor(prompt, config=config, **extractor_options)  # fail here, not in every actor
+    # Resolved here, on the driver, and shipped whole: a worker reads no prompt files.
+    prompt = Extractor(prompt, config=config, **extractor_options).spec
     shipped = {
         "model": config.model,
         "base_url": config.base_url,
@@ -444,7 +446,7 @@ def skip_ids(dataset: ray.data.Dataset, done: set[str]) -> ray.data.Dataset:
 def run(
     paths: Sequence[Path],
     output: Path,
-    prompt: str = "latest",
+    prompt: str | PromptSpec = "latest",
     *,
     output_format: OutputFormat = "parquet",
     address: str | None = None,
@@ -556,7 +558,7 @@ def extract_command(
     counts = run(
         paths,
         output,
-        extractor.ref,
+        extractor.spec,
         output_format="parquet" if output_format == "parquet" else "jsonl",
         config=extractor.config,
         actors=actors,

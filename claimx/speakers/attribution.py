@@ -6,8 +6,8 @@ names its own source: "The US responded by saying the claims are false",
 "Peskov called the denials “absolutely ridiculous”", "the Kremlin
 administration shifted the focus onto the US". :func:`sentence_source` reads
 that source off the sentence: the named mention (:func:`named_mentions`) that
-is the subject of a reporting verb outside the evidence (those of
-:mod:`claimx.extraction.strategies.candidates`): the nearest one before the
+is the subject of a reporting verb outside the evidence
+(:data:`claimx.text.attribution.REPORTING_VERBS`): the nearest one before the
 verb in the same clause, or, inverted ("..., said John Kirby", "according to
 Tass"), the one right after it. Not after a pronoun ("he said"): who "he" is,
 the model read from the context.
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
 
 from claimx.speakers.mentions import name_runs, parse_mention
+from claimx.text.attribution import REPORTING_VERBS
 from claimx.text.segments import sentences
 from claimx.text.spans import Span
 
@@ -40,16 +40,6 @@ def named_mentions(text: str) -> list[tuple[Span, str]]:
             if mention.kind == "name" and mention.name:
                 out.append((piece, mention.name))
     return out
-
-
-@cache
-def _cue() -> re.Pattern[str]:
-    # Imported here: stage one lives in extraction, which imports this package. The
-    # reporting verbs of extract@v4's stage one, not the whole learnt lexicon: its nouns
-    # and frequent heads ("attack", "means", "targets") are no speech act to have a subject.
-    from claimx.extraction.strategies.candidates import REPORTING_CUE
-
-    return REPORTING_CUE
 
 
 _CLAUSE_END = re.compile(r"[,;:“”\"—–]")
@@ -77,7 +67,7 @@ def sentence_source(
         return None
     cues = [
         Span(sentence.start + m.start(), sentence.start + m.end())
-        for m in _cue().finditer(sentence.slice(text))
+        for m in REPORTING_VERBS.finditer(sentence.slice(text))
     ]
     cues = [c for c in cues if not c.overlaps(evidence)]
     cues.sort(key=lambda c: max(c.start - evidence.end, evidence.start - c.end, 0))

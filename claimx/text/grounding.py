@@ -1,4 +1,4 @@
-"""Finding a model-written quote in the article, and telling direct quotes apart.
+"""Finding a model-written quote in the article (direct or not: :mod:`claimx.text.attribution`).
 
 Models copy quotes imperfectly: straight quotes for curly ones, a hyphen for a
 dash, "..." for "…", a dropped clause, two sentences glued together. Offsets
@@ -59,7 +59,6 @@ __all__ = [
     "MAX_PIECE_GAP",
     "Located",
     "ground_quote",
-    "is_direct",
     "locate_in",
     "normalize_for_match",
 ]
@@ -414,78 +413,3 @@ def ground_quote(
 def locate_in(text: str, quote: str, window: Span, *, threshold: float = 90.0) -> Located:
     """:func:`ground_quote` inside ``window`` of ``text``, in ``text``'s offsets."""
     return ground_quote(window.slice(text), quote, threshold=threshold).shift(window.start)
-
-
-# --- direct quotation ---------------------------------------------------------
-
-_OPEN_DOUBLE = "“„«"
-_CLOSE_DOUBLE = "”»"
-_OPEN_SINGLE = "‘‚"
-_SINGLE = "’'"
-
-
-@lru_cache(maxsize=1024)  # every claim of a paragraph asks again about its lines
-def _quoted_regions(line: str) -> tuple[tuple[int, int], ...]:
-    """Spans of ``line`` inside quotation marks, marks included.
-
-    Double quotes pair up (curly by shape, straight by alternation). Single
-    quotes count only as quotation marks: ‘ or ' after a non-letter opens,
-    ’ or ' before a non-letter closes, so the apostrophes of "don’t" and
-    "Ukraine’s" are ignored. An unclosed quotation runs to the end of the
-    paragraph, as news style leaves it open when the quote continues.
-    """
-    regions: list[tuple[int, int]] = []
-    double_open: int | None = None
-    single_open: int | None = None
-    n = len(line)
-    for i, ch in enumerate(line):
-        prev_alnum = i > 0 and line[i - 1].isalnum()
-        next_alnum = i + 1 < n and line[i + 1].isalnum()
-        if ch in _OPEN_DOUBLE or (ch == '"' and double_open is None):
-            if double_open is None:
-                double_open = i
-        elif ch in _CLOSE_DOUBLE or ch == '"':
-            if double_open is not None:
-                regions.append((double_open, i + 1))
-                double_open = None
-                single_open = None
-        elif double_open is None:
-            if ch in _OPEN_SINGLE or (ch == "'" and not prev_alnum and next_alnum):
-                if single_open is None and not prev_alnum:
-                    single_open = i
-            elif ch in _SINGLE and single_open is not None and not next_alnum:
-                regions.append((single_open, i + 1))
-                single_open = None
-    for opened in (double_open, single_open):
-        if opened is not None:
-            regions.append((opened, n))
-    return tuple(regions)
-
-
-def is_direct(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` is a direct quotation.
-
-    That is: at least half of the span's letters and digits lie inside
-    quotation marks (straight or curly, double or single) within the
-    paragraph(s) the span belongs to. So a span inside a quotation, a span
-    that is a quotation with its marks, and a quotation with a short
-    attribution ("“…,” he said") are direct; reported speech with a quoted
-    word or two ("said Peskov was “lying”") is not.
-    """
-    if not 0 <= start < end <= len(text):
-        return False
-    para_start = text.rfind("\n", 0, start) + 1
-    para_end = text.find("\n", end)
-    para_end = len(text) if para_end == -1 else para_end
-    inside = [False] * (end - start)
-    line_start = para_start
-    for line in text[para_start:para_end].split("\n"):
-        for a, b in _quoted_regions(line):
-            lo, hi = max(a + line_start, start), min(b + line_start, end)
-            for i in range(lo, hi):
-                inside[i - start] = True
-        line_start += len(line) + 1
-    letters = [i for i, ch in enumerate(text[start:end]) if ch.isalnum()]
-    if not letters:
-        return False
-    return 2 * sum(inside[i] for i in letters) >= len(letters)

@@ -12,6 +12,7 @@ Scraped news text keeps one block per line, so a paragraph is a non-blank line.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from claimx.text.spans import Span
 
@@ -77,7 +78,7 @@ def sentences(text: str, within: Span | None = None) -> list[Span]:
     return spans
 
 
-def enclosing(segments: list[Span], span: Span) -> Span:
+def enclosing(segments: Sequence[Span], span: Span) -> Span:
     """The segment (sentence, paragraph) ``span`` starts in, widened to hold all of it;
     ``span`` itself when it starts in none."""
     found = next((s for s in segments if s.start <= span.start < s.end), span)

@@ -239,7 +239,7 @@ def test_the_limit_needs_a_server_that_reports_timings(tmp_path: Path) -> None:
 
 def test_prompts_alternate_live_with_usage_timings_and_the_eval_score(tmp_path: Path) -> None:
     registry = default_registry()
-    specs = [registry.get("extract@v1"), registry.get("extract@v4")]
+    specs = [registry.get("toy@v1"), registry.get("toy@v2")]
     gold = load_gold(GOLD)[:1]
     firsts: list[str] = []  # the first message of each request, in arrival order
 
@@ -250,11 +250,11 @@ def test_prompts_alternate_live_with_usage_timings_and_the_eval_score(tmp_path: 
     with FakeOpenAIServer(script, slots=2, latency_s=0.01) as server:
         passes = bl.compare_prompts(specs, config(server, tmp_path), gold, repeat=2, concurrency=2)
         log = list(server.state.log)
-    assert list(passes) == ["extract@v1", "extract@v4"]
+    assert list(passes) == ["toy@v1", "toy@v2"]
     v1 = [first == firsts[0] for first in firsts]
     runs = [is_v1 for k, is_v1 in enumerate(v1) if k == 0 or v1[k - 1] != is_v1]
     assert runs == [True, False, True, False]  # A B A B
-    single, staged = passes["extract@v1"], passes["extract@v4"]
+    single, staged = passes["toy@v1"], passes["toy@v2"]
     assert len(single) == len(staged) == 2
     calls = sum(p.calls for runs in passes.values() for p in runs)
     assert calls == len(log)  # nothing answered from a response cache
@@ -271,7 +271,7 @@ def test_prompts_alternate_live_with_usage_timings_and_the_eval_score(tmp_path: 
 def test_the_slot_sweep_restarts_per_count_limits_the_requests_and_restores(
     tmp_path: Path,
 ) -> None:
-    spec = default_registry().get("extract@v4")
+    spec = default_registry().get("toy@v2")
     gold = load_gold(GOLD)[:1]
     with FakeOpenAIServer(slots=2, latency_s=0.01) as server:
         restarts: list[int] = []
@@ -302,7 +302,7 @@ def test_a_failed_sweep_still_puts_the_server_back(tmp_path: Path) -> None:
         if slots == 4:
             raise ConfigError("the server did not start")
 
-    spec = default_registry().get("extract@v1")
+    spec = default_registry().get("toy@v1")
     with FakeOpenAIServer(slots=2) as server, pytest.raises(ConfigError, match="did not start"):
         bl.sweep_slots([spec], config(server, tmp_path), [], [4], repeat=1, restart=restart)
     assert restarts == [4, 2]
@@ -336,35 +336,37 @@ def test_the_script_prints_every_table_and_writes_its_figures(
     with FakeOpenAIServer(slots=1, latency_s=0.01) as server:
         argv = ["--base-url", server.base_url, "--model", "synthetic", "--articles", "1"]
         # a quoted-answer staged prompt: the synthetic server answers that format
-        argv += ["--prompt", "extract@v1", "--prompt", "extract@v4"]
+        argv += ["--prompt", "toy@v1", "--prompt", "toy@v2"]
         argv += ["--repeat", "1", "--limit", "--json", str(out)]
         assert bl.main(argv) == 0
     printed = capsys.readouterr().out
-    latest = "extract@v4"
+    latest = "toy@v2"
     assert "## Prompts, concurrency 1, 1 article(s), 1 run(s)" in printed
-    assert "As ratios to extract@v1" in printed
+    assert "As ratios to toy@v1" in printed
     assert "## Against the physical limit" in printed
     assert "processed prompt tokens / prompt tok/s" in printed
     assert f"Issue 17's targets:\n\n- {latest}: s/article" in printed
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["model"] == "synthetic" and report["limit"]["summary"]["runs"] == 1
     (section,) = report["sections"]
-    assert list(section["rows"]) == ["extract@v1", latest]
-    assert [p["label"] for p in report["passes"]] == ["extract@v1", latest]
-    assert section["rows"]["extract@v1"]["over_floor"] > 0
+    assert list(section["rows"]) == ["toy@v1", latest]
+    assert [p["label"] for p in report["passes"]] == ["toy@v1", latest]
+    assert section["rows"]["toy@v1"]["over_floor"] > 0
 
 
 @pytest.mark.cassette
-def test_processed_tokens_are_the_real_servers_timings_read_through_claimxs_client() -> None:
+def test_processed_tokens_are_the_real_servers_timings_read_through_claimxs_client(
+    shipped_prompts: Path,
+) -> None:
     # A replay of real llama-server answers (eval/cassettes): their timings say how
     # many prompt tokens it processed; the rest came from its prompt cache.
     article = "002_e5a425235c96543c"
-    path = ROOT / "eval" / "cassettes" / LOCAL_MODEL / "extract@v3" / f"{article}.yaml"
+    path = ROOT / "eval" / "cassettes" / LOCAL_MODEL / "extract@v9" / f"{article}.yaml"
     recorded = yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]
     bodies = [json.loads(i["response"]["body"]["string"]) for i in recorded]
     (item,) = [g for g in load_gold(GOLD) if g.article_id == article]
     replay = ClientConfig(model=LOCAL_MODEL, base_url=REPLAY_BASE_URL, api_key="replay")
-    extractor = bl.ObservedExtractor("extract@v3", config=replay)
+    extractor = bl.ObservedExtractor("extract@v9", config=replay)
 
     async def extract() -> ExtractionResult:
         model = open_model(replay)
@@ -387,7 +389,7 @@ def test_a_pass_whose_articles_all_fail_says_why_and_scores_nothing(
     def refuse(request: Request) -> Fault:
         return Fault("status", status=400)
 
-    spec = default_registry().get("extract@v1")
+    spec = default_registry().get("toy@v1")
     gold = load_gold(GOLD)[:2]
     with FakeOpenAIServer(refuse, slots=1) as server:
         done = asyncio.run(bl.one_pass("v1", spec, config(server, tmp_path), gold, 1, tmp_path))

@@ -25,7 +25,7 @@ TEXT = (
     "Senator Jane Doe said the budget would pass next week. "
     "“We have the votes,” she told reporters. "
     "A Gallup poll found that most voters back the plan. "
-    "The mayor called the plan “a disaster for the city,” aides said."
+    "The mayor called the plan for the new city hall “a disaster,” aides said."
 )
 
 
@@ -48,7 +48,7 @@ GOLD = GoldItem(
         attribution("the budget would pass next week", "Senator Jane Doe"),
         attribution("We have the votes,", "she"),
         attribution("that most voters back the plan", "A Gallup poll"),
-        attribution("called the plan “a disaster for the city,”", "aides"),
+        attribution("called the plan for the new city hall “a disaster,”", "aides"),
     ],
 )
 
@@ -82,7 +82,7 @@ def test_forms_and_source_kinds() -> None:
     assert forms == ["indirect", "direct", "indirect", "mixed"]
     assert [g.source_kind for g in gold_evidence(GOLD)] == ["named", "pronoun", "named", "nominal"]
     assert source_kind(None) == "none" and source_kind("the campaign") == "nominal"
-    two = [span("“We have the votes,”", TEXT), span("“a disaster for the city,”", TEXT)]
+    two = [span("“We have the votes,”", TEXT), span("“a disaster,”", TEXT)]
     assert evidence_form(TEXT, two) == "direct"
 
 

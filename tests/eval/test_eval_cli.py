@@ -40,7 +40,7 @@ def test_ab_report_offline_in_every_format(
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert report["schema_version"] == 1
     assert {s["source"] for s in report["systems"]} == {"replayed"}
-    assert "Qwen2.5" in report["meta"]["recorded_model"]
+    assert "qwen2.5-coder-1.5b" in report["meta"]["recorded_model"]
     labels = [s["label"] for s in report["systems"]]
     assert labels == ["extract@v1", "extract@v2"]
     for system in report["systems"]:
@@ -67,13 +67,13 @@ def test_saved_runs_score_to_the_same_report_without_model_or_cassettes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runs = tmp_path / "runs"
-    args = ["--prompt", "extract@v1", "--prompt", "extract@v3", "--no-report"]
+    args = ["--prompt", "extract@v1", "--prompt", "extract@v2", "--no-report"]
     code, _, err = invoke([*args, "--runs", str(runs), "--json", str(tmp_path / "a.json")], capsys)
     assert code == 0, err
     files = sorted(runs.glob("extract@*.jsonl"))
     assert [f.name for f in files if not f.name.endswith(".errors.jsonl")] == [
         "extract@v1.jsonl",
-        "extract@v3.jsonl",
+        "extract@v2.jsonl",
     ]
     code, out, err = invoke(
         ["score", *map(str, files), "--json", str(tmp_path / "b.json"), "--no-report",
@@ -113,8 +113,8 @@ def test_missing_recording_gives_the_whole_record_command(
     code, out, err = invoke(["--prompt", "extract@v1", "--cassettes", str(tmp_path)], capsys)
     assert code == 1 and out == ""
     (line,) = err.splitlines()
-    assert line.startswith("error: no recording at")
-    command = line.split("Record it with: ", 1)[1]
+    assert line.startswith("error: extract@v1 has no recordings of model 'local'")
+    command = line.split("record them with: ", 1)[1]
     assert command == (
         "scripts/local-llm.sh start && python -m claimx.eval --record --prompt extract@v1"
         f" --model local --base-url http://127.0.0.1:8011/v1 --cassettes {tmp_path}"
@@ -198,15 +198,17 @@ def test_record_files_recordings_by_model_and_refuses_to_mix_models(
     with FakeOpenAIServer(max_seconds=60) as server:
         record = ["--record", "--base-url", server.base_url, "--prompt", "extract@v2", *common]
         # Another model under the name "local", next to the Qwen recordings: refused.
-        code, _, err = invoke([*record, "--model", "local", "--model-description", "other"], capsys)
-        assert code == 2 and "mix" in err
+        # (the synthetic server describes itself by the name given: not the Qwen weights)
+        code, _, err = invoke([*record, "--model", "local"], capsys)
+        assert code == 2 and "holds recordings of qwen2.5" in err
         code, out, err = invoke([*record, "--model", "synthetic"], capsys)
         assert code == 0, err
     assert out.startswith("RECORDED")
     assert (cassettes / "synthetic" / "extract@v2" / "s0.yaml").exists()
     manifest = json.loads((cassettes / "synthetic" / "manifest.json").read_text("utf-8"))
-    assert manifest["model"] == "synthetic" and manifest["base_url"] == server.base_url
-    assert list(manifest["prompts"]) == ["extract@v2"]
+    assert manifest["model"] == "synthetic" and list(manifest["prompts"]) == ["extract@v2"]
+    assert manifest["prompts"]["extract@v2"]["base_url"] == server.base_url
+    assert manifest["prompts"]["extract@v2"]["model_description"] == "synthetic"
     assert (cassettes / "local" / "manifest.json").read_text("utf-8") == (
         CASSETTES / "local" / "manifest.json"
     ).read_text("utf-8"), "the other model's recordings are untouched"

@@ -187,13 +187,13 @@ def test_a_missing_oracle_recording_says_how_to_record_it(
     from claimx.eval.paths import eval_dir
 
     shutil.copytree(eval_dir() / "cassettes" / "local", tmp_path / "local")
-    shutil.rmtree(tmp_path / "local" / "extract@v4+oracle-evidence", ignore_errors=True)
-    args = ["--prompt", "extract@v4", "--oracle", "evidence", "--cassettes", str(tmp_path)]
+    assert not (tmp_path / "local" / "extract@v9+oracle-evidence").exists()
+    args = ["--prompt", "extract@v9", "--oracle", "evidence", "--cassettes", str(tmp_path)]
     code, out, err = invoke(args, capsys)
     assert code == 1
-    assert "extract@v4+oracle-evidence" in err
+    assert "extract@v9+oracle-evidence" in err
     assert (
-        "python -m claimx.eval --record --oracle evidence --prompt extract@v4 --model local" in err
+        "python -m claimx.eval --record --oracle evidence --prompt extract@v9 --model local" in err
     )
 
 
@@ -205,11 +205,11 @@ def test_without_prompts_the_oracle_names_the_versions_it_has_no_recordings_for(
     from claimx.eval.paths import eval_dir
 
     shutil.copytree(eval_dir() / "cassettes" / "local", tmp_path / "local")
-    shutil.rmtree(tmp_path / "local" / "extract@v4+oracle-evidence")
     code, out, err = invoke(["--oracle", "claim", "--cassettes", str(tmp_path)], capsys)
     assert code == 0
-    assert "not in the oracle: extract@v4 has no extract@v4+oracle-evidence" in err
-    assert "--record --oracle evidence --prompt extract@v4" in " ".join(err.split())
+    said = " ".join(err.split())
+    assert "not replayed: extract@v9+oracle-evidence is not recorded (model 'local')" in said
+    assert "--record --oracle evidence --prompt extract@v9" in said
     assert "n/a (not recorded)" in out
 
 

@@ -16,6 +16,12 @@ import yaml
 
 from .test_eval_cli import invoke
 
+
+@pytest.fixture(autouse=True)
+def _shipped() -> None:
+    """Not the shipped versions: the fixture prompts (tests/prompts), recorded here."""
+
+
 SAID = re.compile(r'(?P<speaker>[A-Z][a-z]+ [A-Z][a-z]+) said: "(?P<quote>[^"]+)"')
 
 
@@ -43,7 +49,7 @@ def test_record_then_replay_the_oracle(tmp_path: Path, capsys: pytest.CaptureFix
     gold = _gold(tmp_path)
     n_spans = len(json.loads(gold.read_text("utf-8"))["claims"])
     cassettes = tmp_path / "cassettes"
-    prompts = ["--prompt", "extract@v2", "--prompt", "extract@v4"]
+    prompts = ["--prompt", "toy@v1", "--prompt", "toy@v2"]
     common = [*prompts, "--gold", str(gold), "--cassettes", str(cassettes), "--model", "synthetic"]
     with FakeOpenAIServer(max_seconds=60) as server:
         record = ["--record", "--base-url", server.base_url, *common, "--no-report"]
@@ -51,18 +57,18 @@ def test_record_then_replay_the_oracle(tmp_path: Path, capsys: pytest.CaptureFix
         assert code == 0, err
         manifest_path = cassettes / "synthetic" / "manifest.json"
         before = json.loads(manifest_path.read_text("utf-8"))
-        e2e_cassette = (cassettes / "synthetic" / "extract@v4" / "s0.yaml").read_text("utf-8")
+        e2e_cassette = (cassettes / "synthetic" / "toy@v2" / "s0.yaml").read_text("utf-8")
         code, out, err = invoke([*record, "--oracle", "evidence"], capsys)
         assert code == 0, err
     assert out.startswith("RECORDED")
     manifest = json.loads(manifest_path.read_text("utf-8"))
-    key = "extract@v4+oracle-evidence"
-    assert set(manifest["prompts"]) == {"extract@v2", "extract@v4", key}
-    assert manifest["seconds"]["extract@v4"] == before["seconds"]["extract@v4"]
-    assert list(manifest["seconds"][key]) == ["s0"]
+    key = "toy@v2+oracle-evidence"
+    assert set(manifest["prompts"]) == {"toy@v1", "toy@v2", key}
+    assert manifest["prompts"]["toy@v2"] == before["prompts"]["toy@v2"], "left as it was"
+    assert list(manifest["prompts"][key]["seconds"]) == ["s0"]
     # the end-to-end recordings were replayed, not recorded again
-    assert (cassettes / "synthetic" / "extract@v4" / "s0.yaml").read_text("utf-8") == e2e_cassette
-    assert not (cassettes / "synthetic" / "extract@v2+oracle-evidence").exists()
+    assert (cassettes / "synthetic" / "toy@v2" / "s0.yaml").read_text("utf-8") == e2e_cassette
+    assert not (cassettes / "synthetic" / "toy@v1+oracle-evidence").exists()
     recorded = yaml.safe_load((cassettes / "synthetic" / key / "s0.yaml").read_text("utf-8"))
     assert len(recorded["interactions"]) == n_spans  # one request per distinct gold span
 
@@ -78,12 +84,14 @@ def test_record_then_replay_the_oracle(tmp_path: Path, capsys: pytest.CaptureFix
     report = json.loads(out_json.read_text("utf-8"))
     assert [s["label"] for s in report["systems"]] == [key]
     rows = {r["prompt"]: r for r in report["oracle"]["rows"]}
-    assert rows["extract@v2"]["applicable"] is False and rows["extract@v2"]["claim"] is None
-    v4 = rows["extract@v4"]
-    assert v4["applicable"] and v4["evidence_label"] == key
-    assert v4["claim"]["n"] == n_spans
-    assert v4["evidence_joint_f1"] == report["systems"][0]["metrics"]["joint_f1"]
-    assert sum(v4["where_lost"].values()) == pytest.approx(1 - v4["end_to_end_joint_f1"], abs=1e-3)
+    assert rows["toy@v1"]["applicable"] is False and rows["toy@v1"]["claim"] is None
+    staged = rows["toy@v2"]
+    assert staged["applicable"] and staged["evidence_label"] == key
+    assert staged["claim"]["n"] == n_spans
+    assert staged["evidence_joint_f1"] == report["systems"][0]["metrics"]["joint_f1"]
+    assert sum(staged["where_lost"].values()) == pytest.approx(
+        1 - staged["end_to_end_joint_f1"], abs=1e-3
+    )
     assert report["oracle"]["baselines"][0]["n"] == n_spans
 
     claim_json = tmp_path / "claim.json"

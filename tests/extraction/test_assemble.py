@@ -1,11 +1,12 @@
-"""Assembly rules shared by every strategy: here, claims copied from few-shot examples."""
+"""Assembly rules shared by every pipeline: here, claims copied from few-shot examples."""
 
 from __future__ import annotations
 
 from claimx.extraction.assemble import assemble, echoes_examples, example_vocabulary
 from claimx.extraction.drafts import ClaimDraft
 from claimx.extraction.extractor import Extractor
-from claimx.extraction.strategies import Draft
+from claimx.extraction.records import Draft
+from claimx.prompts import get_prompt
 
 ARTICLE = (
     "Kremlin spokesman Dmitry Peskov said the United States was behind the attack. "
@@ -48,10 +49,9 @@ def test_assemble_drops_copied_claims_with_a_warning_and_keeps_the_rest() -> Non
 
 
 def test_extractor_builds_the_vocabulary_from_its_prompt_examples() -> None:
-    assert {"ostend", "claes", "petrolux", "janssens"} <= Extractor(
-        "extract@v4", api_key="x"
-    ).examples
-    assert Extractor("extract@v1", api_key="x").examples == frozenset()  # zero-shot
+    assert {"harbour", "claes", "dredging", "lena"} <= Extractor("toy@v1", api_key="x").examples
+    zero_shot = get_prompt("toy@v1").model_copy(update={"examples": []})
+    assert Extractor(zero_shot, api_key="x").examples == frozenset()
 
 
 STRIKE = "The president ordered the strike, Kirby said. The minister ordered the strike, he added."

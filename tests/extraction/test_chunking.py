@@ -25,12 +25,12 @@ from claimx.extraction.chunking import (
 )
 from claimx.extraction.drafts import ClaimDraft
 from claimx.extraction.extractor import Extractor
-from claimx.extraction.strategies import get_strategy
-from claimx.extraction.strategies.base import Draft, Request, StrategyOutput
-from claimx.llm.client import LLM
+from claimx.extraction.pipeline import Pipeline
+from claimx.extraction.records import Draft
 from claimx.llm.config import ClientConfig
-from claimx.llm.protocol import Model
-from claimx.prompts import PromptSpec, get_prompt
+from claimx.llm.protocol import Completion, T
+from claimx.models import Usage
+from claimx.prompts import get_prompt
 from claimx.text import grounding
 from claimx.text.grounding import Located
 from claimx.text.segments import paragraphs
@@ -95,13 +95,14 @@ def test_a_big_paragraph_after_small_ones_still_makes_progress() -> None:
 
 
 def test_budget_follows_the_context_the_prompt_and_max_tokens() -> None:
-    spec = get_prompt("extract@v2")
+    pipeline = Pipeline(get_prompt("toy@v1"))
     config = ClientConfig(api_key="x")
-    small, large = chunk_budget(spec, config, 6000), chunk_budget(spec, config, 12000)
+    small, large = chunk_budget(pipeline, config, 6000), chunk_budget(pipeline, config, 12000)
     assert large - small == 6000 * 3  # CHARS_PER_TOKEN characters per extra token
-    prompt_chars = sum(len(m["content"]) for m in spec.render(text=""))
-    assert small < (6000 - 2400) * 3 - prompt_chars + 1  # the prompt and answer are paid for
-    assert chunk_budget(spec, config, 1000) == MIN_CHUNK_CHARS
+    prompt_chars = sum(len(m["content"]) for m in pipeline.messages({"text": ""}))
+    assert pipeline.spec.params.max_tokens == 1200
+    assert small < (6000 - 1200) * 3 - prompt_chars + 1  # the prompt and answer are paid for
+    assert chunk_budget(pipeline, config, 1000) == MIN_CHUNK_CHARS
 
 
 def draft(quote: str, claim: str, speaker: str = "Ada Lovelace") -> Draft:
@@ -147,38 +148,37 @@ def test_a_quote_not_in_its_chunk_is_left_to_whole_article_grounding() -> None:
     assert [d.window for d in merged] == [None]
 
 
-class _Recording:
-    """A strategy that records what it was asked (no model involved)."""
+class _Texts:
+    """A model that records the article text of each request and answers no claims."""
 
-    name = "recording"
-    provides = frozenset({"text"})
-
-    def __init__(self, chunkable: bool) -> None:
-        self.chunkable = chunkable
+    def __init__(self) -> None:
         self.texts: list[str] = []
 
-    def plan(self, spec: PromptSpec, text: str) -> list[Request]:
-        return [Request({"text": text})]
+    async def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        max_tokens: int | None = None,
+    ) -> Completion[T]:
+        self.texts.append(messages[-1]["content"])
+        value = response_model.model_validate({"claims": []})
+        return Completion(value=value, usage=Usage(calls=1), raw="{}", latency_s=0.0)
 
-    async def drafts(self, llm: Model, spec: PromptSpec, text: str) -> StrategyOutput:
-        self.texts.append(text)
-        return StrategyOutput()
 
-
-def test_a_strategy_says_whether_it_may_be_chunked() -> None:
+def test_only_a_pipeline_whose_stage_one_says_so_is_chunked() -> None:
     text = article(40)
-    llm = LLM(ClientConfig(api_key="x"))
-    spec = get_prompt("extract@v3")
-    whole, chunked = _Recording(chunkable=False), _Recording(chunkable=True)
-    asyncio.run(chunked_drafts(whole, llm, spec, text, budget=500, threshold=90))
-    asyncio.run(chunked_drafts(chunked, llm, spec, text, budget=500, threshold=90))
-    assert whole.texts == [text]
-    assert len(chunked.texts) > 5 and all(len(t) <= 500 for t in chunked.texts)
-    # The per-paragraph strategies are never chunked; the whole-article one is.
-    assert [get_strategy(n).chunkable for n in ("single_pass", "staged", "staged_sentences")] == [
-        True,
-        False,
-        False,
+    whole = Pipeline(get_prompt("toy@v1"))
+    sentences = Pipeline(get_prompt("toy@v2"))
+    assert whole.chunkable and not sentences.chunkable
+    chunked, asked = _Texts(), _Texts()
+    asyncio.run(chunked_drafts(whole, chunked, text, budget=500, threshold=90))
+    asyncio.run(chunked_drafts(sentences, asked, text, budget=500, threshold=90))
+    assert len(chunked.texts) > 5
+    assert all(len(t.removeprefix("Article:").strip()) <= 500 for t in chunked.texts)
+    # The sentences' pipeline asks what it planned for the whole article, as if not long.
+    assert asked.texts == [
+        sentences.messages(r.variables)[-1]["content"] for r in sentences.plan(text)
     ]
 
 
@@ -189,7 +189,7 @@ def test_a_long_article_is_extracted_in_chunks_with_full_article_offsets(tmp_pat
         config = ClientConfig(
             model="synthetic", base_url=server.base_url, failures_dir=tmp_path / "failures"
         )
-        extractor = Extractor("extract@v2", config=config, context_tokens=4800)
+        extractor = Extractor("toy@v1", config=config, context_tokens=2600)
         assert extractor.chunk_chars < len(text) // 2
         result = extractor.extract(text, article_id="long")
     assert server.requests >= 3, "sent in several chunks"

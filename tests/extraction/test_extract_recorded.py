@@ -16,11 +16,17 @@ from typer.testing import CliRunner
 import claimx
 from claimx.cassettes import use_cassette
 from claimx.cli import app
+from claimx.extraction.pipeline import Pipeline
 from claimx.prompts import get_prompt
 from tests.conftest import ARTICLES, CASSETTES, LOCAL_BASE_URL
 
 pytestmark = pytest.mark.cassette
 ARTICLE = ARTICLES / "001_542e584fe1452441.txt"
+
+
+@pytest.fixture(autouse=True)
+def _shipped(shipped_prompts: Path) -> None:
+    """These tests replay recordings of a shipped version (extract@v2)."""
 
 
 def check_result(result: claimx.ExtractionResult, text: str) -> None:
@@ -30,7 +36,7 @@ def check_result(result: claimx.ExtractionResult, text: str) -> None:
         assert claim.grounding.grounded
         assert claim.speaker_id in {s.id for s in result.speakers}
     assert result.prompt == "extract@v2"
-    assert result.prompt_hash == get_prompt("extract@v2").content_hash
+    assert result.prompt_hash == Pipeline(get_prompt("extract@v2")).content_hash
     assert result.usage.prompt_tokens > 0 and result.usage.completion_tokens > 0
     speakers = {c.speaker for c in result.claims}
     assert any("Kirby" in s or "Peskov" in s for s in speakers), speakers

@@ -1,7 +1,7 @@
-"""The strategies' evidence hook (the eval's oracle) and the extractor's min_confidence.
+"""Given spans in place of stage one (the eval's oracle), and the extractor's min_confidence.
 
 In-process against the fake :class:`~claimx.llm.protocol.Model` of
-``test_strategies`` (no server, no recording).
+``test_pipeline`` (no server, no recording), with the fixture prompts.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from typer.testing import CliRunner
 from claimx.cli import app
 from claimx.errors import ConfigError, PromptError
 from claimx.extraction.extractor import Extractor, confident
-from claimx.extraction.strategies import get_strategy
+from claimx.extraction.pipeline import Pipeline
+from claimx.extraction.stages.given_spans import given_candidates
 from claimx.llm.config import ClientConfig
 from claimx.models import Confidence, ExtractionResult
 from claimx.prompts import get_prompt
 from claimx.text.spans import Span
 
-from .test_strategies import ARTICLE, Answer, FakeModel, answer_none, claim, user_turns
+from .test_pipeline import ARTICLE, Answer, FakeModel, answer_none, claim, user_turns
 
 CONFIG = ClientConfig(model="fake", base_url="http://127.0.0.1:9/v1", api_key="x")
 
@@ -35,12 +36,10 @@ ACCUSED = span_of("Seawatch accused the port of hiding samples")
 NOTHING = span_of("We had nothing to do with this.")
 
 
-@pytest.mark.parametrize("prompt", ["extract@v3", "extract@v4", "extract@v5"])
-def test_evidence_asks_exactly_the_distinct_spans_in_article_order(prompt: str) -> None:
-    spec = get_prompt(prompt)
-    strategy = get_strategy(spec.strategy)
-    assert strategy.takes_evidence
-    planned = strategy.plan(spec, ARTICLE, evidence=[NOTHING, ACCUSED, NOTHING])
+def test_evidence_asks_exactly_the_distinct_spans_in_article_order() -> None:
+    pipeline = Pipeline(get_prompt("toy@v2"))
+    assert pipeline.takes_evidence
+    planned = pipeline.plan(ARTICLE, evidence=[NOTHING, ACCUSED, NOTHING])
     assert [r.variables["text"] for r in planned] == [
         ACCUSED.slice(ARTICLE),
         NOTHING.slice(ARTICLE),
@@ -54,18 +53,16 @@ def test_evidence_asks_exactly_the_distinct_spans_in_article_order(prompt: str) 
     assert planned[0].variables["context"] == (
         "Thousands of dead fish washed up on the beaches of Ostend last week."
     )
-    if "paragraph" in strategy.provides:
-        assert planned[1].variables["paragraph"].startswith("“We had nothing")
-        assert planned[1].variables["paragraph"].endswith("told VRT.")
+    assert planned[1].variables["paragraph"].startswith("“We had nothing")
+    assert planned[1].variables["paragraph"].endswith("told VRT.")
 
 
-@pytest.mark.parametrize("prompt", ["extract@v3", "extract@v4", "extract@v5"])
+@pytest.mark.parametrize("prompt", ["toy@v2", "toy@v3"])
 def test_without_evidence_the_plan_is_stage_ones(prompt: str) -> None:
-    spec = get_prompt(prompt)
-    strategy = get_strategy(spec.strategy)
-    own = strategy.plan(spec, ARTICLE)
-    assert strategy.plan(spec, ARTICLE, evidence=None) == own
-    assert own != strategy.plan(spec, ARTICLE, evidence=[ACCUSED])
+    pipeline = Pipeline(get_prompt(prompt))
+    own = pipeline.plan(ARTICLE)
+    assert pipeline.plan(ARTICLE, evidence=None) == own
+    assert own != pipeline.plan(ARTICLE, evidence=[ACCUSED])
 
 
 def test_a_quote_the_model_widens_to_its_sentence_still_grounds() -> None:
@@ -73,7 +70,7 @@ def test_a_quote_the_model_widens_to_its_sentence_still_grounds() -> None:
         return [claim("Seawatch accused the port of hiding samples, director Tom Peeters said")]
 
     model = FakeModel(answer)
-    extractor = Extractor("extract@v4", config=CONFIG)
+    extractor = Extractor("toy@v2", config=CONFIG)
     result = asyncio.run(extractor.aextract(ARTICLE, llm=model, evidence=[ACCUSED]))
     assert len(model.requests) == 1 and "Seawatch accused" in user_turns(model)[0]
     assert [c.quote for c in result.claims] == [
@@ -84,32 +81,30 @@ def test_a_quote_the_model_widens_to_its_sentence_still_grounds() -> None:
 def test_no_evidence_spans_means_no_request() -> None:
     model = FakeModel(answer_none)
     result = asyncio.run(
-        Extractor("extract@v4", config=CONFIG).aextract(ARTICLE, llm=model, evidence=[])
+        Extractor("toy@v2", config=CONFIG).aextract(ARTICLE, llm=model, evidence=[])
     )
     assert model.requests == [] and result.claims == []
 
 
-@pytest.mark.parametrize("prompt", ["extract@v1", "extract@v2"])
-def test_single_pass_refuses_evidence_before_any_request(prompt: str) -> None:
-    spec = get_prompt(prompt)
-    assert not get_strategy(spec.strategy).takes_evidence
-    with pytest.raises(PromptError, match="staged strategy"):
-        get_strategy(spec.strategy).plan(spec, ARTICLE, evidence=[ACCUSED])
+def test_the_whole_text_refuses_evidence_before_any_request() -> None:
+    pipeline = Pipeline(get_prompt("toy@v1"))
+    assert not pipeline.takes_evidence
+    with pytest.raises(PromptError, match="find: whole_text"):
+        pipeline.plan(ARTICLE, evidence=[ACCUSED])
     model = FakeModel(answer_none)
-    with pytest.raises(PromptError, match=f"{spec.ref} uses strategy 'single_pass'"):
-        asyncio.run(Extractor(prompt, config=CONFIG).aextract(ARTICLE, llm=model, evidence=[]))
+    with pytest.raises(PromptError, match="toy@v1 has no stage one for given spans"):
+        asyncio.run(Extractor("toy@v1", config=CONFIG).aextract(ARTICLE, llm=model, evidence=[]))
     assert model.requests == []
 
 
 def test_a_span_outside_the_article_is_refused() -> None:
-    spec = get_prompt("extract@v4")
     with pytest.raises(PromptError, match="outside the article"):
-        get_strategy(spec.strategy).plan(spec, ARTICLE, evidence=[Span(0, len(ARTICLE) + 5)])
+        Pipeline(get_prompt("toy@v2")).plan(ARTICLE, evidence=[Span(0, len(ARTICLE) + 5)])
 
 
 def test_confident_keeps_claims_at_or_above_the_threshold_and_those_without_one() -> None:
     model = FakeModel(lambda _: [claim("We had nothing to do with this.")])
-    result = asyncio.run(Extractor("extract@v4", config=CONFIG).aextract(ARTICLE, llm=model))
+    result = asyncio.run(Extractor("toy@v2", config=CONFIG).aextract(ARTICLE, llm=model))
     (base,) = result.claims
     low, high, none = (
         base.model_copy(update={"confidence": Confidence(value=0.3, source="rule")}),
@@ -123,7 +118,7 @@ def test_confident_keeps_claims_at_or_above_the_threshold_and_those_without_one(
 @pytest.mark.parametrize("value", [-0.1, 1.5])
 def test_min_confidence_outside_zero_one_is_refused(value: float) -> None:
     with pytest.raises(ConfigError, match="between 0 and 1"):
-        Extractor("extract@v4", config=CONFIG, min_confidence=value)
+        Extractor("toy@v2", config=CONFIG, min_confidence=value)
 
 
 def test_min_confidence_drops_low_claims_in_the_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,7 +140,7 @@ def test_min_confidence_drops_low_claims_in_the_extractor(monkeypatch: pytest.Mo
     model = FakeModel(
         lambda _: [claim("We had nothing to do with this."), claim("The dredging had stopped")]
     )
-    extractor = Extractor("extract@v2", config=CONFIG, min_confidence=0.5)
+    extractor = Extractor("toy@v1", config=CONFIG, min_confidence=0.5)
     result = asyncio.run(extractor.aextract(ARTICLE, llm=model))
     assert [c.confidence.value for c in result.claims if c.confidence] == [0.9]
     assert any("below 0.5" in w for w in result.warnings)
@@ -170,7 +165,7 @@ def test_extract_cli_min_confidence_drops_claims_below_it(tmp_path: Path) -> Non
     with FakeOpenAIServer(max_seconds=60) as server:
         for threshold in ("0", "0.99"):
             out = tmp_path / f"{threshold}.jsonl"
-            args = ["extract", str(article), "--prompt", "extract@v2", "-o", str(out),
+            args = ["extract", str(article), "--prompt", "toy@v1", "-o", str(out),
                     "--model", "synthetic", "--base-url", server.base_url, "--no-cache",
                     "--min-confidence", threshold]  # fmt: skip
             result = CliRunner().invoke(app, args)
@@ -184,13 +179,14 @@ def test_extract_cli_min_confidence_drops_claims_below_it(tmp_path: Path) -> Non
 
 
 def test_a_span_across_paragraphs_gets_both_as_paragraph_and_window() -> None:
-    from claimx.extraction.strategies.staged import evidence_candidates
-
     start = ARTICLE.index("The city will test it.")
     end = ARTICLE.index("The dredging had stopped") + len("The dredging had stopped")
-    ((candidate, window),) = evidence_candidates(ARTICLE, [Span(start, end)])
-    assert candidate.text == ARTICLE[start:end]
-    assert candidate.paragraph.startswith("Seawatch") and candidate.paragraph.endswith("VRT.")
+    (candidate,) = given_candidates(ARTICLE, [Span(start, end)])
+    assert candidate.span.slice(ARTICLE) == ARTICLE[start:end] and candidate.given
+    paragraph = candidate.paragraph.slice(ARTICLE)
+    assert paragraph.startswith("Seawatch") and paragraph.endswith("VRT.")
     # from the sentence the span starts in to the end of the one it ends in
-    assert window.slice(ARTICLE) == ARTICLE[start : ARTICLE.index("VRT.") + 4]
-    assert candidate.context.startswith("Thousands of dead fish")
+    assert candidate.window is not None
+    assert candidate.window.slice(ARTICLE) == ARTICLE[start : ARTICLE.index("VRT.") + 4]
+    (request,) = Pipeline(get_prompt("toy@v2")).plan(ARTICLE, evidence=[Span(start, end)])
+    assert request.variables["context"].startswith("Thousands of dead fish")

@@ -1,4 +1,4 @@
-"""The numbered-passages strategy (``paragraphs``, extract@v7), against a fake model."""
+"""The numbered ask stage (``ask: numbered``, fixture prompt toy@v3), against a fake model."""
 
 from __future__ import annotations
 
@@ -11,14 +11,17 @@ from pydantic import ValidationError
 
 from claimx.extraction.assemble import assemble
 from claimx.extraction.drafts import numbered_answer_model, opening
-from claimx.extraction.strategies import get_strategy
-from claimx.extraction.strategies.paragraphs import find_passages
-from claimx.extraction.strategies.staged_lexicon import find_lexicon_candidates
+from claimx.extraction.pipeline import Pipeline
+from claimx.extraction.stages.given_spans import given_candidates
+from claimx.extraction.stages.lexicon import Lexicon, LexiconParams
+from claimx.extraction.stages.numbered import find_passages
 from claimx.llm.protocol import Completion, T
 from claimx.models import Usage
 from claimx.prompts import get_prompt
 from claimx.text.segments import paragraphs, sentences
 from claimx.text.spans import Span
+
+LEXICON = Lexicon(LexiconParams())
 
 ARTICLE = """Harbour news
 
@@ -62,12 +65,15 @@ class NumberedFake:
 
 def test_passages_number_stage_ones_sentences_and_show_the_rest_as_context() -> None:
     text = ARTICLE + "\nThe weather was fine. Boats left early.\n"
-    wanted = [c.span for c in find_lexicon_candidates(text, window=1)]
-    passages = find_passages(text)
-    numbered = [s for p in passages for s in p.numbered]
+    candidates = LEXICON.find(text)
+    wanted = [c.span for c in candidates]
+    passages = find_passages(text, candidates, 6)
+    numbered = [c.span for p in passages for c in p.numbered]
     assert numbered == wanted  # every candidate once, in order
     for p in passages:
-        shown = sorted([*p.numbered, *(s for _, s in p.context)], key=lambda s: s.start)
+        shown = sorted(
+            [*(c.span for c in p.numbered), *(s for _, s in p.context)], key=lambda s: s.start
+        )
         paras = {para for para in paragraphs(text) for s in shown if para.contains(s)}
         assert shown == sorted(
             (s for para in paras for s in sentences(text, para)), key=lambda s: s.start
@@ -79,7 +85,7 @@ def test_passages_number_stage_ones_sentences_and_show_the_rest_as_context() -> 
 
 def test_a_passage_holds_at_most_per_request_sentences() -> None:
     text = "\n\n".join(f"Official {i} said the port is closed." for i in range(7))
-    passages = find_passages(text, per_request=3)
+    passages = find_passages(text, LEXICON.find(text), 3)
     assert [len(p.numbered) for p in passages] == [3, 3, 1]
 
 
@@ -100,7 +106,7 @@ def test_the_answer_schema_fixes_one_entry_per_sentence_in_order() -> None:
 
 
 def test_claims_land_on_their_own_sentence_with_rule_evidence_and_rule_stance() -> None:
-    spec = get_prompt("extract@v7")
+    pipeline = Pipeline(get_prompt("toy@v3"))
 
     def claims_for(head: str) -> list[dict[str, str]]:
         if "Seawatch" in head:
@@ -118,9 +124,11 @@ def test_claims_land_on_their_own_sentence_with_rule_evidence_and_rule_stance() 
         ]
 
     fake = NumberedFake(claims_for)
-    out = asyncio.run(get_strategy(spec.strategy).drafts(fake, spec, ARTICLE))
-    assert len(fake.turns) == 1 and "] “We had nothing" in fake.turns[0]
-    done = assemble(ARTICLE, out.drafts, threshold=90.0, stance=spec.stance)
+    out = asyncio.run(pipeline.drafts(fake, ARTICLE))
+    assert len(fake.turns) == 2 and "] “We had nothing" in fake.turns[1]
+    done = assemble(
+        ARTICLE, out.drafts, threshold=90.0, stance=pipeline.stance, speaker=pipeline.speaker
+    )
     by_speaker = {c.speaker: c for c in done.claims}
     peeters, claes = by_speaker["Tom Peeters"], by_speaker["Lena Claes"]
     assert peeters.quote == "Seawatch accused the port of hiding samples"
@@ -135,10 +143,11 @@ def test_claims_land_on_their_own_sentence_with_rule_evidence_and_rule_stance() 
 
 
 def test_oracle_evidence_numbers_exactly_the_given_spans() -> None:
-    spec = get_prompt("extract@v7")
+    pipeline = Pipeline(get_prompt("toy@v3"))
     body = [s for s in sentences(ARTICLE) if "Lena Claes" in s.slice(ARTICLE)]
     given = [Span(body[0].start + 1, body[0].start + 31)]  # "We had nothing to do with this"
-    requests = get_strategy(spec.strategy).plan(spec, ARTICLE, evidence=given)  # type: ignore[call-arg]
+    assert given_candidates(ARTICLE, given)[0].given
+    requests = pipeline.plan(ARTICLE, evidence=given)
     assert len(requests) == 1
     # the span numbered, its paragraph shown before it for the speaker and the frame
     assert requests[0].variables["text"] == (
@@ -151,17 +160,17 @@ def test_signalled_claims_keep_only_sentences_that_quote_or_have_a_frequent_cue(
     def claims_for(head: str) -> list[dict[str, str]]:
         return [{"speaker": "Tom Peeters", "stance": "supports", "claim": f"{head} (claim)."}]
 
-    def quotes(ref: str) -> list[str]:
-        spec = get_prompt(ref)
-        out = asyncio.run(
-            get_strategy(spec.strategy).drafts(NumberedFake(claims_for), spec, ARTICLE)
-        )
+    def quotes(keep: str) -> list[str]:
+        spec = get_prompt("toy@v3")
+        stages = type(spec.pipeline).model_validate({**spec.pipeline.model_dump(), "keep": keep})
+        pipeline = Pipeline(spec.model_copy(update={"pipeline": stages}))
+        out = asyncio.run(pipeline.drafts(NumberedFake(claims_for), ARTICLE))
         return [d.claim.quote for d in out.drafts]
 
     # "The city will test it." is asked about ("will" is a cue seen 10 times in train)...
-    assert any(q.startswith("The city will test it") for q in quotes("extract@v8"))
+    assert any(q.startswith("The city will test it") for q in quotes("all"))
     # ... but a cue that rare is narration: its claims are dropped; "said" and quotes stay.
-    kept = quotes("extract@v9")
+    kept = quotes("signalled")
     assert not any(q.startswith("The city will") for q in kept)
     assert any(q.startswith("Seawatch accused") for q in kept)
     assert any(q.startswith("We had nothing") for q in kept)
@@ -178,7 +187,7 @@ def test_signalled_claims_keep_only_sentences_that_quote_or_have_a_frequent_cue(
     ],
 )
 def test_has_strong_signal(sentence: str, strong: bool) -> None:
-    from claimx.extraction.strategies.staged_lexicon import has_strong_signal
+    from claimx.text.attribution import has_strong_signal
 
     text = f"Headline\n\n{sentence}"
     whole = Span(len("Headline\n\n"), len(text))  # the sentence is its paragraph

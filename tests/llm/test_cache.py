@@ -20,6 +20,8 @@ from claimx.llm.layers import open_model
 from claimx.models import Usage
 from claimx.prompts import get_prompt
 from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
+from tests.helpers import answer_model
+from tests.helpers import messages as request_messages
 
 CONFIG = ClientConfig(model="m", base_url="http://127.0.0.1:1/v1")
 MESSAGES = [{"role": "system", "content": "s"}, {"role": "user", "content": "article text"}]
@@ -64,9 +66,9 @@ def test_key_changes_with_everything_that_changes_the_answer(changed: dict[str, 
 
 def test_prompt_versions_render_to_different_keys() -> None:
     text = synthetic_article(0)
-    v1, v2 = get_prompt("extract@v1"), get_prompt("extract@v2")
-    k1 = request_key(CONFIG, v1.render(text=text), v1.response_model, 100)
-    k2 = request_key(CONFIG, v2.render(text=text), v2.response_model, 100)
+    v1, v2 = get_prompt("toy@v2"), get_prompt("toy@v1")
+    k1 = request_key(CONFIG, request_messages(v1, text), answer_model(v1), 100)
+    k2 = request_key(CONFIG, request_messages(v2, text), answer_model(v2), 100)
     assert k1 != k2
 
 
@@ -117,19 +119,19 @@ def config_for(server: FakeOpenAIServer, tmp_path: Path) -> ClientConfig:
 async def test_the_cache_layer_serves_a_repeated_request_keeping_its_usage_apart(
     tmp_path: Path,
 ) -> None:
-    spec = get_prompt("extract@v2")
-    messages = spec.render(text=synthetic_article(3))
+    spec = get_prompt("toy@v1")
+    messages = request_messages(spec, synthetic_article(3))
     with FakeOpenAIServer(max_seconds=30) as server, ResponseCache(tmp_path / "c.sqlite") as cache:
         llm = open_model(config_for(server, tmp_path), cache=cache)
-        first = await llm.complete(messages, spec.response_model)
-        second = await llm.complete(messages, spec.response_model)
-        other = await llm.complete(spec.render(text=synthetic_article(4)), spec.response_model)
+        first = await llm.complete(messages, answer_model(spec))
+        second = await llm.complete(messages, answer_model(spec))
+        other = await llm.complete(request_messages(spec, synthetic_article(4)), answer_model(spec))
         await llm.aclose()
         # The same model name at another address is another endpoint: not a hit.
         elsewhere = open_model(
             config_for(server, tmp_path).with_(base_url=server.base_url + "/"), cache=cache
         )
-        third = await elsewhere.complete(messages, spec.response_model)
+        third = await elsewhere.complete(messages, answer_model(spec))
         await elsewhere.aclose()
     assert server.requests == 2
     assert not first.cached and first.usage.calls == 1 and first.usage.total_tokens > 0
@@ -141,27 +143,27 @@ async def test_the_cache_layer_serves_a_repeated_request_keeping_its_usage_apart
 
 
 async def test_another_endpoint_with_the_same_model_name_is_no_hit(tmp_path: Path) -> None:
-    spec = get_prompt("extract@v2")
-    messages = spec.render(text=synthetic_article(3))
+    spec = get_prompt("toy@v1")
+    messages = request_messages(spec, synthetic_article(3))
     with ResponseCache(tmp_path / "c.sqlite") as cache:
         for _ in range(2):  # two servers, both calling their model "synthetic"
             with FakeOpenAIServer(max_seconds=30) as server:
                 llm = open_model(config_for(server, tmp_path), cache=cache)
-                answer = await llm.complete(messages, spec.response_model)
+                answer = await llm.complete(messages, answer_model(spec))
                 await llm.aclose()
             assert not answer.cached and server.requests == 1
         assert len(cache) == 2
 
 
 async def test_failures_are_not_cached(tmp_path: Path) -> None:
-    spec = get_prompt("extract@v2")
-    messages = spec.render(text=synthetic_article(3, fault="kind=bad_content times=1"))
+    spec = get_prompt("toy@v1")
+    messages = request_messages(spec, synthetic_article(3, fault="kind=bad_content times=1"))
     with FakeOpenAIServer(max_seconds=30) as server, ResponseCache(tmp_path / "c.sqlite") as cache:
         llm = open_model(config_for(server, tmp_path), cache=cache)
         with pytest.raises(ExtractionError):
-            await llm.complete(messages, spec.response_model)
+            await llm.complete(messages, answer_model(spec))
         assert len(cache) == 0
-        recovered = await llm.complete(messages, spec.response_model)
+        recovered = await llm.complete(messages, answer_model(spec))
         await llm.aclose()
     assert not recovered.cached and len(recovered.value.claims) == 4
     assert server.requests == 2
@@ -173,8 +175,8 @@ def test_extract_takes_a_cache(tmp_path: Path) -> None:
     text = synthetic_article(5)
     with FakeOpenAIServer(max_seconds=30) as server, ResponseCache(tmp_path / "c.sqlite") as cache:
         options = {"model": "synthetic", "base_url": server.base_url, "cache": cache}
-        first = claimx.extract(text, "extract@v2", **options)  # type: ignore[arg-type]
-        second = claimx.extract(text, "extract@v2", **options)  # type: ignore[arg-type]
+        first = claimx.extract(text, "toy@v1", **options)  # type: ignore[arg-type]
+        second = claimx.extract(text, "toy@v1", **options)  # type: ignore[arg-type]
     assert server.requests == 1
     assert not first.cached and second.cached and second.claims == first.claims
     assert second.usage == Usage() and second.cached_usage == first.usage

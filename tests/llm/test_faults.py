@@ -30,6 +30,8 @@ from claimx.models import ExtractionResult
 from claimx.prompts import get_prompt
 from claimx.runs.orchestrator import BatchOptions, run_batch
 from tests.fake_openai_server import FakeOpenAIServer, Fault, Request, synthetic_article
+from tests.helpers import answer_model
+from tests.helpers import messages as request_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,7 +72,7 @@ def run(
 ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
     corpus = tmp_path / "corpus.jsonl"
     ids = write_corpus(corpus, faults)
-    extractor = Extractor("extract@v2", config=fast_config(server, tmp_path, **config))
+    extractor = Extractor("toy@v1", config=fast_config(server, tmp_path, **config))
     options = BatchOptions(concurrency=2, output=tmp_path / "out.jsonl")
     asyncio.run(run_batch(extractor, [corpus], options))
     results = read_jsonl(tmp_path / "out.jsonl")
@@ -126,7 +128,7 @@ FAILED = {
         "ExtractionError",
         "did not validate after 2 attempt(s)",
     ),
-    "cut at the token limit": ("kind=length", "TruncatedOutputError", "max_tokens=2400"),
+    "cut at the token limit": ("kind=length", "TruncatedOutputError", "max_tokens=1200"),
 }
 
 
@@ -142,7 +144,7 @@ def test_fault_forever_is_a_recorded_explained_failure_and_the_run_goes_on(
     assert error["source"].endswith("corpus.jsonl:2")
     assert error["error_type"] == error_type
     assert explained in error["message"]
-    assert error["prompt"] == "extract@v2" and error["model"] == "synthetic"
+    assert error["prompt"] == "toy@v1" and error["model"] == "synthetic"
     if error_type in ("ExtractionError", "TruncatedOutputError"):
         # The model's raw answer is kept, so nothing it said is lost.
         saved = json.loads(Path(error["raw_output_path"]).read_text(encoding="utf-8"))
@@ -171,7 +173,7 @@ def test_retry_after_is_honoured_over_the_random_backoff(
 
 
 async def test_retry_after_pauses_every_request_of_the_shared_client(tmp_path: Path) -> None:
-    spec = get_prompt("extract@v2")
+    spec = get_prompt("toy@v1")
 
     def script(request: Request) -> Fault:
         if request.index == 1:
@@ -181,14 +183,16 @@ async def test_retry_after_pauses_every_request_of_the_shared_client(tmp_path: P
     with FakeOpenAIServer(script, max_seconds=30) as server:
         llm = LLM(fast_config(server, tmp_path, backoff_max_s=5))
         first = asyncio.create_task(
-            llm.complete(spec.render(text=synthetic_article(1)), spec.response_model)
+            llm.complete(request_messages(spec, synthetic_article(1)), answer_model(spec))
         )
         for _ in range(200):  # until the 429 has reached the client
             if llm._paused_until:
                 break
             await asyncio.sleep(0.01)
         assert llm._paused_until, "the 429 set the shared pause"
-        second = await llm.complete(spec.render(text=synthetic_article(2)), spec.response_model)
+        second = await llm.complete(
+            request_messages(spec, synthetic_article(2)), answer_model(spec)
+        )
         await first
         await llm.aclose()
     assert len(second.value.claims) == 4
@@ -198,11 +202,11 @@ async def test_retry_after_pauses_every_request_of_the_shared_client(tmp_path: P
 
 
 async def test_rate_limit_after_all_retries_raises_the_typed_error(tmp_path: Path) -> None:
-    spec = get_prompt("extract@v2")
+    spec = get_prompt("toy@v1")
     with FakeOpenAIServer(lambda r: Fault("status", status=429), max_seconds=30) as server:
         llm = LLM(fast_config(server, tmp_path))
         with pytest.raises(RateLimitedError) as info:
-            await llm.complete(spec.render(text=synthetic_article(1)), spec.response_model)
+            await llm.complete(request_messages(spec, synthetic_article(1)), answer_model(spec))
         await llm.aclose()
     assert "lower --concurrency" in str(info.value)
     assert server.requests == 3
@@ -212,7 +216,7 @@ def test_authentication_failure_stops_the_run(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     write_corpus(corpus, {}, n=30)
     with FakeOpenAIServer(lambda r: Fault("status", status=401), max_seconds=30) as server:
-        extractor = Extractor("extract@v2", config=fast_config(server, tmp_path))
+        extractor = Extractor("toy@v1", config=fast_config(server, tmp_path))
         options = BatchOptions(concurrency=3, output=tmp_path / "out.jsonl")
         with pytest.raises(AuthenticationError) as info:
             asyncio.run(run_batch(extractor, [corpus], options))
@@ -236,7 +240,7 @@ def test_sigkill_mid_run_then_rerun_finishes_every_article_exactly_once(tmp_path
         command = _claimx(
             str(corpus),
             *("--output", str(out), "--base-url", server.base_url, "--model", "synthetic"),
-            *("--prompt", "extract@v2", "--concurrency", "4", "--cache-dir", str(tmp_path)),
+            *("--prompt", "toy@v1", "--concurrency", "4", "--cache-dir", str(tmp_path)),
         )
         log = tmp_path / "first.stderr"
         with log.open("wb") as stderr:
@@ -281,13 +285,13 @@ def test_recording_keeps_the_api_key_out_of_the_cassette_and_replays_without_it(
     text = synthetic_article(3)
     recording = fast_config(server, tmp_path, api_key=secret)
     with use_cassette(cassette, "all", rerecord_hint="(test)"):
-        recorded = Extractor("extract@v2", config=recording).extract(text)
+        recorded = Extractor("toy@v1", config=recording).extract(text)
     body = cassette.read_text(encoding="utf-8")
     assert secret not in body and "authorization" not in body.lower()
     # The replay needs no key and no server: another key, an unreachable URL.
     replaying = fast_config(server, tmp_path, api_key="other", base_url="http://127.0.0.1:9/v1")
     with use_cassette(cassette, "none", rerecord_hint="(test)"):
-        replayed = Extractor("extract@v2", config=replaying).extract(text)
+        replayed = Extractor("toy@v1", config=replaying).extract(text)
     assert replayed.claims == recorded.claims and recorded.claims
 
 

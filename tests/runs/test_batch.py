@@ -42,9 +42,7 @@ def server() -> Any:
         yield running
 
 
-def extractor_for(
-    server: FakeOpenAIServer, tmp_path: Path, prompt: str = "extract@v2"
-) -> Extractor:
+def extractor_for(server: FakeOpenAIServer, tmp_path: Path, prompt: str = "toy@v1") -> Extractor:
     config = ClientConfig(
         model="synthetic",
         base_url=server.base_url,
@@ -167,8 +165,8 @@ def test_resume_refuses_foreign_lines_and_other_configurations(
         run(extractor_for(server, tmp_path), [corpus], out)
 
     out.write_text(good)
-    with pytest.raises(ConfigError, match=r"another configuration.*extract@v1"):
-        run(extractor_for(server, tmp_path, prompt="extract@v1"), [corpus], out)
+    with pytest.raises(ConfigError, match=r"another configuration.*toy@v2"):
+        run(extractor_for(server, tmp_path, prompt="toy@v2"), [corpus], out)
     assert out.read_text() == good, "a refused resume leaves the file alone"
 
 
@@ -208,7 +206,7 @@ def test_the_circuit_breaker_stops_a_run_on_a_dead_endpoint_and_the_same_command
         port = server.base_url
     # The synthetic server has stopped: nothing listens on its port any more.
     dead = Extractor(
-        "extract@v2",
+        "toy@v1",
         config=ClientConfig(
             model="synthetic",
             base_url=port,
@@ -226,7 +224,7 @@ def test_the_circuit_breaker_stops_a_run_on_a_dead_endpoint_and_the_same_command
     assert len(failed) == 3, "stopped after N articles, not after all 12"
     assert out.read_text() == ""
     with FakeOpenAIServer(latency_s=0.01, max_seconds=60) as again:
-        live = Extractor("extract@v2", config=dead.config.with_(base_url=again.base_url))
+        live = Extractor("toy@v1", config=dead.config.with_(base_url=again.base_url))
         stats = asyncio.run(run_batch(live, [corpus], options))
     assert stats.done == 12 and sorted(ids_in(out)) == sorted(f"a{i}" for i in range(12))
 
@@ -244,19 +242,20 @@ def test_jobs_of_one_run_share_one_model_per_configuration(
         return layers.open_model(config, **kw)
 
     monkeypatch.setattr(orchestrator, "open_model", counting)
-    v1, v2 = extractor_for(server, tmp_path, "extract@v1"), extractor_for(server, tmp_path)
+    v1, v2 = extractor_for(server, tmp_path, "toy@v2"), extractor_for(server, tmp_path)
     corpus = tmp_path / "c.jsonl"
     write_jsonl(corpus, ["a", "b"])
     jobs = [
         orchestrator.Job(ex, iter_inputs([corpus]), BatchOptions(output=tmp_path / f"{n}.jsonl"), 2)
         for n, ex in (("v1", v1), ("v2", v2))
     ]
+    before = server.requests
     stats = asyncio.run(orchestrator.run_jobs(jobs))
     assert opened == [v1.config], "one client for both prompt versions"
-    assert (stats.total, stats.done, stats.calls) == (4, 4, 4)
+    assert (stats.total, stats.done, stats.calls) == (4, 4, server.requests - before)
     assert {
         r["prompt"] for r in map(json.loads, (tmp_path / "v2.jsonl").read_text().splitlines())
-    } == {"extract@v2"}
+    } == {"toy@v1"}
 
 
 def test_a_success_resets_the_circuit_breaker(server: FakeOpenAIServer, tmp_path: Path) -> None:
@@ -268,7 +267,7 @@ def test_a_success_resets_the_circuit_breaker(server: FakeOpenAIServer, tmp_path
             text = synthetic_article(i, fault="kind=timeout delay_s=1 times=9" if i % 2 else "")
             handle.write(json.dumps({"id": article_id, "text": text}) + "\n")
     extractor = Extractor(
-        "extract@v2", config=extractor_for(server, tmp_path).config.with_(timeout_s=0.3)
+        "toy@v1", config=extractor_for(server, tmp_path).config.with_(timeout_s=0.3)
     )
     out = tmp_path / "out.jsonl"
     stats = asyncio.run(
@@ -415,7 +414,7 @@ def test_cli_extract_runs_resumes_and_reports(server: FakeOpenAIServer, tmp_path
         handle.write(json.dumps({"id": "bad", "text": bad}) + "\n")
     out = tmp_path / "out.jsonl"
     args = ["extract", str(corpus), "-o", str(out), "--base-url", server.base_url]
-    args += ["--model", "synthetic", "-p", "extract@v2", "-j", "3"]
+    args += ["--model", "synthetic", "-p", "toy@v1", "-j", "3"]
     args += ["--cache-dir", str(tmp_path / "cache")]
     runner = CliRunner()
 

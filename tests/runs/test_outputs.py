@@ -33,7 +33,7 @@ def corpus(tmp_path: Path, n: int) -> Path:
 
 
 def extract(server: FakeOpenAIServer, *args: str) -> Result:
-    base = ["extract", "--base-url", server.base_url, "--model", "synthetic", "-p", "extract@v2"]
+    base = ["extract", "--base-url", server.base_url, "--model", "synthetic", "-p", "toy@v1"]
     return CliRunner().invoke(app, [*base, "--no-cache", *args])
 
 
@@ -105,7 +105,7 @@ def test_array_of_nothing_and_of_records(tmp_path: Path) -> None:
 
 def test_stdin_article_and_jsonl_are_extracted(server: FakeOpenAIServer) -> None:
     base = ["extract", "-", "--base-url", server.base_url, "--model", "synthetic", "--no-cache"]
-    base += ["-p", "extract@v2"]
+    base += ["-p", "toy@v1"]
     one = CliRunner().invoke(app, base, input=synthetic_article(1))
     assert one.exit_code == 0, one.stderr
     assert [json.loads(x)["article_id"] for x in one.stdout.splitlines()] == ["stdin"]

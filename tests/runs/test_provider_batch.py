@@ -47,7 +47,7 @@ def cli(*args: str) -> Any:
     return result
 
 
-@pytest.mark.parametrize("prompt", ["extract@v2", "extract@v4"])
+@pytest.mark.parametrize("prompt", ["toy@v1", "toy@v2"])
 def test_batch_lines_are_the_requests_a_live_run_posts_keyed_by_the_cache_key(
     prompt: str, tmp_path: Path
 ) -> None:
@@ -75,7 +75,7 @@ def test_batch_lines_are_the_requests_a_live_run_posts_keyed_by_the_cache_key(
             # every planned custom_id is the key the live run stored its answer under
             assert all(cache.get(r.key, r.response_model) is not None for r in planned)
             assert len(cache) == len({r.key for r in planned})
-    assert len(planned) == len(posted) > (1 if prompt == "extract@v4" else 0)
+    assert len(planned) == len(posted) > (1 if prompt == "toy@v2" else 0)
     assert [request_body(config, r) for r in planned] == posted
 
 
@@ -85,7 +85,7 @@ def test_submit_expire_collect_follow_up_then_a_normal_run_makes_no_calls(tmp_pa
     out = tmp_path / "out.jsonl"
     with FakeBatchServer(complete_after_s=0.2, expire_after_lines=4) as server:
         common = ["--base-url", server.base_url, "--model", "synthetic"]
-        submitted = cli("batch", "submit", str(source), "-o", str(out), "-p", "extract@v2", *common)
+        submitted = cli("batch", "submit", str(source), "-o", str(out), "-p", "toy@v1", *common)
         assert submitted.exit_code == 0, submitted.output
         state = load_state(out)
         assert state.rounds[0].shards[0].batch_id == "batch_1"
@@ -114,7 +114,7 @@ def test_submit_expire_collect_follow_up_then_a_normal_run_makes_no_calls(tmp_pa
         # A normal run over the same corpus: every answer from the cache, no model call
         # (the synthetic batch server has no chat route: a call would fail the article).
         again = tmp_path / "again.jsonl"
-        normal = cli("extract", str(source), "-o", str(again), "-p", "extract@v2", *common)
+        normal = cli("extract", str(source), "-o", str(again), "-p", "toy@v1", *common)
         assert normal.exit_code == 0, normal.output
         assert server.state.chat_requests == 0
     first_results = {
@@ -140,9 +140,7 @@ def test_invalid_answers_are_reasked_and_failed_lines_asked_again(tmp_path: Path
     with FakeBatchServer(complete_after_s=0.1, line_script=script) as server:
         common = ["--base-url", server.base_url, "--model", "synthetic"]
         assert (
-            cli(
-                "batch", "submit", str(source), "-o", str(out), "-p", "extract@v2", *common
-            ).exit_code
+            cli("batch", "submit", str(source), "-o", str(out), "-p", "toy@v1", *common).exit_code
             == 0
         )
         first = cli("batch", "collect", "-o", str(out), "--wait", "--poll-s", "0.1")
@@ -171,7 +169,7 @@ def test_the_same_request_file_runs_through_vllm_run_batch_and_collect_reads_its
     source = corpus(tmp_path, 3)
     out = tmp_path / "out.jsonl"
     submitted = cli(
-        "batch", "submit", str(source), "-o", str(out), "-p", "extract@v4", "--no-upload",
+        "batch", "submit", str(source), "-o", str(out), "-p", "toy@v2", "--no-upload",
         "--base-url", "http://127.0.0.1:9/v1", "--model", "synthetic",
     )  # fmt: skip
     assert "vllm.entrypoints.openai.run_batch" in submitted.output
@@ -194,7 +192,7 @@ def test_cost_applies_the_batch_discount_where_the_provider_has_one() -> None:
     base = {
         "paths": [],
         "output": "/tmp/x.jsonl",
-        "prompt": "extract@v2",
+        "prompt": "toy@v1",
         "prompt_hash": "x",
         "mode": "json_schema",
         "context_tokens": 8192,
@@ -227,7 +225,7 @@ def test_collect_live_asks_what_an_expired_batch_left_from_the_endpoint(tmp_path
     with FakeBatchServer(complete_after_s=0.0, expire_after_lines=3) as batches:
         client = openai.OpenAI(base_url=batches.base_url, api_key="x")
         config = ClientConfig(model="synthetic", base_url=batches.base_url)
-        extractor = Extractor("extract@v2", config=config.with_(failures_dir=tmp_path / "f"))
+        extractor = Extractor("toy@v1", config=config.with_(failures_dir=tmp_path / "f"))
         with ResponseCache.open(tmp_path / "cache") as cache:
             state, _ = start(extractor, [source], out, cache, context_tokens=8192, client=client)
             result = collect(state, cache, client=client, live=True)
@@ -254,7 +252,7 @@ def test_an_answer_invalid_after_every_reask_waits_for_a_live_finish(tmp_path: P
     with FakeBatchServer(complete_after_s=0.0, line_script=script) as batches:
         client = openai.OpenAI(base_url=batches.base_url, api_key="x")
         config = ClientConfig(model="synthetic", base_url=batches.base_url)
-        extractor = Extractor("extract@v2", config=config.with_(failures_dir=tmp_path / "f"))
+        extractor = Extractor("toy@v1", config=config.with_(failures_dir=tmp_path / "f"))
         with ResponseCache.open(tmp_path / "cache") as cache:
             state, _ = start(extractor, [source], out, cache, context_tokens=8192, client=client)
             first = collect(state, cache, client=client)  # invalid -> re-asked in round 2

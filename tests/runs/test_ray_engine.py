@@ -89,14 +89,14 @@ def test_actors_extract_rows_and_failed_articles_become_error_rows(
     dataset = ray.data.from_items(items)
     before = server.state.max_in_flight
     out = ray_engine.extract_dataset(
-        dataset, "extract@v2", config=config(server, tmp_path), concurrency=3
+        dataset, "toy@v1", config=config(server, tmp_path), concurrency=3
     ).take_all()
     assert sorted(r["article_id"] for r in out) == sorted(r["id"] for r in items)
     errors = {r["article_id"]: r["error"] for r in out if r["error"]}
     assert set(errors) == {"a002", "blank"}
     assert errors["a002"]["error_type"] == "LLMError" and "HTTP 400" in errors["a002"]["message"]
     assert errors["blank"]["error_type"] == "InputError"
-    assert errors["a002"]["model"] == "synthetic" and errors["a002"]["prompt"] == "extract@v2"
+    assert errors["a002"]["model"] == "synthetic" and errors["a002"]["prompt"] == "toy@v1"
     for row in out:
         if not row["error"]:
             result = ExtractionResult.model_validate({k: v for k, v in row.items() if k != "error"})
@@ -109,7 +109,7 @@ def test_flat_rows_one_per_claim_and_one_for_an_article_without_claims(
 ) -> None:
     items = [*rows(2), {"id": "quiet", "text": "Nobody said anything at the meeting.\n"}]
     out = ray_engine.extract_dataset(
-        ray.data.from_items(items), "extract@v2", config=config(server, tmp_path), flat=True
+        ray.data.from_items(items), "toy@v1", config=config(server, tmp_path), flat=True
     ).take_all()
     per_article = Counter(r["article_id"] for r in out)
     assert per_article == {"a000": 4, "a001": 4, "quiet": 1}
@@ -128,7 +128,7 @@ from claimx.runs import ray_engine
 ray.init(address=sys.argv[1], log_to_driver=False)
 config = ClientConfig(model="synthetic", base_url=sys.argv[2], transient_retries=0,
                       failures_dir=Path(sys.argv[5]))
-ray_engine.run([Path(sys.argv[3])], Path(sys.argv[4]), "extract@v2", config=config,
+ray_engine.run([Path(sys.argv[3])], Path(sys.argv[4]), "toy@v1", config=config,
                concurrency=2, rows_per_file=4, cache_dir=Path(sys.argv[5]))
 """
 
@@ -161,7 +161,7 @@ def test_a_job_killed_half_way_and_run_again_has_every_article_exactly_once(
     assert 0 < len(first) < len(items), "the kill should land half-way"
 
     counts = ray_engine.run(
-        [corpus], out, "extract@v2", config=config(server, tmp_path), rows_per_file=8
+        [corpus], out, "toy@v1", config=config(server, tmp_path), rows_per_file=8
     )
     table = pq.read_table(out)
     ids = table.column("article_id").to_pylist()
@@ -181,7 +181,7 @@ def test_cli_engine_ray_reads_parquet_and_writes_jsonl(
     pq.write_table(pa.Table.from_pylist(rows(5)), source / "part-0.parquet")
     out = tmp_path / "results"
     args = ["extract", str(source), "-o", str(out), "--engine", "ray", "--format", "jsonl"]
-    args += ["-p", "extract@v2", "--base-url", server.base_url, "--model", "synthetic", "-j", "2"]
+    args += ["-p", "toy@v1", "--base-url", server.base_url, "--model", "synthetic", "-j", "2"]
     result = CliRunner().invoke(app, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "5 article(s) written (0 as error rows), 0 already" in result.output

@@ -26,7 +26,7 @@ from claimx.runs.orchestrator import (
 from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
 
 #: a staged prompt: one request per candidate sentence of the article
-STAGED = "extract@v4"
+STAGED = "toy@v2"
 
 
 def config(server: FakeOpenAIServer, tmp_path: Path) -> ClientConfig:

@@ -1,4 +1,4 @@
-"""ground_quote and is_direct on the real articles and on small made-up texts."""
+"""ground_quote on the real articles and on small made-up texts."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from claimx.text.grounding import (
     MAX_PIECE_GAP,
     Located,
     ground_quote,
-    is_direct,
     normalize_for_match,
 )
 from claimx.text.spans import Span
@@ -260,44 +259,6 @@ def test_grounded_spans_never_start_or_end_with_whitespace() -> None:
         loc = ground_quote(text, quote)
         assert loc.grounded
         assert span(text, loc) == span(text, loc).strip()
-
-
-# --- is_direct --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("prefix", "passage", "direct"),
-    [
-        ("000", "We had nothing to do with this", True),
-        ("000", "“We had nothing to do with this,” said John Kirby", True),  # mostly quoted
-        ("000", "decisions on such attacks are not made in Kyiv, but in Washington.", True),
-        ("000", "lying", True),  # ‘single’ quotes used as quotation marks in the headline
-        ("000", "Moscow has maintained that Kyiv is taking orders from Washington", False),
-        (
-            "000",
-            "Washington does not support or condone attacks by Ukraine outside its borders",
-            False,
-        ),
-        ("001", "Mr Peskov “is just lying there”, Mr Kirby said", False),  # a few quoted words
-        ("001", "He said the US was “undoubtedly” behind the alleged attack", False),
-        ("002", "Ukraine’s involvement in the alleged drone strike", False),  # an apostrophe
-        ("002", "And then demonstrates ‘drones over the Kremlin", True),
-        ("003", "The answer is obvious for any politician", True),  # second quote of a pair
-        ("004", "Russia's unprovoked war of aggression", True),  # apostrophe inside a quote
-        ("004", "U.S. officials have denied the claim", False),
-    ],
-)
-def test_is_direct_on_real_article_lines(prefix: str, passage: str, direct: bool) -> None:
-    text = article(prefix)
-    start = text.index(passage)
-    assert is_direct(text, start, start + len(passage)) is direct
-
-
-def test_is_direct_rejects_bad_spans() -> None:
-    text = "“Yes,” he said."
-    assert not is_direct(text, 3, 3)
-    assert not is_direct(text, 5, 100)
-    assert not is_direct(text, 0, 1)  # a quote mark alone has no words
 
 
 # --- speed ------------------------------------------------------------------------

@@ -68,3 +68,28 @@ def test_the_two_word_policies_differ_where_their_callers_need_it() -> None:
     assert content_words(claim, MATCHING) == {"washington", "take", "part", "strik"}
     # ...the corpus grouping folds them and keeps negation as a token.
     assert content_words(claim, GROUPING) == {"usa", "not", "involv", "attack"}
+
+
+def split(text: str) -> list[str]:
+    return [s.slice(text) for s in sentences(text)]
+
+
+def test_sentences_keep_abbreviations_initials_and_closing_quotes() -> None:
+    text = (
+        "U.S. officials said Mr. Kirby met John F. Kennedy Jr. on Jan. 5. "
+        "“We had nothing to do with this. It is absurd,” he said. She agreed! Really? The end"
+    )
+    assert split(text) == [
+        "U.S. officials said Mr. Kirby met John F. Kennedy Jr. on Jan. 5.",
+        "“We had nothing to do with this.",
+        "It is absurd,” he said.",
+        "She agreed!",
+        "Really?",
+        "The end",
+    ]
+
+
+def test_sentences_do_not_break_before_lowercase_and_keep_offsets() -> None:
+    text = "  He said so. the rest follows. Done."
+    spans = sentences(text, Span(2, len(text)))
+    assert [s.slice(text) for s in spans] == ["He said so. the rest follows.", "Done."]
