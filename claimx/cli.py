@@ -361,6 +361,7 @@ def consolidate(
             min_articles=min_articles,
             min_speakers=min_speakers,
             group_by=columns,
+            texts=texts,
         )
         html.write_text(page, encoding="utf-8")
         n = len(result.shared(min_articles=min_articles, min_speakers=min_speakers))
@@ -372,7 +373,11 @@ def consolidate(
     elif output_format is ConsolidateFormat.html:
         sys.stdout.write(
             render_html(
-                result, min_articles=min_articles, min_speakers=min_speakers, group_by=columns
+                result,
+                min_articles=min_articles,
+                min_speakers=min_speakers,
+                group_by=columns,
+                texts=texts,
             )
         )
     elif output_format is ConsolidateFormat.markdown:
