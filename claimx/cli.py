@@ -26,7 +26,7 @@ from claimx.checkout import require_checkout
 from claimx.cli_errors import OneLineErrorsGroup, error_line, run
 from claimx.consolidate.model import DEFAULT_MIN_ARTICLES, DEFAULT_MIN_SOURCES
 from claimx.datasets.cli import app as datasets_app
-from claimx.errors import ConfigError, GoldError
+from claimx.errors import ConfigError
 from claimx.prompts_cli import app as prompts_app
 from claimx.runs.batch_cli import app as batch_app
 from claimx.runs.inputs import DEFAULT_GLOB
@@ -362,6 +362,7 @@ def consolidate(
             min_articles=min_articles,
             min_speakers=min_speakers,
             group_by=columns,
+            texts=texts,
         )
         html.write_text(page, encoding="utf-8")
         n = len(result.shared(min_articles=min_articles, min_speakers=min_speakers))
@@ -373,7 +374,11 @@ def consolidate(
     elif output_format is ConsolidateFormat.html:
         sys.stdout.write(
             render_html(
-                result, min_articles=min_articles, min_speakers=min_speakers, group_by=columns
+                result,
+                min_articles=min_articles,
+                min_speakers=min_speakers,
+                group_by=columns,
+                texts=texts,
             )
         )
     elif output_format is ConsolidateFormat.markdown:
@@ -396,11 +401,11 @@ def check_gold_command(
 ) -> None:
     """Check gold files against the standard and print a summary of what they hold."""
     from claimx.eval.gold import (
-        check_gold,
         gold_summary,
         gold_summary_markdown,
         gold_summary_table,
         load_gold,
+        require_valid_gold,
     )
 
     if folder is None:
@@ -408,17 +413,7 @@ def check_gold_command(
         folder = require_checkout("eval/gold", how) / "eval" / "gold"
     elif not folder.exists():
         raise typer.BadParameter(f"{folder} does not exist", param_hint="FOLDER")
-    try:
-        problems = check_gold(folder)
-    except GoldError as exc:
-        raise GoldError(
-            f"{exc}; a gold folder holds <stem>.json files (articles in ../articles or beside"
-            " them), a gold JSONL file one {id, text, claims} object per line"
-        ) from None
-    for problem in problems:
-        err.print(f"[red]problem[/] {problem}", highlight=False, soft_wrap=True)
-    if problems:
-        raise GoldError(f"{len(problems)} problem(s) in {folder}; each is named above")
+    require_valid_gold(folder, err)
     rows = gold_summary(load_gold(folder))
     if markdown:
         sys.stdout.write(gold_summary_markdown(rows))

@@ -2,7 +2,8 @@
 
 Every command of the ``claimx`` CLI (and ``python -m claimx.eval``) runs its typer
 app through :func:`run` (``claimx`` also through :class:`OneLineErrorsGroup`, so
-``CliRunner`` in tests sees what a user sees). Every failure ends as one line,
+``CliRunner`` in tests sees what a user sees; the group also says every
+option's value in words, :mod:`claimx.cli_help`). Every failure ends as one line,
 ``error: <what went wrong>; <what to do>``, on stderr:
 
 * a command line click cannot parse (unknown option, bad value, missing
@@ -26,6 +27,7 @@ from typing import Any, NoReturn, Protocol, cast
 import typer
 from typer.core import TyperGroup
 
+from claimx.cli_help import use_words
 from claimx.errors import ClaimxError, ConfigError, PromptError
 
 USAGE = 2
@@ -167,6 +169,10 @@ class OneLineErrorsGroup(TyperGroup):
     :func:`run` does, so ``CliRunner().invoke(app, ...)`` in tests sees exactly
     what a user sees.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_words(self)  # --help in words, not Python types (claimx.cli_help)
 
     def main(self, args: Sequence[str] | None = None, **kwargs: Any) -> Any:  # type: ignore[override]
         # click's main(args, prog_name, complete_var, standalone_mode, ...) differs between

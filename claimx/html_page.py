@@ -16,7 +16,40 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
-__all__ = ["render_page"]
+from claimx.text.furniture import furniture_lines
+
+__all__ = ["TITLE_CHARS", "article_title", "render_page"]
+
+TITLE_CHARS = 110
+"""An article's title is cut (at a word, with "…") past this many characters: a page
+whose text opens with its first paragraph has no headline line, and its first
+line is a whole sentence."""
+
+
+def article_title(text: str, *, limit: int = TITLE_CHARS) -> str:
+    """The headline of an article: its first non-empty line that is not page furniture.
+
+    Scraped pages open with navigation, a date or a section label ("Skip to
+    content", "Sunday, July 14, 2024", "News U.S."): :mod:`claimx.text.furniture`
+    flags those lines, and the first line left is the headline. "" for an empty text.
+    """
+    skipped = {(f.span.start, f.span.end) for f in furniture_lines(text)}
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, stripped = pos, line.strip()
+        pos += len(line)
+        if not stripped:
+            continue
+        lead = len(line) - len(line.lstrip())
+        span = (start + lead, start + lead + len(stripped))
+        if span in skipped:
+            continue
+        title = " ".join(stripped.split())
+        if len(title) <= limit:
+            return title
+        cut = title.rfind(" ", 0, limit)
+        return title[: cut if cut > 0 else limit].rstrip(",;:") + "…"
+    return ""
 
 
 @cache

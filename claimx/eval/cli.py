@@ -24,6 +24,7 @@ Examples::
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from dataclasses import dataclass, replace
@@ -74,7 +75,15 @@ ReadmeOpt = Annotated[
     typer.Option(help="Replace the report section of this markdown file (eval/README.md)."),
 ]
 SeedOpt = Annotated[int, typer.Option(min=0, help="Bootstrap seed.")]
-NoReportOpt = Annotated[bool, typer.Option("--no-report", help="Skip the terminal table.")]
+NoReportOpt = Annotated[bool, typer.Option("--no-report", help="Print no report on the terminal.")]
+FullOpt = Annotated[
+    bool,
+    typer.Option(
+        "--full",
+        help="Print every table of the report, not the summary (the --html, --markdown and"
+        " --json reports always hold every table).",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,7 @@ def main(
     readme: ReadmeOpt = None,
     seed: SeedOpt = 0,
     no_report: NoReportOpt = False,
+    full: FullOpt = False,
     oracle: Annotated[
         str | None,
         typer.Option(
@@ -211,7 +221,6 @@ def main(
     if ctx.invoked_subcommand is not None:
         return
     from claimx.eval.archive import ARCHIVE, archived_runs
-    from claimx.eval.gold import load_gold
     from claimx.eval.recordings import recording_key
     from claimx.eval.runner import plan, replay_models, resolve_source, run_systems
     from claimx.extraction.pipeline import Pipeline
@@ -222,6 +231,8 @@ def main(
     source = resolve_source(live=live, record=record, base_url=base_url)
     mode = _check_oracle(oracle, source)
     others = _parse_predictions(predictions)
+    outputs = _Outputs(json_out, markdown, html, readme, save_predictions, no_report, full)
+    _check_outputs(outputs)
     gold_path = _default_path(gold, "gold")
     cassette_dir = _default_path(cassettes, "cassettes")
     archive_dir = cassette_dir.parent / ARCHIVE
@@ -237,7 +248,7 @@ def main(
         specs = _recorded_only(specs, replayed, cassette_dir)
     if source != "replayed" and not selection.named:
         selection = replace(selection, archived={})
-    items = load_gold(gold_path)
+    items = _checked_gold(gold_path)
     # --record --oracle evidence records the oracle requests only: the end-to-end runs it
     # is compared with are replayed (recording them again would change the baseline).
     e2e_source: Source = "replayed" if mode is not None and source == "recorded" else source
@@ -304,7 +315,7 @@ def main(
             others=others,
             first_line=SOURCE_LINES[source],
             seed=seed,
-            outputs=_Outputs(json_out, markdown, html, readme, save_predictions, no_report),
+            outputs=outputs,
             oracle=judged,
         )
     finally:
@@ -328,23 +339,24 @@ def score(
     readme: ReadmeOpt = None,
     seed: SeedOpt = 0,
     no_report: NoReportOpt = False,
+    full: FullOpt = False,
 ) -> None:
     """Score saved results (from '--runs DIR' or 'claimx extract') against the gold: no model."""
-    from claimx.eval.gold import load_gold
-
     others = _parse_predictions(predictions)
+    outputs = _Outputs(json_out, markdown, html, readme, None, no_report, full)
+    _check_outputs(outputs)
     gold_path = _default_path(gold, "gold")
     for path in files:
         if not path.exists():
             raise ConfigError(f"{path}: no such results file or folder")
     _score(
         files,
-        load_gold(gold_path),
+        _checked_gold(gold_path),
         gold_path=gold_path,
         others=others,
         first_line="SCORED: saved results, no model was called",
         seed=seed,
-        outputs=_Outputs(json_out, markdown, html, readme, None, no_report),
+        outputs=outputs,
     )
 
 
@@ -430,7 +442,7 @@ def _parse_predictions(specs: list[str] | None) -> list[tuple[str, Path]]:
 
 @dataclass(frozen=True)
 class _Outputs:
-    """Where the report goes."""
+    """Where the report goes, and how much of it the terminal shows."""
 
     json_out: Path | None
     markdown: Path | None
@@ -438,6 +450,56 @@ class _Outputs:
     readme: Path | None
     save_predictions: Path | None
     no_report: bool
+    full: bool = False
+
+
+def _checked_gold(path: Path) -> list[GoldItem]:
+    """The gold at ``path``, after the checks of ``claimx check-gold`` (offsets, schema,
+    stances, duplicates, furniture): every problem on a line of its own, then one error."""
+    from claimx.eval.gold import load_gold, require_valid_gold
+
+    advice = f"; fix them before the eval runs ('claimx check-gold {path}' checks again)"
+    require_valid_gold(path, Console(stderr=True), advice=advice)
+    return load_gold(path)
+
+
+def _unwritable(path: Path, *, folder: bool = False) -> str | None:
+    """Why ``path`` cannot be written (a file, or a folder to fill), or None when it can.
+
+    Nothing is created: the nearest existing ancestor must be a writable folder,
+    and an existing ``path`` of the right kind writable itself.
+    """
+    if path.exists():
+        if path.is_dir() != folder:
+            return "it is a file, not a folder" if folder else "it is a folder, not a file"
+        return None if os.access(path, os.W_OK) else "it is not writable"
+    parent = next(p for p in path.absolute().parents if p.exists())
+    if not parent.is_dir():
+        return f"{parent} is a file, not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"{parent} is not writable"
+    return None
+
+
+def _check_outputs(outputs: _Outputs) -> None:
+    """Refuse, before any run, a report path the run could not write at its end."""
+    named = [("--json", outputs.json_out), ("--markdown", outputs.markdown),
+             ("--html", outputs.html), ("--readme", outputs.readme)]  # fmt: skip
+    for option, path in named:
+        if path is None or (option == "--json" and str(path) == "-"):
+            continue
+        why = _unwritable(path)
+        if why is None and option == "--readme" and not path.exists():
+            why = "no such file (--readme replaces a section of an existing file)"
+        if why is not None:
+            raise ConfigError(f"{option} {path}: cannot be written ({why}); choose another path")
+    if outputs.save_predictions is not None:
+        why = _unwritable(outputs.save_predictions, folder=True)
+        if why is not None:
+            raise ConfigError(
+                f"--save-predictions {outputs.save_predictions}: cannot be written ({why});"
+                " choose another folder"
+            )
 
 
 def _score(
@@ -461,16 +523,17 @@ def _score(
     from claimx.eval.paths import shown
     from claimx.eval.predictions import predictions_run
     from claimx.eval.predictions import save_predictions as save_predictions_to
-    from claimx.eval.reports import render_html, render_json, render_markdown, render_terminal
+    from claimx.eval.reports import (
+        render_html,
+        render_json,
+        render_markdown,
+        render_summary,
+        render_terminal,
+    )
     from claimx.eval.results import ReportMeta, load_runs, run_provenance
 
     runs: list[SystemRun] = load_runs(files, items)
     runs += [predictions_run(label, folder, items) for label, folder in others]
-    console = Console(stderr=outputs.json_out is not None and str(outputs.json_out) == "-")
-    if not console.is_terminal:
-        # Piped or redirected: rich would assume 80 columns and cut the labels of
-        # a four-system comparison; a file or pager takes a wide table.
-        console.width = max(console.width, 160)
     meta = ReportMeta.now(
         gold=shown(gold_path),
         claimx_version=__version__,
@@ -482,9 +545,21 @@ def _score(
         report = build_report(runs, meta, gold=items)
     else:
         report = _oracle_report(runs, meta, items, oracle)
+    # A detection or oracle report has its own few tables: printed whole, as with --full.
+    full = outputs.full or report.detection is not None or report.oracle is not None
+    console = Console(stderr=outputs.json_out is not None and str(outputs.json_out) == "-")
+    if full and not console.is_terminal:
+        # Piped or redirected: rich would assume 80 columns and split every table
+        # of a nine-system report; a file or pager takes a wide table.
+        console.width = max(console.width, 160)
     console.print(first_line, style="bold", highlight=False)
-    if not outputs.no_report:
+    if outputs.no_report:
+        pass
+    elif full:
         render_terminal(report, console)
+    else:
+        # The summary fits 80 columns wherever it goes (rich's width when piped).
+        render_summary(report, console, full_report=_where_full(outputs))
     if outputs.json_out:
         _write(outputs.json_out, render_json(report), console)
     if outputs.markdown:
@@ -499,6 +574,15 @@ def _score(
         console.print(
             f"wrote {len(written)} prediction files under {outputs.save_predictions}", style="dim"
         )
+
+
+def _where_full(outputs: _Outputs) -> list[str]:
+    """The summary's last line(s): where every table is."""
+    written = [str(p) for p in (outputs.html, outputs.markdown, outputs.json_out)
+               if p is not None and str(p) != "-"]  # fmt: skip
+    if written:
+        return [f"Every table: --full, or the reports written below ({', '.join(written)})."]
+    return ["Every table: --full; as a web page with the evidence: --html report.html."]
 
 
 def _oracle_report(

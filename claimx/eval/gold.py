@@ -10,6 +10,9 @@ problem: JSON Schema validation (``schemas/gold_article.schema.json``, or the
 schema generated from the models), ``text[start:end] == quote``, valid stances,
 one claim per (speaker, proposition), and no evidence in page furniture or a
 teaser headline of another story (:mod:`claimx.text.furniture`).
+:func:`require_valid_gold` is that check as both of its callers run it,
+``claimx check-gold`` and the eval before any run: every problem printed on a
+line of its own, then one error saying how many.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from typing import Any
 
 import jsonschema
 from pydantic import ValidationError
+from rich import box
+from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from claimx.errors import GoldError
@@ -37,6 +43,7 @@ __all__ = [
     "GoldProblem",
     "check_gold",
     "gold_problems",
+    "require_valid_gold",
     "gold_summary",
     "gold_summary_markdown",
     "gold_summary_table",
@@ -90,10 +97,17 @@ def _article_text(gold_file: Path) -> Path:
     )
 
 
+LAYOUT = (
+    "a gold folder holds <stem>.json files (articles in ../articles or beside them),"
+    " a gold JSONL file one {id, text, claims} object per line"
+)
+"""What a gold path must be, said by every error about one that is not."""
+
+
 def _folder_files(path: Path) -> list[Path]:
     files = sorted(path.glob("*.json"))
     if not files:
-        raise GoldError(f"{path}: no gold files (<article stem>.json)")
+        raise GoldError(f"{path}: no gold files (<article stem>.json); {LAYOUT}")
     return files
 
 
@@ -128,7 +142,7 @@ def load_gold(path: Path) -> list[GoldItem]:
                     f'{where}: expected {{"id", "text", "claims": [...]}}: {exc}'
                 ) from None
         return items
-    raise GoldError(f"{path}: not a gold folder or a .jsonl file")
+    raise GoldError(f"{path}: not a gold folder or a .jsonl file; {LAYOUT}")
 
 
 def _jsonl(path: Path) -> Iterator[tuple[int, Any]]:
@@ -186,6 +200,14 @@ def _validator(schema: Path | None) -> jsonschema.Draft202012Validator:
 
 
 def _check_record(
+    file: str, data: Any, text: str | None, validator: jsonschema.Draft202012Validator
+) -> list[GoldProblem]:
+    """Every problem of one gold record, the file's own first, then claim by claim."""
+    found = list(_record_problems(file, data, text, validator))
+    return sorted(found, key=lambda p: -1 if p.claim is None else p.claim)
+
+
+def _record_problems(
     file: str, data: Any, text: str | None, validator: jsonschema.Draft202012Validator
 ) -> Iterator[GoldProblem]:
     for error in validator.iter_errors(data):
@@ -302,16 +324,33 @@ def gold_problems(path: Path, *, schema: Path | None = None) -> list[GoldProblem
             raw = record.get("claims")
             full, evidence = _split_claims(raw) if isinstance(raw, list) else (None, [])
             data = {"article_id": str(record.get("id")), "claims": raw if full is None else full}
-            found = list(_check_record(where, data, record["text"], validator))
+            found = _check_record(where, data, record["text"], validator)
             problems.extend(_renumber(found, full, raw))
             problems.extend(_check_attributions(where, record["text"], raw, evidence))
         return problems
-    raise GoldError(f"{path}: not a gold folder or a .jsonl file")
+    raise GoldError(f"{path}: not a gold folder or a .jsonl file; {LAYOUT}")
 
 
 def check_gold(path: Path, *, schema: Path | None = None) -> list[str]:
     """:func:`gold_problems` as messages ("<file>: claims[<i>]: <what>"), for printing."""
     return [str(p) for p in gold_problems(path, schema=schema)]
+
+
+def require_valid_gold(
+    path: Path, console: Console, *, schema: Path | None = None, advice: str = ""
+) -> None:
+    """Print every problem of the gold at ``path`` on ``console``, one line each; then
+    raise :class:`~claimx.errors.GoldError` saying how many (``advice`` appended).
+
+    Returns quietly when the gold passes every check of :func:`gold_problems`.
+    ``claimx check-gold`` calls it before its summary, the eval before any run.
+    """
+    problems = gold_problems(path, schema=schema)
+    for problem in problems:
+        # soft_wrap: one line per problem whatever the console width, for grep and logs.
+        console.print(f"[red]problem[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
+    if problems:
+        raise GoldError(f"{len(problems)} problem(s) in {path}; each is named above{advice}")
 
 
 def gold_summary(items: list[GoldItem]) -> list[dict[str, int | str]]:
@@ -347,10 +386,17 @@ def _with_total(rows: list[dict[str, int | str]]) -> list[dict[str, int | str]]:
 
 
 def gold_summary_table(rows: list[dict[str, int | str]], *, title: str = "gold") -> Table:
-    """The summary as a rich table, with a total row."""
-    table = Table(title=title, title_justify="left")
+    """The summary as a rich table, with a total row.
+
+    Columns are one space apart and fold rather than cut, so the five articles of
+    ``eval/gold`` fit 80 columns with every id and header whole.
+    """
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+        padding=0, pad_edge=False,
+    )  # fmt: skip
     for key in rows[0] if rows else ["article"]:
-        table.add_column(key, justify="left" if key == "article" else "right")
+        table.add_column(key, justify="left" if key == "article" else "right", overflow="fold")
     for row in _with_total(rows):
         table.add_row(*(str(v) for v in row.values()))
     return table

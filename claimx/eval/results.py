@@ -154,15 +154,22 @@ def run_provenance(files: list[Path]) -> dict[str, Any]:
     ``{"responses": ..., "recorded_model": ..., "recorded_at": ...}``; for files
     without one (``claimx extract`` output), a line naming them.
     """
-    folders = {(p if p.is_dir() else p.parent) for p in files}
+    folders = sorted({(p if p.is_dir() else p.parent) for p in files})
     metas = [
         json.loads((f / RUN_FILE).read_text(encoding="utf-8")).get("meta", {})
-        for f in sorted(folders)
         if (f / RUN_FILE).exists()
+        else {"responses": f"saved results in {f}"}
+        for f in folders
     ]
-    if len(metas) == 1 and len(folders) == 1:
+    if len(metas) == 1:
         return dict(metas[0])
-    return {"responses": f"saved results in {', '.join(str(f) for f in sorted(folders))}"}
+    # A run and the archived runs beside it (eval/archive): each folder says how its
+    # responses were obtained.
+    merged: dict[str, Any] = {"responses": "; ".join(m["responses"] for m in metas)}
+    for key in ("recorded_model", "recorded_at"):
+        found = sorted({str(m[key]) for m in metas if m.get(key)})
+        merged[key] = "; ".join(found) or None
+    return merged
 
 
 def read_results(path: Path) -> dict[str, ExtractionResult]:

@@ -3,7 +3,10 @@
 The tests are skipped, saying why, when Playwright or Chromium is missing
 locally; with ``CLAIMX_BROWSER_TESTS=required`` (set by ``.ci/run``) they
 fail instead. Screenshots go to ``tests/artifacts/browser/`` (ignored by git),
-or to ``$CLAIMX_ARTIFACTS``.
+or to ``$CLAIMX_ARTIFACTS``; those the README shows are also written to
+``docs/`` with ``CLAIMX_DOCS_SCREENSHOTS=1``::
+
+    CLAIMX_DOCS_SCREENSHOTS=1 pytest tests/browser    # refresh docs/*.png
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = os.environ.get("CLAIMX_BROWSER_TESTS", "") == "required"
+TO_DOCS = os.environ.get("CLAIMX_DOCS_SCREENSHOTS", "") not in ("", "0")
+LAPTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 400, "height": 900}
 CHROMIUM = os.environ.get("CLAIMX_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--headless",
@@ -52,11 +58,20 @@ def artifacts() -> Path:
     return folder
 
 
+def screenshot(page: Page, artifacts: Path, name: str, *, docs: bool = False) -> None:
+    """The page's viewport as ``<artifacts>/<name>``; also ``docs/<name>`` when it is one
+    the README shows (``docs``) and ``CLAIMX_DOCS_SCREENSHOTS`` is set."""
+    page.screenshot(path=str(artifacts / name))
+    if docs and TO_DOCS:
+        page.screenshot(path=str(ROOT / "docs" / name))
+
+
 # Module scope, not session: while Playwright's sync API runs, the main thread has
 # a running event loop, and the asyncio tests of the other folders would fail.
 @pytest.fixture(scope="module")
 def context() -> Iterator[BrowserContext]:
-    """One Chromium with a fresh profile, a laptop viewport and touch events on."""
+    """One Chromium with a fresh profile, a laptop viewport and touch events on (a test
+    sets a phone's with ``page.set_viewport_size(PHONE)``)."""
     reason = _unavailable()
     if reason is not None:
         if REQUIRED:
@@ -71,7 +86,7 @@ def context() -> Iterator[BrowserContext]:
             executable_path=CHROMIUM,
             args=FLAGS,
             headless=True,
-            viewport={"width": 1400, "height": 900},
+            viewport=LAPTOP,
             has_touch=True,
         )
         yield ctx

@@ -9,6 +9,7 @@ import pytest
 
 from claimx.consolidate.build import consolidate
 from claimx.consolidate.html import page_data, render_html
+from claimx.html_page import TITLE_CHARS, article_title
 
 from .corpus import US, hostile_corpus, small_corpus
 
@@ -45,7 +46,10 @@ def test_page_data_is_compact_and_complete() -> None:
     result = consolidate(small_corpus())
     data = page_data(result, outlets={"a1": "Daily Planet"}, min_articles=1, min_speakers=2)
     assert data["initial"] == {"minArticles": 1, "minSources": 2, "groupBy": "country"}
-    assert data["articles"] == [{"id": "a1", "outlet": "Daily Planet"}, {"id": "a2", "outlet": ""}]
+    assert data["articles"] == [
+        {"id": "a1", "outlet": "Daily Planet", "title": ""},  # no text given: named by its id
+        {"id": "a2", "outlet": "", "title": ""},
+    ]
     top = data["groups"][0]
     assert top["p"] == US and top["a"] == [0, 1]
     sources = data["sources"]
@@ -63,3 +67,20 @@ def test_page_data_is_compact_and_complete() -> None:
 def test_unknown_column_grouping_is_refused() -> None:
     with pytest.raises(ValueError, match="group_by must be one of country"):
         page_data(consolidate(small_corpus()), group_by="party")
+
+
+def test_articles_are_named_by_their_headline_not_by_page_furniture() -> None:
+    scraped = (
+        "Skip to content\n\nSunday, July 14, 2024\n    News U.S.\n\n"
+        "  Kremlin accuses Washington of directing drone attack on Putin  \n\n"
+        "KYIV, Ukraine — The Kremlin spokesman on Thursday accused the United States.\n"
+    )
+    assert article_title(scraped) == "Kremlin accuses Washington of directing drone attack on Putin"
+    lede = "While Dmitri S. Peskov blamed the U.S. for a reported drone attack " * 3
+    assert article_title("\n" + lede) == lede[: lede.rfind(" ", 0, TITLE_CHARS)] + "…"
+    assert len(article_title("x" * 500)) == TITLE_CHARS + 1 and article_title("\n \n") == ""
+    texts = {"a1": scraped, "a2": "Second story\n\nBody."}
+    data = page_data(consolidate(small_corpus()), texts=texts)
+    assert [a["title"] for a in data["articles"]] == [article_title(scraped), "Second story"]
+    page = render_html(consolidate(small_corpus()), texts=texts)
+    assert "Kremlin accuses Washington of directing drone attack on Putin" in page

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -290,3 +292,116 @@ def test_claimx_eval_is_a_subcommand_of_the_one_cli(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [s["label"] for s in report["systems"]] == ["extract@v1"]
+
+
+def shifted_gold(tmp_path: Path) -> Path:
+    """eval/gold with two broken claims: a quote moved 5 characters on, an end past the text."""
+    shutil.copytree(ROOT / "eval" / "gold", tmp_path / "gold")
+    shutil.copytree(ROOT / "eval" / "articles", tmp_path / "articles")
+    path = tmp_path / "gold" / "001_542e584fe1452441.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["claims"][0]["start"] += 5
+    data["claims"][0]["end"] += 5
+    data["claims"][2]["end"] = 999_999
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return tmp_path / "gold"
+
+
+@pytest.mark.parametrize("command", [[], ["score"]], ids=["run", "score"])
+def test_gold_offsets_are_checked_before_any_run_every_problem_on_its_line(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = shifted_gold(tmp_path)
+    runs = tmp_path / "runs"
+    if command:  # score: saved results to score (any will do: the gold is refused first)
+        runs.mkdir()
+        (runs / "x.jsonl").write_text("", encoding="utf-8")
+        args = ["score", str(runs / "x.jsonl"), "--gold", str(gold)]
+    else:
+        args = ["--prompt", "extract@v1", "--gold", str(gold), "--runs", str(runs)]
+    code, out, err = invoke(args, capsys)
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    problems = [line for line in lines if line.startswith("problem ")]
+    assert len(problems) == 2, err  # both named, not the first alone
+    assert "claims[0]: text[" in problems[0] and "outside the text" in problems[1]
+    assert "001_542e584fe1452441.json" in problems[0]
+    assert lines[-1].startswith("error: 2 problem(s) in") and "claimx check-gold" in lines[-1]
+    assert "validation error" not in err and "pydantic" not in err
+    if not command:
+        assert not runs.exists(), "refused before any run"
+
+
+@pytest.mark.parametrize(
+    ("option", "where"),
+    [("--html", "file/r.html"), ("--json", "folder"), ("--markdown", "file/sub/r.md"),
+     ("--readme", "missing.md"), ("--save-predictions", "file")],
+)  # fmt: skip
+def test_output_paths_are_checked_before_the_run(
+    option: str, where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file").write_text("a file, not a folder", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    runs = tmp_path / "runs"
+    target = tmp_path / where
+    code, out, err = invoke(
+        ["--prompt", "extract@v1", option, str(target), "--runs", str(runs)], capsys
+    )
+    assert code == 2 and out == ""
+    (line,) = err.splitlines()
+    assert line.startswith(f"error: {option} {target}: cannot be written (")
+    assert not runs.exists(), "refused before any run, not after it"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only folder")
+def test_a_read_only_folder_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    code, _, err = invoke(["--prompt", "extract@v1", "--html", str(locked / "r.html")], capsys)
+    assert code == 2 and "is not writable" in err
+
+
+def test_the_main_job_prints_a_summary_that_fits_80_columns(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    html = tmp_path / "r.html"
+    args = ["--prompt", "extract@v1", "--prompt", "extract@v4", "--prompt", "extract@v2"]
+    code, out, err = invoke([*args, "--html", str(html)], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80 and len(lines) < 50
+    assert lines[0].startswith("REPLAYED")
+    for expected in ("extract@v4", "joint", "Best: extract@v4", "A/B", "archived runs"):
+        assert expected in out, expected
+    assert re.search(r"\+0\.\d\d \[\+0\.\d{3}, \+0\.\d{3}\]\*", out), "a delta, its interval"
+    assert f"({html})" in out, "says where every table is"
+    full_code, full, _ = invoke([*args, "--full"], capsys)
+    assert full_code == 0 and len(full.splitlines()) > len(lines)
+    assert "Stance on matched pairs" in full and "Stance on matched pairs" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "max_lines"),
+    [(["check-gold", str(ROOT / "eval" / "gold")], 12), (["check-gold", "--help"], 20),
+     (["consolidate", "--help"], 60), (["eval", "score", "--help"], 40)],
+    ids=["check-gold", "check-gold-help", "consolidate-help", "eval-score-help"],
+)  # fmt: skip
+def test_commands_fit_80_columns_whole_and_in_words(args: list[str], max_lines: int) -> None:
+    from typer.testing import CliRunner
+
+    from claimx.cli import app as claimx_app
+
+    result = CliRunner().invoke(claimx_app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80 and len(lines) <= max_lines
+    assert not re.search(r"<(list\[|bool|str|int|path|float)", result.stdout), "no Python types"
+    if args[0] == "check-gold" and args[1] != "--help":
+        assert "…" not in result.stdout, "no id or header cut"
+        for name in ("speakers", "supports", "uncertain", "indirect", "total"):
+            assert name in result.stdout, name
+        for path in (ROOT / "eval" / "gold").glob("*.json"):
+            assert path.stem in result.stdout, path.stem

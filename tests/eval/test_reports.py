@@ -15,6 +15,7 @@ from claimx.eval.reports import (
     JSON_SCHEMA_VERSION,
     render_json,
     render_markdown,
+    render_summary,
     render_terminal,
 )
 from claimx.eval.reports.common import fmt_delta, fmt_interval
@@ -180,3 +181,22 @@ def test_deltas_never_print_as_negative_zero() -> None:
     render_terminal(same, Console(file=buffer, width=200, color_system=None))
     assert "-0.0" not in out + buffer.getvalue()
     assert "| Δ v2−v1 |" in render_markdown(same)
+
+
+def test_summary_fits_80_columns_names_the_best_and_the_verdicts() -> None:
+    report = wide_report()
+    buffer = io.StringIO()
+    render_summary(report, Console(file=buffer, width=80, color_system=None),
+                   full_report=["Every table: --full."])  # fmt: skip
+    lines = buffer.getvalue().splitlines()
+    out = "\n".join(lines)
+    assert max(len(line) for line in lines) <= 80 and len(lines) < 50
+    assert "…" not in out
+    best = max(report.systems, key=lambda s: s.metrics["joint_f1"] or 0.0)
+    assert f"Best: {best.label}" in out
+    row = next(line for line in lines if line.startswith(best.label))
+    assert row.rstrip().endswith("best")
+    for comp in report.comparisons:
+        assert any(line.startswith(comp.system) and "[" in line for line in lines), comp.system
+    assert lines[-1] == "Every table: --full."
+    assert "Stance on matched pairs" not in out, "the full tables are --full's"

@@ -8,8 +8,10 @@ from claimx.eval.oracle import OracleReport, where_lost
 from claimx.eval.pricing import is_priced
 
 __all__ = [
+    "HEADLINE",
     "KINDS",
     "ab_rows",
+    "best_system",
     "by_article",
     "delta_cell",
     "delta_label",
@@ -27,6 +29,19 @@ __all__ = [
 
 KINDS = {m.key: m for m in METRICS}
 MISSING = "–"
+
+HEADLINE = KINDS["joint_f1"]
+"""The metric that ranks systems ("best" in the summaries): joint F1, a claim found with
+its speaker and its stance right, which is what a user of claimx gets out of it."""
+
+
+def best_system(report: Report) -> SystemScore | None:
+    """The system with the highest :data:`HEADLINE` metric (the first of a tie; then the
+    higher claim F1), or None when no system has a value for it."""
+    scored = [s for s in report.systems if s.metrics[HEADLINE.key] is not None]
+    if not scored:
+        return None
+    return max(scored, key=lambda s: (s.metrics[HEADLINE.key], s.metrics["claim_f1"] or 0.0))
 
 
 def by_article(report: Report) -> list[tuple[str, list[ArticleScore]]]:

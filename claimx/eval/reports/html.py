@@ -1,22 +1,30 @@
 """The report as one self-contained web page (``python -m claimx.eval --html report.html``).
 
-Every table of the terminal report (systems, metrics with coloured deltas
-and their intervals, the failed-articles row, per-article scores, stance
-confusion, A/B, the claims one system gets right and the other not), then,
-for every system and article, the article text with the evidence spans
-highlighted. A claim is one of four kinds, each with its colour in the
-legend: ``matched`` with speaker and stance right, ``matched`` with the
-speaker or the stance wrong (``speaker-error`` / ``stance-error``),
-``missed`` (gold only) and ``spurious`` (predicted only; a matched pair
-highlights both its gold and its predicted span).
+It opens on a **summary**: each system's headline metrics, its difference
+from the baseline with the interval, and the **best** system (highest
+:data:`~claimx.eval.reports.common.HEADLINE` metric, joint F1), named as such.
+Then the **evidence**, one tab per system, the best one open: each article
+(named by its headline, :func:`claimx.html_page.article_title`, the id on
+hover) with the gold and predicted evidence spans highlighted; the first
+article of a system open, the others one click away. Then every table of the
+terminal report (systems, metrics, differences from the baseline coloured by
+direction with their intervals, per article, stance confusion, reliability,
+A/B, the claims one system gets right and the other not, each comparison's
+list folded). Wide tables scroll inside their own box (their first column
+stays put), so the page itself never scrolls sideways, at 1,400 px or 400 px.
 
-Overlapping spans are drawn as **one highlight** (a ``<mark>`` per region of
-overlapping spans) cut into segments; a segment covered by claims of
-several kinds shows one colour band per kind. Clicking (or tapping, or
-Enter on) a segment shows the claims covering it in the table beside the
-text: gold and predicted claim, speaker and stance side by side. Without a
-click the table lists every claim of the article, which is also what is
-printed.
+A claim is one of four kinds, each with its colour in the legend: ``matched``
+with speaker and stance right, ``matched`` with the speaker or the stance
+wrong (``speaker-error`` / ``stance-error``), ``missed`` (gold only) and
+``spurious`` (predicted only; a matched pair highlights both its gold and its
+predicted span). Overlapping spans are drawn as **one highlight** (a
+``<mark>`` per region of overlapping spans) cut into segments; a segment
+covered by claims of several kinds shows one colour band per kind. Clicking
+(or tapping, or Enter on) a segment shows the claims covering it, gold and
+predicted claim, speaker and stance side by side: in the table beside the
+text on a wide screen, and right under the highlight when the table is
+below the text (a phone). Without a click the table lists every claim of the
+article; printing shows every system, article and claim.
 
 The template is ``templates/report.html.j2``; see :mod:`claimx.html_page`.
 """
@@ -29,9 +37,11 @@ from claimx.eval.compare import Comparison, Report
 from claimx.eval.matching import has_valid_span
 from claimx.eval.metrics import METRICS, ArticleScore, MetricInfo, SystemScore
 from claimx.eval.reports.common import (
+    HEADLINE,
     ORACLE_CLAIM_NOTE,
     WHERE_LOST_NOTE,
     ab_rows,
+    best_system,
     by_article,
     delta_cell,
     delta_label,
@@ -40,12 +50,13 @@ from claimx.eval.reports.common import (
     oracle_claim_rows,
     provenance,
     reliability_rows,
+    responses_line,
     where_lost_rows,
 )
-from claimx.html_page import render_page
+from claimx.html_page import article_title, render_page
 from claimx.models import STANCES, Claim
 
-__all__ = ["KINDS", "render_html"]
+__all__ = ["KINDS", "SHORT_KINDS", "SUMMARY_METRICS", "render_html"]
 
 KINDS: dict[str, tuple[str, str]] = {
     "matched": ("#9be3b0", "matched: claim, speaker and stance right"),
@@ -54,6 +65,14 @@ KINDS: dict[str, tuple[str, str]] = {
     "spurious": ("#9cc4ff", "spurious: predicted claim that matches no gold claim"),
 }
 """Highlight kind -> (colour, legend text); the order of the colour bands."""
+
+SHORT_KINDS: dict[str, str] = {
+    "matched": "matched",
+    "error": "speaker/stance wrong",
+    "missed": "missed",
+    "spurious": "spurious",
+}
+"""The kinds in a word or three, for the key that stays on screen while reading."""
 
 
 @dataclass(eq=False)  # identity: one item may cover many segments
@@ -200,6 +219,7 @@ class ArticleView:
     """One system's result on one article, ready for the template."""
 
     id: str
+    title: str
     anchor: str
     summary: str
     error: str | None
@@ -218,8 +238,9 @@ def _article(art: ArticleScore, anchor: str) -> ArticleView:
             f" {len(art.spurious)} spurious)"
         )
     items = _items(art, anchor)
+    title = article_title(art.run.text) or art.article_id
     return ArticleView(
-        art.article_id, anchor, summary, art.error, _regions(art.run.text, items), items
+        art.article_id, title, anchor, summary, art.error, _regions(art.run.text, items), items
     )
 
 
@@ -249,12 +270,46 @@ def _delta(info: MetricInfo, comp: Comparison, report: Report) -> DeltaView:
     )
 
 
-def _cell(art: ArticleScore) -> tuple[str, bool]:
+@dataclass(frozen=True)
+class ArticleCell:
+    """One system's scores on one article in the per-article table."""
+
+    f1s: str  # "claim F1 / joint F1", or the error
+    counts: str  # "(matched/predicted of gold)"
+    failed: bool
+
+
+def _cell(art: ArticleScore) -> ArticleCell:
     if art.error is not None:
-        return f"failed: {art.error}", True
+        return ArticleCell(f"failed: {art.error}", "", True)
     m, c = art.metrics, art.counts
     f1s = f"{m['claim_f1'] or 0:.2f} / {m['joint_f1'] or 0:.2f}"
-    return f"{f1s} ({c.matched}/{c.n_pred} of {c.n_gold})", False
+    return ArticleCell(f1s, f"({c.matched}/{c.n_pred} of {c.n_gold})", False)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One system in the summary: what it is, its headline metrics, its difference."""
+
+    system: SystemScore
+    anchor: str
+    best: bool
+    values: list[str]
+    delta: DeltaView | None  # the headline metric against the baseline; None for it
+
+
+SUMMARY_METRICS = ("claim_f1", "claim_precision", "claim_recall", "calls")
+"""The summary's metrics after the headline one and its difference, in order (every
+metric is in the tables below it): on a phone the headline is what shows first."""
+
+
+@dataclass(frozen=True)
+class DiffGroup:
+    """A comparison's claims fully right in one system only, folded under one line."""
+
+    comparison: Comparison
+    right_in_system: int
+    right_in_baseline: int
 
 
 @dataclass(frozen=True)
@@ -286,33 +341,68 @@ def _extra_tables(report: Report) -> list[ExtraTable]:
 def render_html(report: Report) -> str:
     """The whole report as a standalone HTML document."""
     systems: list[SystemScore] = report.systems
-    metrics = [
-        (
-            info,
-            [metric_cell(info, s) for s in systems],
-            [_delta(info, c, report) for c in report.comparisons],
+    best = best_system(report)
+    anchors = {s.label: f"s{i}" for i, s in enumerate(systems)}
+    infos = {info.key: info for info in METRICS}
+    metrics = [(info, [metric_cell(info, s) for s in systems]) for info in METRICS]
+    deltas = [(info, [_delta(info, c, report) for c in report.comparisons]) for info in METRICS]
+    headline_deltas = {c.system: _delta(HEADLINE, c, report) for c in report.comparisons}
+    summary = [
+        SummaryRow(
+            s,
+            anchors[s.label],
+            s is best,
+            [metric_cell(infos[key], s) for key in (HEADLINE.key, *SUMMARY_METRICS)],
+            headline_deltas.get(s.label),
         )
-        for info in METRICS
+        for s in systems
     ]
-    articles = [(aid, [_cell(a) for a in scores]) for aid, scores in by_article(report)]
+    texts = {a.article_id: a.run.text for s in systems for a in s.articles}
+    titles = {aid: article_title(text) or aid for aid, text in texts.items()}
+    articles = [
+        (aid, titles[aid], [_cell(a) for a in scores]) for aid, scores in by_article(report)
+    ]
     views = [
-        (s, [_article(a, f"s{i}-a{k}") for k, a in enumerate(s.articles)])
-        for i, s in enumerate(systems)
+        (
+            s,
+            anchors[s.label],
+            [_article(a, f"{anchors[s.label]}-a{k}") for k, a in enumerate(s.articles)],
+        )
+        for s in systems
     ]
-    diffs = [d for c in report.comparisons for d in c.diffs]
+    # The best system's evidence comes first in the page (and opens first).
+    views.sort(key=lambda v: v[0] is not best)
+    diffs = [
+        DiffGroup(
+            c,
+            sum(d.right_in == c.system for d in c.diffs),
+            sum(d.right_in == c.baseline for d in c.diffs),
+        )
+        for c in report.comparisons
+    ]
     return render_page(
         "claimx.eval.reports",
         "report.html.j2",
         provenance=provenance(report),
+        responses=responses_line(report),
         systems=systems,
+        best=best,
+        best_anchor=anchors[best.label] if best is not None else "",
+        headline=HEADLINE,
+        summary=summary,
+        summary_headers=[infos[key].label for key in SUMMARY_METRICS],
         comparisons=report.comparisons,
+        baseline=report.comparisons[0].baseline if report.comparisons else None,
         delta_labels=[delta_label(c) for c in report.comparisons],
         metrics=metrics,
+        deltas=deltas,
         articles=articles,
+        titles=titles,
         stances=STANCES,
         ab_rows=ab_rows(report),
         diffs=diffs,
         views=views,
         kinds=KINDS,
+        short_kinds=SHORT_KINDS,
         extra_tables=_extra_tables(report),
     )

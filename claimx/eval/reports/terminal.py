@@ -34,7 +34,7 @@ from claimx.eval.reports.common import (
 from claimx.eval.reports.detection import print_detection
 from claimx.models import STANCES
 
-__all__ = ["render_terminal"]
+__all__ = ["fit_table", "render_terminal"]
 
 #: cells up to this many characters (numbers, labels, ids) are never wrapped
 KEEP_WHOLE = 24
@@ -52,7 +52,7 @@ def _column_range(column: Column) -> tuple[int, int]:
     return low, high
 
 
-def _fit(console: Console, table: Table) -> bool:
+def fit_table(console: Console, table: Table) -> bool:
     """Give ``table``'s columns widths that fit the console; False when they cannot.
 
     Rich alone shrinks the widest columns first, below their longest word, and
@@ -97,12 +97,12 @@ def _split_tables(
 
     groups: list[list[_Column]] = [[]]
     for column in columns:
-        if groups[-1] and not _fit(console, build([*groups[-1], column], 0)):
+        if groups[-1] and not fit_table(console, build([*groups[-1], column], 0)):
             groups.append([])
         groups[-1].append(column)
     tables = [build(group, part) for part, group in enumerate(groups)]
     for table in tables:
-        _fit(console, table)
+        fit_table(console, table)
     return tables
 
 
@@ -123,7 +123,7 @@ def _systems_table(console: Console, report: Report) -> Table:
         r = s.run
         table.add_row(*(escape(x) for x in (r.label, r.model, r.prompt, r.prompt_hash)),
                       escape(r.strategy), escape(r.source))  # fmt: skip
-    if _fit(console, table):
+    if fit_table(console, table):
         return table
     narrow = Table(title="Systems", title_justify="left")
     narrow.add_column("label", no_wrap=True)
@@ -132,7 +132,7 @@ def _systems_table(console: Console, report: Report) -> Table:
         r = s.run
         run = f"{r.model} · {r.prompt} ({r.prompt_hash}) · {r.strategy} · {r.source}"
         narrow.add_row(escape(r.label), escape(run))
-    _fit(console, narrow)
+    fit_table(console, narrow)
     return narrow
 
 
@@ -199,7 +199,7 @@ def _ab_table(console: Console, report: Report) -> Table:
     for row in rows:
         verdict = f"[green]{row[4]}[/]" if row[4] == "more than noise" else row[4]
         table.add_row(*(escape(x) for x in row[:4]), verdict, escape(row[5]))
-    if _fit(console, table):
+    if fit_table(console, table):
         return table
     narrow = Table(title=title, title_justify="left")
     narrow.add_column("comparison: metric")
@@ -209,7 +209,7 @@ def _ab_table(console: Console, report: Report) -> Table:
         verdict = f"[green]{row[4]}[/]" if row[4] == "more than noise" else row[4]
         narrow.add_row(escape(f"{row[0]}: {row[1]}"), f"{escape(row[2])} {escape(row[3])}"
                        f" {verdict}", escape(row[5]))  # fmt: skip
-    _fit(console, narrow)
+    fit_table(console, narrow)
     return narrow
 
 
@@ -231,7 +231,7 @@ def _diffs_table(console: Console, report: Report, max_diffs: int) -> Table | No
             *(escape(x) for x in (d.right_in, f"{d.wrong_in} ({d.wrong_how})", d.article_id)),
             *(escape(x) for x in (d.speaker, d.stance, d.claim)),
         )
-    if _fit(console, table):
+    if fit_table(console, table):
         return table
     narrow = Table(title=title, title_justify="left", caption=caption)
     narrow.add_column("article: right in, wrong in (how)")
@@ -239,7 +239,7 @@ def _diffs_table(console: Console, report: Report, max_diffs: int) -> Table | No
     for d in diffs[:max_diffs]:
         where = f"{d.article_id}: {d.right_in}, not {d.wrong_in} ({d.wrong_how})"
         narrow.add_row(escape(where), escape(f"{d.speaker} ({d.stance}): {d.claim}"))
-    _fit(console, narrow)
+    fit_table(console, narrow)
     return narrow
 
 
@@ -253,7 +253,7 @@ def _plain_table(
         table.add_column(escape(name), justify="left" if i == 0 else "right")
     for row in rows:
         table.add_row(*(escape(cell) for cell in row))
-    _fit(console, table)
+    fit_table(console, table)
     return table
 
 
