@@ -292,6 +292,23 @@ class SourceStance(_Strict):
         return self
 
 
+class Excerpt(_Strict):
+    """A verbatim passage of an article: ``text[start:end] == quote``."""
+
+    quote: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _span_length_matches_quote(self) -> Excerpt:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(
+                f"offsets [{self.start}:{self.end}] span {self.end - self.start} characters "
+                f"but quote has {len(self.quote)}"
+            )
+        return self
+
+
 class TargetedRecord(_Strict):
     """One line of a targeted-stance gold file: a claim, an article, the article's position.
 
@@ -300,6 +317,8 @@ class TargetedRecord(_Strict):
     stance was annotated (the five articles' gold). ``text`` is the article inline,
     or None when ``article_id`` names a file of the articles folder the gold is
     read with (``eval/articles``), so that the five articles are not copied.
+    ``narration`` holds the article's own words (narration, an unattributed
+    headline) where they, and not the sources, set ``stance``.
     """
 
     id: str = Field(min_length=1, description="Unique within its file.")
@@ -314,6 +333,10 @@ class TargetedRecord(_Strict):
     stance: ArticleStance = Field(description="The article's overall position.")
     sources: list[SourceStance] | None = Field(
         default=None, description="Every source's stance; None when not annotated."
+    )
+    narration: list[Excerpt] = Field(
+        default_factory=list,
+        description="The article's own words that set its position where its sources do not.",
     )
 
 
