@@ -118,12 +118,12 @@ def matching_counts(
         found = matched_sources(record.claim, claims, weights=weights, threshold=threshold)
         pairs.append((record.sources, found))
         for gold in record.sources:
-            hit = next((f for f in found if f.speaker == gold.speaker), None)
+            hit = next((f for f in found if same_source(f.speaker, gold.speaker)), None)
             if hit is None or hit.stance != gold.stance:
                 got = f"{hit.stance} from {hit.proposition!r}" if hit else "no match"
                 notes.append(f"{record.id}: {gold.speaker} {gold.stance}: {got}")
         for f in found:
-            if not any(g.speaker == f.speaker for g in record.sources):
+            if not any(same_source(g.speaker, f.speaker) for g in record.sources):
                 notes.append(
                     f"{record.id}: false match, {f.speaker} {f.stance} from {f.proposition!r}"
                     f" ({f.polarity}, {f.similarity:.2f})"
