@@ -259,3 +259,130 @@ PUBLIC_SCHEMAS: dict[str, type[BaseModel]] = {
     "gold_record": GoldRecord,
     "extraction_result": ExtractionResult,
 }
+
+
+# --- targeted stance: what one article says about one given claim -------------------
+
+ArticleStance = Literal["supports", "refutes", "uncertain", "unrelated"]
+"""An article's overall position toward a given claim: a :data:`Stance`, or ``unrelated``
+when the article does not address the claim. Only the article level needs the fourth
+class: a source quoted on the claim always takes one of the three."""
+ARTICLE_STANCES: tuple[ArticleStance, ...] = (*STANCES, "unrelated")
+
+
+class SourceStance(_Strict):
+    """One source's stance toward a given claim in one article, with its verbatim evidence.
+
+    The labelling rules are in ``eval/ANNOTATION.md`` ("Targeted stance").
+    """
+
+    speaker: str = Field(min_length=1, description="The source, named as in the claim gold.")
+    stance: Stance = Field(description="The source's stance toward the given claim.")
+    quote: str = Field(min_length=1, description="Exact verbatim evidence: text[start:end].")
+    start: int = Field(ge=0, description="Character offset of quote (Python str index).")
+    end: int = Field(ge=0, description="End offset, exclusive.")
+
+    @model_validator(mode="after")
+    def _span_length_matches_quote(self) -> SourceStance:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(
+                f"offsets [{self.start}:{self.end}] span {self.end - self.start} characters "
+                f"but quote has {len(self.quote)}"
+            )
+        return self
+
+
+class Excerpt(_Strict):
+    """A verbatim passage of an article: ``text[start:end] == quote``."""
+
+    quote: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _span_length_matches_quote(self) -> Excerpt:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(
+                f"offsets [{self.start}:{self.end}] span {self.end - self.start} characters "
+                f"but quote has {len(self.quote)}"
+            )
+        return self
+
+
+class TargetedRecord(_Strict):
+    """One line of a targeted-stance gold file: a claim, an article, the article's position.
+
+    ``sources`` is None when only the article level is annotated (FNC-1 gives one
+    label per headline-body pair) and a list, possibly empty, when every source's
+    stance was annotated (the five articles' gold). ``text`` is the article inline,
+    or None when ``article_id`` names a file of the articles folder the gold is
+    read with (``eval/articles``), so that the five articles are not copied.
+    ``narration`` holds the article's own words (narration, an unattributed
+    headline) where they, and not the sources, set ``stance``.
+    """
+
+    id: str = Field(min_length=1, description="Unique within its file.")
+    claim_id: str | None = Field(
+        default=None, description="Groups the records that ask about one claim."
+    )
+    claim: str = Field(min_length=1, description="The given claim, as a user would type it.")
+    article_id: str = Field(min_length=1)
+    text: str | None = Field(
+        default=None, description="The article; None: read <articles>/<article_id>.txt."
+    )
+    stance: ArticleStance = Field(description="The article's overall position.")
+    sources: list[SourceStance] | None = Field(
+        default=None, description="Every source's stance; None when not annotated."
+    )
+    narration: list[Excerpt] = Field(
+        default_factory=list,
+        description="The article's own words that set its position where its sources do not.",
+    )
+
+
+Polarity = Literal["same", "negated"]
+"""How an extracted proposition relates to the given claim: it states the claim
+(its stance carries over) or the claim's negation (supports and refutes swap)."""
+
+TargetedDecider = Literal["screen", "sources", "classifier", "model"]
+"""What settled an article's position: the unrelated screen, the matched sources,
+the lexical classifier, or the model (phase 2)."""
+
+
+class MatchedSource(SourceStance):
+    """A source's stance toward the given claim, read off one extracted claim."""
+
+    speaker_id: str | None = Field(
+        default=None, description="The resolved speaker's id in the ExtractionResult."
+    )
+    proposition: str = Field(description="The extracted claim the stance was read from.")
+    proposition_stance: Stance = Field(description="The extracted claim's own stance.")
+    polarity: Polarity
+    similarity: float = Field(ge=0.0, le=1.0, description="Proposition match score.")
+
+
+class TargetedAnswer(_Strict):
+    """What claimx answers about one given claim in one article.
+
+    ``decided_by`` says what settled ``stance`` (:data:`TargetedDecider`). ``usage``
+    counts the model calls made for this answer only: extraction reused from saved
+    results costs none.
+    """
+
+    claim: str
+    article_id: str
+    stance: ArticleStance
+    decided_by: TargetedDecider
+    sources: list[MatchedSource] = Field(default_factory=list)
+    relatedness: float = Field(
+        ge=0.0, le=1.0, description="The screen's score: the best sentence's claim coverage."
+    )
+    best_start: int | None = Field(default=None, ge=0, description="Best-matching sentence.")
+    best_end: int | None = Field(default=None, ge=0)
+    usage: Usage = Field(default_factory=Usage)
+    warnings: list[str] = Field(default_factory=list)
+
+
+# Added here rather than in the dict above: the classes must exist first.
+PUBLIC_SCHEMAS["targeted_record"] = TargetedRecord
+PUBLIC_SCHEMAS["targeted_answer"] = TargetedAnswer

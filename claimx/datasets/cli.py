@@ -6,6 +6,8 @@ Examples::
     claimx datasets convert polnear ~/src/PolNeAR --split dev --limit 20 -o dev20.jsonl
     claimx datasets convert brat my-corpus/ --event Quote -o mine.jsonl
     python -m claimx.eval --gold dev.jsonl --prompt extract@v1 --prompt latest
+    claimx datasets convert fnc1 ~/src/fnc-1 --part report -o fnc1-report.jsonl
+    claimx datasets convert fnc1 ~/src/fnc-1 --part tune --all -o fnc1-tune.jsonl
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rich.console import Console
 
 from claimx.cli_errors import report
 from claimx.errors import ClaimxError, DatasetError
-from claimx.models import GoldRecord
+from claimx.models import GoldRecord, TargetedRecord
 
 app = typer.Typer(
     help="Public attribution corpora as claimx gold (your own checkout; nothing is shipped).",
@@ -34,9 +36,15 @@ err = Console(stderr=True)
 class Corpus(StrEnum):
     polnear = "polnear"
     brat = "brat"
+    fnc1 = "fnc1"
 
 
-def write_jsonl(records: list[GoldRecord], output: Path | None) -> None:
+class Fnc1Part(StrEnum):
+    tune = "tune"
+    report = "report"
+
+
+def write_jsonl(records: list[GoldRecord] | list[TargetedRecord], output: Path | None) -> None:
     """One gold record per line, to ``output`` or stdout."""
     lines = "".join(r.model_dump_json(exclude_defaults=True) + "\n" for r in records)
     if output is None:
@@ -68,6 +76,25 @@ def _brat_records(folder: Path, event: list[str], limit: int | None) -> list[Gol
     return records
 
 
+def _fnc1_records(
+    path: Path, part: Fnc1Part, all_pairs: bool, per_class: int, limit: int | None
+) -> list[TargetedRecord]:
+    from claimx.datasets.fnc1 import composition, load, records, report_sample
+
+    data = load(path)
+    pairs = data.part(part.value)
+    if part is Fnc1Part.report and not all_pairs:
+        pairs = report_sample(pairs, per_class)
+    pairs = pairs[:limit] if limit is not None else pairs
+    counts = ", ".join(f"{stance} {n}" for stance, n in composition(pairs).items())
+    err.print(
+        f"{len(pairs)} pairs of the {part.value} part ({counts});"
+        f" {data.duplicates} duplicate rows dropped",
+        highlight=False,
+    )
+    return list(records(pairs, data.bodies))
+
+
 @app.command()
 def convert(
     corpus: Annotated[Corpus, typer.Argument(help="Corpus format.")],
@@ -87,9 +114,28 @@ def convert(
     allow_test: Annotated[
         bool, typer.Option(help="PolNeAR: read the held-out test split (independent scoring only).")
     ] = False,
+    part: Annotated[
+        Fnc1Part | None,
+        typer.Option(help="FNC-1: the part of the train pairs, split by body (required)."),
+    ] = None,
+    all_pairs: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="FNC-1 report: every pair of the part, not the balanced sample."
+        ),
+    ] = False,
+    per_class: Annotated[
+        int, typer.Option(min=1, help="FNC-1 report: pairs of each class in the sample.")
+    ] = 100,
 ) -> None:
-    """Convert a corpus into JSONL gold ({"id", "text", "claims"} per line)."""
+    """Convert a corpus into JSONL gold ({"id", "text", "claims"} per line; FNC-1:
+    targeted-stance records, {"id", "claim", "article_id", "text", "stance"})."""
     try:
+        if corpus is Corpus.fnc1:
+            if part is None:
+                raise typer.BadParameter("FNC-1 needs --part tune or --part report")
+            write_jsonl(_fnc1_records(path, part, all_pairs, per_class, limit), output)
+            return
         if corpus is Corpus.polnear:
             from claimx.datasets.polnear import convert_split
 

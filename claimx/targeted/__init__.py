@@ -1,0 +1,21 @@
+"""Targeted stance: what each article, and each source in it, says about one given claim.
+
+Phase 1, everything that needs no model (one concern per module):
+
+* :mod:`~claimx.targeted.lexical`: sentences, content words and IDF weights;
+* :mod:`~claimx.targeted.cues`: refuting, hedging, confirming and negating cue words;
+* :mod:`~claimx.targeted.screen`: the unrelated screen (no model call);
+* :mod:`~claimx.targeted.features`: named features of a claim and an article;
+* :mod:`~claimx.targeted.baseline`: the lexical baseline for the article's position;
+* :mod:`~claimx.targeted.classifier`: the learned classifier (logistic regression);
+* :mod:`~claimx.targeted.matching`: which extracted claims state the given claim,
+  and with which polarity;
+* :mod:`~claimx.targeted.aggregate`: source stances -> the article's position;
+* :mod:`~claimx.targeted.answer`: the above, for one article's extraction result;
+* :mod:`~claimx.targeted.gold`: the targeted-stance gold files;
+* :mod:`~claimx.targeted.metrics`: accuracy, per-class P/R/F1, macro-F1, confusion;
+* :mod:`~claimx.targeted.shipped`, :mod:`~claimx.targeted.train`: the learned
+  parts shipped in ``data/`` and the command that rebuilds them.
+
+The formats are in :mod:`claimx.models` (``TargetedRecord``, ``TargetedAnswer``).
+"""
