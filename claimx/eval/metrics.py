@@ -29,7 +29,7 @@ bootstrap can resample articles and recompute them. Definitions
   (``result.claims`` + ``result.ungrounded``), the share located verbatim
   (grounding method ``exact``) and the share located at all.
 * **tokens, calls, seconds, cost per article**: means over the articles that
-  produced a result; cost from :mod:`claimx.eval.pricing` (an estimate).
+  produced a result; cost from :mod:`claimx.llm.pricing` (an estimate).
 
 A failed article (``result is None``) keeps its gold claims in the
 denominators: all of them count as missed, so failing never raises recall.
@@ -46,7 +46,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from claimx.eval.matching import match_claims
-from claimx.eval.pricing import estimate_cost
+from claimx.llm.pricing import estimate_cost
 from claimx.eval.results import ArticleRun, SystemRun
 from claimx.models import STANCES, Claim, ExtractedClaim
 from claimx.speakers import distinct_sources, same_source

@@ -45,7 +45,7 @@ The state (``<output>.batch/state.json``) holds the corpus paths, the
 configuration, and per round the shards with their batch ids and status, so
 ``claimx batch status`` and ``collect`` work from another shell. Tokens are
 summed from the answers; the cost is the list price from
-:mod:`claimx.eval.pricing` less the provider's batch discount
+:mod:`claimx.llm.pricing` less the provider's batch discount
 (:data:`BATCH_DISCOUNTS`).
 """
 
@@ -64,7 +64,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, Field
 
 from claimx.errors import ConfigError, InputError, LLMError
-from claimx.eval.pricing import estimate_cost, is_priced
+from claimx.llm.pricing import estimate_cost, is_priced
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache, request_key
 from claimx.llm.client import instructor_mode
@@ -204,7 +204,7 @@ class Cost:
 
 
 def state_cost(state: BatchState) -> Cost:
-    """What the answers collected so far cost (an estimate: see :mod:`claimx.eval.pricing`)."""
+    """What the answers collected so far cost (an estimate: see :mod:`claimx.llm.pricing`)."""
     discount = batch_discount(state.base_url) if state.provider == "batches" else 0.0
     listed = (
         estimate_cost(state.model, state.prompt_tokens, state.completion_tokens)

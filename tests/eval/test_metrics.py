@@ -14,7 +14,7 @@ from claimx.eval.metrics import (
     score_article,
     score_system,
 )
-from claimx.eval.pricing import estimate_cost, is_priced, price_per_million
+from claimx.llm.pricing import estimate_cost, is_priced, price_per_million
 from claimx.models import ExtractedClaim
 
 from .factory import GOLD, INVOLVED, article, perfect, pred, system

@@ -5,7 +5,7 @@ from __future__ import annotations
 from claimx.eval.compare import Comparison, Report
 from claimx.eval.metrics import METRICS, ArticleScore, MetricInfo, SystemScore
 from claimx.eval.oracle import OracleReport, where_lost
-from claimx.eval.pricing import is_priced
+from claimx.llm.pricing import is_priced
 
 __all__ = [
     "HEADLINE",
