@@ -46,8 +46,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from claimx.eval.matching import match_claims
-from claimx.llm.pricing import estimate_cost
 from claimx.eval.results import ArticleRun, SystemRun
+from claimx.llm.pricing import estimate_cost
 from claimx.models import STANCES, Claim, ExtractedClaim
 from claimx.speakers import distinct_sources, same_source
 

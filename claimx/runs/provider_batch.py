@@ -64,11 +64,11 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, Field
 
 from claimx.errors import ConfigError, InputError, LLMError
-from claimx.llm.pricing import estimate_cost, is_priced
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache, request_key
 from claimx.llm.client import instructor_mode
 from claimx.llm.config import ClientConfig
+from claimx.llm.pricing import estimate_cost, is_priced
 from claimx.llm.protocol import Completion
 from claimx.models import Usage
 from claimx.runs.inputs import iter_inputs
