@@ -30,14 +30,17 @@ class Candidate(Spanned):
     is where the evidence of its claims may lie: a quote is grounded there, and
     one found elsewhere (in the context) belongs to another candidate; None
     for the whole text (a quote found nowhere is then an ungrounded claim).
-    ``given``: a span the caller gave (the eval's oracle), itself the evidence.
+    ``exact``: the span is itself the evidence of the claims asked about it (a
+    span the caller gave, the eval's oracle; an attribution's content tagged by
+    a model); else the evidence is found within it.
     """
 
     span: Span
     paragraph: Span
     window: Span | None
-    given: bool = False
-    #: a finder that reads attributions (a tagger) may say who and by which cue
+    exact: bool = False
+    #: a finder that reads attributions (a tagger) says who (the source as written,
+    #: if any) and by which cue
     source: Span | None = None
     cue: Span | None = None
 
@@ -67,6 +70,9 @@ class Draft:
     #: where the evidence is, in article offsets, when that is known already (read
     #: off the sentence, or grounded once by chunking): grounding runs once per draft
     located: Located | None = None
+    #: the source as the article writes it ("he", "Kirby", "the spokesman"), when stage
+    #: one found it (the speaker stage may resolve it to a name)
+    source: Span | None = None
 
 
 @dataclass

@@ -182,7 +182,7 @@ def test_a_span_across_paragraphs_gets_both_as_paragraph_and_window() -> None:
     start = ARTICLE.index("The city will test it.")
     end = ARTICLE.index("The dredging had stopped") + len("The dredging had stopped")
     (candidate,) = given_candidates(ARTICLE, [Span(start, end)])
-    assert candidate.span.slice(ARTICLE) == ARTICLE[start:end] and candidate.given
+    assert candidate.span.slice(ARTICLE) == ARTICLE[start:end] and candidate.exact
     paragraph = candidate.paragraph.slice(ARTICLE)
     assert paragraph.startswith("Seawatch") and paragraph.endswith("VRT.")
     # from the sentence the span starts in to the end of the one it ends in

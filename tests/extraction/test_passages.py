@@ -146,7 +146,7 @@ def test_oracle_evidence_numbers_exactly_the_given_spans() -> None:
     pipeline = Pipeline(get_prompt("toy@v3"))
     body = [s for s in sentences(ARTICLE) if "Lena Claes" in s.slice(ARTICLE)]
     given = [Span(body[0].start + 1, body[0].start + 31)]  # "We had nothing to do with this"
-    assert given_candidates(ARTICLE, given)[0].given
+    assert given_candidates(ARTICLE, given)[0].exact
     requests = pipeline.plan(ARTICLE, evidence=given)
     assert len(requests) == 1
     # the span numbered, its paragraph shown before it for the speaker and the frame

@@ -32,10 +32,10 @@ def given_candidates(text: str, spans: Sequence[Span]) -> list[Candidate]:
             )
         holding = [p for p in body if p.overlaps(span)]
         if not holding:  # only whitespace: the span alone
-            out.append(Candidate(span, paragraph=span, window=span, given=True))
+            out.append(Candidate(span, paragraph=span, window=span, exact=True))
             continue
         paragraph = Span(holding[0].start, holding[-1].end)
         inside = [s for p in holding for s in sentences(text, p) if s.overlaps(span)]
         window = Span(inside[0].start, inside[-1].end) if inside else paragraph
-        out.append(Candidate(span, paragraph=paragraph, window=window, given=True))
+        out.append(Candidate(span, paragraph=paragraph, window=window, exact=True))
     return out

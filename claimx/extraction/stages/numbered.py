@@ -10,9 +10,10 @@ model cannot stop after the first sentence, nor answer sentence 2 in entry 1),
 each with that sentence's claims: speaker, stance, proposition, no quote. The
 evidence is the part of the sentence that carries the claim, read by rule
 (:mod:`claimx.extraction.evidence`): exact by construction, and no output
-tokens spent copying text the model was given. A given span (the oracle) is
-numbered itself, after its paragraph's sentences as context, and is the
-evidence of its claims.
+tokens spent copying text the model was given. An exact candidate (a given
+span, the oracle's; an attribution's content a tagger found) is numbered
+itself, after its paragraph's sentences as context, and is the evidence of
+its claims.
 
 The instructions and examples come first and are the same for every request,
 so the server's prefix cache reuses them; the passage comes last.
@@ -78,7 +79,7 @@ def find_passages(text: str, candidates: Sequence[Candidate], per_request: int) 
     Consecutive paragraphs with candidates share a passage until it numbers
     ``per_request`` candidates; a paragraph without one ends the passage (its
     claims would be out of context). A paragraph's sentences that overlap no
-    candidate are its context lines, in place; before given spans, all of the
+    candidate are its context lines, in place; before exact spans, all of the
     paragraph's sentences are (a clause alone does not name its speaker).
     """
     body = paragraphs(text)
@@ -106,7 +107,7 @@ def find_passages(text: str, candidates: Sequence[Candidate], per_request: int) 
         if not numbered:
             before = body[i - 1] if i else None
         items: list[Candidate | Span]
-        if any(c.given for c in asked):
+        if any(c.exact for c in asked):
             context.extend((len(numbered), s) for s in sentences(text, para))
             items = list(asked)
         else:
@@ -181,7 +182,7 @@ class Numbered(Asker):
         out = []
         for candidate, entry in zip(request.candidates, answer.sentences, strict=True):
             for c in entry.claims:
-                if candidate.given:
+                if candidate.exact:
                     span = candidate.span
                 else:
                     span = claim_evidence(text, candidate.span, c.claim)
@@ -195,5 +196,9 @@ class Numbered(Asker):
                     claim=c.claim,
                 )
                 located = Located(span=span, method="exact", score=100.0, grounded=True)
-                out.append(Draft(claim=draft, window=candidate.span, located=located))
+                out.append(
+                    Draft(
+                        claim=draft, window=candidate.span, located=located, source=candidate.source
+                    )
+                )
         return out
