@@ -1,0 +1,44 @@
+"""What the tagger returns: :class:`TaggedAttribution`, one attribution in article offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claimx.text.spans import Span
+
+__all__ = ["TaggedAttribution"]
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedAttribution:
+    """One attribution found by the tagger: who (``source``), the cue, and what (``content``).
+
+    ``content`` holds one span, or several when the content is discontinuous
+    ("Her failings, it said, are ..."), in text order. ``source`` is None when
+    no source is written ("..., according to a poll" has one; "It is
+    expected that ..." has none).
+    """
+
+    source: Span | None
+    cue: Span
+    content: tuple[Span, ...]
+
+    def __post_init__(self) -> None:
+        if not self.content:
+            raise ValueError("an attribution has at least one content span")
+
+    @property
+    def span(self) -> Span:
+        """The content from its first to its last character (the evidence span)."""
+        return Span(self.content[0].start, self.content[-1].end)
+
+    @property
+    def extent(self) -> Span:
+        """From the first to the last character of any of its spans, source and cue included."""
+        spans = [*self.content, self.cue, *([self.source] if self.source else [])]
+        return Span(min(s.start for s in spans), max(s.end for s in spans))
+
+    def texts(self, text: str) -> tuple[str | None, str, str]:
+        """Source (or None), cue and content as written in ``text`` (content pieces joined)."""
+        source = self.source.slice(text) if self.source else None
+        return source, self.cue.slice(text), " ".join(s.slice(text) for s in self.content)
