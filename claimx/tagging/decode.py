@@ -17,7 +17,16 @@ join the nearest cue:
    Every content segment joins some cue of its paragraph; a cue that gets
    no content is dropped (every PolNeAR attribution has content).
 
-Ties go to the earlier cue, so the result is a pure function of the labels.
+0. **Orphan contents** (when the model's cue margins are given). A content
+   segment with no cue in its sentences or the sentences next to them gets
+   one: the free token of its sentences (in no segment) whose score for
+   ``B-CUE`` comes closest to its best label's. The model found the content
+   but let its cue fall just short (PolNeAR's cues are many and rare:
+   "ranged from skeptical to hostile:", "is counting on"); without a cue the
+   content would be lost.
+
+Ties go to the earlier cue, so the result is a pure function of the labels
+(and margins).
 """
 
 from __future__ import annotations
@@ -61,8 +70,39 @@ def _span(paragraph: Paragraph, seg: Segment) -> Span:
     return Span(paragraph.tokens[seg.first].span.start, paragraph.tokens[seg.last].span.end)
 
 
-def decode(paragraph: Paragraph, labels: Sequence[str]) -> list[TaggedAttribution]:
-    """The attributions of one paragraph given its tokens' labels (module doc), in cue order."""
+def _recover_cues(
+    paragraph: Paragraph, labels: Sequence[str], cue_margin: Sequence[int]
+) -> list[str]:
+    """``labels`` with a cue added for each orphan content segment (module doc, step 0)."""
+    out = list(labels)
+    segs = segments(labels)
+    sentence = [t.sentence for t in paragraph.tokens]
+    cue_sentences = {sentence[i] for s in segs if s.role == "CUE" for i in (s.first, s.last)}
+    taken = {i for s in segs for i in range(s.first, s.last + 1)}
+    for con in (s for s in segs if s.role == "CON"):
+        first, last = sentence[con.first], sentence[con.last]
+        if cue_sentences & set(range(first - 1, last + 2)):
+            continue
+        free = [i for i, k in enumerate(sentence) if first <= k <= last and i not in taken]
+        if not free:
+            continue
+        best = max(free, key=lambda i: (cue_margin[i], -i))
+        out[best] = "B-CUE"
+        taken.add(best)
+        cue_sentences.add(sentence[best])
+    return out
+
+
+def decode(
+    paragraph: Paragraph, labels: Sequence[str], cue_margin: Sequence[int] | None = None
+) -> list[TaggedAttribution]:
+    """The attributions of one paragraph given its tokens' labels (module doc), in cue order.
+
+    ``cue_margin``, when given, is each token's score for ``B-CUE`` less its
+    best score (0 where ``B-CUE`` is best): it lets an orphan content find its cue.
+    """
+    if cue_margin is not None:
+        labels = _recover_cues(paragraph, labels, cue_margin)
     segs = segments(labels)
     cues = [s for s in segs if s.role == "CUE"]
     if not cues:

@@ -9,10 +9,11 @@ weights of its features: the sum the integer decoder makes exactly
 * **window**: the words and shapes of the neighbours (two each side), and
   the two word pairs around the token;
 * **lexicon** (:mod:`claimx.tagging.lexicon`): whether the token, or a
-  neighbour, is a cue form, by frequency class; how far the nearest cue form
-  lies to the left and to the right *in the same sentence* (a content span
-  runs up to its cue, a source sits next to it), whether the sentence has
-  one at all;
+  neighbour, is a cue form, by frequency class; how far the nearest frequent
+  cue form outside a quotation
+  lies to the left and to the right *in the same sentence*, and which form
+  it is (a content span runs up to its cue, a source sits next to it; "said"
+  and "thinks" take different contents), whether the sentence has one at all;
 * **quotation state** (:mod:`claimx.tagging.quotes`): inside or outside a
   quotation, at its opening or closing mark, for the token and its
   neighbours; whether the sentence has a quotation mark;
@@ -27,12 +28,12 @@ Changing a feature changes what the weights mean: retrain
 from __future__ import annotations
 
 from claimx.tagging.lexicon import CueLexicon
-from claimx.tagging.quotes import quote_states
+from claimx.tagging.quotes import QuoteState, quote_states
 from claimx.tagging.tokens import Paragraph
 
 __all__ = ["FEATURE_VERSION", "PRONOUNS", "paragraph_features", "shape"]
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 3
 """Stored in the weights file; bump when a feature changes, so old weights are refused."""
 
 PRONOUNS = frozenset(
@@ -40,6 +41,8 @@ PRONOUNS = frozenset(
 )
 
 _QUOTE_MARKS = frozenset('"“”«»„')
+_STRONG = frozenset({"hi", "mid"})
+_NEAR = 4  # tokens between a quotation and its cue: "“...,” the spokesman said"
 
 
 def shape(word: str) -> str:
@@ -78,6 +81,31 @@ def _cue_classes(words: list[str], lexicon: CueLexicon) -> list[str | None]:
     return out
 
 
+def _quotation_cues(quotes: list[QuoteState], strong: list[bool]) -> list[str | None]:
+    """For each token of a quotation: is a cue near it, just before it opens or after it closes.
+
+    "“We won,” Ana said." and "Ana said: “We won.”" are the commonest
+    attributions of all; the cue may sit in the next sentence by the splitter's
+    count ("“We won.” Ana said."), so the window crosses sentence ends.
+    """
+    n = len(quotes)
+    out: list[str | None] = [None] * n
+    start: int | None = None
+    for i, state in enumerate([*quotes, "close"]):
+        if state == "open" and start is None:
+            start = i
+        elif state == "close" and start is not None:
+            end = min(i, n - 1)
+            before = any(strong[max(0, start - _NEAR) : start])
+            after = any(strong[end + 1 : end + 1 + _NEAR])
+            value = (
+                "both" if before and after else "before" if before else "after" if after else "none"
+            )
+            out[start : end + 1] = [value] * (end + 1 - start)
+            start = None
+    return out
+
+
 def paragraph_features(paragraph: Paragraph, lexicon: CueLexicon) -> list[list[str]]:
     """The features of each token of ``paragraph`` (module doc)."""
     tokens = paragraph.tokens
@@ -87,25 +115,40 @@ def paragraph_features(paragraph: Paragraph, lexicon: CueLexicon) -> list[list[s
     cues = _cue_classes(words, lexicon)
     quotes = quote_states(words)
     sent = [t.sentence for t in tokens]
+    # The anchors of the distance features: frequent cue forms outside quotations
+    # (a rare form like "win", or any word inside a quotation, is seldom the cue).
+    strong = [c in _STRONG and q == "out" for c, q in zip(cues, quotes, strict=True)]
 
     # Distances to the nearest cue form left and right within the sentence.
     left: list[int | None] = [None] * n
     right: list[int | None] = [None] * n
+    left_word: list[str | None] = [None] * n
+    right_word: list[str | None] = [None] * n
     last: int | None = None
     for i in range(n):
         if i and sent[i] != sent[i - 1]:
             last = None
         left[i] = i - last if last is not None else None
-        if cues[i] is not None:
+        left_word[i] = words[last] if last is not None else None
+        if strong[i]:
             last = i
     last = None
     for i in range(n - 1, -1, -1):
         if i < n - 1 and sent[i] != sent[i + 1]:
             last = None
         right[i] = last - i if last is not None else None
-        if cues[i] is not None:
+        right_word[i] = words[last] if last is not None else None
+        if strong[i]:
             last = i
-    has_cue = {s for s, c in zip(sent, cues, strict=True) if c is not None}
+    has_cue = {s for s, c in zip(sent, strong, strict=True) if c}
+    quoted = _quotation_cues(quotes, strong)
+    # Position in the sentence, from its start and from its end.
+    from_start = [0] * n
+    from_end = [0] * n
+    for i in range(1, n):
+        from_start[i] = from_start[i - 1] + 1 if sent[i] == sent[i - 1] else 0
+    for i in range(n - 2, -1, -1):
+        from_end[i] = from_end[i + 1] + 1 if sent[i] == sent[i + 1] else 0
     has_quote = {s for s, w in zip(sent, words, strict=True) if w in _QUOTE_MARKS}
 
     pad_w = ["<s2>", "<s1>", *words, "</s1>", "</s2>"]
@@ -135,10 +178,25 @@ def paragraph_features(paragraph: Paragraph, lexicon: CueLexicon) -> list[list[s
             "q+1=" + pad_q[i + 2],
             "cueL=" + _bucket(left[i]),
             "cueR=" + _bucket(right[i]),
+            "q|cueL=" + quotes[i] + _bucket(left[i]),
+            "q|cueR=" + quotes[i] + _bucket(right[i]),
+            "pos=" + _bucket(from_start[i]),
+            "toend=" + _bucket(from_end[i]),
         ]
-        for name, cls in (("cue=", cues[i]), ("cue-1=", pad_c[i]), ("cue+1=", pad_c[i + 2])):
-            if cls is not None:
-                feats.append(name + cls)
+        near = quoted[i]
+        if near is not None:
+            feats.append("qcue=" + near)
+        if shapes[i] == "Xx" and "Xx" in (pad_sh[j - 1], pad_sh[j + 1]):
+            feats.append("name")
+        for name, value in (
+            ("cue=", cues[i]),
+            ("cue-1=", pad_c[i]),
+            ("cue+1=", pad_c[i + 2]),
+            ("cueLw=", left_word[i]),
+            ("cueRw=", right_word[i]),
+        ):
+            if value is not None:
+                feats.append(name + value)
         if w in PRONOUNS:
             feats.append("pro")
         if sent[i] not in has_cue:

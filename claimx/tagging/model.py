@@ -78,8 +78,17 @@ class Model:
 
     def tag(self, token_features: Sequence[Sequence[str]]) -> list[str]:
         """The best label of each token (:func:`~claimx.tagging.viterbi.viterbi`)."""
-        path = viterbi(self.scores(token_features), self.transitions.astype(np.int64))
+        return self.best(self.scores(token_features))
+
+    def best(self, scores: IntArray) -> list[str]:
+        """The best label sequence for emission ``scores``."""
+        path = viterbi(scores, self.transitions.astype(np.int64))
         return [self.labels[i] for i in path]
+
+    def cue_margins(self, scores: IntArray) -> list[int]:
+        """Each token's ``B-CUE`` score less its best score (<= 0): how near it came to a cue."""
+        column = scores[:, self.labels.index("B-CUE")]
+        return [int(x) for x in column - scores.max(axis=1)]
 
     @property
     def size(self) -> int:

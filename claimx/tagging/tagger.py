@@ -42,6 +42,6 @@ def tag(text: str, model: Model | None = None) -> list[TaggedAttribution]:
     model = model or default_model()
     found: list[TaggedAttribution] = []
     for paragraph in tokenize(text):
-        labels = model.tag(paragraph_features(paragraph, model.lexicon))
-        found.extend(decode(paragraph, labels))
+        scores = model.scores(paragraph_features(paragraph, model.lexicon))
+        found.extend(decode(paragraph, model.best(scores), model.cue_margins(scores)))
     return sorted(found, key=lambda a: (a.span.start, a.span.end, a.cue.start))
