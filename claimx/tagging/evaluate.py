@@ -109,8 +109,10 @@ def _match_spans(text: str, predicted: Sequence[Span], gold: Sequence[Span]) -> 
     return SpanCounts(len(pred), len(want), matched)
 
 
-def evaluate(documents: Sequence[Document], tagger: Tagger, *, name: str = "tagger") -> DevReport:
-    """Tag every document and score it (module doc)."""
+def evaluate(
+    documents: Sequence[Document], tagger: Tagger, *, name: str = "tagger", context: int = 0
+) -> DevReport:
+    """Tag every document and score it (module doc); ``context``: of the candidates."""
     gold = [GoldItem(d.id, d.text, [], "polnear", list(d.attributions)) for d in documents]
     tagged = {d.id: tagger(d.text) for d in documents}
     by_text = {d.text: tagged[d.id] for d in documents}
@@ -121,7 +123,9 @@ def evaluate(documents: Sequence[Document], tagger: Tagger, *, name: str = "tagg
     report = detection_report(
         gold,
         {name: results},
-        candidates={name: lambda t: [(c.start, c.end) for c in candidates(t, by_text[t])]},
+        candidates={
+            name: lambda t: [(c.start, c.end) for c in candidates(t, by_text[t], context=context)]
+        },
         resamples=1,
     )
     total = report.systems[0].total

@@ -11,6 +11,7 @@ pinned result behind the weights' back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 __all__ = ["MIN_COUNT", "CueLexicon", "read_cue_tsv"]
@@ -25,7 +26,7 @@ class CueLexicon:
 
     forms: dict[str, str]
 
-    @property
+    @cached_property
     def phrases(self) -> dict[tuple[str, ...], str]:
         """The forms of several words ("according to"), as word tuples."""
         return {tuple(f.split()): c for f, c in self.forms.items() if " " in f}
