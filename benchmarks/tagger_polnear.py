@@ -28,7 +28,7 @@ from claimx.tagging import tag  # noqa: E402
 from claimx.tagging.corpus import read_split  # noqa: E402
 from claimx.tagging.evaluate import evaluate  # noqa: E402
 from claimx.tagging.model import Model, load_model  # noqa: E402
-from claimx.tagging.tagger import WEIGHTS, default_model  # noqa: E402
+from claimx.tagging.tagger import WEIGHTS, default_model, stage_one  # noqa: E402
 
 
 def cpu_ms_per_3000(texts: list[str], model: Model, runs: int) -> tuple[float, float]:
@@ -56,7 +56,12 @@ def main() -> None:
     else:
         model, path = load_model(args.weights), args.weights
     dev = read_split(args.checkout, "dev")
-    report = evaluate(dev, lambda text: tag(text, model), name=f"tagger-{model.family}")
+    report = evaluate(
+        dev,
+        lambda text: tag(text, model),
+        name=f"tagger-{model.family}",
+        stage_one=lambda text: stage_one(text, model),
+    )
     print("\n".join(report.lines(f"PolNeAR dev, tagger alone ({model.family}, {path.name})")))
     median, p90 = cpu_ms_per_3000([d.text for d in dev], model, args.runs)
     chars = statistics.median(len(d.text) for d in dev)

@@ -20,8 +20,9 @@ Modules, runtime:
   labels to attributions;
 * :mod:`~claimx.tagging.model`, :mod:`~claimx.tagging.viterbi`: fixed-point
   weights and their file, integer decoding;
-* :mod:`~claimx.tagging.tagger`: :func:`tag`; :mod:`~claimx.tagging.candidates`:
-  stage-one candidates; :mod:`~claimx.tagging.result`: the tagger as a system.
+* :mod:`~claimx.tagging.tagger`: :func:`tag`, and :func:`stage_one`, the
+  sentences to ask a model about; :mod:`~claimx.tagging.candidates`: those
+  sentences from tagged spans; :mod:`~claimx.tagging.result`: the tagger as a system.
 
 Training only (they import :mod:`claimx.datasets` and :mod:`claimx.eval`, and
 CRFsuite from the ``[train]`` extra): :mod:`~claimx.tagging.corpus`,
@@ -32,6 +33,6 @@ CRFsuite from the ``[train]`` extra): :mod:`~claimx.tagging.corpus`,
 from claimx.tagging.attribution import TaggedAttribution
 from claimx.tagging.candidates import candidates
 from claimx.tagging.result import as_result
-from claimx.tagging.tagger import default_model, tag
+from claimx.tagging.tagger import default_model, stage_one, tag
 
-__all__ = ["TaggedAttribution", "as_result", "candidates", "default_model", "tag"]
+__all__ = ["TaggedAttribution", "as_result", "candidates", "default_model", "stage_one", "tag"]

@@ -25,14 +25,23 @@ __all__ = ["candidates"]
 
 
 def candidates(
-    text: str, attributions: Sequence[TaggedAttribution], *, context: int = 0
+    text: str,
+    attributions: Sequence[TaggedAttribution],
+    *,
+    context: int = 0,
+    near: Sequence[Span] = (),
 ) -> list[Span]:
-    """The candidate spans of ``text`` (module doc), in text order."""
+    """The candidate spans of ``text`` (module doc), in text order.
+
+    ``near``: more spans whose sentences are candidates too (the tokens the
+    model nearly put in an attribution: :func:`claimx.tagging.tagger.stage_one`).
+    """
     spans = [
         s
         for att in attributions
         for s in (*att.content, att.cue, *([att.source] if att.source else []))
     ]
+    spans.extend(near)
     out: list[Span] = []
     for para in paragraphs(text):
         sents = sentences(text, para)

@@ -25,7 +25,7 @@ from claimx.tagging.evaluate import evaluate
 from claimx.tagging.lexicon import read_cue_tsv
 from claimx.tagging.model import Model, save_model
 from claimx.tagging.perceptron import PerceptronParams, train_perceptron
-from claimx.tagging.tagger import tag
+from claimx.tagging.tagger import stage_one, tag
 
 __all__ = ["CUE_TSV", "main", "train"]
 
@@ -79,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         f" {len(model.features):,} features, {model.size:,} weights"
     )
     dev = read_split(args.checkout, "dev")
-    report = evaluate(dev, lambda text: tag(text, model), name=f"tagger-{args.family}")
+    report = evaluate(
+        dev,
+        lambda text: tag(text, model),
+        name=f"tagger-{args.family}",
+        stage_one=lambda text: stage_one(text, model),
+    )
     print()
     print("\n".join(report.lines(f"PolNeAR dev, tagger alone ({args.family})")))
     return 0

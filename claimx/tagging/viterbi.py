@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["IntArray", "viterbi"]
+__all__ = ["IntArray", "max_marginals", "viterbi"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -41,3 +41,24 @@ def viterbi(emissions: IntArray, transitions: IntArray) -> list[int]:
         path.append(int(back[t, path[-1]]))
     path.reverse()
     return path
+
+
+def max_marginals(emissions: IntArray, transitions: IntArray) -> IntArray:
+    """``[t, y]``: the score of the best sequence that gives token ``t`` label ``y``.
+
+    Its maximum over ``y`` is the best sequence's score at every ``t``; how far
+    a label falls short of it says how near the model came to choosing it
+    (the stage one's signal, :func:`claimx.tagging.tagger.stage_one`). A
+    forward and a backward max-product pass, in integers like :func:`viterbi`.
+    """
+    n, n_labels = emissions.shape
+    forward = np.zeros((n, n_labels), dtype=np.int64)
+    backward = np.zeros((n, n_labels), dtype=np.int64)
+    if n == 0:
+        return forward
+    forward[0] = emissions[0]
+    for t in range(1, n):
+        forward[t] = (forward[t - 1][:, None] + transitions).max(axis=0) + emissions[t]
+    for t in range(n - 2, -1, -1):
+        backward[t] = (transitions + (emissions[t + 1] + backward[t + 1])[None, :]).max(axis=1)
+    return forward + backward

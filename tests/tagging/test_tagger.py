@@ -15,13 +15,25 @@ from typing import Any
 
 from claimx.eval.detection import score_detection_article
 from claimx.models import ExtractionResult
-from claimx.tagging import TaggedAttribution, as_result, candidates, default_model, tag
+from claimx.tagging import (
+    TaggedAttribution,
+    as_result,
+    candidates,
+    default_model,
+    stage_one,
+    tag,
+)
 from claimx.tagging.tagger import WEIGHTS
 from claimx.text.spans import Span
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = sorted((ROOT / "eval" / "articles").glob("*.txt"))
 PINNED = Path(__file__).with_name("pinned_spans.json")
+
+
+def stage_one_of(text: str) -> list[list[int]]:
+    """The stage one's candidates of ``text`` as plain JSON."""
+    return [[c.start, c.end] for c in stage_one(text)]
 
 
 def _pair(span: Span | None) -> list[int] | None:
@@ -58,6 +70,19 @@ def test_pinned_spans_on_the_five_articles() -> None:
     assert pinned["weights"] == WEIGHTS
     got = {path.name: spans_of(path.read_text(encoding="utf-8")) for path in ARTICLES}
     assert got == pinned["articles"]
+    stage = {path.name: stage_one_of(path.read_text(encoding="utf-8")) for path in ARTICLES}
+    assert stage == pinned["stage_one"]
+
+
+def test_stage_one_holds_every_tagged_attribution_and_more_with_more_slack() -> None:
+    text = ARTICLES[1].read_text(encoding="utf-8")
+    tight = stage_one(text, slack=0, context=0)
+    # slack 0 adds the labelled tokens the decoder left out (a cue with no content)
+    assert all(any(t.contains(c) for t in tight) for c in candidates(text, tag(text)))
+    loose = stage_one(text, slack=1000, context=0)  # every sentence is near
+    assert sum(c.length for c in loose) > sum(c.length for c in tight)
+    for att in tag(text):
+        assert any(c.contains(att.cue) for c in stage_one(text))
 
 
 def test_tagging_is_deterministic_and_offsets_are_the_text() -> None:
@@ -118,6 +143,11 @@ if __name__ == "__main__":
         rows = [f"   {json.dumps(a, ensure_ascii=False)}" for a in atts]
         lines.append(",\n".join(rows))
         lines.append("  ]" + ("," if k < len(ARTICLES) - 1 else ""))
+    lines += [" },", ' "stage_one": {']
+    for k, path in enumerate(ARTICLES):
+        comma = "," if k < len(ARTICLES) - 1 else ""
+        found = stage_one_of(path.read_text(encoding="utf-8"))
+        lines.append(f"  {json.dumps(path.name)}: {json.dumps(found)}{comma}")
     lines += [" }", "}"]
     PINNED.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {PINNED}")

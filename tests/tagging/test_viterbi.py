@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from claimx.tagging.viterbi import viterbi
+from claimx.tagging.viterbi import max_marginals, viterbi
 
 
 def _score(emissions: np.ndarray, transitions: np.ndarray, path: Sequence[int]) -> int:
@@ -52,3 +52,19 @@ def test_scores_far_beyond_float_precision_still_decide_exactly() -> None:
     emissions = np.array([[big, big + 1]], dtype=np.int64)  # equal as float64
     assert float(emissions[0, 0]) == float(emissions[0, 1])
     assert viterbi(emissions, np.zeros((2, 2), dtype=np.int64)) == [1]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_max_marginals_are_the_best_score_through_each_label(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    n, k = int(rng.integers(1, 5)), int(rng.integers(2, 4))
+    emissions = rng.integers(-5, 6, size=(n, k)).astype(np.int64)
+    transitions = rng.integers(-5, 6, size=(k, k)).astype(np.int64)
+    paths = list(itertools.product(range(k), repeat=n))
+    got = max_marginals(emissions, transitions)
+    for t in range(n):
+        for y in range(k):
+            want = max(_score(emissions, transitions, p) for p in paths if p[t] == y)
+            assert got[t, y] == want
+    best = viterbi(emissions, transitions)
+    assert (got.max(axis=1) == _score(emissions, transitions, best)).all()
