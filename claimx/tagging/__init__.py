@@ -27,7 +27,8 @@ Modules, runtime:
 Training only (they import :mod:`claimx.datasets` and :mod:`claimx.eval`, and
 CRFsuite from the ``[train]`` extra): :mod:`~claimx.tagging.corpus`,
 :mod:`~claimx.tagging.crf`, :mod:`~claimx.tagging.perceptron`,
-:mod:`~claimx.tagging.evaluate`, :mod:`~claimx.tagging.train`.
+:mod:`~claimx.tagging.evaluate`, :mod:`~claimx.tagging.train` (the retrain
+command), :mod:`~claimx.tagging.tune` (how its parameters were chosen, on train).
 """
 
 from claimx.tagging.attribution import TaggedAttribution

@@ -46,3 +46,15 @@ def test_crf_retrain_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     path, printed = _run(tmp_path, "crf", capsys)
     assert load_model(path).family == "crf"
     assert "cue span, exact" in printed
+
+
+def test_tuning_tables_run_on_train_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claimx.tagging.tune import main as tune
+
+    checkout = write_corpus(tmp_path / "polnear", train=8, dev=0)
+    assert tune([str(checkout), "--only", "perceptron"]) == 0
+    printed = capsys.readouterr().out
+    assert "fit on 4 texts, scored on 1 others" in printed
+    assert printed.count("\n| ") >= 4  # header and one row per epoch setting
