@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from claimx.text.segments import paragraphs, sentences
 from claimx.text.spans import Span
 
 __all__ = ["TaggedAttribution"]
@@ -37,6 +38,21 @@ class TaggedAttribution:
         """From the first to the last character of any of its spans, source and cue included."""
         spans = [*self.content, self.cue, *([self.source] if self.source else [])]
         return Span(min(s.start for s in spans), max(s.end for s in spans))
+
+    def sentence(self, text: str) -> Span:
+        """The sentences of ``text`` that hold the attribution, from the first to the last
+        (the unit a pipeline shows a model)."""
+        extent = self.extent
+        inside = [
+            s
+            for para in paragraphs(text)
+            if para.overlaps(extent)
+            for s in sentences(text, para)
+            if s.overlaps(extent)
+        ]
+        if not inside:
+            return extent
+        return Span(min(inside[0].start, extent.start), max(inside[-1].end, extent.end))
 
     def texts(self, text: str) -> tuple[str | None, str, str]:
         """Source (or None), cue and content as written in ``text`` (content pieces joined)."""

@@ -6,6 +6,13 @@ added") and content that wraps around its source and cue ("Her failings,
 it said, are ..."). Each cue anchors one attribution, and the other spans
 join the nearest cue:
 
+0. **Orphan contents** (when the model's cue margins are given). A content
+   segment with no cue in its sentences or the sentences next to them gets
+   one: the free token of its sentences (in no segment) whose score for
+   ``B-CUE`` comes closest to its best label's. The model found the content
+   but let its cue fall just short (PolNeAR's cues are many and rare:
+   "ranged from skeptical to hostile:", "is counting on"); without a cue the
+   content would be lost.
 1. **Sources.** Pairs of a source and a cue in one sentence are taken
    greedily, fewest tokens between them first; each cue gets at most one
    source and each source serves one cue. A cue left without one (``he
@@ -16,14 +23,6 @@ join the nearest cue:
    sentence end between them (so "“A,” X said. “B,” Y said." gives B to Y).
    Every content segment joins some cue of its paragraph; a cue that gets
    no content is dropped (every PolNeAR attribution has content).
-
-0. **Orphan contents** (when the model's cue margins are given). A content
-   segment with no cue in its sentences or the sentences next to them gets
-   one: the free token of its sentences (in no segment) whose score for
-   ``B-CUE`` comes closest to its best label's. The model found the content
-   but let its cue fall just short (PolNeAR's cues are many and rare:
-   "ranged from skeptical to hostile:", "is counting on"); without a cue the
-   content would be lost.
 
 Ties go to the earlier cue, so the result is a pure function of the labels
 (and margins).

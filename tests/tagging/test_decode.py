@@ -8,12 +8,14 @@ from claimx.tagging.tokens import tokenize
 from claimx.text.spans import Span
 
 
-def _decode(text: str, labels: str) -> list[tuple[str | None, str, tuple[str, ...]]]:
+def _decode(
+    text: str, labels: str, margins: list[int] | None = None
+) -> list[tuple[str | None, str, tuple[str, ...]]]:
     (paragraph,) = tokenize(text)
     tags = labels.split()
     assert len(tags) == len(paragraph.tokens), [t.text for t in paragraph.tokens]
     out = []
-    for att in decode(paragraph, tags):
+    for att in decode(paragraph, tags, margins):
         source = att.source.slice(text) if att.source else None
         out.append((source, att.cue.slice(text), tuple(s.slice(text) for s in att.content)))
     return out
@@ -76,6 +78,15 @@ def test_a_cue_without_content_is_dropped_and_a_source_is_shared() -> None:
 
 def test_no_cue_no_attribution() -> None:
     assert _decode("Taxes will rise.", "B-CON I-CON I-CON O") == []
+
+
+def test_an_orphan_content_takes_the_token_nearest_to_a_cue() -> None:
+    text = "Voters, the poll suggests strongly, want change."
+    #        Voters , the  poll  suggests strongly , want  change .
+    labels = "B-CON O B-SRC I-SRC O O O B-CON I-CON O"
+    margins = [0, -9, -8, -7, -2, -5, -9, 0, 0, -9]
+    assert _decode(text, labels) == []  # no cue: nothing without the margins
+    assert _decode(text, labels, margins) == [("the poll", "suggests", ("Voters", "want change"))]
 
 
 def test_segments_read_ill_formed_labels_leniently() -> None:

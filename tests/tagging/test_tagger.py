@@ -122,6 +122,17 @@ def test_as_result_is_a_system_the_detection_scorer_reads() -> None:
     assert scored.counts.n_pred == len({(c.start, c.end) for c in result.claims})
 
 
+def test_sentence_helper_gives_the_sentences_holding_an_attribution() -> None:
+    text = "Storm hits coast\n\nIt rained. “We are ready,” she said. Then it stopped.\n"
+    start = text.index("“")
+    att = TaggedAttribution(
+        Span(text.index("she"), text.index("she") + 3),
+        Span(text.index("said"), text.index("said") + 4),
+        (Span(start, text.index("she") - 1),),
+    )
+    assert att.sentence(text).slice(text) == "“We are ready,” she said."
+
+
 def test_candidates_are_runs_of_sentences_holding_attributions() -> None:
     text = "Ann said taxes rise. The sky is blue.\nBo said jobs go. Cy added that rents fall.\n"
     cue = Span(4, 8)
