@@ -32,7 +32,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("runs", ("claimx.runs",)),
     (
         "eval, consolidate, targeted stance, datasets",
-        ("claimx.eval", "claimx.consolidate", "claimx.targeted", "claimx.datasets"),
+        (
+            "claimx.eval", "claimx.consolidate", "claimx.targeted", "claimx.datasets",
+            # the tagger's training and dev report read the corpora and the scorer
+            "claimx.tagging.corpus", "claimx.tagging.evaluate", "claimx.tagging.train",
+            "claimx.tagging.tune", "claimx.tagging.crf", "claimx.tagging.perceptron",
+        ),
     ),
     (
         "cli and the public API",

@@ -1,0 +1,77 @@
+"""The tagger as a *system*: its attributions as an :class:`~claimx.models.ExtractionResult`.
+
+So the project's detection scorer (:mod:`claimx.eval.detection`) can score
+"the tagger alone, no model" beside the prompt versions. Each attribution is
+one claim whose evidence is its content from first to last character (a
+wrapped content, "Her failings, it said, are ...", spans its source and cue:
+the claim format holds one span), whose speaker is the source as written
+("unknown" without one), whose claim is the content's text, pieces joined.
+No model says anything about stance here, so every claim says ``supports``,
+the commonest stance; grounding is exact by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from claimx.models import ExtractedClaim, ExtractionResult, Grounding, Speaker
+from claimx.tagging.attribution import TaggedAttribution
+
+__all__ = ["STRATEGY", "UNKNOWN_SPEAKER", "as_result"]
+
+STRATEGY = "tagger"
+UNKNOWN_SPEAKER = "unknown"
+_OPENING = '"“«'
+_CLOSING = '"”»'
+
+
+def _direct(quote: str) -> bool:
+    """Whether the evidence is one quotation: it opens and closes with a quotation mark."""
+    stripped = quote.strip(" ,.;:")
+    return len(stripped) > 1 and stripped[0] in _OPENING and stripped[-1] in _CLOSING
+
+
+def as_result(
+    text: str,
+    attributions: Sequence[TaggedAttribution],
+    *,
+    article_id: str,
+    model: str,
+    latency_s: float = 0.0,
+) -> ExtractionResult:
+    """One :class:`~claimx.models.ExtractedClaim` per attribution (module doc).
+
+    ``model`` names the weights (e.g. ``tagger-crf@<hash>``); it is also the
+    result's prompt hash, so a saved result says which weights produced it.
+    """
+    speakers: dict[str, Speaker] = {}
+    claims = []
+    for att in attributions:
+        source, _, content = att.texts(text)
+        name = " ".join(source.split()) if source and source.strip() else UNKNOWN_SPEAKER
+        if name not in speakers:
+            speakers[name] = Speaker(id=f"s{len(speakers) + 1}", name=name)
+        quote = att.span.slice(text)
+        claims.append(
+            ExtractedClaim(
+                claim=" ".join(content.split()) or quote,
+                speaker=name,
+                stance="supports",
+                quote=quote,
+                start=att.span.start,
+                end=att.span.end,
+                direct=_direct(quote),
+                speaker_id=speakers[name].id,
+                grounding=Grounding(grounded=True, method="exact", score=100.0, model_quote=quote),
+            )
+        )
+    return ExtractionResult(
+        article_id=article_id,
+        claims=claims,
+        speakers=list(speakers.values()),
+        model=model,
+        prompt=STRATEGY,
+        prompt_hash=model.rpartition("@")[2][:12],
+        strategy=STRATEGY,
+        latency_s=latency_s,
+    )

@@ -1,0 +1,95 @@
+"""The runtime: an article in, its tagged attributions out (numpy only; no torch, no GPU).
+
+:func:`tag` cuts the article into paragraphs of tokens
+(:mod:`~claimx.tagging.tokens`), computes each token's features
+(:mod:`~claimx.tagging.features`), labels each paragraph with the shipped
+weights by integer Viterbi (:mod:`~claimx.tagging.model`,
+:mod:`~claimx.tagging.viterbi`) and groups the labelled spans into
+attributions (:mod:`~claimx.tagging.decode`). Everything after the feature
+strings is integer arithmetic, so the same text gives the same spans on any
+CPU. The weights are read once per process.
+
+:func:`stage_one` gives the sentences a pipeline should ask a model about:
+those holding a tagged attribution, and those where the model *nearly*
+tagged one (the best labelling that puts some token of the sentence in an
+attribution scores within :data:`STAGE_ONE_SLACK` of the best labelling of
+all: :func:`~claimx.tagging.viterbi.max_marginals`), widened by
+:data:`STAGE_ONE_CONTEXT` sentences (:func:`~claimx.tagging.candidates.candidates`).
+Both numbers were chosen on a held-out part of PolNeAR *train* (MODEL_CARD.md).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from claimx.tagging.attribution import TaggedAttribution
+from claimx.tagging.candidates import candidates
+from claimx.tagging.decode import decode
+from claimx.tagging.features import paragraph_features
+from claimx.tagging.labels import OUTSIDE
+from claimx.tagging.model import Model, load_model
+from claimx.tagging.tokens import tokenize
+from claimx.tagging.viterbi import max_marginals
+from claimx.text.spans import Span
+
+__all__ = ["STAGE_ONE_CONTEXT", "STAGE_ONE_SLACK", "WEIGHTS", "default_model", "stage_one", "tag"]
+
+WEIGHTS = "crf.bin.gz"
+"""The shipped weights, in ``claimx/tagging/data/`` (MODEL_CARD.md says what they are)."""
+
+STAGE_ONE_SLACK = 2.0
+"""How far (in float weight units) a labelling with an attribution may fall short of the best."""
+
+STAGE_ONE_CONTEXT = 1
+"""Sentences added on each side of a candidate run (within its paragraph)."""
+
+
+@cache
+def default_model() -> Model:
+    """The shipped weights, loaded once per process."""
+    data = resources.files("claimx.tagging").joinpath("data", WEIGHTS).read_bytes()
+    return load_model(data)
+
+
+def _run(text: str, model: Model, slack: int | None) -> tuple[list[TaggedAttribution], list[Span]]:
+    """Attributions, and (with ``slack``) the tokens that came within it of one."""
+    found: list[TaggedAttribution] = []
+    near: list[Span] = []
+    for paragraph in tokenize(text):
+        scores = model.scores(paragraph_features(paragraph, model.lexicon))
+        found.extend(decode(paragraph, model.best(scores), model.cue_margins(scores)))
+        if slack is not None:
+            marginals = max_marginals(scores, model.transitions.astype(np.int64))
+            best = marginals.max(axis=1)
+            inside = np.delete(marginals, model.labels.index(OUTSIDE), axis=1).max(axis=1)
+            near.extend(
+                tok.span
+                for tok, close in zip(paragraph.tokens, inside >= best - slack, strict=True)
+                if close
+            )
+    found.sort(key=lambda a: (a.span.start, a.span.end, a.cue.start))
+    return found, near
+
+
+def tag(text: str, model: Model | None = None) -> list[TaggedAttribution]:
+    """The attributions of ``text``, in the order of their content (module doc).
+
+    ``model`` defaults to the shipped weights (:func:`default_model`).
+    """
+    return _run(text, model or default_model(), None)[0]
+
+
+def stage_one(
+    text: str,
+    model: Model | None = None,
+    *,
+    slack: float = STAGE_ONE_SLACK,
+    context: int = STAGE_ONE_CONTEXT,
+) -> list[Span]:
+    """The candidate spans of ``text`` a pipeline asks a model about (module doc)."""
+    model = model or default_model()
+    found, near = _run(text, model, round(slack * model.scale))
+    return candidates(text, found, context=context, near=near)

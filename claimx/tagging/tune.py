@@ -1,0 +1,123 @@
+"""How the training parameters were chosen: on PolNeAR *train* alone, never dev.
+
+    python -m claimx.tagging.tune ~/src/PolNeAR                 # every table
+    python -m claimx.tagging.tune ~/src/PolNeAR --only stage-one
+
+Train is cut in two disjoint parts by position in file order: the models
+are fitted on the texts at odd positions and scored on every eighth text
+(positions 0, 8, 16, ...), so the held-out part is never seen in fitting.
+It prints how varied train's cues are, then one row as each is done:
+
+* ``crf``: CRFsuite's L1/L2 regularisation (``c1``, ``c2``);
+* ``perceptron``: the number of epochs;
+* ``stage-one``: :func:`~claimx.tagging.tagger.stage_one`'s slack and context
+  with the CRF of the shipped parameters.
+
+The shipped values (:class:`~claimx.tagging.crf.CrfParams`,
+:class:`~claimx.tagging.perceptron.PerceptronParams`,
+:data:`~claimx.tagging.tagger.STAGE_ONE_SLACK`,
+:data:`~claimx.tagging.tagger.STAGE_ONE_CONTEXT`) are the best rows: the
+highest content F1 at token overlap >= 0.3, and for the stage one the least
+text that keeps recall >= 0.95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from claimx.tagging.corpus import Document, read_split, sequences
+from claimx.tagging.crf import CrfParams, train_crf
+from claimx.tagging.evaluate import DevReport, evaluate
+from claimx.tagging.lexicon import read_cue_tsv
+from claimx.tagging.model import Model
+from claimx.tagging.perceptron import PerceptronParams, train_perceptron
+from claimx.tagging.tagger import stage_one, tag
+from claimx.tagging.train import CUE_TSV
+
+__all__ = ["CRF_GRID", "EPOCHS", "STAGE_ONE_GRID", "main"]
+
+CRF_GRID = ((0.1, 0.01), (0.02, 0.05), (0.3, 0.001), (1.0, 0.001))
+EPOCHS = (5, 12, 20)
+RARE = 20
+STAGE_ONE_GRID = tuple((s, c) for s in (0.0, 1.0, 1.5, 2.0, 3.0) for c in (0, 1))
+
+
+def _row(label: str, report: DevReport, seconds: float) -> str:
+    _, _, f30 = report.content["token>=0.3"]
+    return (
+        f"| {label} | {f30:.3f} | {report.content['exact'][2]:.3f} |"
+        f" {report.source.prf()[2]:.3f} | {report.cue.prf()[2]:.3f} | {seconds:.0f} |"
+    )
+
+
+def _fit_and_score(fit: Callable[[], Model], held: list[Document], label: str) -> tuple[Model, str]:
+    started = time.process_time()
+    model = fit()
+    seconds = time.process_time() - started
+    report = evaluate(held, lambda text: tag(text, model))
+    return model, _row(label, report, seconds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("checkout", type=Path, help="PolNeAR checkout (or its data/ folder)")
+    parser.add_argument("--only", choices=("crf", "perceptron", "stage-one"), default=None)
+    args = parser.parse_args(argv)
+
+    lexicon = read_cue_tsv(CUE_TSV)
+    documents = read_split(args.checkout, "train")
+    fitted = [d for i, d in enumerate(documents) if i % 2 == 1]
+    held = documents[0::8]
+    data = list(sequences(fitted, lexicon))
+    print(f"PolNeAR train: fit on {len(fitted)} texts, scored on {len(held)} others")
+    cues = Counter(
+        " ".join(a.cue.lower().split()) for d in documents for a in d.attributions if a.cue
+    )
+    rare = sum(n for n in cues.values() if n < RARE)
+    print(
+        f"cues of all train: {sum(cues.values()):,}, written {len(cues):,} ways;"
+        f" {rare / sum(cues.values()):.0%} in a way seen fewer than {RARE} times\n"
+    )
+    header = "| content F1, token>=0.3 | content F1, exact | source F1 | cue F1 | CPU s |"
+    rule = "|---|---:|---:|---:|---:|---:|"
+
+    if args.only in (None, "crf"):
+        print(f"| CRF c1, c2 {header}\n{rule}", flush=True)
+        for c1, c2 in CRF_GRID:
+            crf = partial(train_crf, data, lexicon, CrfParams(c1=c1, c2=c2))
+            _, row = _fit_and_score(crf, held, f"{c1}, {c2}")
+            print(row, flush=True)
+        print()
+    if args.only in (None, "perceptron"):
+        print(f"| perceptron epochs {header}\n{rule}", flush=True)
+        for epochs in EPOCHS:
+            perceptron = partial(train_perceptron, data, lexicon, PerceptronParams(epochs=epochs))
+            _, row = _fit_and_score(perceptron, held, str(epochs))
+            print(row, flush=True)
+        print()
+    if args.only in (None, "stage-one"):
+        model = train_crf(data, lexicon, CrfParams())
+        print("| stage one slack, context | recall | candidates / 1,000 chars | share of text |")
+        print("|---|---:|---:|---:|", flush=True)
+        tagged = {d.text: tag(d.text, model) for d in held}
+        for slack, context in STAGE_ONE_GRID:
+            report = evaluate(
+                held,
+                tagged.__getitem__,
+                stage_one=partial(stage_one, model=model, slack=slack, context=context),
+            )
+            print(
+                f"| {slack}, {context} | {report.stage_one_recall:.3f} |"
+                f" {report.candidates_per_1000:.2f} | {report.candidate_share:.0%} |",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
