@@ -40,9 +40,7 @@ def _quoted(text: str, paragraph: Span) -> list[Span]:
     ]
 
 
-def source_name(
-    text: str, source: Span, mentions: Sequence[tuple[Span, str]]
-) -> str | None:
+def source_name(text: str, source: Span, mentions: Sequence[tuple[Span, str]]) -> str | None:
     """The name ``source`` (a span of ``text``) stands for, or None (module docstring).
 
     ``mentions``: the article's named mentions, with their spans, in text order

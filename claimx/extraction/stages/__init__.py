@@ -3,7 +3,8 @@
 :mod:`~claimx.extraction.stages.registry` states the contract of each kind and
 holds the registry; importing this package registers the built-in stages:
 
-* find: :mod:`~claimx.extraction.stages.whole_text`, :mod:`~claimx.extraction.stages.lexicon`
+* find: :mod:`~claimx.extraction.stages.whole_text`, :mod:`~claimx.extraction.stages.lexicon`,
+  :mod:`~claimx.extraction.stages.tagger`
   (and :mod:`~claimx.extraction.stages.given_spans`, the oracle's, given at run time);
 * ask: :mod:`~claimx.extraction.stages.quoted`, :mod:`~claimx.extraction.stages.numbered`;
 * keep: :mod:`~claimx.extraction.stages.keep`;
@@ -13,7 +14,16 @@ holds the registry; importing this package registers the built-in stages:
 
 from __future__ import annotations
 
-from claimx.extraction.stages import keep, lexicon, numbered, quoted, speaker, stance, whole_text
+from claimx.extraction.stages import (
+    keep,
+    lexicon,
+    numbered,
+    quoted,
+    speaker,
+    stance,
+    tagger,
+    whole_text,
+)
 from claimx.extraction.stages.registry import (
     KINDS,
     Asker,
@@ -28,7 +38,7 @@ from claimx.extraction.stages.registry import (
     registered,
 )
 
-BUILT_IN = (keep, lexicon, numbered, quoted, speaker, stance, whole_text)
+BUILT_IN = (keep, lexicon, numbered, quoted, speaker, stance, tagger, whole_text)
 """The modules of the built-in stages (imported for their registrations)."""
 
 __all__ = [

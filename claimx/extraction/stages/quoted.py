@@ -69,4 +69,5 @@ class Quoted(Asker):
 
     def drafts(self, text: str, request: Request, answer: Any) -> list[Draft]:
         assert isinstance(answer, ClaimDrafts)
-        return [Draft(claim=c, window=request.window) for c in answer.claims]
+        source = request.candidates[0].source if len(request.candidates) == 1 else None
+        return [Draft(claim=c, window=request.window, source=source) for c in answer.claims]

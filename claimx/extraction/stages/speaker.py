@@ -8,6 +8,7 @@ from claimx.extraction.confidence import named_in
 from claimx.extraction.records import Draft
 from claimx.extraction.stages.registry import SpeakerRule, register
 from claimx.speakers.attribution import named_mentions, sentence_source
+from claimx.speakers.source import source_name
 from claimx.text.grounding import Located
 from claimx.text.segments import enclosing, sentences
 
@@ -45,3 +46,26 @@ class SentenceSpeaker(SpeakerRule):
                 name = sentence_source(text, sentence, loc.span, mentions) or name
             out.append(name)
         return out
+
+
+@register
+class TaggedSpeaker(SpeakerRule):
+    """The source stage one found, resolved to a name; else as ``rules`` decides.
+
+    A stage one that reads attributions (``find: tagger``) says where each
+    claim's source is written: a name is kept, a pronoun becomes the person
+    named just before it, a description stays for the resolver
+    (:func:`claimx.speakers.source.source_name`). Without a source, or when the
+    rule cannot say, the sentence's own subject or the model's speaker
+    (:class:`SentenceSpeaker`).
+    """
+
+    name = "tagged"
+
+    def names(self, text: str, drafts: Sequence[Draft], located: Sequence[Located]) -> list[str]:
+        mentions = named_mentions(text)
+        fallback = SentenceSpeaker(self.params).names(text, drafts, located)
+        return [
+            (source_name(text, d.source, mentions) if d.source is not None else None) or other
+            for d, other in zip(drafts, fallback, strict=True)
+        ]
