@@ -228,10 +228,10 @@ def test_given_spans_replace_stage_one_and_a_whole_text_pipeline_refuses_them() 
 
 def test_every_kind_has_its_built_in_stages_registered() -> None:
     assert {kind: registered(kind) for kind in KINDS} == {
-        "find": ["lexicon", "whole_text"],
+        "find": ["lexicon", "tagger", "whole_text"],
         "ask": ["numbered", "quoted"],
         "keep": ["all", "signalled"],
-        "speaker": ["model", "rules"],
+        "speaker": ["model", "rules", "tagged"],
         "stance": ["model", "rules"],
     }
 
@@ -256,3 +256,23 @@ def test_a_stage_added_in_a_file_outside_claimx_runs_end_to_end() -> None:
     assert stage.FirstSentences.name in result.strategy
     assert [c.quote for c in result.claims] == ["Thousands of dead fish washed up"]
     assert result.claims[0].start == ARTICLE.index("Thousands")
+
+
+def test_the_tagger_stage_one_gives_exact_candidates_with_their_written_source() -> None:
+    text = "Harbour news\n\n“We had nothing to do with this,” harbour master Lena Claes told VRT.\n"
+    pipeline = Pipeline(
+        get_prompt("toy@v3").model_copy(
+            update={
+                "pipeline": type(get_prompt("toy@v3").pipeline).model_validate(
+                    {**get_prompt("toy@v3").pipeline.model_dump(), "find": "tagger"}
+                )
+            }
+        )
+    )
+    candidates = pipeline.candidates(text)
+    claes = [c for c in candidates if "nothing" in c.span.slice(text)]
+    assert claes and all(c.exact and c.cue is not None for c in claes)
+    (request,) = pipeline.plan(text)
+    # the sentences first, then the numbered contents
+    assert request.variables["text"].splitlines()[0].startswith("- “We had nothing")
+    assert "[1] " in request.variables["text"]

@@ -50,3 +50,31 @@ def source(sentence: str, evidence: str) -> str | None:
 )
 def test_sentence_source(sentence: str, evidence: str, expected: str | None) -> None:
     assert source(sentence, evidence) == expected
+
+
+def test_a_written_source_is_resolved_to_a_name_by_rule() -> None:
+    from claimx.speakers.attribution import named_mentions
+    from claimx.speakers.source import source_name
+    from claimx.text.spans import Span
+
+    text = (
+        "Kremlin spokesman Dmitry Peskov spoke on Thursday.\n"
+        "He said the attack was planned in Washington.\n"
+        "John Kirby and Antony Blinken met reporters. He denied it.\n"
+        "The spokesman repeated the accusation.\n"
+    )
+    mentions = named_mentions(text)
+
+    def at(word: str, nth: int = 0) -> Span:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(word, start + 1)
+        return Span(start, start + len(word))
+
+    assert source_name(text, at("Dmitry Peskov"), mentions) == "Dmitry Peskov"
+    # "He" after one person named in the paragraph before: that person
+    assert source_name(text, at("He"), mentions) == "Dmitry Peskov"
+    # "He" after two people named side by side: the rule cannot say
+    assert source_name(text, at("He", 1), mentions) is None
+    # a description stays as written, for the resolver
+    assert source_name(text, at("The spokesman"), mentions) == "The spokesman"
