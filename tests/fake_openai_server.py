@@ -22,6 +22,12 @@ What it does:
   succeed, so "fails, then succeeds after a retry" is one line of text);
 * stops by itself: after ``max_requests`` requests or ``max_seconds`` seconds,
   whichever comes first, so a test that forgets it cannot hang the suite;
+* answers a numbered request (``ask: numbered``: the answer schema fixes one
+  entry per ``[n]`` line) in that format, each entry with the claims the
+  grammar finds in its line;
+* with ``models``/``props``, describes the model it serves at ``GET /v1/models``
+  and ``GET /props`` as a server does (a test may make it stand in for the
+  recorded local server; its answers stay synthetic);
 * with ``slots=N``, answers ``GET /props`` as llama-server does, with
   ``total_slots`` (and ``"synthetic": true``); without, it has no ``/props``;
   and then adds llama-server's ``timings`` object to each completion
@@ -165,6 +171,35 @@ def _article_message(body: dict[str, Any]) -> str:
     return ""
 
 
+_NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
+
+
+def _numbered_openings(body: dict[str, Any]) -> list[str] | None:
+    """The fixed openings of a numbered answer's entries (``ask: numbered``), or None."""
+    try:
+        schema = body["response_format"]["json_schema"]["schema"]
+        items = schema["properties"]["sentences"]["prefixItems"]
+        defs = schema.get("$defs", {})
+        refs = [defs[item["$ref"].rsplit("/", 1)[1]] for item in items]
+        return [str(d["properties"]["sentence"]["const"]) for d in refs]
+    except (KeyError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def synthetic_numbered_answer(text: str, openings: list[str], max_claims: int) -> dict[str, Any]:
+    """The numbered format: one entry per numbered line, each with the claims the synthetic
+    grammar finds in that line (speaker, claim; no quote: the evidence is read by claimx)."""
+    lines = {int(m.group(1)): m.group(2) for m in _NUMBERED.finditer(text)}
+    entries = []
+    for n, head in enumerate(openings, 1):
+        said = _SAID.finditer(lines.get(n, ""))
+        claims = [
+            {"speaker": m["speaker"], "stance": "supports", "claim": m["quote"] + "."} for m in said
+        ]
+        entries.append({"sentence": head, "claims": claims[:max_claims]})
+    return {"sentences": entries}
+
+
 def _max_claims(body: dict[str, Any]) -> int:
     try:
         schema = body["response_format"]["json_schema"]["schema"]
@@ -193,6 +228,10 @@ class ServerState:
     slots: int | None = None
     #: the previous request's prompt, for the synthetic prompt cache of ``timings``
     last_prompt: str = ""
+    #: what ``GET /v1/models`` lists and ``GET /props`` adds: how a server describes
+    #: the model it serves (a test may have it describe itself as a recorded server)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    props: dict[str, Any] = field(default_factory=dict)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -203,9 +242,16 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # quiet: the tests read the state, not a log
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
-        slots = self.server.state.slots
-        if self.path.rstrip("/") == "/props" and slots is not None:
-            self._send(200, {"total_slots": slots, "synthetic": True})
+        state = self.server.state
+        path = self.path.rstrip("/")
+        if path == "/props" and (state.slots is not None or state.props):
+            props: dict[str, Any] = {"synthetic": True, **state.props}
+            if state.slots is not None:
+                props["total_slots"] = state.slots
+            self._send(200, props)
+            return
+        if path == "/v1/models" and state.models:
+            self._send(200, {"object": "list", "data": state.models})
             return
         self._send(404, {"error": {"message": f"synthetic server: no route {self.path}"}})
 
@@ -251,7 +297,11 @@ class _Handler(BaseHTTPRequestHandler):
             message = f"synthetic fault: HTTP {fault.status}"
             self._send(fault.status, {"error": {"message": message}}, headers)
             return
-        answer = synthetic_answer(text, _max_claims(body))
+        openings = _numbered_openings(body)
+        if openings is None:
+            answer = synthetic_answer(text, _max_claims(body))
+        else:
+            answer = synthetic_numbered_answer(text, openings, 3)
         content = json.dumps(answer)
         finish = "stop"
         if fault.kind == "bad_content":
@@ -366,6 +416,8 @@ class FakeOpenAIServer:
         max_requests: int = 2_000,
         max_seconds: float = 120.0,
         slots: int | None = None,
+        models: list[dict[str, Any]] | None = None,
+        props: dict[str, Any] | None = None,
     ) -> None:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.state = ServerState(
@@ -374,6 +426,8 @@ class FakeOpenAIServer:
             max_requests=max_requests,
             deadline=time.monotonic() + max_seconds,
             slots=slots,
+            models=list(models or []),
+            props=dict(props or {}),
         )
         self._thread = threading.Thread(target=self._serve, name="synthetic-openai", daemon=True)
         self._watchdog = threading.Thread(
