@@ -405,3 +405,25 @@ def test_commands_fit_80_columns_whole_and_in_words(args: list[str], max_lines: 
             assert name in result.stdout, name
         for path in (ROOT / "eval" / "gold").glob("*.json"):
             assert path.stem in result.stdout, path.stem
+
+
+def test_an_unrecorded_version_is_listed_with_its_record_command_and_the_main_job_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimx.prompts import PromptRegistry
+
+    prompts = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", prompts)
+    new = PromptRegistry(prompts).new_version("default")
+    monkeypatch.setenv("CLAIMX_PROMPTS_DIR", str(prompts))
+    ref = f"extract@v{new.stem[1:]}"
+    code, out, err = invoke(["--json", str(tmp_path / "r.json")], capsys)
+    assert code == 0, err
+    said = " ".join(err.split())
+    assert f"not replayed: {ref} is not recorded (model 'local'); record it with:" in said
+    assert f"python -m claimx.eval --record --prompt {ref} --model local" in said
+    labels = [s["label"] for s in json.loads((tmp_path / "r.json").read_text())["systems"]]
+    assert ref not in labels and "extract@v1" in labels
+    # named, it is the error it was, with the same command
+    code, _, err = invoke(["--prompt", ref], capsys)
+    assert code == 1 and f"--record --prompt {ref}" in err
