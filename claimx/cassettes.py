@@ -85,7 +85,7 @@ def _json_body(r1: Any, r2: Any) -> None:
     """Bodies equal as JSON (raw bytes when not JSON).
 
     vcrpy's own ``body`` matcher builds a unified diff for every mismatch; a
-    cassette of the staged strategy holds dozens of requests, so replay spent
+    cassette of a pipeline with a stage one holds dozens of requests, so replay spent
     most of its time diffing. Same rule, no diff; each body is parsed once
     (every request is compared with every recording of its cassette).
     """
@@ -134,7 +134,7 @@ class IndexedCassette(Cassette):  # type: ignore[misc]
 
     vcrpy runs every matcher against every recording, twice per request
     (``can_play_response_for``, then ``play_response``), and a staged
-    strategy's cassette holds dozens of near-identical bodies. The index maps
+    pipeline's cassette holds dozens of near-identical bodies. The index maps
     :func:`_request_key` to recordings in recording order; candidates are still
     confirmed by the matchers, and a key with no candidate falls back to
     vcrpy's full scan, so the answer (the first matching recording) is vcrpy's.

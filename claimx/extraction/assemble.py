@@ -1,6 +1,6 @@
 """From model drafts to trusted records: ground, resolve speakers, de-duplicate.
 
-Shared by every strategy, so strategies differ only in how they ask.
+Shared by every pipeline: they differ only in how they find and ask.
 """
 
 from __future__ import annotations

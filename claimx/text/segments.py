@@ -1,10 +1,11 @@
 """Lines, paragraphs and sentences of an article, as :class:`~claimx.text.spans.Span` s.
 
-One segmentation for every module: stage one of the staged strategies asks
-about paragraphs and sentences (so this module decides which requests
-extract@v3/v4 send: changing it invalidates their recordings), chunking cuts
-over-long paragraphs at sentence ends, grounding cuts a stitched quote into
-its sentences, and the furniture detector judges lines.
+One segmentation for every module: stage one asks about sentences and shows
+their paragraphs (so this module decides which requests a pipeline with a
+stage one sends: changing it invalidates their recordings), the tagger's
+sentences and paragraphs are these, chunking cuts over-long paragraphs at
+sentence ends, grounding cuts a stitched quote into its sentences, and the
+furniture detector judges lines.
 
 Scraped news text keeps one block per line, so a paragraph is a non-blank line.
 """
