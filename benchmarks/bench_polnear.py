@@ -4,6 +4,8 @@
     python benchmarks/bench_polnear.py ~/src/PolNeAR --prompt extract@v1 --prompt extract@v4 \\
         --prompt latest --n 24               # the same articles, side by side
     python benchmarks/bench_polnear.py ~/src/PolNeAR --n 24 --sample-only   # just the gold
+    python benchmarks/bench_polnear.py ~/src/PolNeAR --prompt extract@v10 --tagger --n 20
+                                             # and the tagger alone (no model) beside it
 
 Not part of CI: the corpus is not shipped (point it at your own checkout of
 ``networkdynamics/PolNeAR``; see ../shared/DATASETS.md). It reports on the
@@ -24,7 +26,10 @@ What it does:
    extracts every article again, so a code change after the run is scored);
 4. prints the detection report (:mod:`claimx.eval.detection`) of every
    prompt's results JSONL that exists, over the articles every prompt has
-   finished, side by side with bootstrap intervals (``--score-only`` skips 3).
+   finished, side by side with bootstrap intervals (``--score-only`` skips 3);
+   ``--tagger`` adds the attribution tagger alone as a system (no model: each
+   tagged attribution is a claim, :func:`claimx.tagging.as_result`; its stage
+   one is its own attributions), so the report shows what the model adds.
 """
 
 from __future__ import annotations
@@ -91,6 +96,9 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--tagger", action="store_true", help="also score the tagger alone (no model)"
+    )
+    parser.add_argument(
         "--split",
         choices=["dev", "train"],
         default="dev",
@@ -110,7 +118,34 @@ def main() -> None:
     if not args.score_only:
         for prompt in prompts:
             run_prompt(gold, args.out, prompt, cache_dir, fresh=args.fresh)
-    score(gold, prompts, args.out, seed=args.seed)
+    if args.tagger:
+        write_tagger_results(records, results_path(args.out, TAGGER))
+    score(gold, prompts + ([TAGGER] if args.tagger else []), args.out, seed=args.seed)
+
+
+TAGGER = "tagger"
+"""The name the tagger alone (no model) has among the systems."""
+
+
+def write_tagger_results(records: list[GoldRecord], path: Path) -> None:
+    """The tagger's attributions of every article as results (no model), timed."""
+    import time
+
+    from claimx.tagging import as_result, default_model, tag
+
+    default_model()  # loaded once, before the clock starts
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            started = time.perf_counter()
+            found = tag(record.text)
+            result = as_result(
+                record.text,
+                found,
+                article_id=record.id,
+                model="tagger",
+                latency_s=round(time.perf_counter() - started, 4),
+            )
+            out.write(result.model_dump_json() + "\n")
 
 
 def score(gold_path: Path, prompts: list[str], out: Path, *, seed: int) -> None:
@@ -126,9 +161,12 @@ def score(gold_path: Path, prompts: list[str], out: Path, *, seed: int) -> None:
     done = [g for g in gold if all(g.article_id in r for r in results.values())]
     if not done:
         sys.exit(f"no article finished by every prompt in {out}: run without --score-only first")
-    report = detection_report(
-        done, results, candidates={p: prompt_candidates(p) for p in prompts}, seed=seed
-    )
+    candidates = {p: prompt_candidates(p) for p in prompts}
+    if TAGGER in prompts:
+        from claimx.tagging import tag
+
+        candidates[TAGGER] = lambda text: [(a.span.start, a.span.end) for a in tag(text)]
+    report = detection_report(done, results, candidates=candidates, seed=seed)
     print(f"scored on the {len(done)} of {len(gold)} articles that every prompt has finished")
     print_detection(report, Console(width=200))
 
