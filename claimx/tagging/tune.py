@@ -41,7 +41,7 @@ from claimx.tagging.train import CUE_TSV
 
 __all__ = ["CRF_GRID", "EPOCHS", "STAGE_ONE_GRID", "main"]
 
-CRF_GRID = ((0.1, 0.01), (0.02, 0.05), (0.3, 0.001), (1.0, 0.001))
+CRF_GRID = ((0.1, 0.01), (0.02, 0.05), (0.3, 0.001), (1.0, 0.001), (3.0, 0.001))
 EPOCHS = (5, 12, 20)
 RARE = 20
 STAGE_ONE_GRID = tuple((s, c) for s in (0.0, 1.0, 1.5, 2.0, 3.0) for c in (0, 1))
