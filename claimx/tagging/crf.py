@@ -28,7 +28,7 @@ __all__ = ["CrfParams", "train_crf"]
 class CrfParams:
     """CRFsuite's training parameters (chosen by cross-validation on train: MODEL_CARD.md)."""
 
-    c1: float = 0.3
+    c1: float = 1.0
     c2: float = 0.001
     max_iterations: int = 150
     min_freq: int = 2

@@ -5,8 +5,8 @@ continues (``I-``) a source (``SRC``), cue (``CUE``) or content (``CON``)
 span: PolNeAR's annotation is univocal enough for one label per token (its
 README says so). ``B-`` marks where one span ends and the next begins when
 two spans of one role touch ("“...” “...”", two contents). Where the
-annotation nests (a 6% minority: an attribution inside the content of
-another, "X said that Y believes Z"), :func:`encode` keeps the **outer**
+annotation nests (an attribution inside the content of another, "X said
+that Y believes Z"), :func:`encode` keeps the **outer**
 attribution's spans: painting the inner one over it would cut the outer
 content in pieces and the outer attribution would be lost as well.
 """

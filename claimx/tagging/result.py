@@ -16,19 +16,12 @@ from collections.abc import Sequence
 
 from claimx.models import ExtractedClaim, ExtractionResult, Grounding, Speaker
 from claimx.tagging.attribution import TaggedAttribution
+from claimx.text.attribution import is_direct
 
 __all__ = ["STRATEGY", "UNKNOWN_SPEAKER", "as_result"]
 
 STRATEGY = "tagger"
 UNKNOWN_SPEAKER = "unknown"
-_OPENING = '"“«'
-_CLOSING = '"”»'
-
-
-def _direct(quote: str) -> bool:
-    """Whether the evidence is one quotation: it opens and closes with a quotation mark."""
-    stripped = quote.strip(" ,.;:")
-    return len(stripped) > 1 and stripped[0] in _OPENING and stripped[-1] in _CLOSING
 
 
 def as_result(
@@ -60,7 +53,7 @@ def as_result(
                 quote=quote,
                 start=att.span.start,
                 end=att.span.end,
-                direct=_direct(quote),
+                direct=is_direct(text, att.span.start, att.span.end),
                 speaker_id=speakers[name].id,
                 grounding=Grounding(grounded=True, method="exact", score=100.0, model_quote=quote),
             )

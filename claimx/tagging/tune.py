@@ -6,7 +6,9 @@
 Train is cut in two disjoint parts by position in file order: the models
 are fitted on the texts at odd positions and scored on every eighth text
 (positions 0, 8, 16, ...), so the held-out part is never seen in fitting.
-It prints how varied train's cues are, then one row as each is done:
+It prints how varied train's cues are, the shape of train's attributions and
+what no model can beat (``ceiling``: gold labels through the decoder, every
+paragraph as the stage one), then one row as each is done:
 
 * ``crf``: CRFsuite's L1/L2 regularisation (``c1``, ``c2``);
 * ``perceptron``: the number of epochs;
@@ -30,18 +32,23 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from claimx.tagging.corpus import Document, read_split, sequences
+from claimx.tagging.attribution import TaggedAttribution
+from claimx.tagging.corpus import Document, read_split, role_spans, sequences
 from claimx.tagging.crf import CrfParams, train_crf
+from claimx.tagging.decode import decode
 from claimx.tagging.evaluate import DevReport, evaluate
+from claimx.tagging.labels import encode
 from claimx.tagging.lexicon import read_cue_tsv
 from claimx.tagging.model import Model
 from claimx.tagging.perceptron import PerceptronParams, train_perceptron
 from claimx.tagging.tagger import stage_one, tag
+from claimx.tagging.tokens import tokenize
 from claimx.tagging.train import CUE_TSV
+from claimx.text.segments import paragraphs, sentences
 
 __all__ = ["CRF_GRID", "EPOCHS", "STAGE_ONE_GRID", "main"]
 
-CRF_GRID = ((0.1, 0.01), (0.02, 0.05), (0.3, 0.001), (1.0, 0.001))
+CRF_GRID = ((0.1, 0.01), (0.02, 0.05), (0.3, 0.001), (1.0, 0.001), (3.0, 0.001))
 EPOCHS = (5, 12, 20)
 RARE = 20
 STAGE_ONE_GRID = tuple((s, c) for s in (0.0, 1.0, 1.5, 2.0, 3.0) for c in (0, 1))
@@ -63,16 +70,70 @@ def _fit_and_score(fit: Callable[[], Model], held: list[Document], label: str) -
     return model, _row(label, report, seconds)
 
 
+def _gold_tagger(documents: list[Document]) -> Callable[[str], list[TaggedAttribution]]:
+    """A "tagger" that labels every token with its gold label: what the scheme and
+    the decoder can reach at best."""
+    gold = {d.text: [role_spans(a) for a in d.attributions] for d in documents}
+
+    def run(text: str) -> list[TaggedAttribution]:
+        out: list[TaggedAttribution] = []
+        for paragraph in tokenize(text):
+            inside = [g for g in gold[text] if g.extent.overlaps(paragraph.span)]
+            out.extend(decode(paragraph, encode(paragraph.tokens, inside)))
+        return out
+
+    return run
+
+
+def _ceiling(documents: list[Document], held: list[Document]) -> None:
+    """The data's shape, and what no model can beat: gold labels decoded, every paragraph."""
+    atts = [(d, role_spans(a)) for d in documents for a in d.attributions]
+    one_paragraph = one_sentence = 0
+    for d, a in atts:
+        paras = {i for i, p in enumerate(paragraphs(d.text)) if p.overlaps(a.extent)}
+        sents = [s for p in paragraphs(d.text) for s in sentences(d.text, p)]
+        one_paragraph += len(paras) == 1
+        one_sentence += sum(s.overlaps(a.extent) for s in sents) == 1
+    nested = 0
+    for d in documents:
+        spans = [role_spans(a).extent for a in d.attributions]
+        nested += sum(any(o is not s and o.overlaps(s) for o in spans) for s in spans)
+    n = len(atts)
+    print(
+        f"train attributions: {n:,}; in one paragraph {one_paragraph / n:.1%}, in one"
+        f" sentence {one_sentence / n:.1%}, overlapping another {nested / n:.1%}"
+    )
+    gold = evaluate(held, _gold_tagger(held))
+    every = evaluate(held, _gold_tagger(held), stage_one=paragraphs)
+    _, _, f30 = gold.content["token>=0.3"]
+    print(
+        f"gold labels, decoded (held-out part): content F1 {f30:.3f} at token>=0.3,"
+        f" {gold.content['exact'][2]:.3f} exact"
+    )
+    print(
+        f"every paragraph as the stage one (held-out part): recall {every.stage_one_recall:.3f}"
+        f" at {every.candidates_per_1000:.2f} per 1,000 characters,"
+        f" {every.candidate_share:.0%} of the text\n",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("checkout", type=Path, help="PolNeAR checkout (or its data/ folder)")
-    parser.add_argument("--only", choices=("crf", "perceptron", "stage-one"), default=None)
+    parser.add_argument(
+        "--only", choices=("ceiling", "crf", "perceptron", "stage-one"), default=None
+    )
     args = parser.parse_args(argv)
 
     lexicon = read_cue_tsv(CUE_TSV)
     documents = read_split(args.checkout, "train")
     fitted = [d for i, d in enumerate(documents) if i % 2 == 1]
     held = documents[0::8]
+    if args.only in (None, "ceiling"):
+        _ceiling(documents, held)
+        if args.only:
+            return 0
     data = list(sequences(fitted, lexicon))
     print(f"PolNeAR train: fit on {len(fitted)} texts, scored on {len(held)} others")
     cues = Counter(

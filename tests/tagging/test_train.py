@@ -58,3 +58,7 @@ def test_tuning_tables_run_on_train_alone(
     printed = capsys.readouterr().out
     assert "fit on 4 texts, scored on 1 others" in printed
     assert printed.count("\n| ") >= 4  # header and one row per epoch setting
+    assert tune([str(checkout), "--only", "ceiling"]) == 0
+    printed = capsys.readouterr().out
+    assert "train attributions: 16; in one paragraph 100.0%" in printed
+    assert "gold labels, decoded (held-out part): content F1 1.000" in printed
