@@ -14,6 +14,9 @@ What it does:
   HTTP/1.1 keep-alive, in a background thread (or as a process: ``python
   tests/fake_openai_server.py --latency 0.2``, which prints its base URL);
 * answers after a fixed ``latency_s`` (the benchmark's 200 ms);
+* answers with :func:`synthetic_answer` (an extraction prompt's ``claims``), or,
+  for another answer schema, with what an ``answer`` callable returns for the
+  request (a test's SCRIPTED answer: still not model output);
 * injects faults per request, chosen by a script: a callable receiving the
   request (:class:`Request`) and returning a :class:`Fault`, or by default a
   directive written in the synthetic article itself,
@@ -88,6 +91,8 @@ class Request:
 
 
 Script = Callable[[Request], Fault]
+#: a scripted answer (the message content, as JSON) for a request
+Answerer = Callable[[Request], dict[str, Any]]
 
 
 def directive_script(request: Request) -> Fault:
@@ -193,6 +198,8 @@ class ServerState:
     slots: int | None = None
     #: the previous request's prompt, for the synthetic prompt cache of ``timings``
     last_prompt: str = ""
+    #: answers another schema than the extraction one (None: synthetic_answer)
+    answerer: Answerer | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -237,7 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
             state.stopping.set()
             self._send(503, {"error": {"message": "synthetic server: request cap reached"}})
             return
-        fault = state.script(Request(index, key, attempt, text, body))
+        request = Request(index, key, attempt, text, body)
+        fault = state.script(request)
         with state.lock:
             state.log.append((key, fault.kind))
         if fault.kind == "reset":
@@ -251,7 +259,10 @@ class _Handler(BaseHTTPRequestHandler):
             message = f"synthetic fault: HTTP {fault.status}"
             self._send(fault.status, {"error": {"message": message}}, headers)
             return
-        answer = synthetic_answer(text, _max_claims(body))
+        if state.answerer is not None:
+            answer = state.answerer(request)
+        else:
+            answer = synthetic_answer(text, _max_claims(body))
         content = json.dumps(answer)
         finish = "stop"
         if fault.kind == "bad_content":
@@ -366,6 +377,7 @@ class FakeOpenAIServer:
         max_requests: int = 2_000,
         max_seconds: float = 120.0,
         slots: int | None = None,
+        answer: Answerer | None = None,
     ) -> None:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.state = ServerState(
@@ -374,6 +386,7 @@ class FakeOpenAIServer:
             max_requests=max_requests,
             deadline=time.monotonic() + max_seconds,
             slots=slots,
+            answerer=answer,
         )
         self._thread = threading.Thread(target=self._serve, name="synthetic-openai", daemon=True)
         self._watchdog = threading.Thread(

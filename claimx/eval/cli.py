@@ -105,12 +105,12 @@ def select_prompts(refs: list[str], archived: dict[str, Path] | None = None) -> 
     """The prompt versions asked for (every runnable and archived one when none); a retired
     version named is its archived run; the same version twice is refused."""
     from claimx.errors import PromptError
-    from claimx.prompts import default_registry
+    from claimx.prompts import EXTRACTION, default_registry
 
     registry = default_registry()
     archived = archived or {}
     if not refs or refs == ["all"]:
-        return Selection(registry.all(), dict(archived))
+        return Selection(registry.all(EXTRACTION), dict(archived))
     specs: list[PromptSpec] = []
     kept: dict[str, Path] = {}
     seen: dict[str, str] = {}
@@ -219,6 +219,16 @@ def main(
 ) -> None:
     """Score prompt versions against the gold data; compare them when several are given."""
     if ctx.invoked_subcommand is not None:
+        return
+    from claimx.eval.targeted_run import TargetedOptions, is_targeted, run_targeted_eval
+
+    if is_targeted(gold, prompt or []):  # targeted stance: its own run and report
+        options = TargetedOptions(
+            prompt or [], model or [], gold, live, record, base_url, cassettes, runs, cache,
+            cache_dir, json_out, markdown, html, save_predictions, predictions, readme, seed,
+            no_report, full, oracle,
+        )  # fmt: skip
+        run_targeted_eval(options)
         return
     from claimx.eval.archive import ARCHIVE, archived_runs
     from claimx.eval.recordings import recording_key
