@@ -10,8 +10,9 @@ Examples::
 
 INPUT is what ``claimx extract`` reads (article files, folders, JSONL of
 ``{"id", "text"}``, ``-``) and, besides, the results ``claimx extract`` wrote
-(JSONL of ``ExtractionResult``, or the JSON array of ``--format json``),
-recognised by their content: their claims are reused, never extracted again,
+(JSONL of ``ExtractionResult``, or the JSON array of ``--format json``) or gold
+files (``eval/gold/<id>.json``), recognised by their content (:func:`read_results`):
+their claims are reused, never extracted again,
 and joined to the articles by id, so give the articles they were extracted
 from too (the screen and the model read the text). Nothing is extracted
 here; the model is asked only about related articles that no extracted claim
@@ -36,7 +37,7 @@ from rich.console import Console
 from claimx.cli_errors import OneLineErrorsGroup, error_line
 
 if TYPE_CHECKING:
-    from claimx.models import ExtractionResult, TargetedAnswer
+    from claimx.models import ExtractionResult, GoldArticle, TargetedAnswer
     from claimx.targeted.api import StanceInput
 
 app = typer.Typer(cls=OneLineErrorsGroup, add_completion=False, pretty_exceptions_enable=False)
@@ -51,40 +52,46 @@ class StanceFormat(StrEnum):
     table = "table"
 
 
-def read_results(path: Path) -> list[ExtractionResult] | None:
-    """The results in ``path`` when it is a file of ``claimx extract`` results, else None.
+def read_results(path: Path) -> list[ExtractionResult | GoldArticle] | None:
+    """The claims in ``path`` when it holds ``claimx extract`` results or a gold file,
+    else None (then it is read as articles).
 
     Recognised by content, not by name: a JSONL (or JSON array) whose first record has
-    ``claims`` and a ``prompt_hash`` is results; an article JSONL has ``text`` instead.
+    ``claims`` and a ``prompt_hash`` is results; one JSON object with ``article_id`` and
+    ``claims`` is a gold file (``eval/gold``); an article JSONL has ``text`` instead.
     """
     from pydantic import ValidationError
 
     from claimx.errors import InputError
-    from claimx.models import ExtractionResult
+    from claimx.models import ExtractionResult, GoldArticle
 
     if not path.is_file() or path.suffix not in (".jsonl", ".json"):
         return None
     try:
         raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        parsed = json.loads(raw) if path.suffix == ".json" else None
+        records = (
+            parsed
+            if isinstance(parsed, list)
+            else [parsed]
+            if parsed is not None
+            else [json.loads(line) for line in raw.splitlines() if line.strip()]
+        )
+    except (OSError, UnicodeDecodeError, ValueError):
         return None  # the article reader says what is wrong with it
-    stripped = raw.lstrip()
-    try:
-        if stripped.startswith("["):
-            records = json.loads(raw)
-        else:
-            records = [json.loads(line) for line in raw.splitlines() if line.strip()]
-    except ValueError:
-        return None
-    if not records or not isinstance(records[0], dict) or "prompt_hash" not in records[0]:
+    first = records[0] if records else None
+    if not isinstance(first, dict) or "claims" not in first:
         return None
     try:
-        return [ExtractionResult.model_validate(r) for r in records]
+        if "prompt_hash" in first:
+            return [ExtractionResult.model_validate(r) for r in records]
+        return [GoldArticle.model_validate(r) for r in records]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
+        error = exc.errors()[0]
+        where = ".".join(str(x) for x in error["loc"])
         raise InputError(
-            f"not claimx extract results: {where}: {first['msg']}", source=str(path)
+            f"not claimx extract results or a gold file: {where}: {error['msg']}",
+            source=str(path),
         ) from None
 
 

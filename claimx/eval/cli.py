@@ -223,12 +223,15 @@ def main(
     from claimx.eval.targeted_run import TargetedOptions, is_targeted, run_targeted_eval
 
     if is_targeted(gold, prompt or []):  # targeted stance: its own run and report
-        options = TargetedOptions(
-            prompt or [], model or [], gold, live, record, base_url, cassettes, runs, cache,
-            cache_dir, json_out, markdown, html, save_predictions, predictions, readme, seed,
-            no_report, full, oracle,
+        run_targeted_eval(
+            TargetedOptions(
+                prompt=prompt or [], model=model or [], gold=gold, live=live, record=record,
+                base_url=base_url, cassettes=cassettes, runs=runs, cache=cache,
+                cache_dir=cache_dir, json_out=json_out, markdown=markdown, html=html,
+                save_predictions=save_predictions, predictions=predictions, readme=readme,
+                seed=seed, no_report=no_report, full=full, oracle=oracle,
+            )
         )  # fmt: skip
-        run_targeted_eval(options)
         return
     from claimx.eval.archive import ARCHIVE, archived_runs
     from claimx.eval.recordings import recording_key

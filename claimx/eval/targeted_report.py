@@ -321,8 +321,10 @@ def summary_lines(report: TargetedReport) -> list[str]:
         "Cost per related pair (calls, prompt+completion tokens, seconds):",
     ]
     lines += [_cost_line(s) for s in report.systems if s.prompt is not None]
-    screen = report.systems[0].cost
-    if screen.unrelated:
+    # The screen is the same in every system that has one (the baseline has none).
+    screened = [s for s in report.systems if s.prompt is not None] or report.systems[1:]
+    screen = screened[0].cost if screened else None
+    if screen is not None and screen.unrelated:
         lines.append(
             f"Screen: {screen.screened_unrelated} of {screen.unrelated} unrelated pairs"
             f" ({screen.screened_share:.0%}) decided with no model call."

@@ -29,7 +29,6 @@ An answer that does not validate raises :class:`~claimx.errors.ExtractionError`
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from claimx.extraction.confidence import named_in
@@ -110,7 +109,6 @@ async def ask_model(
     request = task.request(claim, article, idf)
     if request is None:
         return None
-    started = time.perf_counter()
     answer = await model.complete(
         request.messages, request.answer, max_tokens=task.spec.params.max_tokens
     )
@@ -119,7 +117,8 @@ async def ask_model(
         position=position,
         sources=sources,
         usage=answer.usage,
-        latency_s=round(time.perf_counter() - started, 3),
+        # The call's own seconds: a request waiting for a free slot does not count them.
+        latency_s=round(answer.latency_s, 3),
         cached=answer.cached,
         warnings=warnings,
     )

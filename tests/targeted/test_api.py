@@ -189,3 +189,21 @@ def test_table_lines_cut_long_cells() -> None:
         sources=[],
     )
     assert all(len(line) <= 80 for line in table_lines([long]))
+
+
+def test_gold_files_are_claims_too_and_broken_results_are_named(
+    shipped_prompts: Path, tmp_path: Path
+) -> None:
+    stem = STEMS[1]
+    gold = ROOT / "eval" / "gold" / f"{stem}.json"
+    done = CliRunner().invoke(
+        app, ["stance", US, str(gold), str(ARTICLES / f"{stem}.txt"), "--no-model"]
+    )
+    assert done.exit_code == 0, done.output
+    (answer,) = [TargetedAnswer.model_validate_json(line) for line in done.stdout.splitlines()]
+    assert answer.decided_by == "sources" and answer.sources
+    broken = tmp_path / "results.jsonl"
+    broken.write_text(json.dumps({"article_id": stem, "claims": [], "prompt_hash": "x"}) + "\n")
+    done = CliRunner().invoke(app, ["stance", US, str(broken), str(ARTICLES), "--no-model"])
+    assert done.exit_code == 1 and "not claimx extract results" in done.stderr
+    assert len(done.stdout.splitlines()) == 5  # the articles are still answered
