@@ -288,11 +288,12 @@ def _interval(i: Interval) -> str:
 def _cost_line(s: SystemReport) -> str:
     c = s.cost
     cached = f", {c.cached} cached" if c.cached else ""
-    return (
+    line = (
         f"  {s.label[:22]:<22} {c.related:>4} related, {c.per_pair(c.calls):.2f} calls,"
         f" {c.per_pair(c.prompt_tokens):.0f}+{c.per_pair(c.completion_tokens):.0f} tok,"
         f" {c.per_pair(c.seconds):.1f} s{cached}"
     )
+    return line[:80]
 
 
 def summary_lines(report: TargetedReport) -> list[str]:

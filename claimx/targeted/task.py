@@ -2,7 +2,8 @@
 
 A prompt file names it instead of a pipeline (:mod:`claimx.prompts`, "Tasks")::
 
-    task: {name: targeted, sentences: 3, lead: 1, around: 3, max_numbered: 12, max_sources: 3}
+    task: {name: targeted, sentences: 3, lead: 1, around: 3, max_numbered: 12, max_sources: 3,
+           stance: rules}
     variables: [claim, text]
 
 :class:`TargetedTask` is that prompt built and checked, as
@@ -31,6 +32,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 from pydantic import Field, ValidationError
 
@@ -48,10 +50,14 @@ PROVIDES = frozenset({"claim", "text"})
 
 
 class TargetedParams(PassageParams):
-    """A targeted prompt's parameters: what a request shows, and the most sources it names."""
+    """A targeted prompt's parameters: what a request shows, the most sources it names, and
+    who decides a source's stance (:mod:`claimx.targeted.asking`)."""
 
     #: sources one answer lists at most (the schema's bound)
     max_sources: int = Field(default=3, ge=1, le=8)
+    #: model: the stance the model gave; rules: the attribution rules read it off the
+    #: evidence, the model's "uncertain" kept where they find no marker
+    stance: Literal["model", "rules"] = "model"
 
 
 @dataclass(frozen=True)
@@ -106,8 +112,8 @@ class TargetedTask:
         """How it runs, in one line (for ``claimx prompts``)."""
         p = self.params
         return (
-            f"targeted: {p.sentences} best ±{p.around} + lead {p.lead} (≤{p.max_numbered})"
-            f" -> ≤{p.max_sources} sources, position"
+            f"targeted: {p.sentences} best ±{p.around}, lead {p.lead}, ≤{p.max_numbered}"
+            f" -> ≤{p.max_sources} sources, stance {p.stance}"
         )
 
     @cached_property

@@ -109,3 +109,57 @@ def test_an_invalid_answer_falls_back_to_the_classifier_counting_its_calls() -> 
 def test_without_a_model_the_classifier_answers() -> None:
     got = run(PUTIN, None)
     assert got.decided_by == "classifier" and got.prompt is None and got.usage.calls == 0
+
+
+def test_the_rules_read_the_stance_off_the_evidence() -> None:
+    from claimx.extraction.stance import evidence_stance
+    from claimx.targeted.asking import _NO_MARKER, rule_stance
+    from claimx.text.spans import Span
+
+    assert evidence_stance("It rained in Ostend.")[1] == _NO_MARKER  # the reason checked for
+
+    def stance(text: str, claim: str, model: str) -> str:
+        quote = text.split(" | ")[1]
+        whole = text.replace(" | ", " ")
+        start = whole.index(quote)
+        return rule_stance(claim, whole, Span(start, start + len(quote)), model)  # type: ignore[arg-type]
+
+    # An accusation supports what it accuses, whatever the model said.
+    assert (
+        stance("Russia accused the US of | being behind the attack.", US, "refutes") == "supports"
+    )
+    assert stance("Kirby said: | “We had nothing to do with this.”", US, "supports") == "refutes"
+    # A negated claim turns the rule's stance round.
+    noenc = "The United States did not encourage Ukraine to strike targets outside its borders."
+    said = "Kirby said: | “We do not encourage Ukraine to strike outside its borders.”"
+    assert stance(said, noenc, "refutes") == "supports"
+    # No marker: the model's "uncertain" stands (a possibility entertained), else supports.
+    hypothesis = "Koffler wrote: | If it was staged, the aim would be provocation."
+    assert stance(hypothesis, US, "uncertain") == "uncertain"
+    assert stance(hypothesis, US, "refutes") == "supports"
+
+
+def test_with_rules_two_sources_of_one_sentence_keep_the_models_stances() -> None:
+    text = (
+        "Drone attack on the Kremlin\n\n"
+        "The White House denied any role in the drone attack on the Kremlin, after Dmitry"
+        " Peskov accused Washington of being behind it.\n\n"
+        "“We had nothing to do with this,” John Kirby said."
+    )
+    passage = TASK.passage(US, view(text), shipped().idf)
+    both = number_of(passage.text, "The White House denied")
+    kirby = number_of(passage.text, "We had nothing to do with this")
+    model = answer_model(len(passage), 3)
+
+    def stances(sources: list[dict[str, Any]]) -> dict[str, str]:
+        answer = model.model_validate({"sources": sources, "position": "uncertain"})
+        _, found, _ = read_answer(US, text, passage, answer, rules=True)
+        return {s.speaker: s.stance for s in found}
+
+    alone = [{"sentence": kirby, "speaker": "John Kirby", "stance": "supports"}]
+    assert stances(alone) == {"John Kirby": "refutes"}  # the rules correct the model
+    shared = [
+        {"sentence": both, "speaker": "White House", "stance": "supports"},
+        {"sentence": both, "speaker": "Dmitry Peskov", "stance": "supports"},
+    ]
+    assert stances(shared) == {"White House": "supports", "Dmitry Peskov": "supports"}
