@@ -4,6 +4,11 @@
 >>> result = claimx.extract(text, prompt="extract@v2", model="local",
 ...                         base_url="http://127.0.0.1:8011/v1")  # doctest: +SKIP
 >>> [(c.speaker, c.stance, c.claim) for c in result.claims]  # doctest: +SKIP
+
+What a corpus says about one given claim (each source's stance, with evidence):
+
+>>> answers = claimx.stance_toward("The US was behind the attack.", [text], model="local",
+...                                base_url="http://127.0.0.1:8011/v1")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -38,11 +43,15 @@ if TYPE_CHECKING:
         ExtractionResult,
         GoldArticle,
         Grounding,
+        MatchedSource,
         Speaker,
         Stance,
+        TargetedAnswer,
+        TargetedRecord,
         Usage,
     )
     from claimx.prompts import PromptRegistry, PromptSpec, get_prompt
+    from claimx.targeted.api import astance_toward, stance_toward
 
 #: public name -> the module defining it. Imported on first use (PEP 562), so
 #: ``import claimx`` (and ``claimx --help``) does not pay for pydantic models,
@@ -78,13 +87,17 @@ _EXPORTS: dict[str, str] = {
             "ExtractionResult",
             "GoldArticle",
             "Grounding",
+            "MatchedSource",
             "Speaker",
             "Stance",
+            "TargetedAnswer",
+            "TargetedRecord",
             "Usage",
         ],
         "claimx.models",
     ),
     **dict.fromkeys(["PromptRegistry", "PromptSpec", "get_prompt"], "claimx.prompts"),
+    **dict.fromkeys(["astance_toward", "stance_toward"], "claimx.targeted.api"),
 }
 
 
@@ -123,6 +136,7 @@ __all__ = [
     "InputError",
     "LLMError",
     "LLMTimeoutError",
+    "MatchedSource",
     "PromptError",
     "PromptRegistry",
     "PromptSpec",
@@ -131,10 +145,14 @@ __all__ = [
     "ServerUnreachableError",
     "Speaker",
     "Stance",
+    "TargetedAnswer",
+    "TargetedRecord",
     "TruncatedOutputError",
     "Usage",
     "__version__",
     "aextract",
+    "astance_toward",
     "extract",
     "get_prompt",
+    "stance_toward",
 ]

@@ -42,6 +42,7 @@ err = Console(stderr=True)
 app.add_typer(batch_app, name="batch")  # claimx batch submit|status|collect (runs/batch_cli.py)
 app.add_typer(datasets_app, name="datasets")  # claimx datasets convert (datasets/cli.py)
 app.add_typer(prompts_app, name="prompts")  # claimx prompts [new] (prompts_cli.py)
+app.add_typer(importlib.import_module("claimx.stance_cli").app)  # claimx stance (stance_cli.py)
 
 
 def _print_version(value: bool) -> None:

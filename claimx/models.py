@@ -345,20 +345,31 @@ Polarity = Literal["same", "negated"]
 (its stance carries over) or the claim's negation (supports and refutes swap)."""
 
 TargetedDecider = Literal["screen", "sources", "classifier", "model"]
-"""What settled an article's position: the unrelated screen, the matched sources,
-the lexical classifier, or the model (phase 2)."""
+"""What settled an article's position: the unrelated screen, the matched sources
+(extracted claims that state the claim), the lexical classifier, or the model
+(a ``targeted`` prompt)."""
 
 
 class MatchedSource(SourceStance):
-    """A source's stance toward the given claim, read off one extracted claim."""
+    """A source's stance toward the given claim: read off one extracted claim, or named by
+    the model (then the proposition fields are None and the evidence is the part of the
+    sentence the model pointed at, read by rule: exact by construction)."""
 
     speaker_id: str | None = Field(
-        default=None, description="The resolved speaker's id in the ExtractionResult."
+        default=None,
+        description="The resolved speaker's id (in the ExtractionResult, or among the"
+        " sources the model named).",
     )
-    proposition: str = Field(description="The extracted claim the stance was read from.")
-    proposition_stance: Stance = Field(description="The extracted claim's own stance.")
-    polarity: Polarity
-    similarity: float = Field(ge=0.0, le=1.0, description="Proposition match score.")
+    proposition: str | None = Field(
+        default=None, description="The extracted claim the stance was read from (None: the model)."
+    )
+    proposition_stance: Stance | None = Field(
+        default=None, description="The extracted claim's own stance (None: the model)."
+    )
+    polarity: Polarity | None = None
+    similarity: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Proposition match score (None: the model)."
+    )
 
 
 class TargetedAnswer(_Strict):
@@ -366,7 +377,9 @@ class TargetedAnswer(_Strict):
 
     ``decided_by`` says what settled ``stance`` (:data:`TargetedDecider`). ``usage``
     counts the model calls made for this answer only: extraction reused from saved
-    results costs none.
+    results costs none; ``latency_s`` is the seconds those calls took. ``prompt``,
+    ``prompt_hash`` and ``model`` say which targeted prompt and model were asked
+    (None when none was configured), whatever settled the answer.
     """
 
     claim: str
@@ -380,6 +393,13 @@ class TargetedAnswer(_Strict):
     best_start: int | None = Field(default=None, ge=0, description="Best-matching sentence.")
     best_end: int | None = Field(default=None, ge=0)
     usage: Usage = Field(default_factory=Usage)
+    latency_s: float = Field(default=0.0, ge=0.0, description="Seconds of this answer's calls.")
+    cached: bool = Field(
+        default=False, description="The model's answer came from the response cache."
+    )
+    prompt: str | None = Field(default=None, description="The targeted prompt, name@version.")
+    prompt_hash: str | None = Field(default=None, description="Its content hash.")
+    model: str | None = None
     warnings: list[str] = Field(default_factory=list)
 
 

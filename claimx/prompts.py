@@ -11,6 +11,16 @@ fills, each example in the ask stage's answer format) when it is first used
 (:class:`claimx.extraction.pipeline.Pipeline`); ``claimx prompts`` builds
 every one.
 
+**Tasks.** A prompt is for extraction unless it names another *task*
+(``task: targeted``, or ``task: {name: targeted, <its parameters>}``): then it
+has no ``pipeline:``, and its task's class, listed in :data:`TASKS`, builds and
+checks it, as the pipeline does an extraction prompt, and owns its answer
+schema. :func:`build_task` builds any prompt's task and :func:`prompt_hash` is
+its content hash, whatever the task: the one function the recordings and
+``claimx prompts`` call. The classes are named, not imported, here, and
+imported when a prompt of their task is first built (as langextract's
+provider router does): this module stays below what it lists.
+
 References: ``extract@v9`` (or ``extract@9``); ``extract``, the *default*
 version of that name; ``default`` (or ``latest``, its older name), the
 default ``extract``. Which version is the default is an explicit, reviewed
@@ -25,8 +35,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from importlib import import_module
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import jinja2
 import jinja2.meta
@@ -38,15 +49,20 @@ from claimx.errors import PromptError
 __all__ = [
     "DEFAULT_NAME",
     "DEFAULTS_FILE",
+    "EXTRACTION",
+    "TASKS",
     "FewShotExample",
     "PipelineSpec",
     "PromptParams",
     "PromptRegistry",
     "PromptSpec",
+    "PromptTask",
     "StageRef",
+    "build_task",
     "default_registry",
     "get_prompt",
     "load_prompt_file",
+    "prompt_hash",
 ]
 
 DEFAULT_NAME = "extract"
@@ -54,6 +70,13 @@ DEFAULT_NAME = "extract"
 DEFAULTS_FILE = "defaults.yaml"
 """``prompts/defaults.yaml``: each prompt name's default version (``extract: 9``), and
 optionally ``default: <name>``, the name ``default`` refers to (else :data:`DEFAULT_NAME`)."""
+EXTRACTION = "extraction"
+"""The task of a prompt that names none: extraction, run by its ``pipeline:``."""
+TASKS: dict[str, str] = {
+    EXTRACTION: "claimx.extraction.pipeline:Pipeline",
+    "targeted": "claimx.targeted.task:TargetedTask",
+}
+"""Each task, and the class (``module:Class``) that builds a prompt of it (module docstring)."""
 _DEFAULT_REFS = frozenset({"default", "latest"})
 _REF = re.compile(r"^(?P<name>[a-z][a-z0-9_-]*)(?:@v?(?P<version>\d+))?$")
 _ENV = jinja2.Environment(
@@ -118,7 +141,11 @@ class FewShotExample(BaseModel):
     text: str = Field(min_length=1)
     #: other template variables for this example (e.g. its context paragraph)
     variables: dict[str, str] = Field(default_factory=dict)
-    claims: list[dict[str, Any]]
+    #: an extraction prompt's example answer (required there, written ``claims: []`` for none)
+    claims: list[dict[str, Any]] = Field(default_factory=list)
+    #: another task's example answer, in that task's answer format; left out of the
+    #: prompt's dump when absent, so an extraction prompt's content hash is unchanged
+    answer: dict[str, Any] | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class PromptParams(BaseModel):
@@ -132,14 +159,21 @@ class PromptParams(BaseModel):
 
 
 class PromptSpec(BaseModel):
-    """One versioned prompt, as loaded from its YAML file."""
+    """One versioned prompt, as loaded from its YAML file.
+
+    An extraction prompt has a ``pipeline``; a prompt of another task names it in
+    ``task`` and has none (module docstring).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     name: str
     version: int = Field(ge=1)
     description: str
-    pipeline: PipelineSpec
+    #: another task than extraction, with its parameters; left out of the dump when
+    #: absent, so an extraction prompt's content hash is what it was before tasks
+    task: StageRef | None = Field(default=None, exclude_if=lambda v: v is None)
+    pipeline: PipelineSpec | None = Field(default=None, exclude_if=lambda v: v is None)
     variables: list[str] = Field(min_length=1)
     params: PromptParams = Field(default_factory=PromptParams)
     system: str
@@ -147,9 +181,38 @@ class PromptSpec(BaseModel):
     examples: list[FewShotExample] = Field(default_factory=list)
     _path: Path | None = PrivateAttr(default=None)
 
+    @model_validator(mode="after")
+    def _one_task(self) -> PromptSpec:
+        if self.task is None:
+            if self.pipeline is None:
+                raise ValueError("an extraction prompt needs a pipeline: (or name its task:)")
+            for i, example in enumerate(self.examples):
+                # Required here as before tasks: an example with no claims says so.
+                if "claims" not in example.model_fields_set:
+                    raise ValueError(f"examples[{i}] has no claims: (write claims: [] for none)")
+                if example.answer is not None:
+                    raise ValueError(f"examples[{i}]: an extraction example lists claims:")
+            return self
+        if self.task.name not in TASKS or self.task.name == EXTRACTION:
+            others = ", ".join(t for t in TASKS if t != EXTRACTION)
+            raise ValueError(
+                f"unknown task {self.task.name!r}: one of {others}, or none for extraction"
+            )
+        if self.pipeline is not None:
+            raise ValueError(f"a {self.task.name} prompt has no pipeline: (that is extraction's)")
+        for i, example in enumerate(self.examples):
+            if example.answer is None or example.claims:
+                raise ValueError(f"examples[{i}]: a {self.task.name} example has an answer:")
+        return self
+
     @property
     def ref(self) -> str:
         return f"{self.name}@v{self.version}"
+
+    @property
+    def task_name(self) -> str:
+        """The prompt's task: :data:`EXTRACTION`, or the one it names."""
+        return self.task.name if self.task is not None else EXTRACTION
 
     @property
     def path(self) -> Path | None:
@@ -184,10 +247,42 @@ class PromptSpec(BaseModel):
     def written(self) -> dict[str, Any]:
         """The prompt as its file writes it (stages in their short form)."""
         data = self.model_dump(mode="json", exclude_defaults=False)
-        data["pipeline"] = {
-            k: getattr(self.pipeline, k).written() for k in PipelineSpec.model_fields
-        }
+        if self.task is not None:
+            data["task"] = self.task.written()
+        if self.pipeline is not None:
+            data["pipeline"] = {
+                k: getattr(self.pipeline, k).written() for k in PipelineSpec.model_fields
+            }
         return data
+
+
+class PromptTask(Protocol):
+    """What every task's class is (:data:`TASKS`): built from a spec, which it checks
+    against itself; then it knows its content hash and a line describing it."""
+
+    spec: PromptSpec
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 (12 hex) of everything that shapes the task's requests."""
+        ...
+
+    @property
+    def names(self) -> str:
+        """How the prompt runs, in one line (for ``claimx prompts``)."""
+        ...
+
+
+def build_task(spec: PromptSpec) -> PromptTask:
+    """The prompt's task, built and checked (module docstring); PromptError names the file."""
+    module, _, name = TASKS[spec.task_name].partition(":")
+    built: PromptTask = getattr(import_module(module), name)(spec)
+    return built
+
+
+def prompt_hash(spec: PromptSpec) -> str:
+    """The content hash of any prompt, whatever its task (:meth:`PromptTask.content_hash`)."""
+    return build_task(spec).content_hash
 
 
 @lru_cache(maxsize=64)
@@ -282,8 +377,10 @@ class PromptRegistry:
         """Every available reference, oldest first within a name."""
         return [spec.ref for spec in self.all()]
 
-    def all(self) -> list[PromptSpec]:
-        return [self._specs[key] for key in sorted(self._specs)]
+    def all(self, task: str | None = None) -> list[PromptSpec]:
+        """Every version, oldest first within a name; only those of ``task`` when given."""
+        specs = [self._specs[key] for key in sorted(self._specs)]
+        return specs if task is None else [s for s in specs if s.task_name == task]
 
     def is_default(self, spec: PromptSpec) -> bool:
         return self.defaults.get(spec.name) == spec.version

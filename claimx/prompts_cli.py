@@ -54,8 +54,7 @@ def _statuses(specs: list[object]) -> dict[str, str]:
 
 def listing(width: int = WIDTH) -> list[str]:
     """One line per prompt version: ref, marks, pipeline, description (cut to ``width``)."""
-    from claimx.extraction.pipeline import Pipeline
-    from claimx.prompts import default_registry
+    from claimx.prompts import build_task, default_registry
 
     registry = default_registry()
     specs = registry.all()
@@ -65,10 +64,10 @@ def listing(width: int = WIDTH) -> list[str]:
         marks = ["default"] if registry.is_default(spec) else []
         if status := statuses.get(spec.ref):
             marks.append(status)
-        pipeline = Pipeline(spec)
+        task = build_task(spec)  # any task: an extraction pipeline, or targeted
         head = f"{spec.ref:<11} {', '.join(marks)}"
         lines.append(head[:width])
-        detail = f"  {pipeline.names} · {pipeline.content_hash}"
+        detail = f"  {task.names} · {task.content_hash}"
         lines.append(_cut(detail, width))
         lines.append(_cut("  " + " ".join(spec.description.split()), width))
     return lines

@@ -14,6 +14,9 @@ What it does:
   HTTP/1.1 keep-alive, in a background thread (or as a process: ``python
   tests/fake_openai_server.py --latency 0.2``, which prints its base URL);
 * answers after a fixed ``latency_s`` (the benchmark's 200 ms);
+* answers with :func:`synthetic_answer` (an extraction prompt's ``claims``), or,
+  for another answer schema, with what an ``answer`` callable returns for the
+  request (a test's SCRIPTED answer: still not model output);
 * injects faults per request, chosen by a script: a callable receiving the
   request (:class:`Request`) and returning a :class:`Fault`, or by default a
   directive written in the synthetic article itself,
@@ -94,6 +97,8 @@ class Request:
 
 
 Script = Callable[[Request], Fault]
+#: a scripted answer (the message content, as JSON) for a request
+Answerer = Callable[[Request], dict[str, Any]]
 
 
 def directive_script(request: Request) -> Fault:
@@ -232,6 +237,8 @@ class ServerState:
     #: the model it serves (a test may have it describe itself as a recorded server)
     models: list[dict[str, Any]] = field(default_factory=list)
     props: dict[str, Any] = field(default_factory=dict)
+    #: answers another schema than the extraction one (None: synthetic_answer)
+    answerer: Answerer | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -283,7 +290,8 @@ class _Handler(BaseHTTPRequestHandler):
             state.stopping.set()
             self._send(503, {"error": {"message": "synthetic server: request cap reached"}})
             return
-        fault = state.script(Request(index, key, attempt, text, body))
+        request = Request(index, key, attempt, text, body)
+        fault = state.script(request)
         with state.lock:
             state.log.append((key, fault.kind))
         if fault.kind == "reset":
@@ -298,7 +306,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(fault.status, {"error": {"message": message}}, headers)
             return
         openings = _numbered_openings(body)
-        if openings is None:
+        if state.answerer is not None:
+            answer = state.answerer(request)
+        elif openings is None:
             answer = synthetic_answer(text, _max_claims(body))
         else:
             answer = synthetic_numbered_answer(text, openings, 3)
@@ -418,6 +428,7 @@ class FakeOpenAIServer:
         slots: int | None = None,
         models: list[dict[str, Any]] | None = None,
         props: dict[str, Any] | None = None,
+        answer: Answerer | None = None,
     ) -> None:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.state = ServerState(
@@ -428,6 +439,7 @@ class FakeOpenAIServer:
             slots=slots,
             models=list(models or []),
             props=dict(props or {}),
+            answerer=answer,
         )
         self._thread = threading.Thread(target=self._serve, name="synthetic-openai", daemon=True)
         self._watchdog = threading.Thread(

@@ -129,6 +129,16 @@ CASES: dict[str, dict[str, list[str]]] = {
         "a file, not a folder": ["datasets", "convert", "polnear", "{binary}"],
         "unknown corpus": ["datasets", "convert", "parc", "{folder}"],
     },
+    "stance": {
+        "missing file": ["stance", "A claim.", "{root}/missing.txt", *DEAD],
+        "binary file": ["stance", "A claim.", "{binary}", *DEAD],
+        "bad JSONL line": ["stance", "A claim.", "{bad_jsonl}", *DEAD],
+        "empty claim": ["stance", " ", "{folder}", *DEAD],
+        "unknown prompt": ["stance", "A claim.", "{folder}", "-p", "targeted@v99", *DEAD],
+        "not a targeted prompt": ["stance", "A claim.", "{folder}", "-p", "toy@v1", *DEAD],
+        "bad format": ["stance", "A claim.", "{folder}", "-f", "xml", *DEAD],
+        "no paths": ["stance", "A claim."],
+    },
     "(root)": {
         "unknown command": ["extrakt"],
         "unknown option": ["--verbose"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -12,8 +13,15 @@ from typer.testing import CliRunner
 from claimx.cli import app
 from claimx.errors import PromptError
 from claimx.extraction.pipeline import Pipeline
-from claimx.prompts import PromptRegistry, default_registry, load_prompt_file
-from tests.conftest import SHIPPED_PROMPTS, TEST_PROMPTS
+from claimx.prompts import (
+    EXTRACTION,
+    PromptRegistry,
+    build_task,
+    default_registry,
+    load_prompt_file,
+    prompt_hash,
+)
+from tests.conftest import ROOT, SHIPPED_PROMPTS, TEST_PROMPTS
 
 WHOLE_TEXT = {
     "find": "whole_text",
@@ -44,7 +52,7 @@ def write_prompt(root: Path, **overrides: object) -> Path:
 
 def test_every_shipped_prompt_loads_and_builds_its_pipeline() -> None:
     registry = PromptRegistry(SHIPPED_PROMPTS)
-    for spec in registry.all():
+    for spec in registry.all(EXTRACTION):  # other tasks: test_every_shipped_prompt_builds_its_task
         Pipeline(spec)  # stage names, parameters, variables and examples checked
     assert registry.get("default").ref == registry.get("latest").ref
     assert registry.get("extract").ref == f"extract@v{registry.defaults['extract']}"
@@ -190,3 +198,93 @@ def test_the_listing_is_one_screen_line_per_field_at_80_columns() -> None:
 
 def test_default_registry_points_at_the_prompts_the_environment_names() -> None:
     assert default_registry().root.resolve() == TEST_PROMPTS.resolve()
+
+
+# --- prompts of another task (task: targeted) ------------------------------------------------
+
+TARGETED = {
+    "name": "targeted",
+    "version": 1,
+    "description": "test prompt",
+    "task": "targeted",
+    "pipeline": None,
+    "variables": ["claim", "text"],
+    "system": "Say what the article says about the claim.",
+    "user": "{{ claim }} {{ text }}",
+    "examples": [],
+}
+
+
+def test_every_shipped_prompt_builds_its_task() -> None:
+    registry = PromptRegistry(SHIPPED_PROMPTS)
+    tasks = {spec.ref: build_task(spec) for spec in registry.all()}
+    assert {s.task_name for s in registry.all()} == {EXTRACTION, "targeted"}
+    assert all(len(t.content_hash) == 12 and t.names for t in tasks.values())
+    assert registry.get("targeted").ref == f"targeted@v{registry.defaults['targeted']}"
+
+
+def test_extraction_hashes_are_those_their_recordings_were_made_with() -> None:
+    # The hash recipe is unchanged by tasks: the recorded prompts are not stale.
+    manifest = json.loads((ROOT / "eval" / "cassettes" / "local" / "manifest.json").read_text())
+    registry = PromptRegistry(SHIPPED_PROMPTS)
+    recorded = {ref: entry["hash"] for ref, entry in manifest["prompts"].items() if "+" not in ref}
+    extraction = {s.ref for s in registry.all(EXTRACTION)}
+    checked = {ref: digest for ref, digest in recorded.items() if ref in extraction}
+    assert {"extract@v1", "extract@v2", "extract@v9"} <= set(checked)
+    for ref, digest in checked.items():
+        assert prompt_hash(registry.get(ref)) == Pipeline(registry.get(ref)).content_hash == digest
+
+
+@pytest.mark.parametrize(
+    ("overrides", "says"),
+    [
+        ({"pipeline": WHOLE_TEXT}, "has no pipeline"),
+        ({"task": "summarise"}, "unknown task 'summarise'"),
+        ({"task": "extraction", "pipeline": WHOLE_TEXT}, "unknown task 'extraction'"),
+        ({"examples": [{"text": "[1] A.", "claims": []}]}, "has an answer"),
+    ],
+    ids=["task-and-pipeline", "unknown-task", "extraction-named", "example-with-claims"],
+)
+def test_a_task_prompt_is_checked_at_load(
+    tmp_path: Path, overrides: dict[str, object], says: str
+) -> None:
+    path = write_prompt(tmp_path, **{**TARGETED, **overrides})
+    with pytest.raises(PromptError, match=says):
+        load_prompt_file(path)
+
+
+def test_an_extraction_prompt_needs_a_pipeline_and_its_examples_claims(tmp_path: Path) -> None:
+    with pytest.raises(PromptError, match="needs a pipeline"):
+        load_prompt_file(write_prompt(tmp_path / "a", pipeline=None))
+    with pytest.raises(PromptError, match="has no claims"):
+        load_prompt_file(write_prompt(tmp_path / "b", examples=[{"text": "A."}]))
+
+
+def test_a_task_prompt_is_not_an_extraction_pipeline(tmp_path: Path) -> None:
+    spec = load_prompt_file(write_prompt(tmp_path, **TARGETED))
+    with pytest.raises(PromptError, match="targeted@v1 is a prompt for the task 'targeted'"):
+        Pipeline(spec)
+    assert "task" not in load_prompt_file(write_prompt(tmp_path / "x")).model_dump()
+
+
+def test_a_new_version_of_a_task_prompt_keeps_its_task(tmp_path: Path) -> None:
+    write_prompt(tmp_path, **{**TARGETED, "task": {"name": "targeted", "max_sources": 2}})
+    registry = PromptRegistry(tmp_path)
+    path = registry.new_version("targeted@v1")
+    new = registry.get("targeted@v2")
+    assert path.name == "v2.yaml" and new.task is not None and new.pipeline is None
+    assert new.task.params == {"max_sources": 2}
+    assert prompt_hash(new) == prompt_hash(registry.get("targeted@v1"))
+
+
+def test_the_shipped_listing_shows_the_targeted_prompt_at_80_columns(
+    shipped_prompts: Path,
+) -> None:
+    result = CliRunner().invoke(app, ["prompts"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    at = next(i for i, line in enumerate(lines) if line.startswith("targeted@v1"))
+    digest = prompt_hash(PromptRegistry(shipped_prompts).get("targeted@v1"))
+    assert "default" in lines[at] and lines[at + 1].startswith("  targeted: ")
+    assert lines[at + 1].endswith(digest)

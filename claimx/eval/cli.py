@@ -105,12 +105,12 @@ def select_prompts(refs: list[str], archived: dict[str, Path] | None = None) -> 
     """The prompt versions asked for (every runnable and archived one when none); a retired
     version named is its archived run; the same version twice is refused."""
     from claimx.errors import PromptError
-    from claimx.prompts import default_registry
+    from claimx.prompts import EXTRACTION, default_registry
 
     registry = default_registry()
     archived = archived or {}
     if not refs or refs == ["all"]:
-        return Selection(registry.all(), dict(archived))
+        return Selection(registry.all(EXTRACTION), dict(archived))
     specs: list[PromptSpec] = []
     kept: dict[str, Path] = {}
     seen: dict[str, str] = {}
@@ -220,6 +220,19 @@ def main(
     """Score prompt versions against the gold data; compare them when several are given."""
     if ctx.invoked_subcommand is not None:
         return
+    from claimx.eval.targeted_run import TargetedOptions, is_targeted, run_targeted_eval
+
+    if is_targeted(gold, prompt or []):  # targeted stance: its own run and report
+        run_targeted_eval(
+            TargetedOptions(
+                prompt=prompt or [], model=model or [], gold=gold, live=live, record=record,
+                base_url=base_url, cassettes=cassettes, runs=runs, cache=cache,
+                cache_dir=cache_dir, json_out=json_out, markdown=markdown, html=html,
+                save_predictions=save_predictions, predictions=predictions, readme=readme,
+                seed=seed, no_report=no_report, full=full, oracle=oracle,
+            )
+        )  # fmt: skip
+        return
     from claimx.eval.archive import ARCHIVE, archived_runs
     from claimx.eval.recordings import recording_key
     from claimx.eval.runner import plan, replay_models, resolve_source, run_systems
@@ -234,6 +247,7 @@ def main(
     outputs = _Outputs(json_out, markdown, html, readme, save_predictions, no_report, full)
     _check_outputs(outputs)
     gold_path = _default_path(gold, "gold")
+    items = _checked_gold(gold_path)
     cassette_dir = _default_path(cassettes, "cassettes")
     archive_dir = cassette_dir.parent / ARCHIVE
     # The archived runs are those of the replayed model (a live run compares with them
@@ -248,7 +262,6 @@ def main(
         specs = _recorded_only(specs, replayed, cassette_dir)
     if source != "replayed" and not selection.named:
         selection = replace(selection, archived={})
-    items = _checked_gold(gold_path)
     # --record --oracle evidence records the oracle requests only: the end-to-end runs it
     # is compared with are replayed (recording them again would change the baseline).
     e2e_source: Source = "replayed" if mode is not None and source == "recorded" else source

@@ -29,9 +29,8 @@ from urllib.parse import urlparse
 
 from claimx.errors import CassetteMissError, ConfigError
 from claimx.eval.paths import shown
-from claimx.extraction.pipeline import Pipeline
 from claimx.llm.config import LOCAL_HOSTS, OPENAI_BASE_URL
-from claimx.prompts import PromptSpec
+from claimx.prompts import PromptSpec, prompt_hash
 
 #: the base URL of a replayed client and of the local server recordings are made with
 #: (scripts/local-llm.sh); a replay never contacts it: cassettes match on path and body
@@ -163,7 +162,7 @@ def recording_status(
     folder = model_folder(cassettes, model) / key
     if recording is None or not folder.is_dir():
         return "unrecorded"
-    return "recorded" if recording.hash == Pipeline(spec).content_hash else "stale"
+    return "recorded" if recording.hash == prompt_hash(spec) else "stale"
 
 
 def check_recorded(spec: PromptSpec, model: str, cassettes: Path, *, oracle: bool = False) -> None:
@@ -180,7 +179,7 @@ def check_recorded(spec: PromptSpec, model: str, cassettes: Path, *, oracle: boo
     if status == "stale" and recording is not None:
         raise CassetteMissError(
             f"{key} changed since its responses were recorded (content hash"
-            f" {recording.hash} -> {Pipeline(spec).content_hash}); re-record with: {command}"
+            f" {recording.hash} -> {prompt_hash(spec)}); re-record with: {command}"
         )
     raise CassetteMissError(
         f"{key} has no recordings of model {model!r} in {shown(cassettes)}; record them with:"
@@ -232,7 +231,7 @@ def save_recordings(
     prompts = dict(old.prompts)
     for key, spec, per_article in recorded:
         prompts[key] = Recording(
-            hash=Pipeline(spec).content_hash,
+            hash=prompt_hash(spec),
             recorded_at=today,
             model_description=model_description or model,
             base_url=base_url or OPENAI_BASE_URL,

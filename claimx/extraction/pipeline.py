@@ -54,6 +54,11 @@ class Pipeline:
         self.spec = spec
         where = spec.where
         stages = spec.pipeline
+        if stages is None:  # a prompt of another task (claimx.prompts.TASKS)
+            raise PromptError(
+                f"{spec.ref} is a prompt for the task {spec.task_name!r}, not for extraction:"
+                " name an extraction prompt (claimx prompts lists them)"
+            )
         find = build_stage("find", stages.find, where=where)
         ask = build_stage("ask", stages.ask, where=where)
         keep = build_stage("keep", stages.keep, where=where)

@@ -7,7 +7,7 @@ decide:
 * no source speaks to the claim: **None**, undecided. Not ``unrelated``: an
   article can take a position in its own voice with no source quoted
   ("Putin was not in the Kremlin at the time"), so what comes next (the
-  classifier now, the model in phase 2) decides;
+  ``targeted`` prompt, else the classifier) decides;
 * every source on one side (all supports, or all refutes): that side. News
   that relays one account with no counter-statement presents it as the story;
 * otherwise (sources on both sides, or any source uncertain): **uncertain**,
@@ -21,7 +21,7 @@ sources give the gold position for 15 of the 16 records that have sources;
 the one missed is 003 on staging (one side quoted, the attack "alleged" in
 the article's words). The 9 records without sources are undecided here: 7
 unrelated, and 2 that the narration refutes ("Putin was not in the Kremlin
-at the time"), the kind phase 2 asks the model about.
+at the time"), the kind the ``targeted`` prompt asks the model about.
 """
 
 from __future__ import annotations

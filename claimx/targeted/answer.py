@@ -1,34 +1,44 @@
-"""Phase 1's answer for one claim and one article: everything short of asking the model.
+"""One claim, one article: the screen, then extracted claims, then the model, then the classifier.
 
-Given the article text and claims already extracted from it (an
-:class:`~claimx.models.ExtractionResult` of ``claimx extract``, or a gold file's
-claims), :func:`answer` decides in this order and stops at the first step
-that decides:
+Given the article text and the claims already extracted from it (an
+:class:`~claimx.models.ExtractionResult` of ``claimx extract``, a gold file's
+claims, or none), :func:`aanswer` decides in this order and stops at the
+first step that decides:
 
 1. **screen** (:mod:`claimx.targeted.screen`): the article plainly does not
    address the claim -> ``unrelated``, no model call;
 2. **sources** (:mod:`claimx.targeted.matching`, then
    :mod:`claimx.targeted.aggregate`): extracted claims that state the claim
    or its negation give each source's stance, with the extracted evidence,
-   and the sources decide the article's position;
-3. **classifier** (:mod:`claimx.targeted.classifier`): related, but no
-   extracted claim states the claim -> the lexical classifier's position,
-   with no sources. This is the step phase 2 gives to the model (a versioned
-   prompt that receives the claim and the best-matching passages and answers
-   the article's position, the sources and their evidence); the classifier
-   stays as the fallback and takes the model's answer as a feature.
+   and the sources decide the article's position; no model call;
+3. **model** (:mod:`claimx.targeted.asking`, a ``targeted`` prompt): related,
+   and no extracted claim states the claim -> one request showing the claim
+   and the sentences most related to it; the model names the sources, their
+   stances and the article's position;
+4. **classifier** (:mod:`claimx.targeted.classifier`): the lexical
+   classifier's position, with no sources, when no model is configured
+   (:func:`answer`, and ``stance_toward(..., use_model=False)``) or the
+   model's answer did not validate (a warning says so; its calls still count).
 
-No step calls a model or re-extracts: ``usage`` is always zero here. For a
-corpus, :func:`answer_corpus` weighs proposition words by IDF over every
-extracted claim of the corpus (a word every article's claims share weighs
-little), which one article alone cannot do.
+The classifier is a fallback, not a judge of the model: combining the two
+(the model's answer as a feature) would need the model's answers on the
+FNC-1 tune part to retrain on, which no run has produced yet.
+
+``usage`` and ``latency_s`` count the model calls made for this answer only:
+claims read from saved results cost none. For a corpus, :func:`answer_corpus`
+weighs proposition words by IDF over every extracted claim of the corpus (a
+word every article's claims share weighs little), which one article alone
+cannot do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, cast
 
+from claimx.errors import ExtractionError
+from claimx.llm.protocol import Model
 from claimx.models import (
     ArticleStance,
     Claim,
@@ -37,19 +47,95 @@ from claimx.models import (
     MatchedSource,
     TargetedAnswer,
     TargetedDecider,
+    Usage,
 )
 from claimx.targeted.aggregate import article_position
+from claimx.targeted.asking import ask_model
 from claimx.targeted.features import pair_features
-from claimx.targeted.lexical import view
+from claimx.targeted.lexical import ArticleView, view
 from claimx.targeted.matching import matched_sources, proposition_weights
-from claimx.targeted.screen import screen
+from claimx.targeted.screen import ScreenResult, screen
 from claimx.targeted.shipped import Shipped, shipped
+from claimx.targeted.task import TargetedTask
 
-__all__ = ["answer", "answer_corpus"]
+__all__ = ["ModelStep", "aanswer", "answer", "answer_corpus"]
 
 _CLASSIFIED = (
     "no extracted claim states the claim: the position is the lexical classifier's, with no sources"
 )
+
+
+@dataclass(frozen=True)
+class ModelStep:
+    """The model step's configuration: which model, asked with which targeted prompt."""
+
+    model: Model
+    task: TargetedTask
+    model_name: str
+
+    def provenance(self) -> dict[str, Any]:
+        """What every answer of this step records: the prompt, its hash, the model."""
+        return {
+            "prompt": self.task.ref,
+            "prompt_hash": self.task.content_hash,
+            "model": self.model_name,
+        }
+
+
+class _Pair:
+    """One claim and one article, through the steps that need no model."""
+
+    def __init__(
+        self,
+        claim: str,
+        article_id: str,
+        text: str,
+        parts: Shipped,
+        article: ArticleView | None = None,
+    ) -> None:
+        self.claim, self.article_id, self.parts = claim, article_id, parts
+        self.article = article if article is not None else view(text)
+        self.verdict: ScreenResult = screen(claim, self.article, parts.idf, parts.screen_threshold)
+
+    def decided(
+        self,
+        stance: ArticleStance,
+        by: TargetedDecider,
+        sources: list[MatchedSource] | None = None,
+        warnings: list[str] | None = None,
+        **extra: Any,
+    ) -> TargetedAnswer:
+        best = self.verdict.best
+        return TargetedAnswer(
+            claim=self.claim,
+            article_id=self.article_id,
+            stance=stance,
+            decided_by=by,
+            sources=sources or [],
+            relatedness=round(min(self.verdict.score, 1.0), 4),
+            best_start=best.start if best else None,
+            best_end=best.end if best else None,
+            warnings=warnings or [],
+            **extra,
+        )
+
+    def without_model(
+        self, claims: Sequence[Claim], weights: Mapping[str, float] | None, **extra: Any
+    ) -> TargetedAnswer | None:
+        """Steps 1 and 2: the screen, then the matched sources; None: undecided."""
+        if self.verdict.unrelated:
+            return self.decided("unrelated", "screen", **extra)
+        sources = matched_sources(self.claim, claims, weights=weights)
+        position = article_position(s.stance for s in sources)
+        if position is not None:
+            return self.decided(position, "sources", sources, **extra)
+        return None
+
+    def classified(self, warning: str, **extra: Any) -> TargetedAnswer:
+        """Step 4: the classifier's position, with no sources."""
+        features = pair_features(self.claim, self.article, self.parts.idf)
+        (guess,) = self.parts.classifier.predict([features])
+        return self.decided(guess, "classifier", warnings=[warning], **extra)
 
 
 def answer(
@@ -61,37 +147,56 @@ def answer(
     weights: Mapping[str, float] | None = None,
     parts: Shipped | None = None,
 ) -> TargetedAnswer:
-    """The article's position toward ``claim`` and its sources' stances (module docstring)."""
-    parts = parts if parts is not None else shipped()
-    article = view(text)
-    verdict = screen(claim, article, parts.idf, parts.screen_threshold)
+    """The article's position toward ``claim`` and its sources' stances, with no model
+    (steps 1, 2 and 4 of the module docstring)."""
+    pair = _Pair(claim, article_id, text, parts if parts is not None else shipped())
+    return pair.without_model(claims, weights) or pair.classified(_CLASSIFIED)
 
-    def decided(
-        stance: ArticleStance,
-        by: TargetedDecider,
-        sources: list[MatchedSource] | None = None,
-        warnings: list[str] | None = None,
-    ) -> TargetedAnswer:
-        return TargetedAnswer(
-            claim=claim,
-            article_id=article_id,
-            stance=stance,
-            decided_by=by,
-            sources=sources or [],
-            relatedness=round(min(verdict.score, 1.0), 4),
-            best_start=verdict.best.start if verdict.best else None,
-            best_end=verdict.best.end if verdict.best else None,
-            warnings=warnings or [],
-        )
 
-    if verdict.unrelated:
-        return decided("unrelated", "screen")
-    sources = matched_sources(claim, claims, weights=weights)
-    position = article_position(s.stance for s in sources)
-    if position is not None:
-        return decided(position, "sources", sources)
-    (guess,) = parts.classifier.predict([pair_features(claim, article, parts.idf)])
-    return decided(guess, "classifier", warnings=[_CLASSIFIED])
+async def aanswer(
+    claim: str,
+    article_id: str,
+    text: str,
+    claims: Sequence[Claim] = (),
+    *,
+    step: ModelStep | None = None,
+    weights: Mapping[str, float] | None = None,
+    parts: Shipped | None = None,
+    article: ArticleView | None = None,
+) -> TargetedAnswer:
+    """The article's position toward ``claim`` and its sources' stances (module docstring).
+
+    ``step``: the model to ask where the steps without a model leave the article
+    undecided (None: the classifier answers instead). ``article``: the text's
+    :func:`~claimx.targeted.lexical.view`, when the caller asks several claims of it.
+    Raises the model's errors other than an invalid answer (an unreachable server,
+    a cassette miss): those stop a run rather than turn into classifier answers.
+    """
+    pair = _Pair(claim, article_id, text, parts if parts is not None else shipped(), article)
+    extra = step.provenance() if step is not None else {}
+    decided = pair.without_model(claims, weights, **extra)
+    if decided is not None:
+        return decided
+    if step is None:
+        return pair.classified(_CLASSIFIED)
+    try:
+        verdict = await ask_model(step.model, step.task, claim, pair.article, pair.parts.idf)
+    except ExtractionError as exc:
+        spent = exc.usage or Usage(calls=max(exc.attempts, 1))
+        why = f"the model gave no valid answer ({exc}); the position is the lexical classifier's"
+        return pair.classified(why, usage=spent, **extra)
+    if verdict is None:
+        return pair.classified("the article has no sentence to show the model", **extra)
+    return pair.decided(
+        verdict.position,
+        "model",
+        verdict.sources,
+        verdict.warnings,
+        usage=verdict.usage,
+        latency_s=verdict.latency_s,
+        cached=verdict.cached,
+        **extra,
+    )
 
 
 def answer_corpus(

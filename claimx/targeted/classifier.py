@@ -14,8 +14,11 @@ shipped as JSON beside the code (``data/targeted.json``, ``classifier``), and
 * **Trained on** the tune pairs the screen lets through: those are the only
   pairs it is ever asked about.
 
-Phase 2 adds the model's answer to the feature vector and retrains; nothing
-here changes but :data:`~claimx.targeted.features.FEATURES`.
+The model's answer could join the feature vector (nothing here would change
+but :data:`~claimx.targeted.features.FEATURES`), once the model has answered
+the tune part's pairs to retrain on; until then the classifier is the
+fallback where the model is not asked or gives no valid answer
+(:mod:`claimx.targeted.answer`).
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ words could learn its label from the tune part's copy of it.
   "reportedly" is discussed more often than agreed with;
 * ``log_sentences``: the article's length.
 
-Phase 2 adds the model's answer as features of the same vector (one-hot of
-its stance), so the classifier can weigh it against the lexical evidence.
+The model's answer is not among them: it would be (one-hot of its stance)
+once the model has answered the tune part's pairs to retrain on
+(:mod:`claimx.targeted.classifier`).
 """
 
 from __future__ import annotations

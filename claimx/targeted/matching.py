@@ -31,8 +31,8 @@ is lying about ...").
   ... are made in Washington" for "The US was behind the attack"), and
   contradictions that share no wording ("Russia staged the incident" against
   "it was a real attack"): the lexical measure cannot tell a contradiction
-  from a related claim, so it calls neither; phase 2 asks the model about
-  related articles where nothing matched.
+  from a related claim, so it calls neither; the ``targeted`` prompt asks the
+  model about related articles where nothing matched.
 
 **One answer per source** (:func:`matched_sources`): a source's matched
 claims are joined by its resolved speaker id (an extraction result) or by
