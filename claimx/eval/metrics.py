@@ -42,9 +42,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
-
+from claimx.eval.assign import assign
 from claimx.eval.matching import match_claims
 from claimx.eval.results import ArticleRun, SystemRun
 from claimx.llm.pricing import estimate_cost
@@ -289,11 +287,11 @@ class SystemScore:
 
 def _speaker_set_matches(gold: Sequence[str], pred: Sequence[str], context: Sequence[str]) -> int:
     """Size of the largest one-to-one pairing of gold and predicted sources."""
-    if not gold or not pred:
-        return 0
-    ok = np.array([[same_source(p, g, context) for p in pred] for g in gold], dtype=float)
-    rows, cols = linear_sum_assignment(ok, maximize=True)
-    return int(ok[rows, cols].sum())
+
+    def one_source(i: int, j: int) -> float | None:
+        return 0.0 if same_source(pred[j], gold[i], context) else None
+
+    return len(assign(len(gold), len(pred), one_source))
 
 
 def _confusion(
