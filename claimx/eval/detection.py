@@ -7,7 +7,8 @@ such gold has; a full gold claim (:class:`~claimx.models.Claim`) is scored
 here too, by its evidence span and speaker. Everything is a pure function of
 gold items and :class:`~claimx.models.ExtractionResult` records, so a score
 of saved run files (``claimx extract -o runs.jsonl``) calls the same code as
-the eval.
+the eval. Every figure is a row of :data:`DETECTION_METRICS`
+(:mod:`claimx.eval.metric`), which the report, the JSON and the bootstrap read.
 
 The rules (each number in a report names the rule that produced it):
 
@@ -46,8 +47,8 @@ The rules (each number in a report names the rule that produced it):
   without a stage one (single pass) asks about the whole text: one candidate.
 
 Totals are micro averages (pooled counts). Side by side, every later system
-is compared with the first by a paired bootstrap over articles of each rule's
-F1 difference (:func:`claimx.eval.bootstrap.f1_difference_intervals`).
+is compared with the first by a paired bootstrap over articles of each
+``compared`` row (the F1 under each rule; :func:`claimx.eval.bootstrap.paired_intervals`).
 """
 
 from __future__ import annotations
@@ -59,12 +60,12 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
 from claimx.errors import ClaimxError
 from claimx.eval.assign import assign_matrix
-from claimx.eval.bootstrap import RESAMPLES, Interval, f1_difference_intervals
+from claimx.eval.bootstrap import RESAMPLES, Interval, paired_intervals
 from claimx.eval.gold import GoldItem
+from claimx.eval.metric import Metric, MetricTable, Values, f1, precision, recall, share
 from claimx.eval.overlap import same_trimmed, shared_chars, token_overlap
 from claimx.eval.results import SystemRun, read_errors, read_results
 from claimx.models import Attribution, Claim, ExtractedClaim, ExtractionResult
@@ -73,12 +74,14 @@ from claimx.text.attribution import quotation_form
 from claimx.text.spans import Span
 
 __all__ = [
+    "DETECTION_METRICS",
     "FORMS",
     "OVERLAP_RULES",
     "RULES",
     "SOURCE_KINDS",
     "ArticleDetection",
     "DetectionCounts",
+    "DetectionMetric",
     "DetectionReport",
     "GoldEvidence",
     "OverlapRule",
@@ -249,42 +252,34 @@ class DetectionCounts:
             **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
         )
 
+    def count(self, name: str) -> int:
+        """The count field ``name`` ("matched_any", "right_named"...)."""
+        return int(getattr(self, name))
+
     def matched(self, rule: str) -> int:
         """Pairs matched under ``rule``."""
-        return int(getattr(self, f"matched_{_rule(rule).field}"))
+        return self.count(f"matched_{_rule(rule).field}")
 
     def prf(self, rule: str) -> tuple[float, float, float]:
-        """Precision, recall and F1 of evidence spans under ``rule``."""
-        tp = self.matched(rule)
-        if self.n_pred == 0 and self.n_gold == 0:
-            return 1.0, 1.0, 1.0
-        p = tp / self.n_pred if self.n_pred else 0.0
-        r = tp / self.n_gold if self.n_gold else 0.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+        """Precision, recall and F1 of evidence spans under ``rule`` (never undefined)."""
+        p, r, f = (DETECTION_METRICS[key].of(self) for key in (f"P {rule}", f"R {rule}", rule))
+        return p or 0.0, r or 0.0, f or 0.0
 
     def form_recall(self, form: str) -> tuple[float | None, int]:
         """Recall of one form under the headline rule, and how many gold records have it."""
-        gold, found = getattr(self, f"gold_{form}"), getattr(self, f"found_{form}")
-        return (found / gold if gold else None), gold
+        return DETECTION_METRICS[f"recall, {form}"].of(self), self.count(f"gold_{form}")
 
     def source_accuracy(self, kind: str) -> tuple[float | None, int]:
         """Share of matched pairs with a ``kind`` gold source whose source is right, and pairs."""
-        pairs, right = getattr(self, f"pairs_{kind}"), getattr(self, f"right_{kind}")
-        return (right / pairs if pairs else None), pairs
+        return DETECTION_METRICS[f"source acc, {kind}"].of(self), self.count(f"pairs_{kind}")
 
     def stage_one_recall(self, *, indirect: bool = False) -> float | None:
         """Share of gold records (indirect ones only) a candidate overlaps."""
-        if self.without_candidates:
-            return None
-        if indirect:
-            n = self.gold_indirect
-            return self.stage_one_indirect_covered / n if n else None
-        return self.stage_one_covered / self.n_gold if self.n_gold else None
+        key = "stage-one recall, indirect" if indirect else "stage-one recall"
+        return DETECTION_METRICS[key].of(self)
 
     def candidates_per_1000_chars(self) -> float | None:
-        if self.without_candidates or not self.chars:
-            return None
-        return 1000 * self.candidates / self.chars
+        return DETECTION_METRICS["candidates / 1,000 chars"].of(self)
 
 
 def _rule(name: str) -> OverlapRule:
@@ -292,6 +287,93 @@ def _rule(name: str) -> OverlapRule:
         if rule.name == name:
             return rule
     raise KeyError(f"no overlap rule {name!r}; the rules are {', '.join(RULES)}")
+
+
+@dataclass(frozen=True)
+class DetectionMetric(Metric[DetectionCounts]):
+    """A detection metric (:class:`claimx.eval.metric.Metric` over :class:`DetectionCounts`).
+
+    ``rule``: what the report's rule column says produced it; ``json``: where its
+    value goes in the JSON report's system object; ``support``: the count shown
+    beside it in brackets (and at ``support_json``), such as the pairs an accuracy is of.
+    """
+
+    rule: str = ""
+    json: tuple[str, ...] = ()
+    support: str | None = None  # a DetectionCounts field
+    support_json: tuple[str, ...] = ()
+
+
+def _fields(*names: str) -> Callable[[DetectionCounts], tuple[int, ...]]:
+    return lambda c: tuple(c.count(n) for n in names)
+
+
+def _unless_unknown(value: Callable[[Values], Values]) -> Callable[[Values], Values]:
+    """``value`` of all counts but the last, undefined when the last (articles without a
+    known stage one) is not 0: stage-one figures of a mix would mean nothing."""
+    return lambda c: np.where(c[..., -1] > 0, np.nan, value(c[..., :-1]))
+
+
+def _per_1000(c: Values) -> Values:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(c[..., 1] > 0, 1000 * c[..., 0] / c[..., 1], np.nan)
+
+
+def _evidence_rows(rule: OverlapRule) -> list[DetectionMetric]:
+    counts = _fields(f"matched_{rule.field}", "n_pred", "n_gold")
+    path = ("evidence", rule.name)
+    return [
+        DetectionMetric(f"P {rule.name}", "evidence P", counts, precision, rule=rule.name,
+                        json=(*path, "p")),
+        DetectionMetric(f"R {rule.name}", "evidence R", counts, recall, rule=rule.name,
+                        json=(*path, "r")),
+        # Keyed by the rule alone: each rule's F1 is what comparisons give an interval of.
+        DetectionMetric(rule.name, "evidence F1", counts, f1, compared=True, rule=rule.name,
+                        json=(*path, "f")),
+    ]  # fmt: skip
+
+
+DETECTION_METRICS: MetricTable[DetectionMetric] = MetricTable(
+    [
+        *(row for rule in OVERLAP_RULES for row in _evidence_rows(rule)),
+        *(
+            DetectionMetric(
+                f"source acc, {kind}", f"source acc, {kind}",
+                _fields(f"right_{kind}", f"pairs_{kind}"), share,
+                rule=f"pairs of {HEADLINE_RULE}", json=("source_accuracy", kind),
+                support=f"pairs_{kind}", support_json=("source_pairs", kind),
+            )
+            for kind in SOURCE_KINDS
+        ),
+        *(
+            DetectionMetric(
+                f"recall, {form}", f"recall, {form}", _fields(f"found_{form}", f"gold_{form}"),
+                share, rule=HEADLINE_RULE, json=("recall_by_form", form),
+                support=f"gold_{form}", support_json=("gold_by_form", form),
+            )
+            for form in FORMS
+        ),
+        DetectionMetric(
+            "stage-one recall", "stage-one recall",
+            _fields("stage_one_covered", "n_gold", "without_candidates"), _unless_unknown(share),
+            rule="candidate overlaps gold", json=("stage_one_recall",),
+        ),
+        DetectionMetric(
+            "stage-one recall, indirect", "stage-one recall, indirect",
+            _fields("stage_one_indirect_covered", "gold_indirect", "without_candidates"),
+            _unless_unknown(share), rule="candidate overlaps gold",
+            json=("stage_one_recall_indirect",),
+        ),
+        DetectionMetric(
+            "candidates / 1,000 chars", "candidates / 1,000 chars",
+            _fields("candidates", "chars", "without_candidates"), _unless_unknown(_per_1000),
+            kind="per_1000_chars", higher_is_better=False, rule="stage one",
+            json=("candidates_per_1000_chars",),
+        ),
+    ]
+)  # fmt: skip
+"""Every detection metric, in report order (module doc); the ``compared`` ones get
+bootstrap intervals in the comparisons."""
 
 
 def _pronoun_antecedents(gold: Sequence[GoldEvidence]) -> list[str | None]:
@@ -379,19 +461,10 @@ class SystemDetection:
     total: DetectionCounts
 
 
-def _units(a: SystemDetection, b: SystemDetection, rule: str) -> NDArray[np.int64]:
-    by_id = {x.article_id: x for x in b.articles}
-    rows = []
-    for x in a.articles:
-        y = by_id[x.article_id]
-        ca, cb = x.counts, y.counts
-        rows.append([ca.matched(rule), ca.n_pred, cb.matched(rule), cb.n_pred, ca.n_gold])
-    return np.array(rows, dtype=np.int64).reshape(-1, 5)
-
-
 @dataclass(frozen=True)
 class DetectionComparison:
-    """``system`` against ``baseline``: bootstrap intervals of each rule's F1 difference."""
+    """``system`` against ``baseline``: bootstrap intervals of each compared row's difference
+    (keyed by row: each rule's F1 by the rule's name)."""
 
     baseline: str
     system: str
@@ -413,17 +486,20 @@ class DetectionReport:
 def compare_detection(
     baseline: SystemDetection, system: SystemDetection, *, seed: int = 0, resamples: int = RESAMPLES
 ) -> DetectionComparison:
-    """Paired bootstrap over articles of the F1 difference under every rule.
+    """Paired bootstrap over articles of every ``compared`` row (the F1 under each rule).
 
     Raises ValueError when the two systems were not scored on the same articles.
     """
-    if sorted(x.article_id for x in baseline.articles) != sorted(
-        x.article_id for x in system.articles
-    ):
+    by_id = {x.article_id: x for x in system.articles}
+    if sorted(x.article_id for x in baseline.articles) != sorted(by_id):
         raise ValueError(f"{baseline.label} and {system.label} were not run on the same articles")
-    units = [_units(baseline, system, rule) for rule in RULES]
-    intervals = f1_difference_intervals(
-        units, RULES, unit="article", resamples=resamples, seed=seed
+    intervals = paired_intervals(
+        DETECTION_METRICS.compared(),
+        [x.counts for x in baseline.articles],
+        [by_id[x.article_id].counts for x in baseline.articles],
+        unit="article",
+        resamples=resamples,
+        seed=seed,
     )
     return DetectionComparison(baseline.label, system.label, intervals)
 
