@@ -46,9 +46,9 @@ __all__ = [
     "CONFIDENCE",
     "RESAMPLES",
     "Interval",
+    "Resampling",
     "Unit",
     "f1_difference_intervals",
-    "paired_bootstrap",
     "paired_bootstraps",
     "paired_intervals",
     "paired_units",
@@ -60,6 +60,15 @@ Unit = Literal["article", "claim"]
 _CHUNK = 2_000  # resamples drawn at once: bounds memory for the claim-level units
 
 C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class Resampling:
+    """How many resamples, drawn from which seed, and the interval's confidence."""
+
+    resamples: int = RESAMPLES
+    seed: int = 0
+    confidence: float = CONFIDENCE
 
 
 @dataclass(frozen=True)
@@ -126,9 +135,7 @@ def paired_intervals(
     b: Sequence[C],
     *,
     unit: str,
-    resamples: int = RESAMPLES,
-    seed: int = 0,
-    confidence: float = CONFIDENCE,
+    draws: Resampling = Resampling(),
 ) -> dict[str, Interval]:
     """Paired-bootstrap intervals of each metric's difference ``b - a`` (module doc).
 
@@ -140,10 +147,7 @@ def paired_intervals(
     if len(a) != len(b):
         raise ValueError(f"paired units must pair up: {len(a)} against {len(b)}")
     tables = [(m.table(a), m.table(b)) for m in metrics]
-    return _intervals(
-        tables, [m.value for m in metrics], [m.key for m in metrics],
-        unit=unit, resamples=resamples, seed=seed, confidence=confidence,
-    )  # fmt: skip
+    return _intervals(tables, [m.value for m in metrics], [m.key for m in metrics], unit, draws)
 
 
 def paired_bootstraps(
@@ -152,9 +156,7 @@ def paired_bootstraps(
     *,
     metrics: Sequence[ClaimMetric] | None = None,
     unit: Unit = "article",
-    resamples: int = RESAMPLES,
-    seed: int = 0,
-    confidence: float = CONFIDENCE,
+    draws: Resampling = Resampling(),
 ) -> dict[str, Interval]:
     """Intervals of several claim metrics' differences (default: the ``compared`` rows).
 
@@ -165,27 +167,7 @@ def paired_bootstraps(
     if unit == "claim" and (wrong := [m.key for m in rows if not m.by_claim]):
         raise ValueError(f"not computed per claim, so no claim-level interval: {wrong}")
     units_a, units_b = paired_units(a, b, unit)
-    return paired_intervals(
-        rows, units_a, units_b, unit=unit, resamples=resamples, seed=seed, confidence=confidence
-    )
-
-
-def paired_bootstrap(
-    a: SystemScore,
-    b: SystemScore,
-    *,
-    metric: ClaimMetric | None = None,
-    unit: Unit = "article",
-    resamples: int = RESAMPLES,
-    seed: int = 0,
-    confidence: float = CONFIDENCE,
-) -> Interval:
-    """Percentile interval of ``metric(b) - metric(a)`` (default: claim F1; module doc)."""
-    row = METRICS["claim_f1"] if metric is None else metric
-    found = paired_bootstraps(
-        a, b, metrics=[row], unit=unit, resamples=resamples, seed=seed, confidence=confidence
-    )
-    return found[row.key]
+    return paired_intervals(rows, units_a, units_b, unit=unit, draws=draws)
 
 
 # Columns of f1_difference_intervals' unit arrays: true positives, predictions, gold.
@@ -211,21 +193,16 @@ def f1_difference_intervals(
     """
     tables = [(u[:, _A_COLUMNS].astype(np.float64), u[:, _B_COLUMNS].astype(np.float64))
               for u in units]  # fmt: skip
-    return _intervals(
-        tables, [f1] * len(tables), list(metrics),
-        unit=unit, resamples=resamples, seed=seed, confidence=confidence,
-    )  # fmt: skip
+    draws = Resampling(resamples, seed, confidence)
+    return _intervals(tables, [f1] * len(tables), list(metrics), unit, draws)
 
 
 def _intervals(
     tables: Sequence[tuple[Values, Values]],
     values: Sequence[Callable[[Values], Values]],
     keys: Sequence[str],
-    *,
     unit: str,
-    resamples: int,
-    seed: int,
-    confidence: float,
+    draws: Resampling,
 ) -> dict[str, Interval]:
     """The bootstrap itself: ``tables[i]`` holds metric i's counts per unit, for a and b."""
     widths = [t.shape[1] for pair in tables for t in pair]
@@ -242,6 +219,7 @@ def _intervals(
             out.append(value(b) - value(a))
         return out
 
+    resamples, seed, confidence = draws.resamples, draws.seed, draws.confidence
     points = [float(d) for d in diffs(stacked.sum(axis=0))]
     if n == 0:
         return {

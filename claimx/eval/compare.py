@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from claimx.eval.bootstrap import Interval, paired_bootstraps
+from claimx.eval.bootstrap import Interval, Resampling, paired_bootstraps
 from claimx.eval.detection import DetectionReport, detection_from_runs
 from claimx.eval.gold import GoldItem
 from claimx.eval.metrics import METRICS, ArticleScore, SystemScore, score_system
@@ -117,15 +117,14 @@ def compare(
 
     compared = METRICS.compared()
     by_claim = [m for m in compared if m.by_claim]
+    draws = Resampling(resamples, seed)
     return Comparison(
         baseline=baseline.label,
         system=system.label,
         deltas=deltas,
-        intervals=paired_bootstraps(
-            baseline, system, metrics=compared, resamples=resamples, seed=seed
-        ),
+        intervals=paired_bootstraps(baseline, system, metrics=compared, draws=draws),
         claim_intervals=paired_bootstraps(
-            baseline, system, metrics=by_claim, unit="claim", resamples=resamples, seed=seed
+            baseline, system, metrics=by_claim, unit="claim", draws=draws
         ),
         diffs=_diffs(system, baseline) + _diffs(baseline, system),
     )

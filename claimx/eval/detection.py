@@ -63,7 +63,7 @@ import numpy as np
 
 from claimx.errors import ClaimxError
 from claimx.eval.assign import assign_matrix
-from claimx.eval.bootstrap import RESAMPLES, Interval, paired_intervals
+from claimx.eval.bootstrap import RESAMPLES, Interval, Resampling, paired_intervals
 from claimx.eval.gold import GoldItem
 from claimx.eval.metric import Metric, MetricTable, Values, f1, precision, recall, share
 from claimx.eval.overlap import same_trimmed, shared_chars, token_overlap
@@ -498,8 +498,7 @@ def compare_detection(
         [x.counts for x in baseline.articles],
         [by_id[x.article_id].counts for x in baseline.articles],
         unit="article",
-        resamples=resamples,
-        seed=seed,
+        draws=Resampling(resamples, seed),
     )
     return DetectionComparison(baseline.label, system.label, intervals)
 

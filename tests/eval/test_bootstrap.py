@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from claimx.eval.bootstrap import paired_bootstrap, paired_bootstraps, paired_units
-from claimx.eval.metrics import METRICS, Counts, SystemScore, score_system
+from claimx.eval.bootstrap import Interval, Resampling, Unit, paired_bootstraps, paired_units
+from claimx.eval.metrics import METRICS, ClaimMetric, Counts, SystemScore, score_system
 from claimx.models import ExtractedClaim
 
 from .factory import GOLD, perfect, pred, system
@@ -17,6 +17,21 @@ from .factory import GOLD, perfect, pred, system
 
 def scored(label: str, per_article: list[list[ExtractedClaim] | None]) -> SystemScore:
     return score_system(system(label, per_article))
+
+
+def paired_bootstrap(
+    a: SystemScore,
+    b: SystemScore,
+    *,
+    metric: ClaimMetric = METRICS["claim_f1"],
+    unit: Unit = "article",
+    seed: int = 0,
+    resamples: int = 10_000,
+) -> Interval:
+    """The interval of one metric."""
+    draws = Resampling(resamples, seed)
+    found = paired_bootstraps(a, b, metrics=[metric], unit=unit, draws=draws)
+    return found[metric.key]
 
 
 POOR = scored("poor", [[pred(GOLD[0])]] * 5)
@@ -68,7 +83,8 @@ def test_claim_units_add_up_to_the_counts() -> None:
 
 def test_many_metrics_at_once_equal_one_at_a_time() -> None:
     rows = [METRICS[k] for k in ("claim_f1", "joint_f1", "speaker_accuracy", "stance_macro_f1")]
-    together = paired_bootstraps(POOR, MIXED, metrics=rows, unit="claim", seed=5, resamples=2000)
+    draws = Resampling(2000, seed=5)
+    together = paired_bootstraps(POOR, MIXED, metrics=rows, unit="claim", draws=draws)
     for row in rows:
         alone = paired_bootstrap(POOR, MIXED, metric=row, unit="claim", seed=5, resamples=2000)
         assert together[row.key] == alone
@@ -76,7 +92,7 @@ def test_many_metrics_at_once_equal_one_at_a_time() -> None:
 
 def test_any_row_is_resampled_and_a_claim_interval_needs_per_claim_counts() -> None:
     tokens = METRICS["prompt_tokens"]
-    (iv,) = paired_bootstraps(POOR, GOOD, metrics=[tokens], resamples=200).values()
+    (iv,) = paired_bootstraps(POOR, GOOD, metrics=[tokens], draws=Resampling(200)).values()
     assert iv.metric == "prompt_tokens" and iv.low <= iv.point <= iv.high
     with pytest.raises(ValueError, match="prompt_tokens"):
         paired_bootstraps(POOR, GOOD, metrics=[tokens], unit="claim")
@@ -96,7 +112,7 @@ def test_ten_thousand_resamples_of_hundreds_of_claims_are_fast() -> None:
     big_a = scored("a", [[pred(GOLD[0])]] * 60)
     big_b = scored("b", [perfect()[:3]] * 30 + [[pred(GOLD[1])]] * 30)
     start = time.perf_counter()
-    ivs = paired_bootstraps(big_a, big_b, unit="claim", resamples=10_000, seed=0)
+    ivs = paired_bootstraps(big_a, big_b, unit="claim", draws=Resampling(10_000, seed=0))
     assert time.perf_counter() - start < 1.5
     assert len(paired_units(big_a, big_b, "claim")[0]) >= 240
     assert all(np.isfinite([iv.low, iv.high]).all() for iv in ivs.values())
