@@ -146,7 +146,7 @@ def paired_intervals(
     """
     if len(a) != len(b):
         raise ValueError(f"paired units must pair up: {len(a)} against {len(b)}")
-    tables = [(m.table(a), m.table(b)) for m in metrics]
+    tables = [(m.per_unit(a), m.per_unit(b)) for m in metrics]
     return _intervals(tables, [m.value for m in metrics], [m.key for m in metrics], unit, draws)
 
 

@@ -64,7 +64,7 @@ class Metric(Generic[C]):
         value = float(self.value(summed))
         return None if np.isnan(value) else value
 
-    def table(self, units: Sequence[C]) -> Values:
+    def per_unit(self, units: Sequence[C]) -> Values:
         """Every unit's counts: one row per unit, one column per count."""
         return np.array([self.counts(u) for u in units], dtype=np.float64).reshape(len(units), -1)
 

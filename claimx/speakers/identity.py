@@ -7,7 +7,9 @@ rule is what the gold checker (:mod:`claimx.eval.gold`), the eval's matching and
 metrics (:mod:`claimx.eval.matching`, :mod:`claimx.eval.metrics`), its detection
 scores of corpus sources as written (:mod:`claimx.eval.detection`) and the
 targeted-stance scores (:mod:`claimx.targeted`) count a speaker right with, so
-a speaker the extractor merges is one the scorer counts as right. Two names are one source when
+a speaker the extractor merges is one the scorer counts as right.
+
+Two names are one source when
 
 1. they are equal after folding case, accents, punctuation, honorifics and
    middle initials ("Mr. John F. Kirby" = "John Kirby"; :func:`name_tokens`), or

@@ -56,7 +56,7 @@ from claimx.eval.reports.common import (
 from claimx.html_page import article_title, render_page
 from claimx.models import STANCES, Claim
 
-__all__ = ["KINDS", "SHORT_KINDS", "render_html", "summary_metrics"]
+__all__ = ["KINDS", "SHORT_KINDS", "render_html"]
 
 KINDS: dict[str, tuple[str, str]] = {
     "matched": ("#9be3b0", "matched: claim, speaker and stance right"),
@@ -298,7 +298,7 @@ class SummaryRow:
     delta: DeltaView | None  # the headline metric against the baseline; None for it
 
 
-def summary_metrics() -> list[ClaimMetric]:
+def _after_headline() -> list[ClaimMetric]:
     """The summary's metrics after the headline one and its difference (every metric is in
     the tables below it): the other ``summary`` rows of
     :data:`~claimx.eval.metrics.METRICS`, those with intervals first. On a phone the
@@ -347,7 +347,7 @@ def render_html(report: Report) -> str:
     systems: list[SystemScore] = report.systems
     best = best_system(report)
     anchors = {s.label: f"s{i}" for i, s in enumerate(systems)}
-    shown = summary_metrics()
+    shown = _after_headline()
     metrics = [(info, [metric_cell(info, s) for s in systems]) for info in METRICS]
     deltas = [(info, [_delta(info, c, report) for c in report.comparisons]) for info in METRICS]
     headline_deltas = {c.system: _delta(HEADLINE, c, report) for c in report.comparisons}
