@@ -206,7 +206,7 @@ def test_build_report_scores_each_article_by_what_its_gold_has() -> None:
             ],
         )
     ]  # fmt: skip
-    meta = ReportMeta.now(gold="g", claimx_version="0", responses="live", resamples=10)
+    meta = ReportMeta(gold="g", claimx_version="0", responses="live", resamples=10)
     report = build_report(runs, meta, gold=[GOLD, full_item])
     assert [a.article_id for a in report.systems[0].articles] == ["a2"]
     assert report.systems[0].total.n_gold == 1  # the claim metrics see the full claim only
