@@ -61,7 +61,7 @@ t3 = time.perf_counter()
 from claimx.eval.compare import build_report
 from claimx.eval.reports import render_html, render_json, render_markdown, render_terminal
 from claimx.eval.results import ReportMeta
-report = build_report(runs, ReportMeta.now(gold="bench", claimx_version="bench", responses="bench"))
+report = build_report(runs, ReportMeta(gold="bench", claimx_version="bench", responses="bench"))
 t4 = time.perf_counter()
 render_terminal(report, Console(file=io.StringIO(), width=120))
 render_json(report); render_markdown(report); render_html(report)

@@ -165,7 +165,7 @@ def score(gold_path: Path, prompts: list[str], out: Path, *, seed: int) -> None:
     if TAGGER in prompts:
         from claimx.tagging import tag
 
-        candidates[TAGGER] = lambda text: [(a.span.start, a.span.end) for a in tag(text)]
+        candidates[TAGGER] = lambda text: [a.span for a in tag(text)]
     report = detection_report(done, results, candidates=candidates, seed=seed)
     print(f"scored on the {len(done)} of {len(gold)} articles that every prompt has finished")
     print_detection(report, Console(width=200))

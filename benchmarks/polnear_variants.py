@@ -29,9 +29,9 @@ from claimx.eval.detection import (  # noqa: E402
     detection_report,
     gold_evidence,
     load_results,
-    token_overlap,
 )
 from claimx.eval.gold import GoldItem, load_gold  # noqa: E402
+from claimx.eval.overlap import token_overlap  # noqa: E402
 from claimx.extraction.evidence import claim_evidence  # noqa: E402
 from claimx.models import ExtractionResult  # noqa: E402
 from claimx.text.attribution import has_strong_signal  # noqa: E402
@@ -64,8 +64,8 @@ def ceiling(gold: list[GoldItem]) -> dict[str, int]:
         for g in gold_evidence(item):
             sentence = enclosing(spans, Span(g.start, g.start + 1))
             clause = claim_evidence(item.text, sentence, item.text[g.start : g.end])
-            on_clause = token_overlap(item.text, g.pieces, [(clause.start, clause.end)])
-            whole = token_overlap(item.text, g.pieces, [(sentence.start, sentence.end)])
+            on_clause = token_overlap(item.text, g.pieces, [clause])
+            whole = token_overlap(item.text, g.pieces, [sentence])
             out["gold"] += 1
             out["clause>=0.3"] += on_clause >= 0.3
             out["clause>=0.8"] += on_clause >= 0.8

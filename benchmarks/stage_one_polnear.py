@@ -41,7 +41,7 @@ VARIANTS = [
 def lexicon(min_count: int, classes: str) -> CandidateFinder:
     chosen = CLASSES if classes == "all" else frozenset(classes.split("+"))
     finder = Lexicon(LexiconParams(min_count=min_count, classes=chosen))
-    return lambda text: [(c.start, c.end) for c in finder.find(text)]
+    return lambda text: [c.span for c in finder.find(text)]
 
 
 def main() -> None:

@@ -2,8 +2,12 @@
 
 Both systems were scored on the same gold articles. A resample draws scoring
 units with replacement, the **same draw for both systems** (that is what makes
-it paired: an easy article helps both), recomputes each system's pooled F1
-and keeps the difference ``F1(b) - F1(a)``. Over :data:`RESAMPLES` resamples
+it paired: an easy article helps both), recomputes each system's pooled metric
+and keeps the difference ``metric(b) - metric(a)``. Any metric row
+(:class:`claimx.eval.metric.Metric`) can be resampled: its counts add up over
+units, and its value is recomputed from each resample's sums. The reports use
+the rows marked ``compared`` (claim F1 and joint F1; detection's evidence F1
+under each overlap rule). Over :data:`RESAMPLES` resamples
 the 2.5th and 97.5th percentiles of the differences are the 95% interval;
 a difference is **more than noise** when that interval excludes 0. The draws
 come from ``numpy.random.default_rng(seed)``: the same seed gives the same
@@ -19,7 +23,8 @@ Two kinds of units:
   honest statement of how little five articles can show.
 * ``"claim"`` (reported beside it, for reference): each unit is one gold claim
   (with the prediction matched to it, if any) or one unmatched prediction of
-  either system, pooled over all articles. Far more units, so a narrower
+  either system, pooled over all articles (rows whose counts add up over
+  single claims only: ``by_claim``). Far more units, so a narrower
   interval, but it treats claims as independent, which they are not, so it
   overstates certainty; a difference that only this interval calls real is
   a lead to follow up on more articles, not a result.
@@ -27,35 +32,43 @@ Two kinds of units:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from claimx.eval.metrics import ArticleScore, SystemScore
+from claimx.eval.metric import Metric, Values, f1
+from claimx.eval.metrics import METRICS, ClaimMetric, Counts, SystemScore
 
 __all__ = [
     "CONFIDENCE",
     "RESAMPLES",
     "Interval",
-    "Metric",
+    "Resampling",
     "Unit",
     "f1_difference_intervals",
-    "paired_bootstrap",
     "paired_bootstraps",
+    "paired_intervals",
     "paired_units",
 ]
 
 RESAMPLES = 10_000
 CONFIDENCE = 0.95
-Metric = Literal["claim_f1", "joint_f1"]
 Unit = Literal["article", "claim"]
 _CHUNK = 2_000  # resamples drawn at once: bounds memory for the claim-level units
 
-# Columns of a unit array: true positives, predictions, gold claims, for a then b.
-_TP_A, _PRED_A, _TP_B, _PRED_B, _GOLD = range(5)
+C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class Resampling:
+    """How many resamples, drawn from which seed, and the interval's confidence."""
+
+    resamples: int = RESAMPLES
+    seed: int = 0
+    confidence: float = CONFIDENCE
 
 
 @dataclass(frozen=True)
@@ -82,33 +95,13 @@ class Interval:
         return "more than noise" if self.more_than_noise else "within noise"
 
 
-def _article_rows(a: ArticleScore, b: ArticleScore, metric: Metric) -> Iterator[list[int]]:
-    tp = "matched" if metric == "claim_f1" else "joint_ok"
-    yield [
-        getattr(a.counts, tp),
-        a.counts.n_pred,
-        getattr(b.counts, tp),
-        b.counts.n_pred,
-        a.counts.n_gold,
-    ]
+def paired_units(a: SystemScore, b: SystemScore, unit: Unit) -> tuple[list[Counts], list[Counts]]:
+    """The units both systems are resampled over: the i-th of each list is one unit.
 
-
-def _claim_rows(a: ArticleScore, b: ArticleScore, metric: Metric) -> Iterator[list[int]]:
-    def right(art: ArticleScore) -> dict[int, bool]:
-        # gold index -> counts as a true positive; present when a prediction took it
-        return {p.gold: (True if metric == "claim_f1" else p.joint_ok) for p in art.pairs}
-
-    ra, rb = right(a), right(b)
-    for i in range(len(a.run.gold)):
-        yield [int(ra.get(i, False)), int(i in ra), int(rb.get(i, False)), int(i in rb), 1]
-    for _ in a.spurious:
-        yield [0, 1, 0, 0, 0]
-    for _ in b.spurious:
-        yield [0, 0, 0, 1, 0]
-
-
-def paired_units(a: SystemScore, b: SystemScore, metric: Metric, unit: Unit) -> NDArray[np.int64]:
-    """The units both systems are resampled over: shape (n, 5), see the column constants.
+    ``"article"``: each article's counts (in ``a``'s order). ``"claim"``: per
+    article, each gold claim (with either system's prediction matched to it),
+    then ``a``'s unmatched predictions, then ``b``'s (the other system has
+    nothing in such a unit).
 
     Raises ValueError when the systems were not run on the same articles with the same gold.
     """
@@ -122,45 +115,63 @@ def paired_units(a: SystemScore, b: SystemScore, metric: Metric, unit: Unit) -> 
     changed = [x.article_id for x in a.articles if x.run.gold != ids_b[x.article_id].run.gold]
     if changed:
         raise ValueError(f"{a.label} and {b.label} were scored against different gold: {changed}")
-    rows_of = _article_rows if unit == "article" else _claim_rows
-    rows = [row for x in a.articles for row in rows_of(x, ids_b[x.article_id], metric)]
-    return np.array(rows, dtype=np.int64).reshape(-1, 5)
+    units_a: list[Counts] = []
+    units_b: list[Counts] = []
+    for x in a.articles:
+        y = ids_b[x.article_id]
+        if unit == "article":
+            units_a.append(x.counts)
+            units_b.append(y.counts)
+            continue
+        (gold_a, extra_a), (gold_b, extra_b) = x.claim_counts(), y.claim_counts()
+        units_a += gold_a + extra_a + [Counts()] * len(extra_b)
+        units_b += gold_b + [Counts()] * len(extra_a) + extra_b
+    return units_a, units_b
 
 
-def _f1(
-    tp: NDArray[np.float64], pred: NDArray[np.float64], gold: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    # 2TP / (predictions + gold) is F1; with neither, F1 is 1 as in metrics.compute_metrics.
-    den = pred + gold
-    return np.where(den > 0, 2 * tp / np.where(den > 0, den, 1), 1.0)
+def paired_intervals(
+    metrics: Sequence[Metric[C]],
+    a: Sequence[C],
+    b: Sequence[C],
+    *,
+    unit: str,
+    draws: Resampling = Resampling(),
+) -> dict[str, Interval]:
+    """Paired-bootstrap intervals of each metric's difference ``b - a`` (module doc).
 
-
-def _diff(sums: NDArray[np.float64]) -> NDArray[np.float64]:
-    f_a = _f1(sums[..., _TP_A], sums[..., _PRED_A], sums[..., _GOLD])
-    f_b = _f1(sums[..., _TP_B], sums[..., _PRED_B], sums[..., _GOLD])
-    return f_b - f_a
+    ``a[i]`` and ``b[i]`` are the two systems' counts of the i-th unit. One set of
+    draws serves every metric, and depends only on the seed and the number of
+    units, so a metric gets the same interval alone or with others. A metric
+    undefined on all units (no point difference) gets no interval.
+    """
+    if len(a) != len(b):
+        raise ValueError(f"paired units must pair up: {len(a)} against {len(b)}")
+    tables = [(m.per_unit(a), m.per_unit(b)) for m in metrics]
+    return _intervals(tables, [m.value for m in metrics], [m.key for m in metrics], unit, draws)
 
 
 def paired_bootstraps(
     a: SystemScore,
     b: SystemScore,
     *,
-    metrics: Sequence[Metric] = ("claim_f1", "joint_f1"),
+    metrics: Sequence[ClaimMetric] | None = None,
     unit: Unit = "article",
-    resamples: int = RESAMPLES,
-    seed: int = 0,
-    confidence: float = CONFIDENCE,
-) -> dict[Metric, Interval]:
-    """Intervals of several metrics' differences from one set of resamples (module doc).
+    draws: Resampling = Resampling(),
+) -> dict[str, Interval]:
+    """Intervals of several claim metrics' differences (default: the ``compared`` rows).
 
-    Each metric gets exactly the interval :func:`paired_bootstrap` gives it with
-    the same seed: the draws depend only on the seed and the number of units.
+    Raises ValueError for a claim-level interval of a metric whose counts do not add
+    up over single claims (not ``by_claim``).
     """
-    units = [paired_units(a, b, m, unit) for m in metrics]
-    found = f1_difference_intervals(
-        units, metrics, unit=unit, resamples=resamples, seed=seed, confidence=confidence
-    )
-    return {m: found[m] for m in metrics}
+    rows = list(METRICS.compared() if metrics is None else metrics)
+    if unit == "claim" and (wrong := [m.key for m in rows if not m.by_claim]):
+        raise ValueError(f"not computed per claim, so no claim-level interval: {wrong}")
+    units_a, units_b = paired_units(a, b, unit)
+    return paired_intervals(rows, units_a, units_b, unit=unit, draws=draws)
+
+
+# Columns of f1_difference_intervals' unit arrays: true positives, predictions, gold.
+_A_COLUMNS, _B_COLUMNS = [0, 1, 4], [2, 3, 4]
 
 
 def f1_difference_intervals(
@@ -172,21 +183,49 @@ def f1_difference_intervals(
     seed: int = 0,
     confidence: float = CONFIDENCE,
 ) -> dict[str, Interval]:
-    """Paired-bootstrap intervals of F1 differences, one per metric, from unit arrays.
+    """Paired-bootstrap intervals of F1 differences from ready-made unit arrays.
 
     ``units[i]`` has one row per unit (the same units, in the same order, for
-    every metric) and five columns: true positives, predictions of a, then of b,
-    and gold items. Any F1 over pooled counts fits, such as the claim matching's
-    or :mod:`claimx.eval.detection`'s span rules.
+    every metric) and five columns: true positives and predictions of a, then of b,
+    and gold items. For callers with their own units, such as
+    :mod:`claimx.targeted.metrics`' per-class F1; the same resampling as
+    :func:`paired_intervals`.
     """
-    # Units of every metric side by side: same rows, five columns per metric.
-    stacked = np.hstack(list(units)).astype(np.float64)
-    n, k = len(stacked), len(metrics)
-    points = [float(_diff(stacked[:, 5 * i : 5 * i + 5].sum(axis=0))) for i in range(k)]
+    tables = [(u[:, _A_COLUMNS].astype(np.float64), u[:, _B_COLUMNS].astype(np.float64))
+              for u in units]  # fmt: skip
+    draws = Resampling(resamples, seed, confidence)
+    return _intervals(tables, [f1] * len(tables), list(metrics), unit, draws)
+
+
+def _intervals(
+    tables: Sequence[tuple[Values, Values]],
+    values: Sequence[Callable[[Values], Values]],
+    keys: Sequence[str],
+    unit: str,
+    draws: Resampling,
+) -> dict[str, Interval]:
+    """The bootstrap itself: ``tables[i]`` holds metric i's counts per unit, for a and b."""
+    widths = [t.shape[1] for pair in tables for t in pair]
+    stacked = np.hstack([t for pair in tables for t in pair]) if tables else np.zeros((0, 0))
+    n = len(stacked)
+    edges = np.cumsum([0, *widths])
+
+    def diffs(sums: Values) -> list[Values]:
+        # Metric i's columns for a are block 2i, for b block 2i + 1.
+        out = []
+        for i, value in enumerate(values):
+            a = sums[..., edges[2 * i] : edges[2 * i + 1]]
+            b = sums[..., edges[2 * i + 1] : edges[2 * i + 2]]
+            out.append(value(b) - value(a))
+        return out
+
+    resamples, seed, confidence = draws.resamples, draws.seed, draws.confidence
+    points = [float(d) for d in diffs(stacked.sum(axis=0))]
     if n == 0:
         return {
-            m: Interval(m, unit, p, p, p, resamples, seed, confidence)
-            for m, p in zip(metrics, points, strict=True)
+            k: Interval(k, unit, p, p, p, resamples, seed, confidence)
+            for k, p in zip(keys, points, strict=True)
+            if not np.isnan(p)
         }
     rng = np.random.default_rng(seed)
     chunks = []
@@ -198,30 +237,16 @@ def f1_difference_intervals(
         offsets = (np.arange(size) * n)[:, None]
         weights = np.bincount((idx + offsets).ravel(), minlength=size * n).reshape(size, n)
         chunks.append(weights @ stacked)
-    sums = np.concatenate(chunks)
+    resampled = diffs(np.concatenate(chunks))
     alpha = (1 - confidence) / 2
     out = {}
-    for i, metric in enumerate(metrics):
-        diffs = _diff(sums[:, 5 * i : 5 * i + 5])
-        low, high = np.percentile(diffs, [100 * alpha, 100 * (1 - alpha)])
-        out[metric] = Interval(
-            metric, unit, round(points[i], 6), round(float(low), 6), round(float(high), 6),
+    for key, point, spread in zip(keys, points, resampled, strict=True):
+        if np.isnan(point) or np.isnan(spread).all():
+            continue
+        # A resample on which the metric is undefined (a share of nothing) says nothing.
+        low, high = np.nanpercentile(spread, [100 * alpha, 100 * (1 - alpha)])
+        out[key] = Interval(
+            key, unit, round(point, 6), round(float(low), 6), round(float(high), 6),
             resamples, seed, confidence,
         )  # fmt: skip
     return out
-
-
-def paired_bootstrap(
-    a: SystemScore,
-    b: SystemScore,
-    *,
-    metric: Metric = "claim_f1",
-    unit: Unit = "article",
-    resamples: int = RESAMPLES,
-    seed: int = 0,
-    confidence: float = CONFIDENCE,
-) -> Interval:
-    """Percentile interval of ``metric(b) - metric(a)`` by paired bootstrap (module doc)."""
-    return paired_bootstraps(
-        a, b, metrics=(metric,), unit=unit, resamples=resamples, seed=seed, confidence=confidence
-    )[metric]

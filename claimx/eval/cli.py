@@ -547,7 +547,7 @@ def _score(
 
     runs: list[SystemRun] = load_runs(files, items)
     runs += [predictions_run(label, folder, items) for label, folder in others]
-    meta = ReportMeta.now(
+    meta = ReportMeta(
         gold=shown(gold_path),
         claimx_version=__version__,
         command=_command_line(sys.argv[1:]),

@@ -1,10 +1,11 @@
 """A/B comparison of systems on the same gold articles, and the report data built from it.
 
 Every later system is compared with the first (the baseline): each metric
-side by side with its delta, the paired bootstrap interval of the claim-F1 and
-joint-F1 differences (:mod:`claimx.eval.bootstrap`; the article-level one gives
-the verdict, the claim-level one is shown for reference), and the gold claims
-one system gets fully right (claim, speaker and stance) and the other does not.
+side by side with its delta, the paired bootstrap interval of the difference of
+every ``compared`` row of :data:`~claimx.eval.metrics.METRICS` (claim F1 and
+joint F1; :mod:`claimx.eval.bootstrap`: the article-level one gives the
+verdict, the claim-level one is shown for reference), and the gold claims one
+system gets fully right (claim, speaker and stance) and the other does not.
 
 :func:`build_report` is the one call from runs to a :class:`Report`, which the
 renderers in :mod:`claimx.eval.reports` print.
@@ -15,18 +16,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from claimx.eval.bootstrap import Interval, Metric, Unit, paired_bootstraps
+from claimx.eval.bootstrap import Interval, Resampling, paired_bootstraps
 from claimx.eval.detection import DetectionReport, detection_from_runs
 from claimx.eval.gold import GoldItem
-from claimx.eval.metrics import ArticleScore, SystemScore, score_system
+from claimx.eval.metrics import METRICS, ArticleScore, SystemScore, score_system
 from claimx.eval.oracle import OracleReport
 from claimx.eval.reliability import Reliability, reliability
 from claimx.eval.results import ReportMeta, SystemRun
 
-__all__ = ["COMPARED", "ClaimDiff", "Comparison", "Report", "build_report", "compare"]
-
-COMPARED: tuple[Metric, ...] = ("claim_f1", "joint_f1")
-"""The metrics that get bootstrap intervals."""
+__all__ = ["ClaimDiff", "Comparison", "Report", "build_report", "compare"]
 
 
 @dataclass(frozen=True)
@@ -117,18 +115,17 @@ def compare(
         b = mb[key]
         deltas[key] = None if a is None or b is None else b - a
 
-    def intervals(unit: Unit) -> dict[str, Interval]:
-        found = paired_bootstraps(
-            baseline, system, metrics=COMPARED, unit=unit, resamples=resamples, seed=seed
-        )
-        return {metric: iv for metric, iv in found.items()}
-
+    compared = METRICS.compared()
+    by_claim = [m for m in compared if m.by_claim]
+    draws = Resampling(resamples, seed)
     return Comparison(
         baseline=baseline.label,
         system=system.label,
         deltas=deltas,
-        intervals=intervals("article"),
-        claim_intervals=intervals("claim"),
+        intervals=paired_bootstraps(baseline, system, metrics=compared, draws=draws),
+        claim_intervals=paired_bootstraps(
+            baseline, system, metrics=by_claim, unit="claim", draws=draws
+        ),
         diffs=_diffs(system, baseline) + _diffs(baseline, system),
     )
 

@@ -7,34 +7,36 @@ such gold has; a full gold claim (:class:`~claimx.models.Claim`) is scored
 here too, by its evidence span and speaker. Everything is a pure function of
 gold items and :class:`~claimx.models.ExtractionResult` records, so a score
 of saved run files (``claimx extract -o runs.jsonl``) calls the same code as
-the eval.
+the eval. Every figure is a row of :data:`DETECTION_METRICS`
+(:mod:`claimx.eval.metric`), which the report, the JSON and the bootstrap read.
 
 The rules (each number in a report names the rule that produced it):
 
-* **Evidence-span P / R / F1** under four overlap rules, each with its own
-  one-to-one matching (``scipy.optimize.linear_sum_assignment``, most pairs
-  first, then the largest overlap): ``any`` (at least one shared character),
-  ``token>=0.3`` and ``token>=0.8`` (shared word tokens divided by the tokens
-  of the *longer* of the two spans: at least 30% / 80% of each; tokens are
-  ``\\w+`` runs, positions in the article, so a repeated word elsewhere does
-  not count), ``exact`` (the same characters after trimming spaces and
-  punctuation at both ends). A discontinuous gold span counts its fragments
-  only. Predictions are the distinct evidence spans of ``result.claims``
-  (grounded quotes): claims sharing one span (a statement split into its
-  propositions, rule 4 of the annotation standard) are one predicted span,
-  with the first claim's speaker. P is over predicted spans, R over gold records.
+* **Evidence-span P / R / F1** under four overlap rules (:data:`OVERLAP_RULES`),
+  each with its own one-to-one matching (:func:`claimx.eval.assign.assign`:
+  most pairs first, then the largest token overlap): ``any`` (at least one
+  shared character), ``token>=0.3`` and ``token>=0.8``
+  (:func:`~claimx.eval.overlap.token_overlap`: shared word tokens divided by the
+  tokens of the *longer* of the two spans: at least 30% / 80% of each; tokens
+  are ``\\w+`` runs, positions in the article, so a repeated word elsewhere does
+  not count), ``exact`` (:func:`~claimx.eval.overlap.same_trimmed`: the same
+  characters after trimming spaces and punctuation at both ends). A
+  discontinuous gold span counts its pieces only. Predictions are the distinct
+  evidence spans of ``result.claims`` (grounded quotes): claims sharing one span
+  (a statement split into its propositions, rule 4 of the annotation standard)
+  are one predicted span, with the first claim's speaker. P is over predicted
+  spans, R over gold records.
 * **Source accuracy** on the pairs matched under ``token>=0.3``, by kind of
   gold source: ``named`` (a capitalised word other than a pronoun: "Clinton",
   "The New York Post"), ``nominal`` (a description: "sources", "the
   campaign"), ``pronoun`` ("he", "they"). A named or nominal source is right
-  when :func:`~claimx.speakers.identity.same_source` joins it with the predicted
-  speaker or the predicted name is a run of its words ("Republican nominee
-  Donald Trump" ~ "Donald Trump", but not "Donald Trump's campaign"). The
-  corpus has no coreference, so a pronoun source is compared with its nearest
-  *named* gold source earlier in the article (a proxy, reported apart). A
-  gold source is also compared without its appositive or relative clause
-  ("Gonzalez, 55, of Brigantine" ~ "Mayra Gonzalez").
-  Gold without a source is not scored for it.
+  when :func:`~claimx.speakers.identity.same_source`, the one speaker rule,
+  joins it with the predicted speaker (a source as written keeps its
+  description: "Republican nominee Donald Trump", "Gonzalez, 55, of
+  Brigantine"; the rule reads the name in it). The corpus has no coreference,
+  so a pronoun source is compared with its nearest *named* gold source earlier
+  in the article (a proxy, reported apart). Gold without a source is not
+  scored for it.
 * **Recall by form**, ``token>=0.3``: ``direct`` (at least half of the
   evidence's letters inside quotation marks), ``mixed`` (some), ``indirect``
   (none): the rule that sets every extracted claim's ``direct`` flag
@@ -45,8 +47,8 @@ The rules (each number in a report names the rule that produced it):
   without a stage one (single pass) asks about the whole text: one candidate.
 
 Totals are micro averages (pooled counts). Side by side, every later system
-is compared with the first by a paired bootstrap over articles of each rule's
-F1 difference (:func:`claimx.eval.bootstrap.f1_difference_intervals`).
+is compared with the first by a paired bootstrap over articles of each
+``compared`` row (the F1 under each rule; :func:`claimx.eval.bootstrap.paired_intervals`).
 """
 
 from __future__ import annotations
@@ -54,30 +56,35 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from claimx.errors import ClaimxError
-from claimx.eval.bootstrap import RESAMPLES, Interval, f1_difference_intervals
+from claimx.eval.assign import assign_matrix
+from claimx.eval.bootstrap import RESAMPLES, Interval, Resampling, paired_intervals
 from claimx.eval.gold import GoldItem
+from claimx.eval.metric import Metric, MetricTable, Values, f1, precision, recall, share
+from claimx.eval.overlap import same_trimmed, shared_chars, token_overlap
 from claimx.eval.results import SystemRun, read_errors, read_results
 from claimx.models import Attribution, Claim, ExtractedClaim, ExtractionResult
-from claimx.speakers.identity import name_tokens, same_source
+from claimx.speakers.identity import same_source
 from claimx.text.attribution import quotation_form
-from claimx.text.spans import Span as TextSpan
+from claimx.text.spans import Span
 
 __all__ = [
+    "DETECTION_METRICS",
     "FORMS",
+    "OVERLAP_RULES",
     "RULES",
     "SOURCE_KINDS",
     "ArticleDetection",
     "DetectionCounts",
+    "DetectionMetric",
     "DetectionReport",
     "GoldEvidence",
+    "OverlapRule",
     "SystemDetection",
     "detection_from_runs",
     "load_results",
@@ -87,23 +94,40 @@ __all__ = [
     "gold_evidence",
     "score_detection_article",
     "source_kind",
-    "token_overlap",
 ]
 
-Span = tuple[int, int]
 Form = Literal["direct", "mixed", "indirect"]
 SourceKind = Literal["named", "nominal", "pronoun", "none"]
 CandidateFinder = Callable[[str], Sequence[Span]]
 
-RULES: tuple[str, ...] = ("any", "token>=0.3", "token>=0.8", "exact")
+
+@dataclass(frozen=True)
+class OverlapRule:
+    """When a predicted span matches a gold one: some shared characters, and then
+    ``min_tokens`` of :func:`~claimx.eval.overlap.token_overlap` or, for ``exact``,
+    the same trimmed text. Pairs are ranked by token overlap either way."""
+
+    name: str
+    field: str  # its pairs are DetectionCounts.matched_<field>
+    min_tokens: float = 0.0
+    exact: bool = False
+
+
+OVERLAP_RULES: tuple[OverlapRule, ...] = (
+    OverlapRule("any", "any"),
+    OverlapRule("token>=0.3", "token30", min_tokens=0.3),
+    OverlapRule("token>=0.8", "token80", min_tokens=0.8),
+    OverlapRule("exact", "exact", exact=True),
+)
 """The overlap rules, loosest first."""
+RULES: tuple[str, ...] = tuple(rule.name for rule in OVERLAP_RULES)
+"""Their names."""
 HEADLINE_RULE = "token>=0.3"
 """The rule whose matching scores sources and recall by form."""
 FORMS: tuple[Form, ...] = ("direct", "mixed", "indirect")
 SOURCE_KINDS: tuple[SourceKind, ...] = ("named", "nominal", "pronoun")
 
-_TOKEN = re.compile(r"\w+")
-_TRIM = ' \t\n.,;:!?—–-"“”‘’«»()'
+_WORD = re.compile(r"\w+")
 PRONOUNS = frozenset(
     "i me my we us our you your he him his she her they them their it its who one"
     " this that these those".split()
@@ -121,25 +145,25 @@ class GoldEvidence:
 
     @property
     def start(self) -> int:
-        return self.pieces[0][0]
+        return self.pieces[0].start
 
     @property
     def end(self) -> int:
-        return max(e for _, e in self.pieces)
+        return max(p.end for p in self.pieces)
 
 
 def evidence_form(text: str, pieces: Sequence[Span]) -> Form:
     """Direct, mixed or indirect: the one rule of :func:`claimx.text.attribution.quotation_form`
     (the share of the evidence's letters inside quotation marks), as the extractor's
     ``direct`` flag reads it."""
-    return quotation_form(text, [TextSpan(s, e) for s, e in pieces])
+    return quotation_form(text, pieces)
 
 
 def source_kind(source: str | None) -> SourceKind:
     """Named, nominal or pronoun source, or none (module doc)."""
     if source is None or not source.strip():
         return "none"
-    words = _TOKEN.findall(source)
+    words = _WORD.findall(source)
     if words and all(w.casefold() in PRONOUNS for w in words):
         return "pronoun"
     if any(w[:1].isupper() and w.casefold() not in PRONOUNS | {"the", "a", "an"} for w in words):
@@ -158,79 +182,39 @@ def gold_evidence(item: GoldItem) -> list[GoldEvidence]:
     out = []
     for record in records:
         if isinstance(record, Attribution):
-            out.append(_evidence(item.text, record.pieces, record.source))
+            pieces = [Span(s, e) for s, e in record.pieces]
+            out.append(_evidence(item.text, pieces, record.source))
         else:
-            out.append(_evidence(item.text, [(record.start, record.end)], record.speaker))
+            out.append(_evidence(item.text, [record.span], record.speaker))
     return sorted(out, key=lambda g: g.pieces)
 
 
-@cache
-def _token_starts(text: str) -> np.ndarray:
-    return np.array([m.start() for m in _TOKEN.finditer(text)], dtype=np.int64)
-
-
-def _tokens(text: str, pieces: Sequence[Span]) -> set[int]:
-    starts = _token_starts(text)
-    out: set[int] = set()
-    for s, e in pieces:
-        lo, hi = np.searchsorted(starts, s), np.searchsorted(starts, e)
-        out.update(range(int(lo), int(hi)))
-    return out
-
-
-def token_overlap(text: str, a: Sequence[Span], b: Sequence[Span]) -> float:
-    """Shared word tokens over the tokens of the longer span (0 when either has none)."""
-    ta, tb = _tokens(text, a), _tokens(text, b)
-    if not ta or not tb:
-        return 0.0
-    return len(ta & tb) / max(len(ta), len(tb))
-
-
-def _chars(a: Sequence[Span], b: Sequence[Span]) -> int:
-    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
-
-
-def _trimmed(text: str, pieces: Sequence[Span]) -> str:
-    return " ".join(" ".join(text[s:e] for s, e in pieces).strip(_TRIM).split())
-
-
-def _rule_holds(rule: str, text: str, gold: GoldEvidence, pred: Span) -> tuple[bool, float]:
-    """Whether ``pred`` matches ``gold`` under ``rule``, and the overlap that ranks pairs."""
-    shared = _chars(gold.pieces, [pred])
-    if shared == 0:
-        return False, 0.0
-    overlap = token_overlap(text, gold.pieces, [pred])
-    if rule == "any":
-        return True, overlap
-    if rule == "exact":
-        return _trimmed(text, gold.pieces) == _trimmed(text, [pred]), overlap
-    return overlap >= float(rule.split(">=")[1]), overlap
-
-
-def _match(rule: str, text: str, gold: Sequence[GoldEvidence], pred: Sequence[Span]) -> list[Span]:
-    """One-to-one (gold index, prediction index) pairs under ``rule``."""
-    if not gold or not pred:
-        return []
-    score = np.zeros((len(gold), len(pred)))
+def _pairs(
+    text: str, gold: Sequence[GoldEvidence], pred: Sequence[Span]
+) -> dict[str, list[tuple[int, int]]]:
+    """Each rule's one-to-one (gold index, prediction index) pairs."""
+    n, m = len(gold), len(pred)
+    tokens = np.full((n, m), np.nan)  # NaN: no character in common, never a match
+    exact = np.zeros((n, m), dtype=bool)
     for i, g in enumerate(gold):
         for j, p in enumerate(pred):
-            if p[0] >= g.end or g.start >= p[1]:
+            if p.start >= g.end or g.start >= p.end or not shared_chars(g.pieces, [p]):
                 continue
-            ok, overlap = _rule_holds(rule, text, g, p)
-            if ok:
-                score[i, j] = 10.0 + overlap  # more pairs first, then the closer ones
-    rows, cols = linear_sum_assignment(score, maximize=True)
-    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if score[r, c] > 0]
-
-
-_RULE_FIELD = {"any": "any", "token>=0.3": "token30", "token>=0.8": "token80", "exact": "exact"}
+            tokens[i, j] = token_overlap(text, g.pieces, [p])
+            exact[i, j] = same_trimmed(text, g.pieces, [p])
+    out = {}
+    for rule in OVERLAP_RULES:
+        scores = np.where(exact, tokens, np.nan) if rule.exact else tokens
+        found = assign_matrix(scores, minimum=rule.min_tokens)
+        out[rule.name] = [(pair.row, pair.col) for pair in found]
+    return out
 
 
 @dataclass(frozen=True)
 class DetectionCounts:
     """Pooled counts behind every detection metric; ``a + b`` adds articles.
 
-    ``matched_<rule>``: pairs under each rule; ``gold_<form>`` and
+    ``matched_<rule field>``: pairs under each rule; ``gold_<form>`` and
     ``found_<form>``: gold records of each form and those matched under the
     headline rule; ``pairs_<kind>`` and ``right_<kind>``: headline pairs whose
     gold source is of that kind, and those whose source is right.
@@ -268,75 +252,128 @@ class DetectionCounts:
             **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
         )
 
+    def count(self, name: str) -> int:
+        """The count field ``name`` ("matched_any", "right_named"...)."""
+        return int(getattr(self, name))
+
     def matched(self, rule: str) -> int:
         """Pairs matched under ``rule``."""
-        return int(getattr(self, f"matched_{_RULE_FIELD[rule]}"))
+        return self.count(f"matched_{_rule(rule).field}")
 
     def prf(self, rule: str) -> tuple[float, float, float]:
-        """Precision, recall and F1 of evidence spans under ``rule``."""
-        tp = self.matched(rule)
-        if self.n_pred == 0 and self.n_gold == 0:
-            return 1.0, 1.0, 1.0
-        p = tp / self.n_pred if self.n_pred else 0.0
-        r = tp / self.n_gold if self.n_gold else 0.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+        """Precision, recall and F1 of evidence spans under ``rule`` (never undefined)."""
+        p, r, f = (DETECTION_METRICS[key].of(self) for key in (f"P {rule}", f"R {rule}", rule))
+        return p or 0.0, r or 0.0, f or 0.0
 
     def form_recall(self, form: str) -> tuple[float | None, int]:
         """Recall of one form under the headline rule, and how many gold records have it."""
-        gold, found = getattr(self, f"gold_{form}"), getattr(self, f"found_{form}")
-        return (found / gold if gold else None), gold
+        return DETECTION_METRICS[f"recall, {form}"].of(self), self.count(f"gold_{form}")
 
     def source_accuracy(self, kind: str) -> tuple[float | None, int]:
         """Share of matched pairs with a ``kind`` gold source whose source is right, and pairs."""
-        pairs, right = getattr(self, f"pairs_{kind}"), getattr(self, f"right_{kind}")
-        return (right / pairs if pairs else None), pairs
+        return DETECTION_METRICS[f"source acc, {kind}"].of(self), self.count(f"pairs_{kind}")
 
     def stage_one_recall(self, *, indirect: bool = False) -> float | None:
         """Share of gold records (indirect ones only) a candidate overlaps."""
-        if self.without_candidates:
-            return None
-        if indirect:
-            n = self.gold_indirect
-            return self.stage_one_indirect_covered / n if n else None
-        return self.stage_one_covered / self.n_gold if self.n_gold else None
+        key = "stage-one recall, indirect" if indirect else "stage-one recall"
+        return DETECTION_METRICS[key].of(self)
 
     def candidates_per_1000_chars(self) -> float | None:
-        if self.without_candidates or not self.chars:
-            return None
-        return 1000 * self.candidates / self.chars
+        return DETECTION_METRICS["candidates / 1,000 chars"].of(self)
 
 
-def _run_of(short: Sequence[str], long: Sequence[str]) -> int | None:
-    """Where ``short`` occurs as a contiguous run of ``long``, or None."""
-    for i in range(len(long) - len(short) + 1):
-        if long[i : i + len(short)] == short:
-            return i
-    return None
+def _rule(name: str) -> OverlapRule:
+    for rule in OVERLAP_RULES:
+        if rule.name == name:
+            return rule
+    raise KeyError(f"no overlap rule {name!r}; the rules are {', '.join(RULES)}")
 
 
-# Where a source's appositive or relative clause begins: "Gonzalez, 55, of Brigantine",
-# "Sen. Jim Whelan who represents Atlantic City", "Rep. Ryan (R-WI)".
-_APPOSITIVE = re.compile(r",|\s\(|\s(?:who|which|that)\s")
+@dataclass(frozen=True)
+class DetectionMetric(Metric[DetectionCounts]):
+    """A detection metric (:class:`claimx.eval.metric.Metric` over :class:`DetectionCounts`).
+
+    ``rule``: what the report's rule column says produced it; ``json``: where its
+    value goes in the JSON report's system object; ``support``: the count shown
+    beside it in brackets (and at ``support_json``), such as the pairs an accuracy is of.
+    """
+
+    rule: str = ""
+    json: tuple[str, ...] = ()
+    support: str | None = None  # a DetectionCounts field
+    support_json: tuple[str, ...] = ()
 
 
-def _source_ok(pred_speaker: str, gold_source: str, names: Sequence[str]) -> bool:
-    """Whether the predicted speaker is the gold source as written (module doc)."""
-    head = _APPOSITIVE.split(gold_source, maxsplit=1)[0].strip()
-    if head and head != gold_source.strip() and _source_ok(pred_speaker, head, names):
-        return True
-    if same_source(pred_speaker, gold_source, names):
-        return True
-    p, g = name_tokens(pred_speaker), name_tokens(gold_source)
-    if not p or not g:
-        return False
-    if len(p) <= len(g) and _run_of(p, g) is not None:
-        # "Donald Trump's campaign" is not Donald Trump: the run must not be possessive.
-        last = re.escape(pred_speaker.split()[-1])
-        return not re.search(rf"{last}['’]s\b", gold_source)
-    # The source as written is the short form of the predicted name ("Caddell" for
-    # "Pat Caddell"): a capitalised run that ends the predicted name.
-    at = _run_of(g, p) if len(g) < len(p) else None
-    return at is not None and at + len(g) == len(p) and gold_source.strip()[:1].isupper()
+def _fields(*names: str) -> Callable[[DetectionCounts], tuple[int, ...]]:
+    return lambda c: tuple(c.count(n) for n in names)
+
+
+def _unless_unknown(value: Callable[[Values], Values]) -> Callable[[Values], Values]:
+    """``value`` of all counts but the last, undefined when the last (articles without a
+    known stage one) is not 0: stage-one figures of a mix would mean nothing."""
+    return lambda c: np.where(c[..., -1] > 0, np.nan, value(c[..., :-1]))
+
+
+def _per_1000(c: Values) -> Values:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(c[..., 1] > 0, 1000 * c[..., 0] / c[..., 1], np.nan)
+
+
+def _evidence_rows(rule: OverlapRule) -> list[DetectionMetric]:
+    counts = _fields(f"matched_{rule.field}", "n_pred", "n_gold")
+    path = ("evidence", rule.name)
+    return [
+        DetectionMetric(f"P {rule.name}", "evidence P", counts, precision, rule=rule.name,
+                        json=(*path, "p")),
+        DetectionMetric(f"R {rule.name}", "evidence R", counts, recall, rule=rule.name,
+                        json=(*path, "r")),
+        # Keyed by the rule alone: each rule's F1 is what comparisons give an interval of.
+        DetectionMetric(rule.name, "evidence F1", counts, f1, compared=True, rule=rule.name,
+                        json=(*path, "f")),
+    ]  # fmt: skip
+
+
+DETECTION_METRICS: MetricTable[DetectionMetric] = MetricTable(
+    [
+        *(row for rule in OVERLAP_RULES for row in _evidence_rows(rule)),
+        *(
+            DetectionMetric(
+                f"source acc, {kind}", f"source acc, {kind}",
+                _fields(f"right_{kind}", f"pairs_{kind}"), share,
+                rule=f"pairs of {HEADLINE_RULE}", json=("source_accuracy", kind),
+                support=f"pairs_{kind}", support_json=("source_pairs", kind),
+            )
+            for kind in SOURCE_KINDS
+        ),
+        *(
+            DetectionMetric(
+                f"recall, {form}", f"recall, {form}", _fields(f"found_{form}", f"gold_{form}"),
+                share, rule=HEADLINE_RULE, json=("recall_by_form", form),
+                support=f"gold_{form}", support_json=("gold_by_form", form),
+            )
+            for form in FORMS
+        ),
+        DetectionMetric(
+            "stage-one recall", "stage-one recall",
+            _fields("stage_one_covered", "n_gold", "without_candidates"), _unless_unknown(share),
+            rule="candidate overlaps gold", json=("stage_one_recall",),
+        ),
+        DetectionMetric(
+            "stage-one recall, indirect", "stage-one recall, indirect",
+            _fields("stage_one_indirect_covered", "gold_indirect", "without_candidates"),
+            _unless_unknown(share), rule="candidate overlaps gold",
+            json=("stage_one_recall_indirect",),
+        ),
+        DetectionMetric(
+            "candidates / 1,000 chars", "candidates / 1,000 chars",
+            _fields("candidates", "chars", "without_candidates"), _unless_unknown(_per_1000),
+            kind="per_1000_chars", higher_is_better=False, rule="stage one",
+            json=("candidates_per_1000_chars",),
+        ),
+    ]
+)  # fmt: skip
+"""Every detection metric, in report order (module doc); the ``compared`` ones get
+bootstrap intervals in the comparisons."""
 
 
 def _pronoun_antecedents(gold: Sequence[GoldEvidence]) -> list[str | None]:
@@ -358,7 +395,7 @@ class ArticleDetection:
     gold: list[GoldEvidence]
     predictions: list[ExtractedClaim]
     #: rule -> (gold index, prediction index) pairs
-    pairs: dict[str, list[Span]]
+    pairs: dict[str, list[tuple[int, int]]]
     counts: DetectionCounts
     error: str | None = None
 
@@ -375,10 +412,9 @@ def score_detection_article(
     """Score one article (module doc); ``candidates`` None when the stage one is unknown."""
     gold = list(gold)
     # One prediction per distinct span (module doc): the first claim holding it.
-    firsts = {(c.start, c.end): c for c in reversed(result.claims)} if result else {}
-    preds = sorted(firsts.values(), key=lambda c: (c.start, c.end))
-    spans = [(c.start, c.end) for c in preds]
-    pairs = {rule: _match(rule, text, gold, spans) for rule in RULES}
+    firsts = {c.span: c for c in reversed(result.claims)} if result else {}
+    preds = sorted(firsts.values(), key=lambda c: c.span)
+    pairs = _pairs(text, gold, [c.span for c in preds])
     headline = pairs[HEADLINE_RULE]
     found = [gold[i].form for i, _ in headline]
     refs = _pronoun_antecedents(gold)
@@ -390,9 +426,10 @@ def score_detection_article(
         if kind == "none" or ref is None:
             continue
         pairs_of[kind] += 1
-        right_of[kind] += _source_ok(preds[pj].speaker, ref, names)
+        right_of[kind] += same_source(preds[pj].speaker, ref, names)
     covered = [
-        candidates is not None and any(_chars(g.pieces, [c]) for c in candidates) for g in gold
+        candidates is not None and any(shared_chars(g.pieces, [c]) for c in candidates)
+        for g in gold
     ]
     counts = DetectionCounts(
         articles=1,
@@ -400,7 +437,7 @@ def score_detection_article(
         chars=len(text),
         n_gold=len(gold),
         n_pred=len(preds),
-        **{f"matched_{_RULE_FIELD[r]}": len(pairs[r]) for r in RULES},
+        **{f"matched_{r.field}": len(pairs[r.name]) for r in OVERLAP_RULES},
         **{f"gold_{f}": sum(g.form == f for g in gold) for f in FORMS},
         **{f"found_{f}": found.count(f) for f in FORMS},
         **{f"pairs_{k}": pairs_of[k] for k in SOURCE_KINDS},
@@ -426,7 +463,8 @@ class SystemDetection:
 
 @dataclass(frozen=True)
 class DetectionComparison:
-    """``system`` against ``baseline``: bootstrap intervals of each rule's F1 difference."""
+    """``system`` against ``baseline``: bootstrap intervals of each compared row's difference
+    (keyed by row: each rule's F1 by the rule's name)."""
 
     baseline: str
     system: str
@@ -445,30 +483,22 @@ class DetectionReport:
     about: dict[str, str] = field(default_factory=dict)
 
 
-def _units(a: SystemDetection, b: SystemDetection, rule: str) -> np.ndarray:
-    by_id = {x.article_id: x for x in b.articles}
-    rows = []
-    for x in a.articles:
-        y = by_id[x.article_id]
-        ca, cb = x.counts, y.counts
-        rows.append([ca.matched(rule), ca.n_pred, cb.matched(rule), cb.n_pred, ca.n_gold])
-    return np.array(rows, dtype=np.int64).reshape(-1, 5)
-
-
 def compare_detection(
     baseline: SystemDetection, system: SystemDetection, *, seed: int = 0, resamples: int = RESAMPLES
 ) -> DetectionComparison:
-    """Paired bootstrap over articles of the F1 difference under every rule.
+    """Paired bootstrap over articles of every ``compared`` row (the F1 under each rule).
 
     Raises ValueError when the two systems were not scored on the same articles.
     """
-    if sorted(x.article_id for x in baseline.articles) != sorted(
-        x.article_id for x in system.articles
-    ):
+    by_id = {x.article_id: x for x in system.articles}
+    if sorted(x.article_id for x in baseline.articles) != sorted(by_id):
         raise ValueError(f"{baseline.label} and {system.label} were not run on the same articles")
-    units = [_units(baseline, system, rule) for rule in RULES]
-    intervals = f1_difference_intervals(
-        units, RULES, unit="article", resamples=resamples, seed=seed
+    intervals = paired_intervals(
+        DETECTION_METRICS.compared(),
+        [x.counts for x in baseline.articles],
+        [by_id[x.article_id].counts for x in baseline.articles],
+        unit="article",
+        draws=Resampling(resamples, seed),
     )
     return DetectionComparison(baseline.label, system.label, intervals)
 
@@ -524,7 +554,7 @@ def prompt_candidates(ref: str) -> CandidateFinder | None:
         pipeline = Pipeline(default_registry().get(ref))
     except ClaimxError:
         return None
-    return lambda text: [(c.start, c.end) for c in pipeline.candidates(text)]
+    return lambda text: [c.span for c in pipeline.candidates(text)]
 
 
 def detection_from_runs(

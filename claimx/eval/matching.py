@@ -20,15 +20,16 @@ speaker tells which gold claim is meant. Its speaker is then right by
 construction; the report counts such matches (``matched_without_span``).
 
 **Assignment.** Among the candidates, each gold claim takes at most one
-prediction and each prediction at most one gold claim. The pairing is the
-optimal one (``scipy.optimize.linear_sum_assignment``), not greedy: it
-maximises first the number of matched pairs (every candidate carries a
-constant bonus larger than any score difference), then the summed pair score
-``similarity + 0.5 * overlap + 0.1 * echo`` (overlap = shared characters /
-shorter span, 0 without a span; echo = the similarity of the predicted claim
-to the gold claim's quote, which decides between gold claims that state one
-proposition on overlapping evidence). Exact ties go to the pairing that gets speaker and stance
-right (a 0.001 bonus each), the benefit of the doubt a reader would give.
+prediction and each prediction at most one gold claim: the optimal pairing of
+:func:`claimx.eval.assign.assign` (not greedy), which keeps first the largest
+number of matched pairs, then the largest summed pair score
+``similarity + 0.5 * overlap + 0.1 * echo`` (overlap =
+:func:`claimx.eval.overlap.char_overlap`, shared characters over the shorter
+span, 0 without a span; echo = the similarity of the predicted claim to the
+gold claim's quote, which decides between gold claims that state one
+proposition on overlapping evidence). Exact ties go to the pairing that gets
+speaker and stance right (a 0.001 bonus each, this caller's tie-break), the
+benefit of the doubt a reader would give.
 Consequences: a duplicate prediction is a false positive, prediction order
 never matters, and two propositions carried by one passage ("targets" and
 "means", rule 4 of the standard) pair with their own predictions.
@@ -39,9 +40,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
-
+from claimx.eval.assign import assign
+from claimx.eval.overlap import char_overlap
 from claimx.models import Claim, ExtractedClaim
 from claimx.speakers import same_source
 from claimx.text.normalize import MATCHING, similarity
@@ -56,7 +56,6 @@ __all__ = [
     "has_valid_span",
     "match_claims",
     "proposition_similarity",
-    "span_overlap",
 ]
 
 MIN_SIMILARITY = 0.25
@@ -72,7 +71,6 @@ ECHO_WEIGHT = 0.1
 """Weight of the similarity between the predicted claim and the gold *quote* in the pair
 score: a tie-breaker between gold claims stating one proposition on shared evidence."""
 
-_MATCH_BONUS = 10.0  # larger than any score difference: more pairs always wins
 _TIE_BONUS = 0.001  # speaker right, stance right: only ever decides exact ties
 
 
@@ -91,14 +89,6 @@ def content_words(text: str) -> frozenset[str]:
 def proposition_similarity(a: str, b: str) -> float:
     """Dice coefficient of two propositions' content words, 0..1 (0 when either has none)."""
     return similarity(a, b, MATCHING)
-
-
-def span_overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
-    """Shared characters of two spans over the shorter one's length (0 when disjoint)."""
-    shared = min(a[1], b[1]) - max(a[0], b[0])
-    if shared <= 0:
-        return 0.0
-    return shared / max(1, min(a[1] - a[0], b[1] - b[0]))
 
 
 def has_valid_span(claim: Claim, text: str) -> bool:
@@ -141,35 +131,32 @@ def match_claims(
 
     Returns the matched pairs sorted by gold index.
     """
-    if not gold or not pred:
-        return []
     names = [c.speaker for c in gold] + [c.speaker for c in pred]
-    score = np.zeros((len(gold), len(pred)))
-    sims = np.zeros_like(score)
-    overlaps = np.zeros_like(score)
-    for j, p in enumerate(pred):
-        spanned = has_valid_span(p, text)
-        for i, g in enumerate(gold):
-            # Cheapest tests first: overlap, then similarity, then speaker names.
-            overlap = span_overlap((p.start, p.end), (g.start, g.end)) if spanned else 0.0
-            if spanned and overlap <= 0:
-                continue
-            sim = proposition_similarity(p.claim, g.claim)
-            if sim < (min_similarity if spanned else min_similarity_no_span):
-                continue
-            speaker_ok = same_source(p.speaker, g.speaker, names)
-            if not spanned and not speaker_ok:
-                continue
-            # Several gold claims can state one proposition on overlapping evidence
-            # (a sentence reporting two speakers): prefer the gold claim whose own
-            # evidence wording the prediction echoes.
-            echo = ECHO_WEIGHT * proposition_similarity(p.claim, g.quote)
-            ties = _TIE_BONUS * (speaker_ok + (p.stance == g.stance))
-            score[i, j] = _MATCH_BONUS + sim + OVERLAP_WEIGHT * overlap + echo + ties
-            sims[i, j], overlaps[i, j] = sim, overlap
-    rows, cols = linear_sum_assignment(score, maximize=True)
-    return [
-        MatchedPair(int(i), int(j), round(float(sims[i, j]), 4), round(float(overlaps[i, j]), 4))
-        for i, j in zip(rows, cols, strict=True)
-        if score[i, j] > 0  # the solver pads with non-candidates (score 0)
-    ]
+    spanned = [has_valid_span(p, text) for p in pred]
+    measured: dict[tuple[int, int], tuple[float, float]] = {}
+
+    def score(i: int, j: int) -> float | None:
+        g, p = gold[i], pred[j]
+        # Cheapest tests first: overlap, then similarity, then speaker names.
+        overlap = char_overlap([p.span], [g.span]) if spanned[j] else 0.0
+        if spanned[j] and overlap <= 0:
+            return None
+        sim = proposition_similarity(p.claim, g.claim)
+        if sim < (min_similarity if spanned[j] else min_similarity_no_span):
+            return None
+        speaker_ok = same_source(p.speaker, g.speaker, names)
+        if not spanned[j] and not speaker_ok:
+            return None
+        # Several gold claims can state one proposition on overlapping evidence
+        # (a sentence reporting two speakers): prefer the gold claim whose own
+        # evidence wording the prediction echoes.
+        echo = ECHO_WEIGHT * proposition_similarity(p.claim, g.quote)
+        ties = _TIE_BONUS * (speaker_ok + (p.stance == g.stance))
+        measured[i, j] = sim, overlap
+        return sim + OVERLAP_WEIGHT * overlap + echo + ties
+
+    out = []
+    for pair in assign(len(gold), len(pred), score):
+        sim, overlap = measured[pair.row, pair.col]
+        out.append(MatchedPair(pair.row, pair.col, round(sim, 4), round(overlap, 4)))
+    return out

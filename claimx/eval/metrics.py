@@ -1,9 +1,10 @@
 """Scores of one system: per article and micro-averaged over articles.
 
-Every metric is computed from :class:`Counts`, which add up across articles, so
-the totals are **micro averages** (pooled counts, then the ratio) and the
-bootstrap can resample articles and recompute them. Definitions
-(``eval/README.md ("How scoring works")`` has the long form):
+Every metric is a row of :data:`METRICS` (:mod:`claimx.eval.metric`) computed
+from :class:`Counts`, which add up across articles, so the totals are **micro
+averages** (pooled counts, then the ratio) and the bootstrap can resample
+articles, or single claims, and recompute any of them. A new metric is one row
+there. Definitions (``eval/README.md ("How scoring works")`` has the long form):
 
 * **claim P / R / F1**: a prediction is a true positive when
   :func:`~claimx.eval.matching.match_claims` pairs it with a gold claim;
@@ -39,13 +40,14 @@ wrongly found); with predictions but no gold, P is 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
+from claimx.eval.assign import assign
 from claimx.eval.matching import match_claims
+from claimx.eval.metric import Metric, MetricTable, Values, f1, precision, recall, share
 from claimx.eval.results import ArticleRun, SystemRun
 from claimx.llm.pricing import estimate_cost
 from claimx.models import STANCES, Claim, ExtractedClaim
@@ -54,8 +56,8 @@ from claimx.speakers import distinct_sources, same_source
 __all__ = [
     "METRICS",
     "ArticleScore",
+    "ClaimMetric",
     "Counts",
-    "MetricInfo",
     "PairJudgement",
     "SystemScore",
     "compute_metrics",
@@ -66,41 +68,6 @@ __all__ = [
 ]
 
 _EMPTY_CONFUSION = ((0, 0, 0), (0, 0, 0), (0, 0, 0))
-
-
-@dataclass(frozen=True)
-class MetricInfo:
-    """How a metric is labelled and read; renderers share this table."""
-
-    key: str
-    label: str
-    kind: str  # "ratio" (0..1) | "tokens" | "calls" | "seconds" | "usd"
-    higher_is_better: bool = True
-
-
-METRICS: tuple[MetricInfo, ...] = (
-    MetricInfo("claim_precision", "claim P", "ratio"),
-    MetricInfo("claim_recall", "claim R", "ratio"),
-    MetricInfo("claim_f1", "claim F1", "ratio"),
-    MetricInfo("speaker_accuracy", "speaker acc", "ratio"),
-    MetricInfo("stance_accuracy", "stance acc", "ratio"),
-    MetricInfo("stance_majority_accuracy", "stance acc (majority)", "ratio"),
-    MetricInfo("stance_macro_f1", "stance macro-F1", "ratio"),
-    MetricInfo("joint_precision", "joint P", "ratio"),
-    MetricInfo("joint_recall", "joint R", "ratio"),
-    MetricInfo("joint_f1", "joint F1", "ratio"),
-    MetricInfo("speaker_set_precision", "speaker-set P", "ratio"),
-    MetricInfo("speaker_set_recall", "speaker-set R", "ratio"),
-    MetricInfo("speaker_set_f1", "speaker-set F1", "ratio"),
-    MetricInfo("quotes_exact", "quotes exact", "ratio"),
-    MetricInfo("quotes_grounded", "quotes grounded", "ratio"),
-    MetricInfo("prompt_tokens", "tokens in / article", "tokens", False),
-    MetricInfo("completion_tokens", "tokens out / article", "tokens", False),
-    MetricInfo("calls", "calls / article", "calls", False),
-    MetricInfo("latency_s", "seconds / article", "seconds", False),
-    MetricInfo("cost_usd", "est. USD / article", "usd", False),
-)
-"""Every metric :func:`compute_metrics` returns, in report order."""
 
 
 @dataclass(frozen=True)
@@ -158,16 +125,17 @@ class Counts:
         }
 
 
-def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
-    if n_pred == 0 and n_gold == 0:
-        return 1.0, 1.0, 1.0
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def _share(num: float, den: float) -> float | None:
-    return num / den if den else None
+def _macro_f1(confusion: Values) -> Values:
+    """Mean F1 of the stances of confusion matrices (..., gold rows, predicted columns);
+    NaN where no stance is in the gold or predicted (the doc of :func:`stance_macro_f1`)."""
+    k = confusion.shape[-2]
+    tp = np.diagonal(confusion[..., :, :k], axis1=-2, axis2=-1)
+    gold = confusion.sum(axis=-1)
+    predicted = confusion[..., :, :k].sum(axis=-2)
+    present = gold + predicted > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores = np.where(present, 2 * tp / np.where(present, gold + predicted, 1), 0.0)
+        return np.where(present.any(axis=-1), scores.sum(axis=-1) / present.sum(axis=-1), np.nan)
 
 
 def stance_macro_f1(confusion: Sequence[Sequence[int]]) -> float | None:
@@ -177,13 +145,8 @@ def stance_macro_f1(confusion: Sequence[Sequence[int]]) -> float | None:
     columns (a claim with no prediction) are never right. A stance neither in
     the gold nor predicted is left out of the mean; None when none is left.
     """
-    scores = []
-    for k, row in enumerate(confusion):
-        tp, gold = row[k], sum(row)
-        predicted = sum(r[k] for r in confusion)
-        if gold + predicted:
-            scores.append(2 * tp / (gold + predicted))
-    return sum(scores) / len(scores) if scores else None
+    value = float(_macro_f1(np.asarray(confusion, dtype=np.float64)))
+    return None if np.isnan(value) else value
 
 
 def majority_stance(gold_stances: Sequence[int]) -> int | None:
@@ -193,37 +156,123 @@ def majority_stance(gold_stances: Sequence[int]) -> int | None:
     )
 
 
+_N = len(STANCES)
+
+
+def _confusion_cells(c: Counts) -> tuple[int, ...]:
+    return tuple(n for row in c.confusion for n in row)
+
+
+def _stance_macro_f1(v: Values) -> Values:
+    return _macro_f1(v.reshape(*v.shape[:-1], _N, _N))
+
+
+def _majority_accuracy(v: Values) -> Values:
+    """From (gold stances, confusion cells, matched): the stance accuracy of always answering
+    the commonest gold stance (ties: the first) on the matched pairs."""
+    stances, cells, matched = v[..., :_N], v[..., _N:-1], v[..., -1]
+    rows = cells.reshape(*cells.shape[:-1], _N, _N).sum(axis=-1)
+    majority = np.argmax(stances, axis=-1)[..., None]
+    right = np.take_along_axis(rows, majority, axis=-1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((stances.sum(axis=-1) > 0) & (matched > 0), right / matched, np.nan)
+
+
+@dataclass(frozen=True)
+class ClaimMetric(Metric[Counts]):
+    """A claim metric (:class:`claimx.eval.metric.Metric` over :class:`Counts`).
+
+    ``by_claim``: its counts add up over single gold claims too (a gold claim with
+    the prediction matched to it, or an unmatched prediction: the claim-level
+    bootstrap units), not only over articles. ``summary``: shown in the terminal's
+    and the web page's summaries, not only in the full tables.
+    """
+
+    by_claim: bool = False
+    summary: bool = False
+
+
+def _found(c: Counts) -> tuple[int, int, int]:
+    return c.matched, c.n_pred, c.n_gold
+
+
+def _joint(c: Counts) -> tuple[int, int, int]:
+    return c.joint_ok, c.n_pred, c.n_gold
+
+
+def _speaker_set(c: Counts) -> tuple[int, int, int]:
+    return c.speakers_matched, c.speakers_pred, c.speakers_gold
+
+
+def _per_article(field_name: str) -> Callable[[Counts], tuple[float, int]]:
+    return lambda c: (getattr(c, field_name), c.scored_articles)
+
+
+METRICS: MetricTable[ClaimMetric] = MetricTable(
+    [
+        ClaimMetric("claim_precision", "claim P", _found, precision, by_claim=True, summary=True),
+        ClaimMetric("claim_recall", "claim R", _found, recall, by_claim=True, summary=True),
+        ClaimMetric(
+            "claim_f1", "claim F1", _found, f1, compared=True, by_claim=True, summary=True
+        ),
+        ClaimMetric(
+            "speaker_accuracy", "speaker acc", lambda c: (c.speaker_ok, c.matched), share,
+            by_claim=True,
+        ),
+        ClaimMetric(
+            "stance_accuracy", "stance acc", lambda c: (c.stance_ok, c.matched), share,
+            by_claim=True,
+        ),
+        ClaimMetric(
+            "stance_majority_accuracy", "stance acc (majority)",
+            lambda c: (*c.gold_stances, *_confusion_cells(c), c.matched), _majority_accuracy,
+            by_claim=True,
+        ),
+        ClaimMetric(
+            "stance_macro_f1", "stance macro-F1", _confusion_cells, _stance_macro_f1,
+            by_claim=True,
+        ),
+        ClaimMetric("joint_precision", "joint P", _joint, precision, by_claim=True),
+        ClaimMetric("joint_recall", "joint R", _joint, recall, by_claim=True),
+        ClaimMetric(
+            "joint_f1", "joint F1", _joint, f1, compared=True, by_claim=True, summary=True
+        ),
+        ClaimMetric("speaker_set_precision", "speaker-set P", _speaker_set, precision),
+        ClaimMetric("speaker_set_recall", "speaker-set R", _speaker_set, recall),
+        ClaimMetric("speaker_set_f1", "speaker-set F1", _speaker_set, f1),
+        ClaimMetric("quotes_exact", "quotes exact", lambda c: (c.quotes_exact, c.quotes), share),
+        ClaimMetric(
+            "quotes_grounded", "quotes grounded", lambda c: (c.quotes_grounded, c.quotes), share
+        ),
+        ClaimMetric(
+            "prompt_tokens", "tokens in / article", _per_article("prompt_tokens"), share,
+            "tokens", higher_is_better=False,
+        ),
+        ClaimMetric(
+            "completion_tokens", "tokens out / article", _per_article("completion_tokens"),
+            share, "tokens", higher_is_better=False,
+        ),
+        ClaimMetric(
+            "calls", "calls / article", _per_article("calls"), share, "calls",
+            higher_is_better=False, summary=True,
+        ),
+        ClaimMetric(
+            "latency_s", "seconds / article", _per_article("latency_s"), share, "seconds",
+            higher_is_better=False,
+        ),
+        ClaimMetric(
+            "cost_usd", "est. USD / article", _per_article("cost_usd"), share, "usd",
+            higher_is_better=False,
+        ),
+    ]
+)  # fmt: skip
+"""Every claim metric, in report order: what :func:`compute_metrics` returns, what the
+reports print and, for the ``compared`` rows, what the A/B intervals are of."""
+
+
 def compute_metrics(c: Counts) -> dict[str, float | None]:
     """Every metric of :data:`METRICS` from pooled counts; None where undefined."""
-    cp, cr, cf = _prf(c.matched, c.n_pred, c.n_gold)
-    jp, jr, jf = _prf(c.joint_ok, c.n_pred, c.n_gold)
-    sp, sr, sf = _prf(c.speakers_matched, c.speakers_pred, c.speakers_gold)
-    n = c.scored_articles
-    majority = majority_stance(c.gold_stances)
-    return {
-        "claim_precision": cp,
-        "claim_recall": cr,
-        "claim_f1": cf,
-        "speaker_accuracy": _share(c.speaker_ok, c.matched),
-        "stance_accuracy": _share(c.stance_ok, c.matched),
-        "stance_majority_accuracy": None
-        if majority is None
-        else _share(sum(c.confusion[majority]), c.matched),
-        "stance_macro_f1": stance_macro_f1(c.confusion),
-        "joint_precision": jp,
-        "joint_recall": jr,
-        "joint_f1": jf,
-        "speaker_set_precision": sp,
-        "speaker_set_recall": sr,
-        "speaker_set_f1": sf,
-        "quotes_exact": _share(c.quotes_exact, c.quotes),
-        "quotes_grounded": _share(c.quotes_grounded, c.quotes),
-        "prompt_tokens": _share(c.prompt_tokens, n),
-        "completion_tokens": _share(c.completion_tokens, n),
-        "calls": _share(c.calls, n),
-        "latency_s": _share(c.latency_s, n),
-        "cost_usd": _share(c.cost_usd, n),
-    }
+    return {m.key: m.of(c) for m in METRICS}
 
 
 @dataclass(frozen=True)
@@ -269,6 +318,34 @@ class ArticleScore:
     def metrics(self) -> dict[str, float | None]:
         return compute_metrics(self.counts)
 
+    def claim_counts(self) -> tuple[list[Counts], list[Counts]]:
+        """The counts of single claims: one per gold claim (with the prediction matched to
+        it, if any) and one per unmatched prediction. They add up to the article's counts
+        in every field a ``by_claim`` metric reads."""
+        gold = self.run.gold
+        by_gold = {p.gold: p for p in self.pairs}
+        per_gold = []
+        for i, g in enumerate(gold):
+            stances = _stance_counts([g])
+            pair = by_gold.get(i)
+            if pair is None:
+                per_gold.append(Counts(n_gold=1, gold_stances=stances))
+                continue
+            per_gold.append(
+                Counts(
+                    n_gold=1,
+                    n_pred=1,
+                    matched=1,
+                    matched_without_span=int(pair.overlap == 0),
+                    speaker_ok=int(pair.speaker_ok),
+                    stance_ok=int(pair.stance_ok),
+                    joint_ok=int(pair.joint_ok),
+                    confusion=_confusion(gold, self.predictions, [pair]),
+                    gold_stances=stances,
+                )
+            )
+        return per_gold, [Counts(n_pred=1) for _ in self.spurious]
+
 
 @dataclass(frozen=True)
 class SystemScore:
@@ -289,11 +366,11 @@ class SystemScore:
 
 def _speaker_set_matches(gold: Sequence[str], pred: Sequence[str], context: Sequence[str]) -> int:
     """Size of the largest one-to-one pairing of gold and predicted sources."""
-    if not gold or not pred:
-        return 0
-    ok = np.array([[same_source(p, g, context) for p in pred] for g in gold], dtype=float)
-    rows, cols = linear_sum_assignment(ok, maximize=True)
-    return int(ok[rows, cols].sum())
+
+    def one_source(i: int, j: int) -> float | None:
+        return 0.0 if same_source(pred[j], gold[i], context) else None
+
+    return len(assign(len(gold), len(pred), one_source))
 
 
 def _confusion(

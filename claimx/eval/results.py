@@ -10,7 +10,7 @@ A run (:mod:`claimx.eval.runner`, or ``claimx extract``) leaves one
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,15 +66,20 @@ class SystemRun(SystemInfo):
     articles: list[ArticleRun]
 
 
-@dataclass(frozen=True)
+def _utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReportMeta:
     """What a reader needs to know which exact thing produced the numbers.
 
     Per-system facts (model, prompt version and hash, strategy, live or
-    replayed) live on each :class:`SystemRun`; this is the rest.
+    replayed) live on each :class:`SystemRun`; this is the rest. Made without a
+    ``date``, it is stamped with the current UTC time.
     """
 
-    date: str  # when the report was made, "YYYY-MM-DD HH:MM UTC"
+    date: str = field(default_factory=_utc_now)  # when the report was made
     gold: str  # the gold folder or JSONL file scored against
     claimx_version: str
     responses: str  # how responses were obtained, one sentence for the report header
@@ -83,32 +88,6 @@ class ReportMeta:
     command: str | None = None  # the command line that made the report
     seed: int = 0  # bootstrap seed
     resamples: int = 10_000  # bootstrap resamples
-
-    @classmethod
-    def now(
-        cls,
-        *,
-        gold: str,
-        claimx_version: str,
-        responses: str,
-        recorded_model: str | None = None,
-        recorded_at: str | None = None,
-        command: str | None = None,
-        seed: int = 0,
-        resamples: int = 10_000,
-    ) -> ReportMeta:
-        """A meta stamped with the current UTC time."""
-        return cls(
-            date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            gold=gold,
-            claimx_version=claimx_version,
-            responses=responses,
-            recorded_model=recorded_model,
-            recorded_at=recorded_at,
-            command=command,
-            seed=seed,
-            resamples=resamples,
-        )
 
 
 def load_runs(files: list[Path], gold: list[GoldItem]) -> list[SystemRun]:

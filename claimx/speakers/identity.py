@@ -1,10 +1,15 @@
 """The one rule for "are these two names one source?": :func:`same_source`.
 
-Used alike by the extractor's per-article resolver (:mod:`claimx.speakers.resolve`),
-the corpus registry (:mod:`claimx.speakers.registry`), the gold checker
-(:mod:`claimx.eval.gold`), and the eval's matching and metrics
-(:mod:`claimx.eval.matching`, :mod:`claimx.eval.metrics`), so a speaker the
-extractor merges is one the scorer counts as right. Two names are one source when
+Its parts (:func:`same_person`, :func:`group_key`, :func:`is_personish`) are what
+the extractor's per-article resolver (:mod:`claimx.speakers.resolve`) and the
+corpus registry (:mod:`claimx.speakers.registry`) merge speakers with; the whole
+rule is what the gold checker (:mod:`claimx.eval.gold`), the eval's matching and
+metrics (:mod:`claimx.eval.matching`, :mod:`claimx.eval.metrics`), its detection
+scores of corpus sources as written (:mod:`claimx.eval.detection`) and the
+targeted-stance scores (:mod:`claimx.targeted`) count a speaker right with, so
+a speaker the extractor merges is one the scorer counts as right.
+
+Two names are one source when
 
 1. they are equal after folding case, accents, punctuation, honorifics and
    middle initials ("Mr. John F. Kirby" = "John Kirby"; :func:`name_tokens`), or
@@ -30,7 +35,24 @@ extractor merges is one the scorer counts as right. Two names are one source whe
    "Institute for the Study of War"; function words do not count);
 5. a body's name of three words or more is the end of the other's, which only
    adds a description before it ("The Washington-based Institute for the
-   Study of War" = "Institute for the Study of War").
+   Study of War" = "Institute for the Study of War");
+6. likewise a person's full name (rule 2's) is the end of the other's, which
+   only adds a description before it, as a source written out in the text
+   carries it: "Republican nominee Donald Trump", "Kremlin spokesman Dmitry
+   Peskov", "Senator Jane Doe" are "Donald Trump", "Dmitry Peskov", "Jane Doe"
+   (the annotation standard keeps such descriptors in ``speaker_role``, never in
+   the name). Not when the name is what the description is of ("allies of
+   Donald Trump", "Hillary Clinton and Tim Kaine": a function word before it),
+   nor when it does not end the other ("Donald Trump's campaign", "the Trump
+   campaign": a campaign, like any body, is a source apart from its candidate).
+   A first name before a full name reads as a description too: "John Quincy
+   Adams" is "Quincy Adams".
+
+Every rule compares the **names** only: a name's appositive or relative clause
+(from its first comma, an opening bracket, or "who", "which", "that") is left
+out first, of both names and of the context: "Gonzalez, 55, of Brigantine" is
+"Gonzalez" (then rule 3), "Sen. Jim Whelan who represents the city" is
+"Jim Whelan", "Rep. Ryan (R-WI)" is "Ryan".
 
 The resolver applies rule 3 itself, with the names of the article text as
 context, because it has to decide which of several people a surname denotes;
@@ -66,6 +88,7 @@ __all__ = [
     "group_key",
     "is_full",
     "is_personish",
+    "name_part",
     "name_tokens",
     "normalize_name",
     "person_tokens",
@@ -233,8 +256,32 @@ def _is_acronym_of(short: str, full: str) -> bool:
     return bool(acronym(full)) and re.sub(r"[\W_]", "", core).casefold() == acronym(full)
 
 
+# Where a name's appositive or relative clause begins: "Gonzalez, 55, of Brigantine",
+# "Sen. Jim Whelan who represents Atlantic City", "Rep. Ryan (R-WI)".
+_APPOSITIVE = re.compile(r",|\s\(|\s(?:who|which|that)\s")
+
+
+@lru_cache(maxsize=65536)
+def name_part(name: str) -> str:
+    """``name`` without its appositive or relative clause (module doc); all of it if
+    nothing is left."""
+    head = _APPOSITIVE.split(name, maxsplit=1)[0].strip()
+    return head or name
+
+
+def _described(a: str, b: str) -> bool:
+    """Rule 6: one is a person's full name that ends the other, after a description."""
+    na, nb = name_tokens(a), name_tokens(b)
+    (short, short_raw), long = ((na, a), nb) if len(na) < len(nb) else ((nb, b), na)
+    if len(short) < 2 or len(long) <= len(short) or long[-len(short) :] != short:
+        return False
+    if long[-len(short) - 1] in FUNCTION_WORDS:  # "allies of X", "Y and X"
+        return False
+    return is_personish(short_raw) and is_full(short_raw)
+
+
 def _same_full(a: str, b: str, threshold: float) -> bool:
-    """Rules 1, 2, 4 and 5: one source without looking at the context."""
+    """Rules 1, 2, 4, 5 and 6: one source without looking at the context."""
     na, nb = name_tokens(a), name_tokens(b)
     if not na or not nb:
         return False
@@ -245,6 +292,8 @@ def _same_full(a: str, b: str, threshold: float) -> bool:
         return True
     short, long = sorted((ga.split(), gb.split()), key=len)
     if len(short) >= 3 and long[-len(short) :] == short and not is_personish(a):
+        return True
+    if _described(a, b):
         return True
     return (
         is_personish(a)
@@ -258,10 +307,11 @@ def _same_full(a: str, b: str, threshold: float) -> bool:
 def same_source(
     a: str, b: str, context: Iterable[str] = (), *, threshold: float = FIRST_NAME_THRESHOLD
 ) -> bool:
-    """True when two names denote the same source (rules 1-3 of the module docstring).
+    """True when two names denote the same source (the rules of the module docstring).
 
     ``context``: the other names of the article, for the surname rule.
     """
+    a, b = name_part(a), name_part(b)
     if _same_full(a, b, threshold):
         return True
     na, nb = name_tokens(a), name_tokens(b)
@@ -280,7 +330,7 @@ def same_source(
         len(name_tokens(n)) > 1
         and translit(name_tokens(n)[-1]) == key
         and not _same_full(n, full_raw, threshold)
-        for n in context
+        for n in map(name_part, context)
     )
 
 

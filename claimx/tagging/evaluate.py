@@ -27,8 +27,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from claimx.eval.detection import _trimmed, detection_report
+from claimx.eval.detection import detection_report
 from claimx.eval.gold import GoldItem
+from claimx.eval.overlap import same_trimmed
 from claimx.tagging.attribution import TaggedAttribution
 from claimx.tagging.candidates import candidates
 from claimx.tagging.corpus import Document, role_spans
@@ -108,7 +109,7 @@ def _match_spans(text: str, predicted: Sequence[Span], gold: Sequence[Span]) -> 
     for g in want:
         for j, p in enumerate(pred):
             if j not in used and p.overlaps(g):
-                if _trimmed(text, [(p.start, p.end)]) == _trimmed(text, [(g.start, g.end)]):
+                if same_trimmed(text, [p], [g]):
                     used.add(j)
                     matched += 1
                     break
@@ -145,7 +146,7 @@ def evaluate(
     report = detection_report(
         gold,
         {name: results},
-        candidates={name: lambda t: [(c.start, c.end) for c in finder(t)]},
+        candidates={name: finder},
         resamples=1,
     )
     total = report.systems[0].total

@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from claimx.eval.bootstrap import paired_bootstrap, paired_bootstraps, paired_units
-from claimx.eval.metrics import SystemScore, score_system
+from claimx.eval.bootstrap import Interval, Resampling, Unit, paired_bootstraps, paired_units
+from claimx.eval.metrics import METRICS, ClaimMetric, Counts, SystemScore, score_system
 from claimx.models import ExtractedClaim
 
 from .factory import GOLD, perfect, pred, system
@@ -17,6 +17,21 @@ from .factory import GOLD, perfect, pred, system
 
 def scored(label: str, per_article: list[list[ExtractedClaim] | None]) -> SystemScore:
     return score_system(system(label, per_article))
+
+
+def paired_bootstrap(
+    a: SystemScore,
+    b: SystemScore,
+    *,
+    metric: ClaimMetric = METRICS["claim_f1"],
+    unit: Unit = "article",
+    seed: int = 0,
+    resamples: int = 10_000,
+) -> Interval:
+    """The interval of one metric."""
+    draws = Resampling(resamples, seed)
+    found = paired_bootstraps(a, b, metrics=[metric], unit=unit, draws=draws)
+    return found[metric.key]
 
 
 POOR = scored("poor", [[pred(GOLD[0])]] * 5)
@@ -33,7 +48,7 @@ def test_same_seed_same_interval_other_seed_other_draws() -> None:
 
 
 def test_a_consistent_improvement_is_more_than_noise() -> None:
-    iv = paired_bootstrap(POOR, GOOD, metric="claim_f1", seed=0)
+    iv = paired_bootstrap(POOR, GOOD, metric=METRICS["claim_f1"], seed=0)
     # poor: 1 of 4 found per article, no false positive -> F1 = 2*5/(5+20) = 0.4
     assert iv.point == pytest.approx(1.0 - 0.4)
     # Every article improves by the same amount, so every resample does too.
@@ -49,24 +64,38 @@ def test_an_inconsistent_difference_is_within_noise() -> None:
 
 
 def test_identical_systems_differ_by_exactly_zero() -> None:
-    iv = paired_bootstrap(MIXED, MIXED, metric="joint_f1", unit="claim", seed=3)
+    iv = paired_bootstrap(MIXED, MIXED, metric=METRICS["joint_f1"], unit="claim", seed=3)
     assert (iv.point, iv.low, iv.high) == (0.0, 0.0, 0.0) and not iv.more_than_noise
 
 
 def test_claim_units_add_up_to_the_counts() -> None:
-    units = paired_units(POOR, MIXED, "claim_f1", "claim")
-    tp_a, pred_a, tp_b, pred_b, gold = units.sum(axis=0)
-    assert (tp_a, pred_a, gold) == (POOR.total.matched, POOR.total.n_pred, POOR.total.n_gold)
-    assert (tp_b, pred_b) == (MIXED.total.matched, MIXED.total.n_pred)
-    articles = paired_units(POOR, MIXED, "joint_f1", "article")
-    assert articles.shape == (5, 5) and articles[:, 4].tolist() == [4] * 5
+    units_a, units_b = paired_units(POOR, MIXED, "claim")
+    assert len(units_a) == len(units_b)
+    pooled_a, pooled_b = sum(units_a, Counts()), sum(units_b, Counts())
+    # Every field a by-claim metric reads adds up to the system's own counts.
+    for scored_system, pooled in ((POOR, pooled_a), (MIXED, pooled_b)):
+        for m in METRICS:
+            if m.by_claim:
+                assert m.counts(pooled) == m.counts(scored_system.total), m.key
+    articles_a, articles_b = paired_units(POOR, MIXED, "article")
+    assert len(articles_a) == 5 and [u.n_gold for u in articles_b] == [4] * 5
 
 
 def test_many_metrics_at_once_equal_one_at_a_time() -> None:
-    both = paired_bootstraps(POOR, MIXED, unit="claim", seed=5, resamples=2000)
-    for metric in ("claim_f1", "joint_f1"):
-        alone = paired_bootstrap(POOR, MIXED, metric=metric, unit="claim", seed=5, resamples=2000)
-        assert both[metric] == alone
+    rows = [METRICS[k] for k in ("claim_f1", "joint_f1", "speaker_accuracy", "stance_macro_f1")]
+    draws = Resampling(2000, seed=5)
+    together = paired_bootstraps(POOR, MIXED, metrics=rows, unit="claim", draws=draws)
+    for row in rows:
+        alone = paired_bootstrap(POOR, MIXED, metric=row, unit="claim", seed=5, resamples=2000)
+        assert together[row.key] == alone
+
+
+def test_any_row_is_resampled_and_a_claim_interval_needs_per_claim_counts() -> None:
+    tokens = METRICS["prompt_tokens"]
+    (iv,) = paired_bootstraps(POOR, GOOD, metrics=[tokens], draws=Resampling(200)).values()
+    assert iv.metric == "prompt_tokens" and iv.low <= iv.point <= iv.high
+    with pytest.raises(ValueError, match="prompt_tokens"):
+        paired_bootstraps(POOR, GOOD, metrics=[tokens], unit="claim")
 
 
 def test_different_articles_or_gold_cannot_be_paired() -> None:
@@ -83,7 +112,7 @@ def test_ten_thousand_resamples_of_hundreds_of_claims_are_fast() -> None:
     big_a = scored("a", [[pred(GOLD[0])]] * 60)
     big_b = scored("b", [perfect()[:3]] * 30 + [[pred(GOLD[1])]] * 30)
     start = time.perf_counter()
-    ivs = paired_bootstraps(big_a, big_b, unit="claim", resamples=10_000, seed=0)
+    ivs = paired_bootstraps(big_a, big_b, unit="claim", draws=Resampling(10_000, seed=0))
     assert time.perf_counter() - start < 1.5
-    assert len(paired_units(big_a, big_b, "claim_f1", "claim")) >= 240
+    assert len(paired_units(big_a, big_b, "claim")[0]) >= 240
     assert all(np.isfinite([iv.low, iv.high]).all() for iv in ivs.values())

@@ -13,12 +13,13 @@ from claimx.eval.detection import (
     evidence_form,
     gold_evidence,
     source_kind,
-    token_overlap,
 )
 from claimx.eval.gold import GoldItem
+from claimx.eval.overlap import token_overlap
 from claimx.eval.reports.detection import detection_dict, print_detection
 from claimx.eval.reports.markdown import render_markdown
 from claimx.models import Attribution, Claim, ExtractedClaim, ExtractionResult, Grounding
+from claimx.text.spans import Span
 from tests.eval.factory import span
 
 TEXT = (
@@ -53,8 +54,8 @@ GOLD = GoldItem(
 )
 
 
-def predicted(quote: str, speaker: str) -> ExtractedClaim:
-    start, end = span(quote, TEXT)
+def predicted(quote: str, speaker: str, text: str = TEXT) -> ExtractedClaim:
+    start, end = span(quote, text)
     return ExtractedClaim(
         claim="x", speaker=speaker, stance="supports", quote=quote, start=start, end=end,
         direct=False, speaker_id="s",
@@ -82,13 +83,13 @@ def test_forms_and_source_kinds() -> None:
     assert forms == ["indirect", "direct", "indirect", "mixed"]
     assert [g.source_kind for g in gold_evidence(GOLD)] == ["named", "pronoun", "named", "nominal"]
     assert source_kind(None) == "none" and source_kind("the campaign") == "nominal"
-    two = [span("“We have the votes,”", TEXT), span("“a disaster,”", TEXT)]
+    two = [Span(*span("“We have the votes,”", TEXT)), Span(*span("“a disaster,”", TEXT))]
     assert evidence_form(TEXT, two) == "direct"
 
 
 def test_token_overlap_is_over_the_longer_span() -> None:
-    whole = [span("the budget would pass next week", TEXT)]
-    half = [span("the budget would", TEXT)]
+    whole = [Span(*span("the budget would pass next week", TEXT))]
+    half = [Span(*span("the budget would", TEXT))]
     assert token_overlap(TEXT, whole, half) == pytest.approx(3 / 6)
     assert token_overlap(TEXT, half, whole) == pytest.approx(3 / 6)
 
@@ -97,10 +98,12 @@ def test_rules_sources_forms_and_stage_one() -> None:
     system = result(
         predicted("the budget would pass next week.", "Jane Doe"),  # exact after trimming
         predicted("We have the votes", "Jane Doe"),  # pronoun -> nearest named: right
-        predicted("most voters back", "Gallup"),  # 3/6 tokens: any and 0.3, not 0.8
+        # 3/6 tokens: any and 0.3, not 0.8; and "Gallup" is not "A Gallup poll", a
+        # document is a source of its own (eval/ANNOTATION.md, section 5.7)
+        predicted("most voters back", "Gallup"),
         predicted("aides said", "aides"),  # no overlap with gold at all
     )
-    candidates = [span("Senator Jane Doe said the budget would pass next week.", TEXT)]
+    candidates = [Span(*span("Senator Jane Doe said the budget would pass next week.", TEXT))]
     report = detection_report(
         [GOLD], {"sys": {"a1": system}}, candidates={"sys": lambda t: candidates}, resamples=10
     )
@@ -108,7 +111,7 @@ def test_rules_sources_forms_and_stage_one() -> None:
     assert [c.matched(r) for r in ("any", "token>=0.3", "token>=0.8", "exact")] == [3, 3, 2, 2]
     p, r, f = c.prf("token>=0.3")
     assert (p, r) == (0.75, 0.75) and f == pytest.approx(0.75)
-    assert c.source_accuracy("named") == (1.0, 2)
+    assert c.source_accuracy("named") == (0.5, 2)
     assert c.source_accuracy("pronoun") == (1.0, 1)
     assert c.source_accuracy("nominal") == (None, 0)
     assert c.form_recall("indirect") == (1.0, 2) and c.form_recall("mixed") == (0.0, 1)
@@ -116,18 +119,32 @@ def test_rules_sources_forms_and_stage_one() -> None:
     assert c.candidates_per_1000_chars() == pytest.approx(1000 / len(TEXT))
 
 
-def test_a_surname_as_written_matches_the_full_name() -> None:
-    from claimx.eval.detection import _source_ok
-
-    names = ["Caddell", "Democrat pollster Pat Caddell", "Pat Caddell"]
-    assert _source_ok("Pat Caddell", "Caddell", names)
-    assert _source_ok("Pat Caddell", "Democrat pollster Pat Caddell", names)
-    assert not _source_ok("Pat Caddell", "caddell's firm", names)
-    assert not _source_ok("Pat Caddell", "Pat", names)
-    # the source as written with its appositive or relative clause
-    assert _source_ok("Mayra Gonzalez", "Gonzalez, 55, of Brigantine.", ["Mayra Gonzalez"])
-    assert _source_ok("Jim Whelan", "Sen. Jim Whelan who represents the city", ["Jim Whelan"])
-    assert not _source_ok("Steve Sweeney", "Sen. Jim Whelan who represents the city", names)
+def test_sources_as_written_are_judged_by_the_one_speaker_rule() -> None:
+    # A corpus writes sources with their descriptions; the rule reads the name in them
+    # (tests/speakers/test_identity.py has the rule's own cases).
+    text = (
+        "Democrat pollster Pat Caddell said the race was close. "
+        "Gonzalez, 55, of Brigantine, said the casino would close. "
+        "The Clinton campaign said the ad was false."
+    )
+    gold = GoldItem(
+        "a1", text, [], "test",
+        [
+            Attribution(quote=q, start=text.index(q), end=text.index(q) + len(q), source=src)
+            for q, src in (
+                ("the race was close", "Democrat pollster Pat Caddell"),
+                ("the casino would close", "Gonzalez, 55, of Brigantine"),
+                ("the ad was false", "The Clinton campaign"),
+            )
+        ],
+    )  # fmt: skip
+    system = result(
+        predicted("the race was close", "Pat Caddell", text),
+        predicted("the casino would close", "Mayra Gonzalez", text),
+        predicted("the ad was false", "Hillary Clinton", text),  # a campaign is not its candidate
+    )
+    c = detection_report([gold], {"s": {"a1": system}}, resamples=10).systems[0].total
+    assert c.source_accuracy("named") == (2 / 3, 3)
 
 
 def test_wrong_and_possessive_sources_are_wrong() -> None:
@@ -189,7 +206,7 @@ def test_build_report_scores_each_article_by_what_its_gold_has() -> None:
             ],
         )
     ]  # fmt: skip
-    meta = ReportMeta.now(gold="g", claimx_version="0", responses="live", resamples=10)
+    meta = ReportMeta(gold="g", claimx_version="0", responses="live", resamples=10)
     report = build_report(runs, meta, gold=[GOLD, full_item])
     assert [a.article_id for a in report.systems[0].articles] == ["a2"]
     assert report.systems[0].total.n_gold == 1  # the claim metrics see the full claim only

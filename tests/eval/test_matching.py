@@ -10,8 +10,8 @@ from claimx.eval.matching import (
     has_valid_span,
     match_claims,
     proposition_similarity,
-    span_overlap,
 )
+from claimx.eval.overlap import char_overlap
 from claimx.models import Claim
 
 from .factory import GOLD, INVOLVED, MEANS, TARGETS, TEXT, gold_claim, perfect, pred
@@ -46,11 +46,6 @@ def test_similarity_is_dice_of_content_words() -> None:
     # {usa, involv, drone, attack, kremlin} vs {usa, involv, attack}: 2*3/8
     assert proposition_similarity(INVOLVED, "The US was involved in the attack.") == 0.75
     assert proposition_similarity("", INVOLVED) == 0.0
-
-
-def test_span_overlap_is_shared_over_shorter() -> None:
-    assert span_overlap((0, 10), (5, 25)) == 0.5
-    assert span_overlap((0, 10), (10, 20)) == 0.0
 
 
 def test_identical_output_matches_everything_one_to_one() -> None:
@@ -111,11 +106,11 @@ def test_optimal_assignment_beats_greedy() -> None:
     # Greedy on the same pair score takes broad->targets first and strands narrow.
     candidates = sorted(
         (
-            (proposition_similarity(p.claim, g.claim) + 0.5 * span_overlap(
-                (p.start, p.end), (g.start, g.end)), i, j)
+            (proposition_similarity(p.claim, g.claim) + 0.5 * char_overlap([p.span], [g.span]),
+             i, j)
             for i, g in enumerate(gold)
             for j, p in enumerate(preds)
-            if span_overlap((p.start, p.end), (g.start, g.end)) > 0
+            if char_overlap([p.span], [g.span]) > 0
             and proposition_similarity(p.claim, g.claim) >= MIN_SIMILARITY
         ),
         reverse=True,

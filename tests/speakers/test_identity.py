@@ -122,3 +122,52 @@ def test_the_rule_keeps_different_sources_apart(a: str, b: str, context: tuple[s
 def test_acronyms_and_described_bodies(a: str, b: str, same: bool) -> None:
     assert same_source(a, b) is same
     assert same_source(b, a) is same
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        # rule 6: a description before a person's full name (speaker_role, not the name)
+        ("Republican nominee Donald Trump", "Donald Trump"),
+        ("Kremlin spokesman Dmitry Peskov", "Dmitry Peskov"),
+        ("Senator Jane Doe", "Jane Doe"),
+        ("Russian President Vladimir Putin", "Vladimir Putin"),
+        ("Democrat pollster Pat Caddell", "Pat Caddell"),
+        # appositives and relative clauses are not part of the name
+        ("Gonzalez, 55, of Brigantine", "Mayra Gonzalez"),
+        ("Sen. Jim Whelan who represents the city", "Jim Whelan"),
+        ("Gov. Pat McCrory (R)", "Pat McCrory"),
+        ("John Kirby, spokesperson for the National Security Council", "John Kirby"),
+    ],
+)
+def test_a_name_written_with_its_description_is_the_name(written: str, name: str) -> None:
+    assert same_source(written, name, [written, name])
+    assert same_source(name, written, [written, name])
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Donald Trump's campaign", "Donald Trump"),  # possessive: a body of his
+        ("the Trump campaign", "Trump"),  # a campaign is not its candidate (5.1)
+        ("the Obama administration", "Obama"),
+        ("A Gallup poll", "Gallup"),  # a document is a source of its own (5.7)
+        ("A spokeswoman for Hillary Clinton", "Hillary Clinton"),  # institution and voice
+        ("allies of Donald Trump", "Donald Trump"),
+        ("Hillary Clinton and Tim Kaine", "Tim Kaine"),  # a group and its member
+        ("U.S. officials", "officials"),
+        ("Democratic leaders", "Democratic"),
+        ("Sen. Jim Whelan who represents the city", "Steve Sweeney"),
+    ],
+)
+def test_a_description_does_not_join_what_the_guide_keeps_apart(written: str, name: str) -> None:
+    assert not same_source(written, name, [written, name])
+    assert not same_source(name, written, [written, name])
+
+
+def test_a_surname_as_written_joins_the_full_name_through_its_description() -> None:
+    names = ["Caddell", "Democrat pollster Pat Caddell", "Pat Caddell"]
+    assert same_source("Caddell", "Pat Caddell", names)  # the description is Caddell too
+    # ... but a second Caddell, even an appositive's, keeps the surname ambiguous
+    assert not same_source("Caddell", "Pat Caddell", [*names, "Mary Caddell, his sister"])
+    assert distinct_sources(names, names) == ["Caddell"]

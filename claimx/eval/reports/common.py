@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from claimx.eval.compare import Comparison, Report
-from claimx.eval.metrics import METRICS, ArticleScore, MetricInfo, SystemScore
+from claimx.eval.metrics import METRICS, ArticleScore, ClaimMetric, SystemScore
 from claimx.eval.oracle import OracleReport, where_lost
 from claimx.llm.pricing import is_priced
 
 __all__ = [
     "HEADLINE",
-    "KINDS",
     "ab_rows",
     "best_system",
     "by_article",
@@ -27,10 +26,9 @@ __all__ = [
     "responses_line",
 ]
 
-KINDS = {m.key: m for m in METRICS}
 MISSING = "–"
 
-HEADLINE = KINDS["joint_f1"]
+HEADLINE = METRICS["joint_f1"]
 """The metric that ranks systems ("best" in the summaries): joint F1, a claim found with
 its speaker and its stance right, which is what a user of claimx gets out of it."""
 
@@ -98,14 +96,14 @@ def delta_label(comp: Comparison) -> str:
     return f"Δ {system} − {baseline}"
 
 
-def metric_cell(info: MetricInfo, system: SystemScore) -> str:
+def metric_cell(info: ClaimMetric, system: SystemScore) -> str:
     """One system's value of one metric; an unpriced model's cost is "n/a", not $0."""
     if info.kind == "usd" and not is_priced(system.run.model):
         return "n/a"
     return fmt_value(info.kind, system.metrics[info.key])
 
 
-def delta_cell(info: MetricInfo, comp: Comparison, report: Report) -> str:
+def delta_cell(info: ClaimMetric, comp: Comparison, report: Report) -> str:
     """A comparison's delta of one metric; "n/a" for cost when either model has no price."""
     if info.kind == "usd":
         models = {s.label: s.run.model for s in report.systems}
@@ -147,19 +145,23 @@ def provenance(report: Report) -> list[tuple[str, str]]:
 
 
 def ab_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
-    """(comparison, metric, delta, article interval, verdict, claim interval) per interval."""
+    """(comparison, metric, delta, article interval, verdict, claim interval) per interval:
+    every ``compared`` row of :data:`~claimx.eval.metrics.METRICS` ("–" for the claim
+    interval of a row not computed per claim)."""
     rows = []
     for comp in report.comparisons:
         for metric, iv in comp.intervals.items():
-            claim_iv = comp.claim_intervals[metric]
+            claim_iv = comp.claim_intervals.get(metric)
             rows.append(
                 (
                     f"{comp.system} vs {comp.baseline}",
-                    KINDS[metric].label,
+                    METRICS[metric].label,
                     fmt_signed(iv.point, ".3f"),
                     fmt_interval(iv.low, iv.high),
                     iv.verdict,
-                    f"{fmt_interval(claim_iv.low, claim_iv.high)} {claim_iv.verdict}",
+                    MISSING
+                    if claim_iv is None
+                    else f"{fmt_interval(claim_iv.low, claim_iv.high)} {claim_iv.verdict}",
                 )
             )
     return rows

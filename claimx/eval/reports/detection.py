@@ -1,7 +1,9 @@
 """The detection report (:mod:`claimx.eval.detection`) as rows, rich tables and markdown.
 
 One table, one column per system (then one per comparison's bootstrap
-interval); every row names the rule that produced its number.
+interval); every row names the rule that produced its number. The rows are
+those of :data:`~claimx.eval.detection.DETECTION_METRICS`, read when a report
+is made, then the counts (gold and predicted, articles and failed).
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from claimx.eval.detection import (
-    FORMS,
+    DETECTION_METRICS,
     HEADLINE_RULE,
-    RULES,
-    SOURCE_KINDS,
     DetectionCounts,
+    DetectionMetric,
     DetectionReport,
 )
 
@@ -30,30 +31,18 @@ def _ratio(value: float | None) -> str:
     return MISSING if value is None else f"{value:.2f}"
 
 
+def _cell(row: DetectionMetric, c: DetectionCounts) -> str:
+    value = _ratio(row.of(c))
+    return value if row.support is None else f"{value} ({c.count(row.support)})"
+
+
 def _metric_rows(c: DetectionCounts) -> list[tuple[str, str, str]]:
-    """(metric, rule, value) for one system."""
-    rows = []
-    for rule in RULES:
-        p, r, f = c.prf(rule)
-        rows += [
-            ("evidence P", rule, _ratio(p)),
-            ("evidence R", rule, _ratio(r)),
-            ("evidence F1", rule, _ratio(f)),
-        ]
-    for kind in SOURCE_KINDS:
-        acc, n = c.source_accuracy(kind)
-        rows.append((f"source acc, {kind}", f"pairs of {HEADLINE_RULE}", f"{_ratio(acc)} ({n})"))
-    for form in FORMS:
-        rec, n = c.form_recall(form)
-        rows.append((f"recall, {form}", HEADLINE_RULE, f"{_ratio(rec)} ({n})"))
+    """(metric, rule, value) for one system: every metric row, then the counts."""
+    rows = [(row.label, row.rule, _cell(row, c)) for row in DETECTION_METRICS]
     rows += [
-        ("stage-one recall", "candidate overlaps gold", _ratio(c.stage_one_recall())),
-        ("stage-one recall, indirect", "candidate overlaps gold",
-         _ratio(c.stage_one_recall(indirect=True))),
-        ("candidates / 1,000 chars", "stage one", _ratio(c.candidates_per_1000_chars())),
         ("gold / predicted", "", f"{c.n_gold} / {c.n_pred}"),
         ("articles (failed)", "", f"{c.articles} ({c.failed})"),
-    ]  # fmt: skip
+    ]
     return rows
 
 
@@ -62,11 +51,13 @@ def detection_rows(report: DetectionReport) -> tuple[list[str], list[list[str]]]
     header = ["metric", "rule", *(s.label for s in report.systems)]
     header += [f"Δ {c.system} vs {c.baseline} [95%]" for c in report.comparisons]
     per_system = [_metric_rows(s.total) for s in report.systems]
+    keys = [row.key for row in DETECTION_METRICS]
     rows = []
     for i, (metric, rule, _) in enumerate(per_system[0] if per_system else []):
         row = [metric, rule, *(p[i][2] for p in per_system)]
+        key = keys[i] if i < len(keys) else None
         for comp in report.comparisons:
-            iv = comp.intervals.get(rule) if metric == "evidence F1" else None
+            iv = comp.intervals.get(key) if key is not None else None
             row.append(
                 f"{iv.point:+.3f} [{iv.low:+.3f}, {iv.high:+.3f}] {iv.verdict}" if iv else ""
             )
@@ -110,32 +101,32 @@ def render_detection_markdown(report: DetectionReport) -> str:
     return f"## {_TITLE}\n\n{about}{md_table(header, rows, align)}\n{_caption(report)}.\n"
 
 
+def _put(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for name in path[:-1]:
+        tree = tree.setdefault(name, {})
+    tree[path[-1]] = value
+
+
 def detection_dict(report: DetectionReport) -> dict[str, Any]:
-    """The report's figures as plain JSON data."""
+    """The report's figures as plain JSON data: each system's metric rows at their
+    ``json`` paths (and supports), then its counts; each comparison's intervals."""
     systems = {}
     for s in report.systems:
         c = s.total
-        systems[s.label] = {
-            "evidence": {rule: dict(zip("prf", c.prf(rule), strict=True)) for rule in RULES},
-            "source_accuracy": {k: c.source_accuracy(k)[0] for k in SOURCE_KINDS},
-            "source_pairs": {k: c.source_accuracy(k)[1] for k in SOURCE_KINDS},
-            "recall_by_form": {f: c.form_recall(f)[0] for f in FORMS},
-            "gold_by_form": {f: c.form_recall(f)[1] for f in FORMS},
-            "stage_one_recall": c.stage_one_recall(),
-            "stage_one_recall_indirect": c.stage_one_recall(indirect=True),
-            "candidates_per_1000_chars": c.candidates_per_1000_chars(),
-            "gold": c.n_gold,
-            "predicted": c.n_pred,
-            "articles": c.articles,
-            "failed": c.failed,
-        }
+        figures: dict[str, Any] = {}
+        for row in DETECTION_METRICS:
+            _put(figures, row.json or (row.key,), row.of(c))
+            if row.support is not None and row.support_json:
+                _put(figures, row.support_json, c.count(row.support))
+        figures.update(gold=c.n_gold, predicted=c.n_pred, articles=c.articles, failed=c.failed)
+        systems[s.label] = figures
     comparisons = [
         {
             "baseline": comp.baseline,
             "system": comp.system,
             "f1_intervals": {
-                rule: {"point": iv.point, "low": iv.low, "high": iv.high, "verdict": iv.verdict}
-                for rule, iv in comp.intervals.items()
+                key: {"point": iv.point, "low": iv.low, "high": iv.high, "verdict": iv.verdict}
+                for key, iv in comp.intervals.items()
             },
         }
         for comp in report.comparisons

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from claimx.eval.compare import Comparison, Report
 from claimx.eval.matching import has_valid_span
-from claimx.eval.metrics import METRICS, ArticleScore, MetricInfo, SystemScore
+from claimx.eval.metrics import METRICS, ArticleScore, ClaimMetric, SystemScore
 from claimx.eval.reports.common import (
     HEADLINE,
     ORACLE_CLAIM_NOTE,
@@ -56,7 +56,7 @@ from claimx.eval.reports.common import (
 from claimx.html_page import article_title, render_page
 from claimx.models import STANCES, Claim
 
-__all__ = ["KINDS", "SHORT_KINDS", "SUMMARY_METRICS", "render_html"]
+__all__ = ["KINDS", "SHORT_KINDS", "render_html"]
 
 KINDS: dict[str, tuple[str, str]] = {
     "matched": ("#9be3b0", "matched: claim, speaker and stance right"),
@@ -254,7 +254,7 @@ class DeltaView:
     interval: str
 
 
-def _delta(info: MetricInfo, comp: Comparison, report: Report) -> DeltaView:
+def _delta(info: ClaimMetric, comp: Comparison, report: Report) -> DeltaView:
     text = delta_cell(info, comp, report)
     value = comp.deltas.get(info.key)
     direction = ""
@@ -298,9 +298,13 @@ class SummaryRow:
     delta: DeltaView | None  # the headline metric against the baseline; None for it
 
 
-SUMMARY_METRICS = ("claim_f1", "claim_precision", "claim_recall", "calls")
-"""The summary's metrics after the headline one and its difference, in order (every
-metric is in the tables below it): on a phone the headline is what shows first."""
+def _after_headline() -> list[ClaimMetric]:
+    """The summary's metrics after the headline one and its difference (every metric is in
+    the tables below it): the other ``summary`` rows of
+    :data:`~claimx.eval.metrics.METRICS`, those with intervals first. On a phone the
+    headline is what shows first."""
+    rows = [m for m in METRICS if m.summary and m.key != HEADLINE.key]
+    return [m for m in rows if m.compared] + [m for m in rows if not m.compared]
 
 
 @dataclass(frozen=True)
@@ -343,7 +347,7 @@ def render_html(report: Report) -> str:
     systems: list[SystemScore] = report.systems
     best = best_system(report)
     anchors = {s.label: f"s{i}" for i, s in enumerate(systems)}
-    infos = {info.key: info for info in METRICS}
+    shown = _after_headline()
     metrics = [(info, [metric_cell(info, s) for s in systems]) for info in METRICS]
     deltas = [(info, [_delta(info, c, report) for c in report.comparisons]) for info in METRICS]
     headline_deltas = {c.system: _delta(HEADLINE, c, report) for c in report.comparisons}
@@ -352,7 +356,7 @@ def render_html(report: Report) -> str:
             s,
             anchors[s.label],
             s is best,
-            [metric_cell(infos[key], s) for key in (HEADLINE.key, *SUMMARY_METRICS)],
+            [metric_cell(m, s) for m in (HEADLINE, *shown)],
             headline_deltas.get(s.label),
         )
         for s in systems
@@ -390,7 +394,7 @@ def render_html(report: Report) -> str:
         best_anchor=anchors[best.label] if best is not None else "",
         headline=HEADLINE,
         summary=summary,
-        summary_headers=[infos[key].label for key in SUMMARY_METRICS],
+        summary_headers=[m.label for m in shown],
         comparisons=report.comparisons,
         baseline=report.comparisons[0].baseline if report.comparisons else None,
         delta_labels=[delta_label(c) for c in report.comparisons],

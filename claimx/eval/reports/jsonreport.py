@@ -25,9 +25,9 @@ Layout (every key is always present; ``null`` marks an undefined value)::
       }],
       "comparisons": [{
         "baseline", "system", "deltas": {<metric>: number | null},
-        "intervals": {"claim_f1" | "joint_f1": {"unit", "point", "low", "high",
-                                                "more_than_noise"}},
-        "claim_intervals": {same shape, claim-level resampling},
+        "intervals": {<every compared row of METRICS: claim_f1, joint_f1>:
+                      {"unit", "point", "low", "high", "more_than_noise"}},
+        "claim_intervals": {same shape, claim-level resampling, by_claim rows},
         "diffs": [{"article_id", "gold_index", "speaker", "stance", "claim",
                    "right_in", "wrong_in", "wrong_how"}]
       }],

@@ -19,10 +19,9 @@ from rich.table import Table
 
 from claimx.eval.bootstrap import Interval
 from claimx.eval.compare import Report
-from claimx.eval.metrics import SystemScore
+from claimx.eval.metrics import METRICS, ClaimMetric, SystemScore
 from claimx.eval.reports.common import (
     HEADLINE,
-    KINDS,
     best_system,
     fmt_interval,
     fmt_signed,
@@ -30,10 +29,13 @@ from claimx.eval.reports.common import (
 )
 from claimx.eval.reports.terminal import fit_table
 
-__all__ = ["SUMMARY_METRICS", "render_summary"]
+__all__ = ["render_summary", "summary_metrics"]
 
-SUMMARY_METRICS = ("claim_precision", "claim_recall", "claim_f1", "joint_f1", "calls")
-"""The metrics of the summary's systems table, in order (every one is in ``--full``)."""
+
+def summary_metrics() -> list[ClaimMetric]:
+    """The metrics of the summary's systems table: the ``summary`` rows of
+    :data:`~claimx.eval.metrics.METRICS`, in order (every row is in ``--full``)."""
+    return [m for m in METRICS if m.summary]
 
 
 def _iv(iv: Interval | None) -> str:
@@ -42,6 +44,13 @@ def _iv(iv: Interval | None) -> str:
         return "–"
     mark = "*" if iv.more_than_noise else " "
     return f"{fmt_signed(iv.point, '.2f')} {fmt_interval(iv.low, iv.high)}{mark}"
+
+
+def _value(metric: ClaimMetric, value: float | None) -> str:
+    """Two decimals (calls: one), so the five columns stay narrow."""
+    if value is None:
+        return "–"
+    return f"{value:.1f}" if metric.kind == "calls" else f"{value:.2f}"
 
 
 def _natural_width(table: Table) -> int:
@@ -54,25 +63,22 @@ def _natural_width(table: Table) -> int:
 
 def _systems(console: Console, report: Report, best: SystemScore | None) -> Table:
     failed = any(s.total.failed for s in report.systems)
+    shown = summary_metrics()
 
     def build(with_strategy: bool) -> Table:
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
         table.add_column("system")
         if with_strategy:
             table.add_column("strategy")
-        for key in SUMMARY_METRICS:
+        for m in shown:
             # "claim F1" as two lines: five narrow columns leave room for the strategy.
-            header = "calls per\narticle" if key == "calls" else KINDS[key].label.replace(" ", "\n")
+            header = "calls per\narticle" if m.key == "calls" else m.label.replace(" ", "\n")
             table.add_column(header, justify="right", no_wrap=True)
         if failed:
             table.add_column("failed", justify="right")
         table.add_column("", no_wrap=True)
         for s in report.systems:
-            values = [
-                "–" if s.metrics[k] is None else f"{s.metrics[k]:.1f}" if k == "calls"
-                else f"{s.metrics[k]:.2f}"
-                for k in SUMMARY_METRICS
-            ]  # fmt: skip
+            values = [_value(m, s.metrics[m.key]) for m in shown]
             row = [escape(s.label), *([escape(s.run.strategy)] if with_strategy else []), *values]
             row += [str(s.total.failed)] if failed else []
             table.add_row(*row, "[bold]best[/]" if s is best else "")
@@ -89,14 +95,12 @@ def _systems(console: Console, report: Report, best: SystemScore | None) -> Tabl
 def _ab(console: Console, report: Report) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("system")
-    for key in ("claim_f1", HEADLINE.key):
-        table.add_column(f"Δ {KINDS[key].label} [95% interval]", no_wrap=True)
+    # The compared rows of the summary: each with its article-level interval.
+    compared = [m for m in summary_metrics() if m.compared]
+    for m in compared:
+        table.add_column(f"Δ {m.label} [95% interval]", no_wrap=True)
     for comp in report.comparisons:
-        table.add_row(
-            escape(comp.system),
-            _iv(comp.intervals.get("claim_f1")),
-            _iv(comp.intervals.get(HEADLINE.key)),
-        )
+        table.add_row(escape(comp.system), *(_iv(comp.intervals.get(m.key)) for m in compared))
     fit_table(console, table)
     return table
 
