@@ -13,13 +13,11 @@ every one.
 
 **Tasks.** A prompt is for extraction unless it names another *task*
 (``task: targeted``, or ``task: {name: targeted, <its parameters>}``): then it
-has no ``pipeline:``, and its task's class, listed in :data:`TASKS`, builds and
-checks it, as the pipeline does an extraction prompt, and owns its answer
-schema. :func:`build_task` builds any prompt's task and :func:`prompt_hash` is
-its content hash, whatever the task: the one function the recordings and
-``claimx prompts`` call. The classes are named, not imported, here, and
-imported when a prompt of their task is first built (as langextract's
-provider router does): this module stays below what it lists.
+has no ``pipeline:``, and its task's class builds and checks it, as the
+pipeline does an extraction prompt, and owns its answer schema
+(:mod:`claimx.tasks`: :func:`~claimx.tasks.build_task`,
+:func:`~claimx.tasks.prompt_hash`). This module holds the prompts as data and
+imports no task.
 
 References: ``extract@v9`` (or ``extract@9``); ``extract``, the *default*
 version of that name; ``default`` (or ``latest``, its older name), the
@@ -35,9 +33,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import import_module
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import jinja2
 import jinja2.meta
@@ -50,19 +47,16 @@ __all__ = [
     "DEFAULT_NAME",
     "DEFAULTS_FILE",
     "EXTRACTION",
-    "TASKS",
+    "TASK_NAMES",
     "FewShotExample",
     "PipelineSpec",
     "PromptParams",
     "PromptRegistry",
     "PromptSpec",
-    "PromptTask",
     "StageRef",
-    "build_task",
     "default_registry",
     "get_prompt",
     "load_prompt_file",
-    "prompt_hash",
 ]
 
 DEFAULT_NAME = "extract"
@@ -72,11 +66,8 @@ DEFAULTS_FILE = "defaults.yaml"
 optionally ``default: <name>``, the name ``default`` refers to (else :data:`DEFAULT_NAME`)."""
 EXTRACTION = "extraction"
 """The task of a prompt that names none: extraction, run by its ``pipeline:``."""
-TASKS: dict[str, str] = {
-    EXTRACTION: "claimx.extraction.pipeline:Pipeline",
-    "targeted": "claimx.targeted.task:TargetedTask",
-}
-"""Each task, and the class (``module:Class``) that builds a prompt of it (module docstring)."""
+TASK_NAMES = frozenset({EXTRACTION, "targeted"})
+"""The tasks a prompt may name (their classes: :data:`claimx.tasks.TASKS`)."""
 _DEFAULT_REFS = frozenset({"default", "latest"})
 _REF = re.compile(r"^(?P<name>[a-z][a-z0-9_-]*)(?:@v?(?P<version>\d+))?$")
 _ENV = jinja2.Environment(
@@ -193,8 +184,8 @@ class PromptSpec(BaseModel):
                 if example.answer is not None:
                     raise ValueError(f"examples[{i}]: an extraction example lists claims:")
             return self
-        if self.task.name not in TASKS or self.task.name == EXTRACTION:
-            others = ", ".join(t for t in TASKS if t != EXTRACTION)
+        if self.task.name not in TASK_NAMES or self.task.name == EXTRACTION:
+            others = ", ".join(sorted(TASK_NAMES - {EXTRACTION}))
             raise ValueError(
                 f"unknown task {self.task.name!r}: one of {others}, or none for extraction"
             )
@@ -254,35 +245,6 @@ class PromptSpec(BaseModel):
                 k: getattr(self.pipeline, k).written() for k in PipelineSpec.model_fields
             }
         return data
-
-
-class PromptTask(Protocol):
-    """What every task's class is (:data:`TASKS`): built from a spec, which it checks
-    against itself; then it knows its content hash and a line describing it."""
-
-    spec: PromptSpec
-
-    @property
-    def content_hash(self) -> str:
-        """sha256 (12 hex) of everything that shapes the task's requests."""
-        ...
-
-    @property
-    def names(self) -> str:
-        """How the prompt runs, in one line (for ``claimx prompts``)."""
-        ...
-
-
-def build_task(spec: PromptSpec) -> PromptTask:
-    """The prompt's task, built and checked (module docstring); PromptError names the file."""
-    module, _, name = TASKS[spec.task_name].partition(":")
-    built: PromptTask = getattr(import_module(module), name)(spec)
-    return built
-
-
-def prompt_hash(spec: PromptSpec) -> str:
-    """The content hash of any prompt, whatever its task (:meth:`PromptTask.content_hash`)."""
-    return build_task(spec).content_hash
 
 
 @lru_cache(maxsize=64)

@@ -54,7 +54,8 @@ def _statuses(specs: list[object]) -> dict[str, str]:
 
 def listing(width: int = WIDTH) -> list[str]:
     """One line per prompt version: ref, marks, pipeline, description (cut to ``width``)."""
-    from claimx.prompts import build_task, default_registry
+    from claimx.prompts import default_registry
+    from claimx.tasks import build_task
 
     registry = default_registry()
     specs = registry.all()

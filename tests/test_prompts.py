@@ -13,14 +13,8 @@ from typer.testing import CliRunner
 from claimx.cli import app
 from claimx.errors import PromptError
 from claimx.extraction.pipeline import Pipeline
-from claimx.prompts import (
-    EXTRACTION,
-    PromptRegistry,
-    build_task,
-    default_registry,
-    load_prompt_file,
-    prompt_hash,
-)
+from claimx.prompts import EXTRACTION, PromptRegistry, default_registry, load_prompt_file
+from claimx.tasks import build_task, prompt_hash
 from tests.conftest import ROOT, SHIPPED_PROMPTS, TEST_PROMPTS
 
 WHOLE_TEXT = {

@@ -30,7 +30,8 @@ from urllib.parse import urlparse
 from claimx.errors import CassetteMissError, ConfigError
 from claimx.eval.paths import shown
 from claimx.llm.config import LOCAL_HOSTS, OPENAI_BASE_URL
-from claimx.prompts import PromptSpec, prompt_hash
+from claimx.prompts import PromptSpec
+from claimx.tasks import prompt_hash
 
 #: the base URL of a replayed client and of the local server recordings are made with
 #: (scripts/local-llm.sh); a replay never contacts it: cassettes match on path and body

@@ -54,7 +54,7 @@ class Pipeline:
         self.spec = spec
         where = spec.where
         stages = spec.pipeline
-        if stages is None:  # a prompt of another task (claimx.prompts.TASKS)
+        if stages is None:  # a prompt of another task (claimx.tasks)
             raise PromptError(
                 f"{spec.ref} is a prompt for the task {spec.task_name!r}, not for extraction:"
                 " name an extraction prompt (claimx prompts lists them)"

@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "eval, consolidate, targeted stance, datasets",
         (
             "claimx.eval", "claimx.consolidate", "claimx.targeted", "claimx.datasets",
+            "claimx.tasks",
             # the tagger's training and dev report read the corpora and the scorer
             "claimx.tagging.corpus", "claimx.tagging.evaluate", "claimx.tagging.train",
             "claimx.tagging.tune", "claimx.tagging.crf", "claimx.tagging.perceptron",

@@ -23,7 +23,8 @@ from claimx.eval.targeted_run import (
     is_targeted_gold,
 )
 from claimx.models import TargetedAnswer
-from claimx.prompts import PromptRegistry, prompt_hash
+from claimx.prompts import PromptRegistry
+from claimx.tasks import prompt_hash
 from tests.conftest import ROOT
 from tests.fake_openai_server import FakeOpenAIServer
 from tests.targeted.sample import write_fnc1

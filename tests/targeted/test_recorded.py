@@ -21,8 +21,9 @@ from claimx.cli import app as claimx_app
 from claimx.eval.cli import app
 from claimx.eval.recordings import REPLAY_BASE_URL, Manifest, record_command
 from claimx.models import TargetedAnswer
-from claimx.prompts import PromptRegistry, prompt_hash
+from claimx.prompts import PromptRegistry
 from claimx.targeted.gold import load_targeted_gold
+from claimx.tasks import prompt_hash
 from tests.conftest import ARTICLES, ROOT, SHIPPED_PROMPTS
 
 CASSETTES = ROOT / "eval" / "cassettes"

@@ -10,10 +10,11 @@ import pytest
 import yaml
 
 from claimx.errors import PromptError
-from claimx.prompts import PromptRegistry, build_task, load_prompt_file, prompt_hash
+from claimx.prompts import PromptRegistry, load_prompt_file
 from claimx.targeted.lexical import view
 from claimx.targeted.shipped import shipped
 from claimx.targeted.task import TargetedTask
+from claimx.tasks import build_task, prompt_hash
 from tests.conftest import ARTICLES, SHIPPED_PROMPTS
 
 SHIPPED = PromptRegistry(SHIPPED_PROMPTS)
@@ -137,3 +138,10 @@ def test_the_example_answers_are_what_the_model_sees_as_its_own_turns() -> None:
     assert assistant == task.example_answers
     first = json.loads(assistant[0])
     assert list(first) == ["sources", "position"]  # sources first, then the position
+
+
+def test_every_task_a_prompt_may_name_has_its_class() -> None:
+    from claimx.prompts import TASK_NAMES
+    from claimx.tasks import TASKS
+
+    assert set(TASKS) == TASK_NAMES
