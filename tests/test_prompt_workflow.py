@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from claimx.prompts import PromptRegistry
 from tests.conftest import ROOT
 from tests.fake_openai_server import FakeOpenAIServer
 
@@ -83,22 +84,22 @@ def test_the_readme_prompt_workflow_runs_as_written(checkout: Path) -> None:
         )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    new = checkout / "prompts" / "extract" / "v11.yaml"
+    new = checkout / "prompts" / "extract" / "v12.yaml"
     assert new.exists(), "claimx prompts new wrote the next version"
-    assert re.search(r"extract@v11 +unrecorded \(local\)", out), out
+    assert re.search(r"extract@v12 +unrecorded \(local\)", out), out
     assert (checkout / "try.jsonl").read_text(encoding="utf-8").count("\n") == 1
     # the recording: the new version's own entry, what the server said it is; nothing else
     after = json.loads(manifest_path.read_text(encoding="utf-8"))
-    entry = after["prompts"].pop("extract@v11")
+    entry = after["prompts"].pop("extract@v12")
     assert entry["model_description"].startswith("qwen2.5-coder-1.5b-instruct-q4.gguf")
     assert entry["base_url"] == server.base_url
     assert after["prompts"] == before["prompts"], "no other version's entry moved"
     assert (
-        len(list((checkout / "eval" / "cassettes" / "local" / "extract@v11").glob("*.yaml"))) == 5
+        len(list((checkout / "eval" / "cassettes" / "local" / "extract@v12").glob("*.yaml"))) == 5
     )
     # the A/B, offline: the default against the new version, with its interval
-    assert out.rstrip().endswith("--html report.html.") or "A/B against extract@v9" in out
-    assert "extract@v11" in out.split("A/B against extract@v9", 1)[1]
+    default = PromptRegistry(ROOT / "prompts").get("default").ref
+    assert "extract@v12" in out.split(f"A/B against {default}", 1)[1]
     # the default did not move
     assert (checkout / "prompts" / "defaults.yaml").read_text(encoding="utf-8") == (
         ROOT / "prompts" / "defaults.yaml"

@@ -9,8 +9,10 @@ from claimx.extraction.records import Draft
 from claimx.extraction.stages.registry import SpeakerRule, register
 from claimx.speakers.attribution import named_mentions, sentence_source
 from claimx.speakers.source import source_name
+from claimx.tagging import TaggedAttribution, tag
 from claimx.text.grounding import Located
 from claimx.text.segments import enclosing, sentences
+from claimx.text.spans import Span
 
 
 @register
@@ -65,7 +67,23 @@ class TaggedSpeaker(SpeakerRule):
     def names(self, text: str, drafts: Sequence[Draft], located: Sequence[Located]) -> list[str]:
         mentions = named_mentions(text)
         fallback = SentenceSpeaker(self.params).names(text, drafts, located)
-        return [
-            (source_name(text, d.source, mentions) if d.source is not None else None) or other
-            for d, other in zip(drafts, fallback, strict=True)
-        ]
+        tagged: list[TaggedAttribution] | None = None
+        out = []
+        for draft, loc, other in zip(drafts, located, fallback, strict=True):
+            source = draft.source
+            if source is None:
+                # Stage one found no source (a stage one of sentences): the tagger's
+                # attribution whose content holds most of the evidence says who.
+                tagged = tag(text) if tagged is None else tagged
+                source = _tagged_source(tagged, loc.span)
+            name = source_name(text, source, mentions) if source is not None else None
+            out.append(name or other)
+        return out
+
+
+def _tagged_source(tagged: Sequence[TaggedAttribution], evidence: Span) -> Span | None:
+    """The source of the tagged attribution sharing most characters with ``evidence``."""
+    best = max(tagged, key=lambda a: sum(p.shared(evidence) for p in a.content), default=None)
+    if best is None or not any(p.overlaps(evidence) for p in best.content):
+        return None
+    return best.source
