@@ -22,7 +22,7 @@ from claimx.eval.results import ReportMeta, load_runs
 from claimx.eval.runner import _jobs, _Plan, _shards, plan, run_systems
 from claimx.extraction.pipeline import Pipeline
 from claimx.models import ExtractionResult
-from claimx.prompts import get_prompt
+from claimx.prompts import EXTRACTION, PromptRegistry, get_prompt
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "eval" / "cassettes"
@@ -85,7 +85,9 @@ def recorded_versions() -> list[str]:
     """The end-to-end recordings the manifest names (not the list of shipped versions)."""
     manifest = Manifest.load(CASSETTES / "local")
     assert manifest is not None
-    return sorted(key for key in manifest.prompts if "+" not in key)
+    registry = PromptRegistry(ROOT / "prompts")
+    extraction = {spec.ref for spec in registry.all(EXTRACTION)}
+    return sorted(key for key in manifest.prompts if key in extraction)
 
 
 @pytest.mark.parametrize("ref", recorded_versions())
