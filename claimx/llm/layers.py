@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from claimx.errors import ExtractionError
 from claimx.llm.cache import ResponseCache, request_key
 from claimx.llm.config import ClientConfig
+from claimx.llm.private import write_private
 from claimx.llm.protocol import ClosableModel, Completion, Model
 from claimx.models import Usage
 
@@ -142,12 +143,15 @@ class FailureDump(Layer):
             ) from exc
 
     def save(self, messages: list[dict[str, str]], raw: str) -> Path:
-        """Keep the raw answer and the request that produced it, so nothing is lost."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Keep the raw answer and the request that produced it, so nothing is lost.
+
+        Owner-only (0600 in a 0700 folder): it holds the article and the answer
+        (:mod:`claimx.llm.private`).
+        """
         digest = hashlib.sha256(json.dumps(messages).encode()).hexdigest()[:12]
         path = self.folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{digest}.json"
         record = {"model": self.model, "messages": messages, "raw_output": raw}
-        path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_private(path, json.dumps(record, ensure_ascii=False, indent=2))
         return path
 
 
