@@ -193,6 +193,10 @@ class ServerState:
     slots: int | None = None
     #: the previous request's prompt, for the synthetic prompt cache of ``timings``
     last_prompt: str = ""
+    #: the Authorization headers seen (to check which key arrived, never printed)
+    authorizations: set[str] = field(default_factory=set)
+    #: (model, temperature, seed, max_tokens, mode) of each chat request: what arrived
+    parameters: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -229,6 +233,17 @@ class _Handler(BaseHTTPRequestHandler):
         text = _article_message(body)
         key = hashlib.sha256(text.encode()).hexdigest()[:16]
         with state.lock:
+            state.authorizations.add(self.headers.get("authorization", ""))
+            state.parameters.append(
+                {
+                    "model": body.get("model"),
+                    "temperature": body.get("temperature"),
+                    "seed": body.get("seed"),
+                    "max_tokens": body.get("max_tokens"),
+                    "tools": bool(body.get("tools")),
+                    "response_format": (body.get("response_format") or {}).get("type"),
+                }
+            )
             state.requests += 1
             index = state.requests
             attempt = state.attempts[key] = state.attempts.get(key, 0) + 1

@@ -8,7 +8,9 @@ reporter is quiet and machine-readable: one JSON object per line on stderr,
 * ``{"event": "start", ...counts}`` once,
 * ``{"event": "article_failed", "article_id": ..., "error_type": ..., ...}`` per
   failure (the same record as the errors file),
-* ``{"event": "progress", ...counts}`` at most every ``interval_s`` seconds,
+* ``{"event": "progress", ...counts}`` at most every ``interval_s`` seconds, also
+  while nothing finishes (a heartbeat, with ``in_progress`` articles waiting on the
+  model),
 * ``{"event": "done", ...counts}`` once at the end,
 
 where the counts are :meth:`RunStats.as_dict`. Results never go here: they go
@@ -46,6 +48,8 @@ class RunStats:
     failed: int = 0
     #: already in the output from an earlier run, not asked again
     skipped: int = 0
+    #: articles started and not finished: waiting on the model
+    in_progress: int = 0
     #: model answers served from the response cache
     cache_hits: int = 0
     calls: int = 0
@@ -79,6 +83,7 @@ class RunStats:
             "done": self.done,
             "failed": self.failed,
             "skipped": self.skipped,
+            "in_progress": self.in_progress,
             "cache_hits": self.cache_hits,
             "calls": self.calls,
             "prompt_tokens": self.prompt_tokens,
@@ -173,8 +178,9 @@ class RichReporter:
     def _status(stats: RunStats) -> str:
         failed = f"[red]{stats.failed} failed[/]" if stats.failed else "0 failed"
         resumed = f" · {stats.skipped} resumed" if stats.skipped else ""
+        waiting = f" · {stats.in_progress} in progress" if stats.in_progress else ""
         return (
-            f"{failed}{resumed} · {stats.calls} calls · {stats.cache_hits} cached"
+            f"{failed}{resumed}{waiting} · {stats.calls} calls · {stats.cache_hits} cached"
             f" · {_short(stats.tokens)} tokens"
         )
 

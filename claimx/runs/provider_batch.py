@@ -55,7 +55,7 @@ import asyncio
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -63,16 +63,15 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, Field
 
-from claimx.errors import ConfigError, InputError, LLMError
+from claimx.errors import ConfigError, LLMError
 from claimx.eval.pricing import estimate_cost, is_priced
 from claimx.extraction.extractor import Extractor
-from claimx.llm.cache import ResponseCache, request_key
+from claimx.llm.cache import ResponseCache
 from claimx.llm.client import instructor_mode
 from claimx.llm.config import ClientConfig
-from claimx.llm.protocol import Completion
 from claimx.models import Usage
-from claimx.runs.inputs import iter_inputs
 from claimx.runs.orchestrator import BatchOptions, run_batch
+from claimx.runs.plan import PlannedRequest, RequestRecorder, article_requests, iter_requests
 from claimx.runs.progress import NullReporter, Reporter, RunStats
 
 T = TypeVar("T", bound=BaseModel)
@@ -221,74 +220,6 @@ def state_cost(state: BatchState) -> Cost:
 
 
 # --- enumerating the requests -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlannedRequest:
-    """One request a live run would make, and its cache key."""
-
-    key: str
-    messages: list[dict[str, str]]
-    response_model: type[BaseModel]
-    max_tokens: int
-
-
-class RequestRecorder:
-    """A :class:`~claimx.llm.protocol.Model` that records requests and answers "nothing found".
-
-    The empty answer is built without validation (``model_construct``): it is
-    never shown to anyone, it only lets the strategy go on to its next request.
-    """
-
-    def __init__(self, config: ClientConfig) -> None:
-        self.config = config
-        self.requests: list[PlannedRequest] = []
-
-    async def complete(
-        self,
-        messages: list[dict[str, str]],
-        response_model: type[T],
-        *,
-        max_tokens: int | None = None,
-    ) -> Completion[T]:
-        tokens = max_tokens or self.config.max_tokens
-        key = request_key(self.config, messages, response_model, tokens)
-        self.requests.append(PlannedRequest(key, messages, response_model, tokens))
-        empty: dict[str, Any] = {
-            name: []
-            for name, info in response_model.model_fields.items()
-            if info.is_required() and getattr(info.annotation, "__origin__", None) is list
-        }
-        return Completion(
-            value=response_model.model_construct(None, **empty),
-            usage=Usage(),
-            raw="",
-            latency_s=0.0,
-        )
-
-
-def article_requests(extractor: Extractor, text: str, *, article_id: str) -> list[PlannedRequest]:
-    """The requests :meth:`Extractor.aextract` makes for this article, without calling a model.
-
-    ``aextract`` itself runs, against the recorder: whatever it asks (chunks,
-    stages), the recorder sees, and it raises :class:`InputError` for text a
-    live run would refuse.
-    """
-    recorder = RequestRecorder(extractor.config)
-    # A loop of its own: a strategy sends an article's requests concurrently.
-    asyncio.run(extractor.aextract(text, article_id=article_id, llm=recorder))
-    return recorder.requests
-
-
-def iter_requests(extractor: Extractor, paths: Sequence[Path]) -> Iterator[PlannedRequest]:
-    """Every request of every readable article under ``paths``, article after article."""
-    for item in iter_inputs(paths):
-        if item.article is None:
-            continue  # the final run records unreadable inputs in the errors file
-        try:
-            yield from article_requests(extractor, item.article.text, article_id=item.article.id)
-        except InputError:
-            continue  # same: an empty article fails in the final run, as in a live one
 
 
 def request_body(config: ClientConfig, request: PlannedRequest) -> dict[str, Any]:

@@ -1,0 +1,65 @@
+"""Folders that refuse writes, for the tests of what a run does when it cannot write.
+
+Root ignores permission bits, and CI runs as root, so a folder that refuses root is a
+file system mounted read-only (or full): a tmpfs, where the test may mount one. Where it
+may not (no CAP_SYS_ADMIN, no ``mount``), a non-root user gets a mode-0500 folder
+instead, and root skips the test, saying why.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def _mount_tmpfs(folder: Path, options: str) -> bool:
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "claimx-test", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+def _unmount(folder: Path) -> None:
+    subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    """A folder nothing can be written in (root included where it can be mounted)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if _mount_tmpfs(folder, "ro,size=64k,mode=0755"):
+        try:
+            yield folder
+        finally:
+            _unmount(folder)
+        return
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file modes, and a read-only tmpfs cannot be mounted here")
+    folder.chmod(0o500)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o700)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a 256 KiB tmpfs: it fills up after a few dozen results."""
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    if not _mount_tmpfs(folder, "size=256k,mode=0700"):
+        pytest.skip("a small tmpfs cannot be mounted here (needs root and CAP_SYS_ADMIN)")
+    try:
+        yield folder
+    finally:
+        _unmount(folder)
