@@ -708,29 +708,42 @@ class AsyncioEngine:
 
     def run(self, spec: RunSpec, *, reporter: Reporter, stdout: TextIO) -> RunStats:
         """Extract ``spec.inputs``: JSONL resumed in place, or one JSON array at the end."""
-        extractor = spec.extractor()
-        options = spec.run
-        # The errors file follows the user's --output, also when JSON records are staged.
-        errors = options.errors_path()
         cache = ResponseCache.open(spec.cache_dir) if spec.cache_dir is not None else None
         try:
-            if options.format == "json":
-                # One JSON array, written once the run is over (see claimx.runs.outputs).
-                with staging_jsonl(options.output) as staging:
-                    staged = options.model_copy(update={"output": staging, "errors": errors})
-                    stats = asyncio.run(
-                        run_batch(extractor, spec.inputs, staged, cache=cache, reporter=reporter)
-                    )
-                    publish_json(staging, options.output, stdout)
-                return stats
-            return asyncio.run(
-                run_batch(
-                    extractor, spec.inputs, options, cache=cache, reporter=reporter, stream=stdout
-                )
+            return run_spec(
+                spec, extractor=spec.extractor(), cache=cache, reporter=reporter, stdout=stdout
             )
         finally:
             if cache is not None:
                 cache.close()
+
+
+def run_spec(
+    spec: RunSpec,
+    *,
+    extractor: Extractor,
+    cache: ResponseCache | None,
+    reporter: Reporter,
+    stdout: TextIO,
+) -> RunStats:
+    """Run ``spec`` in this process with ``extractor`` (the spec's) and ``cache``: the asyncio
+    engine's run, and the provider batch engine's final one (answers from the cache)."""
+    options = spec.run
+    if options.format != "json":
+        return asyncio.run(
+            run_batch(
+                extractor, spec.inputs, options, cache=cache, reporter=reporter, stream=stdout
+            )
+        )
+    # One JSON array, written once the run is over (see claimx.runs.outputs); the errors
+    # file follows the user's --output, not the staging file.
+    with staging_jsonl(options.output) as staging:
+        staged = options.model_copy(update={"output": staging, "errors": options.errors_path()})
+        stats = asyncio.run(
+            run_batch(extractor, spec.inputs, staged, cache=cache, reporter=reporter)
+        )
+        publish_json(staging, options.output, stdout)
+    return stats
 
 
 def check_run_paths(spec: RunSpec, *, output_file: bool = True) -> None:
@@ -767,4 +780,5 @@ __all__ = [
     "read_existing_output",
     "run_batch",
     "run_jobs",
+    "run_spec",
 ]
