@@ -97,6 +97,8 @@ class BatchServerState:
     #: request lines received, in upload order
     lines_received: int = 0
     chat_requests: int = 0
+    #: the Authorization headers seen (which key arrived; never printed)
+    authorizations: set[str] = field(default_factory=set)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -131,6 +133,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length", 0))
         data = self.rfile.read(length)
         parts = self.path.split("?")[0].strip("/").split("/")
+        with state.lock:
+            state.authorizations.add(self.headers.get("authorization", ""))
         if parts == ["v1", "files"]:
             content = self._multipart_file(data)
             with state.lock:

@@ -137,8 +137,13 @@ def synthetic_article(i: int, *, paragraphs: int = 8, fault: str = "") -> str:
     return "\n\n".join(body) + "\n"
 
 
+#: in an article, makes the answer add a claim whose quote is not in the article
+UNGROUNDED = "[[synthetic-ungrounded]]"
+
+
 def synthetic_answer(text: str, max_claims: int) -> dict[str, Any]:
-    """The claims a perfect reader of the synthetic grammar would report."""
+    """The claims a perfect reader of the synthetic grammar would report (and, for an
+    article carrying :data:`UNGROUNDED`, one more it made up: its quote is nowhere)."""
     claims = [
         {
             "quote": m["quote"],
@@ -149,6 +154,17 @@ def synthetic_answer(text: str, max_claims: int) -> dict[str, Any]:
         }
         for m in _SAID.finditer(text)
     ]
+    if UNGROUNDED in text:
+        invented = "Zebras will run the council by next spring"
+        claims.append(
+            {
+                "quote": invented,
+                "speaker": "Ada Lovelace",
+                "speaker_role": None,
+                "stance": "supports",
+                "claim": invented + ".",
+            }
+        )
     return {"claims": claims[:max_claims]}
 
 
@@ -184,6 +200,10 @@ class ServerState:
     requests: int = 0
     in_flight: int = 0
     max_in_flight: int = 0
+    #: the same, counting only requests answered without a fault (a client that gave up
+    #: on a timeout fault has moved on, though the server still holds its request)
+    answering: int = 0
+    max_answering: int = 0
     attempts: dict[str, int] = field(default_factory=dict)
     #: (key, fault kind) per request, in arrival order
     log: list[tuple[str, str]] = field(default_factory=list)
@@ -255,6 +275,19 @@ class _Handler(BaseHTTPRequestHandler):
         fault = state.script(Request(index, key, attempt, text, body))
         with state.lock:
             state.log.append((key, fault.kind))
+        if fault.kind == "ok":
+            with state.lock:
+                state.answering += 1
+                state.max_answering = max(state.max_answering, state.answering)
+            try:
+                self._reply(state, body, text, fault)
+            finally:
+                with state.lock:
+                    state.answering -= 1
+            return
+        self._reply(state, body, text, fault)
+
+    def _reply(self, state: ServerState, body: dict[str, Any], text: str, fault: Fault) -> None:
         if fault.kind == "reset":
             self._reset()
             return

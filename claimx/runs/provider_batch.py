@@ -102,6 +102,8 @@ BATCH_URL = "/v1/chat/completions"
 #: fraction of the list price a provider takes off for batch requests, by API host
 BATCH_DISCOUNTS: dict[str, float] = {"api.openai.com": 0.5}
 STATE_VERSION = 2
+#: seconds before the first look at a submitted batch (doubling up to the poll interval)
+FIRST_POLL_S = 0.5
 #: batch states after which nothing more will arrive
 FINISHED = frozenset({"completed", "expired", "failed", "cancelled"})
 
@@ -859,13 +861,17 @@ def collect_until_done(
     answers are still invalid after the re-asks (only ``--live`` can finish those)
     or when the batch files run outside claimx. ``on_wait`` hears of every poll.
     """
+    # The first looks come soon (a small batch, a local provider, finish in seconds),
+    # then every poll_s: a 24-hour batch is not asked about every second.
+    pause = min(FIRST_POLL_S, poll_s)
     while True:
         result = collect(state, cache, client=client, live=live, reporter=reporter)
         if result.stats is not None or not (result.waiting or result.resubmitted):
             return result
         if on_wait is not None:
             on_wait(state)
-        sleep(poll_s)
+        sleep(pause)
+        pause = min(pause * 2, poll_s)
 
 
 def _batch_api_error(step: str, exc: Exception, base_url: str | None) -> LLMError:

@@ -101,7 +101,7 @@ from claimx.llm.private import open_private, open_private_fd, private_dir, write
 from claimx.llm.protocol import ClosableModel
 from claimx.models import Article, ExtractionResult
 from claimx.runs.breaker import ENDPOINT_DOWN_NAMES
-from claimx.runs.inputs import STDIN, InputItem, count_inputs
+from claimx.runs.inputs import DEFAULT_GLOB, STDIN, InputItem, count_inputs, folder_files
 from claimx.runs.orchestrator import (
     FATAL_ERRORS,
     HEARTBEAT_S,
@@ -366,36 +366,38 @@ def extract_dataset(
 # --- files: reading ---------------------------------------------------------------------
 
 
-def corpus_files(paths: Sequence[Path]) -> tuple[list[str], list[str]]:
-    """The JSONL and Parquet files of ``paths``; :class:`ConfigError` for anything else."""
+def corpus_files(paths: Sequence[Path], *, glob: str = DEFAULT_GLOB) -> tuple[list[str], list[str]]:
+    """The JSONL and Parquet files of ``paths`` (a folder: its files matching ``glob``, as the
+    asyncio engine reads a folder); :class:`ConfigError` for anything else."""
     jsonl: list[str] = []
     parquet: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(path.iterdir())
-            parquet += [str(p) for p in found if p.suffix == ".parquet"]
-            jsonl += [str(p) for p in found if p.suffix == ".jsonl"]
-            if not any(p.suffix in (".parquet", ".jsonl") for p in found):
+            found = [f for f, _ in folder_files(path, glob if glob != DEFAULT_GLOB else "**/*")]
+            parquet += [str(p) for p in found if p.suffix.lower() == ".parquet"]
+            jsonl += [str(p) for p in found if p.suffix.lower() == ".jsonl"]
+            if not any(p.suffix.lower() in (".parquet", ".jsonl") for p in found):
                 raise ConfigError(
                     f"{path}: the Ray engine reads .jsonl and .parquet files; this folder has"
-                    " neither (text files: use the default engine, or convert them to JSONL)"
+                    f" none matching {glob!r} (text files: use the default engine, or convert"
+                    " them to JSONL)"
                 )
         elif not path.exists():
             raise ConfigError(f"{path}: no such file")
-        elif path.suffix == ".parquet":
+        elif path.suffix.lower() == ".parquet":
             parquet.append(str(path))
-        elif path.suffix == ".jsonl":
+        elif path.suffix.lower() == ".jsonl":
             jsonl.append(str(path))
         else:
             raise ConfigError(f"{path}: the Ray engine reads .jsonl and .parquet inputs")
     return jsonl, parquet
 
 
-def corpus_total(paths: Sequence[Path]) -> int | None:
+def corpus_total(paths: Sequence[Path], *, glob: str = DEFAULT_GLOB) -> int | None:
     """How many rows the corpus has (JSONL lines, Parquet row counts), for the progress."""
     import pyarrow.parquet as pq
 
-    jsonl, parquet = corpus_files(paths)
+    jsonl, parquet = corpus_files(paths, glob=glob)
     total = count_inputs([Path(p) for p in jsonl]) if jsonl else 0
     if total is None:
         return None
@@ -404,10 +406,10 @@ def corpus_total(paths: Sequence[Path]) -> int | None:
     return total
 
 
-def read_corpus(paths: Sequence[Path]) -> ray.data.Dataset:
+def read_corpus(paths: Sequence[Path], *, glob: str = DEFAULT_GLOB) -> ray.data.Dataset:
     """JSONL files (``{"id", "text"}`` per line) or Parquet files/folders as one Dataset."""
     rt = require_ray()
-    jsonl, parquet = corpus_files(paths)
+    jsonl, parquet = corpus_files(paths, glob=glob)
     parts: list[ray.data.Dataset] = []
     if jsonl:
         parts.append(rt.data.read_json(jsonl, lines=True))
@@ -658,7 +660,7 @@ class RayEngine:
             raise ConfigError("--engine ray writes --format jsonl or parquet")
         if STDIN in spec.inputs:
             raise ConfigError("--engine ray reads files (JSONL, Parquet), not standard input")
-        corpus_files(spec.inputs)
+        corpus_files(spec.inputs, glob=spec.run.glob)
         require_ray()
         check_writable(options.output, what="--output", folder=True)
         check_run_paths(spec, output_file=False)
@@ -707,7 +709,7 @@ class _Collect:
         self.reporter = reporter
         self.done = done
         self.ray = ray
-        self.stats = RunStats(total=corpus_total(spec.inputs))
+        self.stats = RunStats(total=corpus_total(spec.inputs, glob=spec.run.glob))
         self.stats.skipped = len(done)
         self.breaker = breaker_for(spec.client_config(), spec.run.breaker)
         self.schema = result_schema().remove(result_schema().get_field_index("error"))
@@ -742,7 +744,7 @@ class _Collect:
 
     def _collect(self) -> BaseException | None:
         spec = self.spec
-        dataset = read_corpus(spec.inputs)
+        dataset = read_corpus(spec.inputs, glob=spec.run.glob)
         results = extract_dataset(skip_ids(dataset, self.done), spec)
         batches = results.iter_batches(batch_format="pyarrow", batch_size=None)
         try:

@@ -1,4 +1,13 @@
-"""Folders that refuse writes, for the tests of what a run does when it cannot write.
+"""Shared by the run tests: one local Ray for the session, and folders that refuse writes.
+
+The Ray cluster is started once (a start costs seconds) by claimx's own
+:func:`~claimx.runs.ray_engine.ray_session`, as ``claimx extract --engine ray`` starts one,
+while this process's environment holds a key and decoy client settings
+(:data:`WORKER_DECOYS`): its workers must neither inherit the key nor take any setting
+from their environment. Tests that need it take the ``cluster`` fixture, which skips
+where Ray is not installed, except in CI (``CI`` set), where a missing Ray fails instead.
+
+Folders that refuse writes, for the tests of what a run does when it cannot write:
 
 Root ignores permission bits, and CI runs as root, so a folder that refuses root is a
 file system mounted read-only (or full): a tmpfs, where the test may mount one. Where it
@@ -15,6 +24,42 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+#: what this process's environment holds while the session's Ray starts
+WORKER_DECOYS = {
+    "OPENAI_API_KEY": "sk-driver-only-0123456789",
+    "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+    "CLAIMX_MODEL": "a-model-from-the-worker-environment",
+    "CLAIMX_MODE": "md_json",
+}
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[str]:
+    """One local Ray for the session, started as the engine starts one; its GCS address."""
+    try:
+        import ray
+    except ImportError:
+        if os.environ.get("CI"):
+            raise  # CI installs the [ray] extra: the Ray tests must run there, not skip
+        pytest.skip("Ray is not installed: pip install -e '.[ray]'")
+    from claimx.runs.ray_engine import ray_session
+
+    saved = {name: os.environ.get(name) for name in WORKER_DECOYS}
+    os.environ.update(WORKER_DECOYS)
+    try:
+        session = ray_session(None, hide_env=["OPENAI_API_KEY"])
+        session.__enter__()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    try:
+        yield str(ray.get_runtime_context().gcs_address)
+    finally:
+        session.__exit__(None, None, None)
 
 
 def _mount_tmpfs(folder: Path, options: str) -> bool:

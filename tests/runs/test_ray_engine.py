@@ -1,10 +1,11 @@
 """The Ray Data engine on one local Ray for the module, against the SYNTHETIC chat server of
 the fault tests (tests/fake_openai_server.py: regex answers, not model output).
 
-The cluster is started by claimx's own :func:`~claimx.runs.ray_engine.ray_session`, with a
-key in this process's environment that its workers must not inherit. The CLI tests join it
-with ``--address`` (starting a Ray per test would cost seconds each); the engine's own start
-is checked apart (``ray.init`` recorded). The fault table (kills, the endpoint going away,
+The cluster is the session's (``tests/runs/conftest.py``: started by claimx's own
+:func:`~claimx.runs.ray_engine.ray_session`, with a key in this process's environment that
+its workers must not inherit). The CLI tests join it with ``--address`` (starting a Ray per
+test would cost seconds each); the engine's own start is checked apart (``ray.init``
+recorded). The fault table (kills, the endpoint going away,
 a second run, a full disk...) is ``tests/runs/test_chaos.py``.
 
 Skipped where Ray is not installed, except in CI (``CI`` set), which installs
@@ -46,25 +47,6 @@ pytestmark = [
 ]
 
 FAULT = "kind=status status=400"  # a client error: not retried, the article fails
-DRIVER_KEY = "sk-driver-only-0123456789"
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """One local Ray for the module, started as the engine starts one; its GCS address.
-
-    The driver's environment holds a key while it starts: the workers must not see it.
-    """
-    os.environ["OPENAI_API_KEY"] = DRIVER_KEY
-    try:
-        session = ray_engine.ray_session(None, hide_env=["OPENAI_API_KEY"])
-        session.__enter__()
-    finally:
-        del os.environ["OPENAI_API_KEY"]
-    try:
-        yield str(ray.get_runtime_context().gcs_address)
-    finally:
-        session.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
