@@ -135,8 +135,7 @@ def check_writable(path: Path, *, what: str, folder: bool = False) -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        where = exc.filename or path
         raise ConfigError(
-            f"cannot write {what} {path}: {exc.strerror} ({where}); choose another {what},"
+            f"cannot write {what} {path}: {exc.strerror}; choose another {what},"
             " or free the disk / fix its permissions"
         ) from None
