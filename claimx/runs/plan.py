@@ -23,6 +23,7 @@ terminal (:data:`LARGE_INPUT_BYTES`).
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ from claimx.models import Usage
 from claimx.runs.inputs import DEFAULT_GLOB, STDIN, folder_files, iter_inputs
 
 T = TypeVar("T", bound=BaseModel)
+
 
 #: characters per token of the estimate (English prose with OpenAI's tokenizers: about 4)
 CHARS_PER_TOKEN = 4
@@ -77,17 +79,60 @@ class RequestRecorder:
         tokens = max_tokens or self.config.max_tokens
         key = request_key(self.config, messages, response_model, tokens)
         self.requests.append(PlannedRequest(key, messages, response_model, tokens))
-        empty: dict[str, Any] = {
-            name: []
-            for name, info in response_model.model_fields.items()
-            if info.is_required() and getattr(info.annotation, "__origin__", None) is list
-        }
+        # "nothing found" in the answer's own shape: what its schema allows with the fewest
+        # items (the numbered answer of the staged prompts needs one entry per sentence)
         return Completion(
-            value=response_model.model_construct(None, **empty),
+            value=empty_answer(response_model),
             usage=Usage(),
             raw="",
             latency_s=0.0,
         )
+
+
+def empty_answer(response_model: type[T]) -> T:
+    """An answer of ``response_model`` that finds nothing, valid against its schema.
+
+    Built from the JSON schema (the smallest instance it allows: no optional field,
+    the fewest items, constants as they are), then validated; a schema this cannot
+    satisfy (a lower bound on a number, a pattern) falls back to a model built
+    without validation, which is enough for the strategies that only read lists.
+    """
+    schema = _schema(response_model)
+    instance = _smallest(schema, schema.get("$defs", {}))
+    try:
+        return response_model.model_validate(instance)
+    except ValueError:
+        return response_model.model_construct(None, **instance)
+
+
+@functools.cache
+def _schema(response_model: type[BaseModel]) -> dict[str, Any]:
+    return response_model.model_json_schema()
+
+
+def _smallest(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
+    if "$ref" in schema:
+        return _smallest(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "default" in schema:
+        return schema["default"]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = schema[key]
+            null = [o for o in options if o.get("type") == "null"]
+            return None if null else _smallest(options[0], defs)
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {k: _smallest(properties[k], defs) for k in schema.get("required", [])}
+    if kind == "array":
+        if "prefixItems" in schema:
+            return [_smallest(item, defs) for item in schema["prefixItems"]]
+        return [_smallest(schema.get("items", {}), defs)] * int(schema.get("minItems", 0))
+    return {"string": "", "integer": 0, "number": 0.0, "boolean": False}.get(str(kind))
 
 
 def article_requests(extractor: Extractor, text: str, *, article_id: str) -> list[PlannedRequest]:
@@ -193,6 +238,7 @@ __all__ = [
     "PlannedRequest",
     "RequestRecorder",
     "article_requests",
+    "empty_answer",
     "input_bytes",
     "iter_requests",
     "plan_run",
