@@ -106,15 +106,41 @@ def directive_script(request: Request) -> Fault:
     return fault if request.attempt <= fault.times else OK
 
 
-def synthetic_article(i: int, *, paragraphs: int = 8, fault: str = "") -> str:
+_SYLLABLES = ("ka", "lo", "mi", "ra", "ne", "to", "su", "vi", "de", "po")
+_SYLLABLES += ("ba", "ri", "zu", "fe", "go", "la", "mo", "ni", "sa", "te")
+
+
+def synthetic_word(n: int, syllables: int = 3) -> str:
+    """A made-up capitalised word, one for each ``n`` below 20 ** ``syllables``."""
+    out = ""
+    for _ in range(syllables):
+        out += _SYLLABLES[n % len(_SYLLABLES)]
+        n //= len(_SYLLABLES)
+    return out.capitalize()
+
+
+def synthetic_name(n: int) -> str:
+    """A made-up two-word name, different for every ``n`` (below 64 million)."""
+    return f"{synthetic_word(n % 8000)} {synthetic_word(n // 8000)}"
+
+
+def synthetic_article(
+    i: int, *, paragraphs: int = 8, fault: str = "", distinct: bool = False
+) -> str:
     """A made-up article of about 2,500 characters with four attributed quotes.
 
     Deterministic in ``i``. ``fault`` is appended as a directive, e.g.
-    ``"kind=status status=500 times=2"``.
+    ``"kind=status status=500 times=2"``. By default the speakers are five famous
+    names and most words repeat from article to article; ``distinct=True`` gives
+    every article its own speakers, topic and districts, as a real corpus has
+    (what a memory benchmark needs: caches keyed by names or text then see new keys).
     """
     names = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov"]
     topics = ["the bridge", "the budget", "the harbour", "the rail line", "the school"]
     topic = topics[i % len(topics)]
+    if distinct:
+        names = [synthetic_name(i * 5 + k) for k in range(5)]
+        topic = f"the {synthetic_word(i, 4)} project"
     body = [f"Synthetic article {i}: a council debate about {topic}."]
     for p in range(paragraphs - 1):
         if p % 2 == 0:
@@ -127,10 +153,12 @@ def synthetic_article(i: int, *, paragraphs: int = 8, fault: str = "") -> str:
                 f" which members reviewed costs, timetables and the views of residents."
             )
         else:
+            district = synthetic_word(i * 31 + p, 4) if distinct else str(p)
             body.append(
-                f"Residents of district {p} listened as officials read figures about {topic}"
-                " for almost an hour, and several asked for the minutes to be published."
-                " The meeting then moved on to routine items of the agenda for the evening."
+                f"Residents of district {district} listened as officials read figures about"
+                f" {topic} for almost an hour, and several asked for the minutes to be"
+                " published. The meeting then moved on to routine items of the agenda for"
+                " the evening."
             )
     if fault:
         body.append(f"[[synthetic-fault {fault}]]")

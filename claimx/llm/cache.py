@@ -82,8 +82,6 @@ CREATE TABLE IF NOT EXISTS responses (
 )
 """
 
-_schemas: dict[type[BaseModel], Any] = {}
-
 
 @functools.cache
 def _instructor_version() -> str:
@@ -93,11 +91,11 @@ def _instructor_version() -> str:
     return version("instructor")
 
 
+@functools.lru_cache(maxsize=128)
 def _schema_of(model: type[BaseModel]) -> Any:
-    # Building a JSON schema costs far more than the lookup it keys; models are fixed per run.
-    if model not in _schemas:
-        _schemas[model] = model.model_json_schema()
-    return _schemas[model]
+    # Building a JSON schema costs far more than the lookup it keys. Bounded: a staged
+    # prompt builds a model per request, and a corpus must not keep them all alive.
+    return model.model_json_schema()
 
 
 def request_key(

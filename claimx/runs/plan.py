@@ -105,7 +105,7 @@ def empty_answer(response_model: type[T]) -> T:
         return response_model.model_construct(None, **instance)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=128)  # a staged prompt has a model per request: bounded
 def _schema(response_model: type[BaseModel]) -> dict[str, Any]:
     return response_model.model_json_schema()
 

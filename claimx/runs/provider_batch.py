@@ -312,6 +312,8 @@ def request_body(config: ClientConfig, request: PlannedRequest) -> dict[str, Any
         max_tokens=request.max_tokens,
     )
     if body.get("messages") == request.messages and slot not in _BODY_TEMPLATES:
+        if len(_BODY_TEMPLATES) >= 128:  # a staged prompt has a model per request: bounded
+            _BODY_TEMPLATES.pop(next(iter(_BODY_TEMPLATES)))
         _BODY_TEMPLATES[slot] = {k: v for k, v in body.items() if k != "messages"}
     return body
 
