@@ -80,7 +80,7 @@ def submit(
     from claimx.extraction.extractor import ExtractOptions, Extractor
     from claimx.llm.config import ClientConfig, default_cache_dir
     from claimx.runs.orchestrator import check_run_paths
-    from claimx.runs.provider_batch import batch_client, batch_dir, start
+    from claimx.runs.provider_batch import batch_client, batch_dir, batch_lock, start
     from claimx.runs.spec import ProviderSettings, RunOptions, RunSpec
 
     # The same spec as 'claimx extract' builds: the state file keeps it whole.
@@ -95,7 +95,7 @@ def submit(
     )
     check_run_paths(spec)
     connect = batch_client(spec.client_config()) if upload else contextlib.nullcontext()
-    with _cache(cache_dir) as cache, connect as client:
+    with batch_lock(output), _cache(cache_dir) as cache, connect as client:
         state, tally = start(spec, cache, client=client)
     folder = batch_dir(output)
     err.print(
@@ -182,6 +182,27 @@ def collect(
     cache_dir: CacheDirOpt = None,
 ) -> None:
     """Validate the answers into the cache; write the results when all are in."""
+    from claimx.runs.provider_batch import (
+        batch_lock,
+        load_state,
+    )
+
+    load_state(output)  # no batch run: say how to start one (and create nothing)
+    with batch_lock(output):
+        _collect(output, from_file, live, resubmit, wait, poll_s, concurrency, cache_dir)
+
+
+def _collect(
+    output: Path,
+    from_file: list[Path] | None,
+    live: bool,
+    resubmit: bool,
+    wait: bool,
+    poll_s: float,
+    concurrency: int | None,
+    cache_dir: Path | None,
+) -> None:
+    """``collect``, under the batch run's lock."""
     from claimx.runs.progress import make_reporter
     from claimx.runs.provider_batch import (
         batch_client,

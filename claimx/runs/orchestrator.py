@@ -758,6 +758,7 @@ def check_run_paths(spec: RunSpec, *, output_file: bool = True) -> None:
         check_writable(errors, what="--errors")
     if spec.cache_dir is not None:
         check_writable(spec.cache_dir, what="--cache-dir", folder=True)
+        ResponseCache.open(spec.cache_dir).close()  # a corrupt cache is refused now, naming it
     check_writable(spec.client.failures_dir, what="the failures folder", folder=True)
 
 

@@ -20,6 +20,7 @@ to stdout or ``--output``.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
@@ -126,16 +127,22 @@ class NullReporter:
 
 
 class JsonLinesReporter:
-    """Machine-readable progress: one JSON object per line, throttled (see module doc)."""
+    """Machine-readable progress: one JSON object per line, throttled (see module doc).
 
-    def __init__(self, stream: IO[str], *, interval_s: float = 5.0) -> None:
+    ``stream`` None is whatever ``sys.stderr`` is at each line: an engine may point it
+    elsewhere meanwhile (the Ray engine sends the process's own descriptor 2 to Ray's
+    log, and ``sys.stderr`` to the terminal).
+    """
+
+    def __init__(self, stream: IO[str] | None, *, interval_s: float = 5.0) -> None:
         self.stream = stream
         self.interval_s = interval_s
         self._last = 0.0
 
     def _emit(self, event: str, payload: dict[str, Any]) -> None:
-        self.stream.write(json.dumps({"event": event, **payload}, ensure_ascii=False) + "\n")
-        self.stream.flush()
+        stream = self.stream if self.stream is not None else sys.stderr
+        stream.write(json.dumps({"event": event, **payload}, ensure_ascii=False) + "\n")
+        stream.flush()
 
     def start(self, stats: RunStats) -> None:
         self._last = time.monotonic()
@@ -221,4 +228,5 @@ def make_reporter(console: Console, *, interval_s: float = 5.0, label: str = "ex
     """A bar named ``label`` when ``console`` is a terminal, else JSON lines on its stream."""
     if console.is_terminal:
         return RichReporter(console, label=label)
-    return JsonLinesReporter(console.file, interval_s=interval_s)
+    stream = None if console.file is sys.stderr else console.file  # stderr: looked up per line
+    return JsonLinesReporter(stream, interval_s=interval_s)

@@ -241,6 +241,31 @@ def save_state(state: BatchState) -> None:
         ) from None
 
 
+@contextlib.contextmanager
+def batch_lock(output: Path) -> Iterator[None]:
+    """Hold the lock of ``output``'s batch run: one ``submit`` or ``collect`` at a time.
+
+    Two collects at once would each submit the same follow-up round, and write the
+    same results; the second is refused. Taken by the commands and the engine (the
+    functions of this module leave it to their caller).
+    """
+    import fcntl
+
+    fd = open_private_fd(private_dir(batch_dir(output)) / "lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ConfigError(
+            f"the batch run of {output} is being submitted or collected by another claimx run;"
+            " wait for it to finish"
+        ) from None
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
 def batch_discount(base_url: str | None) -> float:
     """The batch discount of the provider at ``base_url`` (None: OpenAI's own API)."""
     host = urlparse(base_url).hostname if base_url else "api.openai.com"
@@ -955,7 +980,11 @@ class BatchEngine:
         assert spec.run.output is not None
         output = spec.run.output
         cache_dir = spec.cache_dir or batch_dir(output)  # the answers travel through a cache
-        with batch_client(spec.client_config()) as client, ResponseCache.open(cache_dir) as cache:
+        with (
+            batch_lock(output),
+            batch_client(spec.client_config()) as client,
+            ResponseCache.open(cache_dir) as cache,
+        ):
             if state_path(output).exists() and not load_state(output).done:
                 state = load_state(output)
                 if state.spec.prompt_hash != spec.prompt_hash:
@@ -1008,6 +1037,7 @@ __all__ = [
     "batch_discount",
     "batch_client",
     "batch_line",
+    "batch_lock",
     "collect",
     "collect_until_done",
     "extractor_for",

@@ -47,8 +47,9 @@ The engine (``claimx extract --engine ray``)
 
 * **the driver writes.** The result rows stream back to the driver
   (``iter_batches``), which writes the extracted articles into the output
-  folder, ``rows_per_file`` to a file (``claimx-<run>-<n>.parquet``, or
-  ``.jsonl``), each written to ``.claimx/tmp/`` and renamed into place whole,
+  folder, ``rows_per_file`` to a file (or what came in :data:`FLUSH_S` seconds:
+  ``claimx-<run>-<n>.parquet``, or ``.jsonl``), each written to ``.claimx/tmp/``
+  and renamed into place whole,
   and the failed ones into the errors file, exactly as the asyncio engine
   does. So no output file is ever half-written, a re-run retries the failed
   articles (they are not in the output), and the circuit breaker
@@ -83,6 +84,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import types
 import typing
 import uuid
@@ -138,6 +140,9 @@ STATE_DIR = ".claimx"
 MANIFEST = "manifest.jsonl"
 #: the prefix of every output file claimx writes in a folder
 PART_PREFIX = "claimx-"
+#: seconds a finished article waits for ``rows_per_file`` others before its file is
+#: written anyway: what a kill can cost is bounded in articles and in time
+FLUSH_S = 2.0
 
 
 def require_ray() -> types.ModuleType:
@@ -717,6 +722,7 @@ class _Collect:
         assert errors_path is not None
         self.errors = ErrorsFile(errors_path, durable=False)
         self.pending: list[dict[str, Any]] = []
+        self._oldest = 0.0
         self._lock = threading.Lock()
 
     def run(self) -> RunStats:
@@ -792,8 +798,11 @@ class _Collect:
             self.stats.prompt_tokens += int(usage.get("prompt_tokens") or 0)
             self.stats.completion_tokens += int(usage.get("completion_tokens") or 0)
             self.stats.cache_hits += bool(row.get("cached"))
+        if not self.pending:
+            self._oldest = time.monotonic()
         self.pending.append(row)
-        if len(self.pending) >= self.spec.ray.rows_per_file:
+        waited = time.monotonic() - self._oldest
+        if len(self.pending) >= self.spec.ray.rows_per_file or waited >= FLUSH_S:
             self._flush()
 
     def _flush(self) -> None:

@@ -12,10 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +22,6 @@ from claimx.errors import AuthenticationError, RateLimitedError
 from claimx.extraction.extractor import Extractor
 from claimx.llm.client import LLM
 from claimx.llm.config import ClientConfig
-from claimx.models import ExtractionResult
 from claimx.prompts import get_prompt
 from claimx.runs.orchestrator import BatchOptions, run_batch
 from tests.fake_openai_server import FakeOpenAIServer, Fault, synthetic_article
@@ -223,57 +218,8 @@ def test_authentication_failure_stops_the_run(tmp_path: Path) -> None:
     assert server.requests <= 3 + 3, "stopped at once, not after 30 articles"
 
 
-# --- the kill test ------------------------------------------------------------------------
-
-
-def _claimx(*args: str) -> list[str]:
-    return [sys.executable, "-m", "claimx", "extract", *args]
-
-
-def test_sigkill_mid_run_then_rerun_finishes_every_article_exactly_once(tmp_path: Path) -> None:
-    n = 60
-    corpus = tmp_path / "corpus.jsonl"
-    ids = write_corpus(corpus, {}, n=n)
-    out = tmp_path / "out.jsonl"
-    with FakeOpenAIServer(latency_s=0.15, max_requests=1000, max_seconds=120) as server:
-        command = _claimx(
-            str(corpus),
-            *("--output", str(out), "--base-url", server.base_url, "--model", "synthetic"),
-            *("--prompt", "extract@v2", "--concurrency", "4", "--cache-dir", str(tmp_path)),
-        )
-        log = tmp_path / "first.stderr"
-        with log.open("wb") as stderr:
-            first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and first.poll() is None:
-                if out.exists() and out.read_bytes().count(b"\n") >= 12:
-                    break
-                time.sleep(0.02)
-            running = first.poll() is None
-            first.send_signal(signal.SIGKILL)
-            first.wait(timeout=30)
-        assert running, f"ended before the kill: {log.read_text(encoding='utf-8')}"
-        written_before = out.read_bytes().count(b"\n")
-        assert 12 <= written_before < n, "killed in the middle of the corpus"
-
-        second = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=120)
-        assert second.returncode == 0, second.stderr.decode()
-
-    lines = out.read_text(encoding="utf-8").splitlines()
-    results = [ExtractionResult.model_validate_json(line) for line in lines]
-    assert sorted(r.article_id for r in results) == ids  # every article, exactly once
-    assert all(len(r.claims) == 4 for r in results)
-    assert not (tmp_path / "out.jsonl.errors.jsonl").exists()
-    events = [json.loads(line) for line in second.stderr.decode().splitlines()]
-    done = events[-1]
-    assert done["event"] == "done"
-    assert done["skipped"] == written_before and done["skipped"] + done["done"] == n
-    # The second run asked only for what was not written (answers that had arrived
-    # before the kill came from the cache), so only the requests in flight at the
-    # kill, at most --concurrency, were made twice. (The server's count is checked
-    # as a total: requests the dead client had sent may be counted late.)
-    assert done["calls"] <= n - written_before
-    assert n <= server.requests <= n + 4
+# The kill test (a SIGKILL mid-run, then the same command) is a row of the chaos suite,
+# tests/runs/test_chaos.py, for every engine.
 
 
 def test_recording_keeps_the_api_key_out_of_the_cassette_and_replays_without_it(
