@@ -22,6 +22,8 @@ What it does:
   succeed, so "fails, then succeeds after a retry" is one line of text);
 * stops by itself: after ``max_requests`` requests or ``max_seconds`` seconds,
   whichever comes first, so a test that forgets it cannot hang the suite;
+* answers ``GET /synthetic/stats`` with the requests seen and the peak in flight
+  (``?reset`` starts the peak afresh), for a benchmark that runs it as a process;
 * with ``slots=N``, answers ``GET /props`` as llama-server does, with
   ``total_slots`` (and ``"synthetic": true``); without, it has no ``/props``;
   and then adds llama-server's ``timings`` object to each completion
@@ -255,6 +257,21 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # quiet: the tests read the state, not a log
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
+        state = self.server.state
+        if self.path.startswith("/synthetic/stats"):
+            # for a benchmark that runs the server as a process: what it saw; "?reset"
+            # starts the peak of requests in flight afresh (one figure per run)
+            with state.lock:
+                stats = {
+                    "requests": state.requests,
+                    "max_in_flight": state.max_in_flight,
+                    "max_answering": state.max_answering,
+                }
+                if "reset" in self.path:
+                    state.max_in_flight = state.in_flight
+                    state.max_answering = state.answering
+            self._send(200, stats)
+            return
         slots = self.server.state.slots
         if self.path.rstrip("/") == "/props" and slots is not None:
             self._send(200, {"total_slots": slots, "synthetic": True})

@@ -751,7 +751,11 @@ class _Collect:
     def _collect(self) -> BaseException | None:
         spec = self.spec
         dataset = read_corpus(spec.inputs, glob=spec.run.glob)
-        results = extract_dataset(skip_ids(dataset, self.done), spec)
+        # by default, autoscaling up to an actor per CPU of the cluster: a small corpus
+        # needs fewer, and an actor waits on the network more than it computes
+        cpus = max(1, int(self.ray.cluster_resources().get("CPU", 1)))
+        actors = spec.ray.actors or (1, cpus)
+        results = extract_dataset(skip_ids(dataset, self.done), spec, actors=actors)
         batches = results.iter_batches(batch_format="pyarrow", batch_size=None)
         try:
             for batch in batches:
