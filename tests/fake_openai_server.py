@@ -459,8 +459,10 @@ class FakeOpenAIServer:
         max_requests: int = 2_000,
         max_seconds: float = 120.0,
         slots: int | None = None,
+        port: int = 0,
     ) -> None:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        # ``port``: a fixed one, to bring an endpoint back where a stopped one was
+        self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.state = ServerState(
             script=script,
             latency_s=latency_s,

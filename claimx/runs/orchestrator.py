@@ -704,6 +704,7 @@ class AsyncioEngine:
         options = spec.run
         if options.format == "parquet":
             raise ConfigError("--format parquet is written by --engine ray; choose jsonl or json")
+        refuse_ray_settings(spec)
         check_run_paths(spec)
 
     def run(self, spec: RunSpec, *, reporter: Reporter, stdout: TextIO) -> RunStats:
@@ -746,6 +747,12 @@ def run_spec(
     return stats
 
 
+def refuse_ray_settings(spec: RunSpec) -> None:
+    """An engine other than Ray refuses Ray's options: ignored, they would mislead."""
+    if spec.ray.address is not None:
+        raise ConfigError("--address names a Ray cluster: it is an option of --engine ray")
+
+
 def check_run_paths(spec: RunSpec, *, output_file: bool = True) -> None:
     """Refuse an output file (``output_file``: the output is one file, else the engine
     checks its own), errors file, cache or failures folder that cannot be written."""
@@ -775,6 +782,7 @@ __all__ = [
     "ExistingOutput",
     "Job",
     "check_run_paths",
+    "refuse_ray_settings",
     "count_inputs",
     "default_concurrency",
     "failure_record",

@@ -81,7 +81,7 @@ from claimx.llm.config import ClientConfig
 from claimx.llm.private import open_private, open_private_fd, private_dir, replace_private
 from claimx.models import Usage
 from claimx.runs.inputs import STDIN
-from claimx.runs.orchestrator import check_run_paths, run_spec
+from claimx.runs.orchestrator import check_run_paths, refuse_ray_settings, run_spec
 from claimx.runs.outputs import check_writable
 from claimx.runs.plan import PlannedRequest, RequestRecorder, article_requests, iter_requests
 from claimx.runs.progress import NullReporter, Reporter, RunStats
@@ -971,6 +971,7 @@ class BatchEngine:
                 "--engine batch uploads its batches; to only write the files for vLLM's"
                 " run_batch, use 'claimx batch submit --no-upload'"
             )
+        refuse_ray_settings(spec)
         check_run_paths(spec)
         check_writable(batch_dir(options.output), what="the batch folder", folder=True)
 
@@ -987,11 +988,7 @@ class BatchEngine:
         ):
             if state_path(output).exists() and not load_state(output).done:
                 state = load_state(output)
-                if state.spec.prompt_hash != spec.prompt_hash:
-                    raise ConfigError(
-                        f"{output} has a batch run of another prompt in progress: see"
-                        f" 'claimx batch status -o {output}'"
-                    )
+                _refuse_another_run(state.spec, spec)
             else:
                 state, _ = start(spec, cache, client=client)
             result = collect_until_done(
@@ -1003,6 +1000,23 @@ class BatchEngine:
                 f" 'claimx batch collect -o {output} --live' (asks them from the endpoint)"
             )
         return result.stats
+
+
+def _refuse_another_run(submitted: RunSpec, asked: RunSpec) -> None:
+    """Go on with a batch run only for the command that started it: its answers were asked
+    with that client, and its results are to be written with those options."""
+    same = (
+        submitted.prompt_hash == asked.prompt_hash
+        and submitted.client == asked.client
+        and submitted.extract == asked.extract
+    )
+    if not same:
+        output = submitted.run.output
+        raise ConfigError(
+            f"{output} has a batch run in progress with other options (prompt, model,"
+            f" endpoint or extraction options): finish it with 'claimx batch collect -o"
+            f" {output}', or remove {batch_dir(Path(str(output)))} to start over"
+        )
 
 
 @contextlib.contextmanager

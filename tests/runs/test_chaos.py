@@ -220,14 +220,16 @@ def test_the_endpoint_down_stops_the_run_and_the_same_command_finishes_it(
 ) -> None:
     run = make_run(engine, tmp_path, request)
     run.write(10)
-    dead = "http://127.0.0.1:9/v1"
-    down = run.cli(dead, "-j", "2")
+    kind: Any = FakeBatchServer if engine == "batch" else FakeOpenAIServer
+    with kind() as gone:  # an endpoint that was there, and has stopped
+        url = gone.base_url
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    down = run.cli(url, "-j", "2")
     assert down.exit_code != 0
     assert "is the server running" in down.stderr, down.output
     assert run.results() == [], "nothing half-done is left as a result"
-    back = FakeBatchServer(complete_after_s=0.1) if engine == "batch" else FakeOpenAIServer()
-    with back as server:
-        again = run.cli(server.base_url, "-j", "2")
+    with kind(port=port):  # back where it was: the same command finishes the run
+        again = run.cli(url, "-j", "2")
     assert again.exit_code == 0, again.output
     assert assert_exactly_once(run) == {}
 

@@ -109,7 +109,7 @@ FIELDS = {
     "keep_ungrounded": lambda s: s.extract.keep_ungrounded is True,
     "min_confidence": lambda s: s.extract.min_confidence == THRESHOLD,
     "engine": lambda s: True,  # which engine got the spec (checked by the recorder)
-    "address": lambda s: s.ray.address == "auto",
+    "address": lambda s: s.ray.address == ("auto" if s.ray.address else None),
     # left at their defaults by every_option (their own tests: test_batch, test_outputs)
     "paths": lambda s: s.inputs and s.inputs[0].name == "corpus",
     "force": lambda s: s.run.force is False,
@@ -153,7 +153,9 @@ def test_the_command_line_becomes_one_spec_with_every_option_in_it(
     monkeypatch.setattr(registry, "get_engine", Recorder)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     Recorder.specs = []
-    args = [*every_option(tmp_path, "http://127.0.0.1:8011/v1", engine), "--address", "auto"]
+    args = every_option(tmp_path, "http://127.0.0.1:8011/v1", engine)
+    if engine == "ray":
+        args += ["--address", "auto"]
     result = cli(*args)
     assert result.exit_code == 0, result.output
     [(name, spec)] = Recorder.specs
@@ -161,6 +163,7 @@ def test_the_command_line_becomes_one_spec_with_every_option_in_it(
     wrong = [option for option, holds in FIELDS.items() if not holds(spec)]
     assert wrong == []
     assert spec.api_key.env == "OPENAI_API_KEY" and KEY not in spec.model_dump_json()
+    assert (spec.ray.address == "auto") == (engine == "ray")
     again = type(spec).model_validate_json(spec.model_dump_json())
     assert again == spec, "the spec survives JSON whole"
 
@@ -308,3 +311,14 @@ def test_ray_actors_run_with_the_drivers_client_never_their_environment(
     assert actor["options"] == options.model_dump() and actor["prompt"] == "extract@v2"
     # and the endpoint saw the driver's settings (max_tokens is the prompt's own here)
     assert {(p["model"], p["temperature"], p["seed"]) for p in sent} == {("driver-model", 0.3, 7)}
+
+
+def test_an_option_of_another_engine_is_refused_not_ignored(tmp_path: Path) -> None:
+    # what issue 22 measured: an option that silently did nothing
+    article = tmp_path / "a.txt"
+    article.write_text("Kirby said it was false.")
+    result = cli(
+        "extract", str(article), "--base-url", "http://127.0.0.1:9/v1", "--address", "auto"
+    )
+    assert result.exit_code == 2
+    assert "--address names a Ray cluster: it is an option of --engine ray" in result.stderr
