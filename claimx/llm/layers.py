@@ -134,7 +134,16 @@ class FailureDump(Layer):
         except ExtractionError as exc:
             if exc.raw_output is None or exc.raw_output_path is not None:
                 raise
-            path = self.save(messages, exc.raw_output)
+            try:
+                path = self.save(messages, exc.raw_output)
+            except OSError as failed:
+                # the answer's own error stays the article's; the dump's names its file
+                where = failed.filename or self.folder
+                raise type(exc)(
+                    f"{exc} Its raw output could not be saved to {where}: {failed.strerror}",
+                    raw_output=exc.raw_output,
+                    attempts=exc.attempts,
+                ) from exc
             raise type(exc)(
                 f"{exc} Raw output saved to {path}",
                 raw_output=exc.raw_output,

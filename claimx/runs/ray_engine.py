@@ -550,12 +550,15 @@ class OutputFolder:
         return final
 
     def clear_temporary(self) -> None:
-        """Remove what a killed run left in ``.claimx/tmp/`` (claimx's own files only)."""
+        """Remove what a killed run left: parts in ``.claimx/tmp/``, and its key file (held
+        by the lock, this run is the only one: any key file here is a dead run's)."""
         folder = self.state / "tmp"
         if folder.is_dir():
             for leftover in folder.iterdir():
                 if leftover.name.startswith(PART_PREFIX):
                     leftover.unlink(missing_ok=True)
+        for key in self.state.glob("key-*"):
+            key.unlink(missing_ok=True)
 
 
 # --- Ray itself: started for the run, quiet ------------------------------------------------

@@ -303,6 +303,10 @@ def test_the_key_reaches_the_endpoint_as_a_reference_never_in_arguments_or_envir
     assert probes and all(p["env"] is None for p in probes), "no worker has the key"
     everything = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert all(key.encode() not in p.read_bytes() for p in everything), "not left in any file"
+    # a key file a killed run left behind is removed by the next run on the folder
+    (out / ".claimx" / "key-deadrun").write_text(key)
+    assert cli(*ray_args(cluster, server, corpus, out)).exit_code == 0
+    assert not (out / ".claimx" / "key-deadrun").exists()
 
 
 def test_output_folder_reads_its_own_files_only(tmp_path: Path) -> None:
