@@ -79,8 +79,9 @@ def submit(
     """Write every request of the corpus into batch files and start the batches."""
     from claimx.extraction.extractor import ExtractOptions, Extractor
     from claimx.llm.config import ClientConfig, default_cache_dir
+    from claimx.runs.batch_engine import batch_client, batch_lock
     from claimx.runs.orchestrator import check_run_paths
-    from claimx.runs.provider_batch import batch_client, batch_dir, batch_lock, start
+    from claimx.runs.provider_batch import batch_dir, start
     from claimx.runs.spec import ProviderSettings, RunOptions, RunSpec
 
     # The same spec as 'claimx extract' builds: the state file keeps it whole.
@@ -140,7 +141,8 @@ def _print_status(state: BatchState) -> None:
 @app.command()
 def status(output: OutputOpt) -> None:
     """Where each batch of the run stands, and what its answers cost so far."""
-    from claimx.runs.provider_batch import batch_client, extractor_for, load_state, refresh
+    from claimx.runs.batch_engine import batch_client
+    from claimx.runs.provider_batch import extractor_for, load_state, refresh
 
     state = load_state(output)
     if state.provider == "batches" and not state.done:
@@ -182,10 +184,8 @@ def collect(
     cache_dir: CacheDirOpt = None,
 ) -> None:
     """Validate the answers into the cache; write the results when all are in."""
-    from claimx.runs.provider_batch import (
-        batch_lock,
-        load_state,
-    )
+    from claimx.runs.batch_engine import batch_lock
+    from claimx.runs.provider_batch import load_state
 
     load_state(output)  # no batch run: say how to start one (and create nothing)
     with batch_lock(output):
@@ -203,14 +203,10 @@ def _collect(
     cache_dir: Path | None,
 ) -> None:
     """``collect``, under the batch run's lock."""
+    from claimx.runs.batch_engine import batch_client
     from claimx.runs.progress import make_reporter
-    from claimx.runs.provider_batch import (
-        batch_client,
-        collect_until_done,
-        extractor_for,
-        load_state,
-    )
     from claimx.runs.provider_batch import collect as run_collect
+    from claimx.runs.provider_batch import collect_until_done, extractor_for, load_state
 
     state = load_state(output)
     if concurrency is not None:

@@ -6,15 +6,15 @@ chosen. ``claimx extract --engine NAME`` builds the spec, asks the engine to
 :meth:`~Engine.check` it (before any model call, cluster start or batch
 upload), then to :meth:`~Engine.run` it.
 
-=========  ===========================================  ===========================
+=========  ===========================================  ====================================
 name       what runs the requests                       where
-=========  ===========================================  ===========================
+=========  ===========================================  ====================================
 asyncio    one event loop in this process               :mod:`claimx.runs.orchestrator`
 ray        async actors of Ray Data, on one machine     :mod:`claimx.runs.ray_engine`
            or a cluster
-batch      a provider's batch API (submit, then         :mod:`claimx.runs.provider_batch`
-           collect until every request is answered)
-=========  ===========================================  ===========================
+batch      a provider's batch API (submit, then         :mod:`claimx.runs.batch_engine`
+           collect until every request is answered)    (:mod:`claimx.runs.provider_batch`)
+=========  ===========================================  ====================================
 
 The promises
 ------------
@@ -60,7 +60,7 @@ from claimx.runs.spec import RunSpec
 ENGINES: dict[str, str] = {
     "asyncio": "claimx.runs.orchestrator:AsyncioEngine",
     "ray": "claimx.runs.ray_engine:RayEngine",
-    "batch": "claimx.runs.provider_batch:BatchEngine",
+    "batch": "claimx.runs.batch_engine:BatchEngine",
 }
 
 
