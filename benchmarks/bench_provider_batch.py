@@ -38,25 +38,26 @@ CASES = (("extract@v2", 1_000), ("extract@v2", 10_000), ("extract@v4", 1_000))
 
 
 def _state(scratch: Path, corpus: Path, prompt: str) -> Any:
+    """The state ``claimx batch submit --no-upload`` starts from, its spec whole."""
+    from claimx.extraction.extractor import Extractor
+    from claimx.llm.config import ClientConfig
     from claimx.runs.provider_batch import BatchState
+    from claimx.runs.spec import ProviderSettings, RunOptions, RunSpec
 
-    return BatchState(
-        paths=[str(corpus)],
-        output=str(scratch / "out.jsonl"),
-        prompt=prompt,
-        prompt_hash="",
-        model="synthetic",
-        base_url="http://127.0.0.1:9/v1",
-        mode="json_schema",
-        context_tokens=8192,
-        provider="files",
+    config = ClientConfig(model="synthetic", base_url="http://127.0.0.1:9/v1")
+    spec = RunSpec.of(
+        Extractor(prompt, config=config),
+        inputs=[corpus],
+        run=RunOptions(output=scratch / "out.jsonl", concurrency=16),
+        provider=ProviderSettings(upload=False),
     )
+    return BatchState(spec=spec, provider="files")
 
 
 def _extractor(state: Any) -> Any:
-    from claimx.extraction.extractor import Extractor
+    from claimx.runs.provider_batch import extractor_for
 
-    return Extractor(state.prompt, model=state.model, base_url=state.base_url)
+    return extractor_for(state)
 
 
 def child_plan(args: argparse.Namespace) -> dict[str, Any]:
@@ -65,7 +66,6 @@ def child_plan(args: argparse.Namespace) -> dict[str, Any]:
 
     state = _state(args.scratch, args.corpus, args.prompt)
     extractor = _extractor(state)
-    state.prompt_hash = extractor.prompt_hash
     with ResponseCache.open(args.scratch / "cache") as cache:
         started = time.perf_counter()
         tally = plan_round(extractor, state, cache)
@@ -89,7 +89,7 @@ def child_collect(args: argparse.Namespace) -> dict[str, Any]:
     outputs = sorted((args.scratch / "out.jsonl.batch").glob("vllm-output-*.jsonl"))
     with ResponseCache.open(args.scratch / "cache") as cache:
         started = time.perf_counter()
-        result = collect(state, cache, files=outputs, concurrency=16)
+        result = collect(state, cache, files=outputs)
         seconds = time.perf_counter() - started
     assert result.stats is not None, "collect did not finish the run"
     return {

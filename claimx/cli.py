@@ -16,7 +16,7 @@ import importlib
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -30,6 +30,10 @@ from claimx.errors import ConfigError
 from claimx.prompts_cli import app as prompts_app
 from claimx.runs.batch_cli import app as batch_app
 from claimx.runs.inputs import DEFAULT_GLOB
+
+if TYPE_CHECKING:
+    from claimx.extraction.extractor import Extractor
+    from claimx.runs.spec import RunSpec
 
 app = typer.Typer(
     cls=OneLineErrorsGroup,
@@ -100,8 +104,9 @@ def extract(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Article .txt files, folders (searched recursively, see --glob), JSONL files"
-            " ({id, text} per line), or - for standard input (one article, or JSONL).",
+            help="Article .txt files, folders (searched recursively for .txt and .jsonl files,"
+            " see --glob), JSONL files ({id, text} per line), or - for standard input (one"
+            " article, or JSONL).",
             show_default=False,
         ),
     ],
@@ -114,7 +119,8 @@ def extract(
         typer.Option(
             "--format",
             "-f",
-            help="jsonl: one result per line, resumable. json: one JSON array of all results.",
+            help="jsonl: one result per line, resumable. json: one JSON array of all results."
+            " parquet: Parquet files (--engine ray).",
         ),
     ] = OutputFormat.jsonl,
     output: Annotated[
@@ -122,8 +128,9 @@ def extract(
         typer.Option(
             "--output",
             "-o",
-            help="Write here, not stdout. An existing JSONL output is resumed: articles"
-            " already in it are skipped. An existing JSON output is replaced only with --force.",
+            help="Write here, not stdout (a folder for --engine ray). An existing JSONL output"
+            " is resumed: articles already in it are skipped. An existing JSON output is"
+            " replaced only with --force.",
         ),
     ] = None,
     force: Annotated[
@@ -133,13 +140,15 @@ def extract(
         str,
         typer.Option(
             help="The files a folder contributes: a glob over their paths inside it, matched"
-            " case-insensitively ('**/' is any depth, '{a,b}' either)."
+            " case-insensitively ('**/' is any depth, '{a,b}' either). Other files, such as"
+            " .md, only when named here.",
         ),
     ] = DEFAULT_GLOB,
     errors: Annotated[
         Path | None,
         typer.Option(
-            help="Failed articles, one JSON line each. \\[default: <output>.errors.jsonl]"
+            help="Failed articles, one JSON line each; written only when something failed."
+            " \\[default: <output>.errors.jsonl]"
         ),
     ] = None,
     concurrency: Annotated[
@@ -148,8 +157,19 @@ def extract(
             "--concurrency",
             "-j",
             min=1,
-            help="Requests (and articles) in flight. \\[default: 4; for a server on this"
-            " machine, the slots it reports (llama-server /props), else 1]",
+            help="Requests (and articles) in flight; with --engine ray, per actor."
+            " \\[default: 4; for a server on this machine, the slots it reports (llama-server"
+            " /props), else 1; --engine ray: 16 per actor]",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            help="Seconds to wait for one answer before it is retried (then the article fails)."
+            " \\[default: 300]",
+            show_default=False,
         ),
     ] = None,
     cache_dir: Annotated[
@@ -182,11 +202,36 @@ def extract(
         ),
     ] = None,
     engine: Annotated[
-        str, typer.Option(help="asyncio (this process) or ray (Ray Data: -o is a folder).")
-    ] = "asyncio",
-    address: Annotated[
-        str | None, typer.Option(help="--engine ray: the Ray cluster (auto, ray://host:10001).")
+        str | None,
+        typer.Option(
+            help="asyncio (this process), ray (Ray Data: -o is a folder) or batch (the"
+            " provider's batch API, waiting until every request is answered)."
+            " \\[default: asyncio; ray for --format parquet]",
+            show_default=False,
+        ),
     ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="--engine ray: a running Ray cluster (auto, ray://host:10001)."
+            " \\[default: a local Ray started for this run]",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Print the plan (articles, requests, estimated tokens and price) and stop:"
+            " no model call.",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="Run a large input without asking for confirmation first."
+        ),
+    ] = False,
 ) -> None:
     """Extract claims from articles, concurrently; one JSON result per article.
 
@@ -195,79 +240,114 @@ def extract(
     once in the output or in the errors file, and answers already received come
     from the response cache.
     """
-    import asyncio
-
     from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
-    from claimx.extraction.extractor import Extractor
-    from claimx.llm.cache import ResponseCache
-    from claimx.runs.orchestrator import BatchOptions, default_concurrency, run_batch
-    from claimx.runs.outputs import check_output, publish_json, staging_jsonl
+    from claimx.extraction.extractor import ExtractOptions, Extractor
+    from claimx.llm.config import ClientConfig, default_cache_dir
+    from claimx.runs.engine import get_engine
     from claimx.runs.progress import make_reporter
+    from claimx.runs.spec import RaySettings, RunOptions, RunSpec
 
-    if engine not in ("asyncio", "ray"):
-        raise ConfigError(f"unknown --engine {engine!r}; choose asyncio or ray")
-    # --engine ray writes a folder of files; the asyncio engine one file.
-    distributed = engine == "ray" or output_format is OutputFormat.parquet
-    as_json = output_format is OutputFormat.json
-    if output is not None and not distributed:
-        check_output(output, replace=not as_json or force, resumable=not as_json)
-    window = DEFAULT_CONTEXT_TOKENS if context_tokens is None else context_tokens
-    extractor = Extractor(
-        prompt,
-        model=model,
-        base_url=base_url,
-        mode=mode,
+    name = engine or ("ray" if output_format is OutputFormat.parquet else "asyncio")
+    chosen = get_engine(name)
+    # Everything the run needs, built once: the client (base URL checked first), the
+    # options, the extractor that validates them, then the spec every engine takes whole.
+    config = ClientConfig.from_env(model=model, base_url=base_url, mode=mode, timeout_s=timeout)
+    options = ExtractOptions(
         keep_ungrounded=keep_ungrounded,
-        context_tokens=window,
+        context_tokens=DEFAULT_CONTEXT_TOKENS if context_tokens is None else context_tokens,
         min_confidence=min_confidence,
     )
-    if distributed:
-        from claimx.runs.ray_engine import extract_command
-
-        extract_command(
-            paths,
-            output,
-            extractor,
-            output_format.value,
-            address=address,
+    extractor = Extractor(prompt, config=config, options=options)
+    spec = RunSpec.of(
+        extractor,
+        inputs=paths,
+        run=RunOptions(
+            output=output,
+            format=output_format.value,
+            errors=errors,
+            force=force,
+            glob=glob,
             concurrency=concurrency,
-            cache_dir=cache_dir,
-            no_cache=no_cache,
-            context_tokens=window,
-            console=err,
-        )
+        ),
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        ray=RaySettings(address=address),
+    )
+    chosen.check(spec)  # unwritable outputs fail here: before any model call or cluster start
+    if dry_run:
+        _print_plan(spec, extractor, name)
         return
-    if concurrency is None:
-        concurrency = default_concurrency(extractor.config)  # a local server: its slots
-    # The errors file follows the user's --output, also when JSON records are staged.
-    errors = errors or BatchOptions(output=output).errors_path()
-
-    def batch(results: Path | None) -> BatchOptions:
-        return BatchOptions(concurrency=concurrency, output=results, errors=errors, glob=glob)
-
-    cache = None if no_cache else ResponseCache.open(cache_dir)
+    _confirm_large_input(spec, yes=yes)
     try:
-        if as_json:
-            # One JSON array, written once the run is over (see claimx.runs.outputs).
-            with staging_jsonl(output) as staging:
-                stats = asyncio.run(
-                    run_batch(extractor, paths, batch(staging), cache=cache,
-                              reporter=make_reporter(err))
-                )  # fmt: skip
-                publish_json(staging, output, sys.stdout)
-        else:
-            stats = asyncio.run(
-                run_batch(extractor, paths, batch(output), cache=cache,
-                          reporter=make_reporter(err), stream=sys.stdout)
-            )  # fmt: skip
+        stats = chosen.run(spec, reporter=make_reporter(err), stdout=sys.stdout)
     except KeyboardInterrupt:
         raise fail("interrupted; run the same command again to finish the rest", 130) from None
+    if stats.failed:
+        where = spec.run.errors_path()
+        said = f"see {where}" if where is not None else "each is named above"
+        raise fail(f"{stats.failed} article(s) failed, {stats.done} extracted: {said}", 1)
+
+
+def _interactive() -> bool:
+    """True when someone can answer a question: stdin and stderr are terminals."""
+    return sys.stdin.isatty() and err.is_terminal
+
+
+def _confirm_large_input(spec: RunSpec, *, yes: bool) -> None:
+    """Ask before a live run over a large input, when someone is there to answer."""
+    from claimx.runs.plan import LARGE_INPUT_BYTES, input_bytes
+
+    if yes or not _interactive():
+        return
+    size = input_bytes(spec.inputs, glob=spec.run.glob)
+    if size <= LARGE_INPUT_BYTES:
+        return
+    err.print(
+        f"the input is {size / 1024 / 1024:.1f} MB of text (about {size // 4:,} tokens before"
+        " the prompt's own): 'claimx extract ... --dry-run' prints the requests, tokens and"
+        " price it costs",
+        highlight=False,
+    )
+    if not typer.confirm("run it now?", default=False, err=True):
+        raise fail("cancelled: nothing was sent (--yes runs without asking)", 1)
+
+
+def _print_plan(spec: RunSpec, extractor: Extractor, engine: str) -> None:
+    """``--dry-run``: what the run would send, and what it would cost, on stdout."""
+    from claimx.llm.cache import ResponseCache
+    from claimx.llm.pricing import estimate_cost, is_priced
+    from claimx.runs.plan import plan_run
+    from claimx.runs.provider_batch import batch_discount
+
+    cache = ResponseCache.open(spec.cache_dir) if spec.cache_dir is not None else None
+    try:
+        plan = plan_run(extractor, spec.inputs, glob=spec.run.glob, cache=cache)
     finally:
         if cache is not None:
             cache.close()
-    if stats.failed:
-        where = f"see {errors}" if errors is not None else "each is named above"
-        raise fail(f"{stats.failed} article(s) failed, {stats.done} extracted: {where}", 1)
+    model = spec.client.model
+    lines = [
+        f"plan of 'claimx extract' with {spec.prompt} on {model} (engine {engine}):"
+        " no model call made",
+        f"  articles        {plan.articles:,}"
+        + (f" (+{plan.unreadable:,} unreadable: errors file)" if plan.unreadable else ""),
+        f"  requests        {plan.requests:,}"
+        + (f" ({plan.cached:,} answered from the cache, not sent)" if plan.cached else ""),
+        f"  prompt tokens   about {plan.prompt_tokens:,} (4 characters a token)",
+        f"  completion      at most {plan.completion_tokens_max:,} tokens (max_tokens each)",
+    ]
+    if plan.most_requests_id is not None and plan.articles > 1:
+        lines.append(f"  largest article {plan.most_requests_id}: {plan.most_requests:,} requests")
+    if is_priced(model):
+        prompt_usd = estimate_cost(model, plan.prompt_tokens, 0)
+        most_usd = prompt_usd + estimate_cost(model, 0, plan.completion_tokens_max)
+        price = f"  price           ${prompt_usd:.4f} for the prompts, at most ${most_usd:.4f}"
+        discount = batch_discount(spec.client.base_url) if engine == "batch" else 0.0
+        if discount:
+            price += f" (list; {discount:.0%} off with the batch API)"
+        lines.append(price + " (an estimate: claimx/llm/pricing.py)")
+    else:
+        lines.append(f"  price           not known for {model!r} (local or unlisted model)")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 class ConsolidateFormat(StrEnum):

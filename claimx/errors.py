@@ -7,6 +7,7 @@
     ├── PromptError                 unknown prompt reference, invalid prompt file
     ├── InputError                  unreadable article: missing, empty, binary, not UTF-8, bad JSONL
     ├── GoldError                   a gold file that does not load
+    ├── OutputError                 an output cannot be written (disk full, read-only): names it
     ├── LLMError                    the model endpoint failed (SDK error kept as ``original``)
     │   ├── ServerUnreachableError  nothing answers at base_url
     │   ├── LLMTimeoutError         the request timed out
@@ -52,6 +53,10 @@ class InputError(ClaimxError):
 
 class GoldError(ClaimxError):
     """A gold file or folder cannot be loaded."""
+
+
+class OutputError(ClaimxError):
+    """A result, errors or state file cannot be written (disk full, read-only); names the file."""
 
 
 class DatasetError(ClaimxError):

@@ -97,6 +97,8 @@ class BatchServerState:
     #: request lines received, in upload order
     lines_received: int = 0
     chat_requests: int = 0
+    #: the Authorization headers seen (which key arrived; never printed)
+    authorizations: set[str] = field(default_factory=set)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -131,6 +133,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length", 0))
         data = self.rfile.read(length)
         parts = self.path.split("?")[0].strip("/").split("/")
+        with state.lock:
+            state.authorizations.add(self.headers.get("authorization", ""))
         if parts == ["v1", "files"]:
             content = self._multipart_file(data)
             with state.lock:
@@ -251,6 +255,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    allow_reuse_address = True  # a server brought back on the port of a stopped one
     state: BatchServerState
 
 
@@ -263,8 +268,10 @@ class FakeBatchServer:
         complete_after_s: float = 0.2,
         line_script: LineScript = always_ok,
         expire_after_lines: int | None = None,
+        port: int = 0,
     ) -> None:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        # ``port``: a fixed one, to bring an endpoint back where a stopped one was
+        self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.state = BatchServerState(
             complete_after_s=complete_after_s,
             line_script=line_script,

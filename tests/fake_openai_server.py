@@ -31,6 +31,8 @@ What it does:
 * with ``models``/``props``, describes the model it serves at ``GET /v1/models``
   and ``GET /props`` as a server does (a test may make it stand in for the
   recorded local server; its answers stay synthetic);
+* answers ``GET /synthetic/stats`` with the requests seen and the peak in flight
+  (``?reset`` starts the peak afresh), for a benchmark that runs it as a process;
 * with ``slots=N``, answers ``GET /props`` as llama-server does, with
   ``total_slots`` (and ``"synthetic": true``); without, it has no ``/props``;
   and then adds llama-server's ``timings`` object to each completion
@@ -117,15 +119,41 @@ def directive_script(request: Request) -> Fault:
     return fault if request.attempt <= fault.times else OK
 
 
-def synthetic_article(i: int, *, paragraphs: int = 8, fault: str = "") -> str:
+_SYLLABLES = ("ka", "lo", "mi", "ra", "ne", "to", "su", "vi", "de", "po")
+_SYLLABLES += ("ba", "ri", "zu", "fe", "go", "la", "mo", "ni", "sa", "te")
+
+
+def synthetic_word(n: int, syllables: int = 3) -> str:
+    """A made-up capitalised word, one for each ``n`` below 20 ** ``syllables``."""
+    out = ""
+    for _ in range(syllables):
+        out += _SYLLABLES[n % len(_SYLLABLES)]
+        n //= len(_SYLLABLES)
+    return out.capitalize()
+
+
+def synthetic_name(n: int) -> str:
+    """A made-up two-word name, different for every ``n`` (below 64 million)."""
+    return f"{synthetic_word(n % 8000)} {synthetic_word(n // 8000)}"
+
+
+def synthetic_article(
+    i: int, *, paragraphs: int = 8, fault: str = "", distinct: bool = False
+) -> str:
     """A made-up article of about 2,500 characters with four attributed quotes.
 
     Deterministic in ``i``. ``fault`` is appended as a directive, e.g.
-    ``"kind=status status=500 times=2"``.
+    ``"kind=status status=500 times=2"``. By default the speakers are five famous
+    names and most words repeat from article to article; ``distinct=True`` gives
+    every article its own speakers, topic and districts, as a real corpus has
+    (what a memory benchmark needs: caches keyed by names or text then see new keys).
     """
     names = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov"]
     topics = ["the bridge", "the budget", "the harbour", "the rail line", "the school"]
     topic = topics[i % len(topics)]
+    if distinct:
+        names = [synthetic_name(i * 5 + k) for k in range(5)]
+        topic = f"the {synthetic_word(i, 4)} project"
     body = [f"Synthetic article {i}: a council debate about {topic}."]
     for p in range(paragraphs - 1):
         if p % 2 == 0:
@@ -138,18 +166,25 @@ def synthetic_article(i: int, *, paragraphs: int = 8, fault: str = "") -> str:
                 f" which members reviewed costs, timetables and the views of residents."
             )
         else:
+            district = synthetic_word(i * 31 + p, 4) if distinct else str(p)
             body.append(
-                f"Residents of district {p} listened as officials read figures about {topic}"
-                " for almost an hour, and several asked for the minutes to be published."
-                " The meeting then moved on to routine items of the agenda for the evening."
+                f"Residents of district {district} listened as officials read figures about"
+                f" {topic} for almost an hour, and several asked for the minutes to be"
+                " published. The meeting then moved on to routine items of the agenda for"
+                " the evening."
             )
     if fault:
         body.append(f"[[synthetic-fault {fault}]]")
     return "\n\n".join(body) + "\n"
 
 
+#: in an article, makes the answer add a claim whose quote is not in the article
+UNGROUNDED = "[[synthetic-ungrounded]]"
+
+
 def synthetic_answer(text: str, max_claims: int) -> dict[str, Any]:
-    """The claims a perfect reader of the synthetic grammar would report."""
+    """The claims a perfect reader of the synthetic grammar would report (and, for an
+    article carrying :data:`UNGROUNDED`, one more it made up: its quote is nowhere)."""
     claims = [
         {
             "quote": m["quote"],
@@ -160,6 +195,17 @@ def synthetic_answer(text: str, max_claims: int) -> dict[str, Any]:
         }
         for m in _SAID.finditer(text)
     ]
+    if UNGROUNDED in text:
+        invented = "Zebras will run the council by next spring"
+        claims.append(
+            {
+                "quote": invented,
+                "speaker": "Ada Lovelace",
+                "speaker_role": None,
+                "stance": "supports",
+                "claim": invented + ".",
+            }
+        )
     return {"claims": claims[:max_claims]}
 
 
@@ -224,6 +270,10 @@ class ServerState:
     requests: int = 0
     in_flight: int = 0
     max_in_flight: int = 0
+    #: the same, counting only requests answered without a fault (a client that gave up
+    #: on a timeout fault has moved on, though the server still holds its request)
+    answering: int = 0
+    max_answering: int = 0
     attempts: dict[str, int] = field(default_factory=dict)
     #: (key, fault kind) per request, in arrival order
     log: list[tuple[str, str]] = field(default_factory=list)
@@ -239,6 +289,10 @@ class ServerState:
     props: dict[str, Any] = field(default_factory=dict)
     #: answers another schema than the extraction one (None: synthetic_answer)
     answerer: Answerer | None = None
+    #: the Authorization headers seen (to check which key arrived, never printed)
+    authorizations: set[str] = field(default_factory=set)
+    #: (model, temperature, seed, max_tokens, mode) of each chat request: what arrived
+    parameters: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -250,6 +304,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
         state = self.server.state
+        if self.path.startswith("/synthetic/stats"):
+            # for a benchmark that runs the server as a process: what it saw; "?reset"
+            # starts the peak of requests in flight afresh (one figure per run)
+            with state.lock:
+                stats = {
+                    "requests": state.requests,
+                    "max_in_flight": state.max_in_flight,
+                    "max_answering": state.max_answering,
+                }
+                if "reset" in self.path:
+                    state.max_in_flight = state.in_flight
+                    state.max_answering = state.answering
+            self._send(200, stats)
+            return
         path = self.path.rstrip("/")
         if path == "/props" and (state.slots is not None or state.props):
             props: dict[str, Any] = {"synthetic": True, **state.props}
@@ -282,6 +350,17 @@ class _Handler(BaseHTTPRequestHandler):
         text = _article_message(body)
         key = hashlib.sha256(text.encode()).hexdigest()[:16]
         with state.lock:
+            state.authorizations.add(self.headers.get("authorization", ""))
+            state.parameters.append(
+                {
+                    "model": body.get("model"),
+                    "temperature": body.get("temperature"),
+                    "seed": body.get("seed"),
+                    "max_tokens": body.get("max_tokens"),
+                    "tools": bool(body.get("tools")),
+                    "response_format": (body.get("response_format") or {}).get("type"),
+                }
+            )
             state.requests += 1
             index = state.requests
             attempt = state.attempts[key] = state.attempts.get(key, 0) + 1
@@ -294,6 +373,20 @@ class _Handler(BaseHTTPRequestHandler):
         fault = state.script(request)
         with state.lock:
             state.log.append((key, fault.kind))
+        if fault.kind == "ok":
+            with state.lock:
+                state.answering += 1
+                state.max_answering = max(state.max_answering, state.answering)
+            try:
+                self._reply(state, request, fault)
+            finally:
+                with state.lock:
+                    state.answering -= 1
+            return
+        self._reply(state, request, fault)
+
+    def _reply(self, state: ServerState, request: Request, fault: Fault) -> None:
+        body, text = request.body, request.text
         if fault.kind == "reset":
             self._reset()
             return
@@ -429,8 +522,10 @@ class FakeOpenAIServer:
         models: list[dict[str, Any]] | None = None,
         props: dict[str, Any] | None = None,
         answer: Answerer | None = None,
+        port: int = 0,
     ) -> None:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        # ``port``: a fixed one, to bring an endpoint back where a stopped one was
+        self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.state = ServerState(
             script=script,
             latency_s=latency_s,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator
@@ -136,7 +136,7 @@ def opening(number: int, sentence: str) -> str:
     return f"[{number}] " + " ".join(sentence.split()[:OPENING_WORDS])
 
 
-@cache
+@lru_cache(maxsize=128)  # one per request: bounded, or a corpus keeps every one (issue 25)
 def numbered_answer_model(openings: tuple[str, ...], max_claims: int) -> type[NumberedAnswer]:
     """The answer for the numbered sentences ``openings`` (:func:`opening`): one entry per
     sentence, in order, each starting with its opening as a constant, each with at most

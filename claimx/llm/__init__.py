@@ -8,7 +8,9 @@
   accounting, each a :class:`~claimx.llm.protocol.Model` wrapping another;
   :func:`~claimx.llm.layers.open_model` stacks them;
 * :mod:`~claimx.llm.cache`: the SQLite store and its key; :mod:`~claimx.llm.config`:
-  which endpoint, model and mode.
+  which endpoint, model and mode; :mod:`~claimx.llm.server`: what a server says about
+  itself (its slots, whether it answers at all); :mod:`~claimx.llm.private`: files that
+  hold article text or answers, owner-only.
 
 Recording and replay (:mod:`claimx.cassettes`) sit outside: they register how a
 replay miss is explained (:func:`claimx.llm.client.register_error_translator`).

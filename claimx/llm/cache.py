@@ -33,7 +33,9 @@ counts only the calls made, and what the cached answers cost when they were
 made is kept apart in ``cached_usage``. From Python:
 ``claimx.extract(text, cache=ResponseCache.open())``.
 
-The database runs in WAL mode: readers never block the writer, several claimx
+The file, its WAL and the folder claimx creates for it are readable by their
+owner only (:mod:`claimx.llm.private`). The database runs in WAL mode:
+readers never block the writer, several claimx
 processes can share one cache, and a process killed mid-write leaves the last
 committed rows intact (SQLite is crash-safe; an interrupted transaction is
 rolled back on the next open). Commits do not fsync (``synchronous=NORMAL``):
@@ -46,6 +48,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -56,6 +59,7 @@ from pydantic import BaseModel, ValidationError
 
 from claimx.errors import ConfigError
 from claimx.llm.config import ClientConfig, default_cache_dir
+from claimx.llm.private import open_private_fd
 from claimx.models import Usage
 
 logger = logging.getLogger(__name__)
@@ -78,8 +82,6 @@ CREATE TABLE IF NOT EXISTS responses (
 )
 """
 
-_schemas: dict[type[BaseModel], Any] = {}
-
 
 @functools.cache
 def _instructor_version() -> str:
@@ -89,11 +91,11 @@ def _instructor_version() -> str:
     return version("instructor")
 
 
+@functools.lru_cache(maxsize=128)
 def _schema_of(model: type[BaseModel]) -> Any:
-    # Building a JSON schema costs far more than the lookup it keys; models are fixed per run.
-    if model not in _schemas:
-        _schemas[model] = model.model_json_schema()
-    return _schemas[model]
+    # Building a JSON schema costs far more than the lookup it keys. Bounded: a staged
+    # prompt builds a model per request, and a corpus must not keep them all alive.
+    return model.model_json_schema()
 
 
 def request_key(
@@ -146,7 +148,9 @@ class ResponseCache:
         """Open (or create) the cache file; :class:`ConfigError` if it cannot be used."""
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only (it holds every answer): the file is made 0600 before SQLite
+            # opens it, and SQLite gives its -wal and -shm files the database's mode.
+            os.close(open_private_fd(path, os.O_RDWR))
             # One connection, used from the event loop's thread only; claimx awaits
             # nothing while holding it, so no two coroutines interleave inside a call.
             self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)

@@ -60,6 +60,24 @@ def normalise_url(url: str) -> str:
     return urlunsplit((scheme, host, parts.path.rstrip("/"), parts.query, ""))
 
 
+def check_url(url: str) -> None:
+    """Refuse a ``base_url`` that is not an http(s) URL with a host, saying what one looks like.
+
+    Checked before anything else about the endpoint: ``notaurl`` is a typo, and
+    reporting it as "no API key for notaurl" sends the user after the wrong problem.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ConfigError(f"base_url (--base-url) {url!r} is not a URL: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"base_url (--base-url, OPENAI_BASE_URL) {url!r} is not an http(s) URL: give the"
+            " endpoint's address, e.g. http://127.0.0.1:8011/v1 or https://api.openai.com/v1"
+        )
+
+
 def default_cache_dir() -> Path:
     """Where claimx keeps things that are not the user's results (failures, cache)."""
     return Path(os.environ.get("CLAIMX_CACHE", Path.home() / ".cache" / "claimx"))
@@ -116,6 +134,8 @@ class ClientConfig:
         """Raise :class:`ConfigError` with what to do when something is missing."""
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
+        if self.base_url is not None:
+            check_url(self.base_url)
         if not self.api_key and not self.is_local:
             where = self.base_url or "OpenAI"
             raise ConfigError(
@@ -125,6 +145,10 @@ class ClientConfig:
             )
         if self.temperature < 0 or self.max_tokens < 1:
             raise ConfigError("temperature must be >= 0 and max_tokens >= 1")
+        if not self.timeout_s > 0:
+            raise ConfigError(
+                f"timeout_s (--timeout) must be more than 0 seconds, got {self.timeout_s}"
+            )
 
     def resolved_api_key(self) -> str:
         # Local servers ignore the key, but the openai client insists on one.

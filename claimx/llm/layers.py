@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from claimx.errors import ExtractionError
 from claimx.llm.cache import ResponseCache, request_key
 from claimx.llm.config import ClientConfig
+from claimx.llm.private import write_private
 from claimx.llm.protocol import ClosableModel, Completion, Model
 from claimx.models import Usage
 
@@ -133,7 +134,16 @@ class FailureDump(Layer):
         except ExtractionError as exc:
             if exc.raw_output is None or exc.raw_output_path is not None:
                 raise
-            path = self.save(messages, exc.raw_output)
+            try:
+                path = self.save(messages, exc.raw_output)
+            except OSError as failed:
+                # the answer's own error stays the article's; the dump's names its file
+                where = failed.filename or self.folder
+                raise type(exc)(
+                    f"{exc} Its raw output could not be saved to {where}: {failed.strerror}",
+                    raw_output=exc.raw_output,
+                    attempts=exc.attempts,
+                ) from exc
             raise type(exc)(
                 f"{exc} Raw output saved to {path}",
                 raw_output=exc.raw_output,
@@ -143,12 +153,15 @@ class FailureDump(Layer):
             ) from exc
 
     def save(self, messages: list[dict[str, str]], raw: str) -> Path:
-        """Keep the raw answer and the request that produced it, so nothing is lost."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Keep the raw answer and the request that produced it, so nothing is lost.
+
+        Owner-only (0600 in a 0700 folder): it holds the article and the answer
+        (:mod:`claimx.llm.private`).
+        """
         digest = hashlib.sha256(json.dumps(messages).encode()).hexdigest()[:12]
         path = self.folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{digest}.json"
         record = {"model": self.model, "messages": messages, "raw_output": raw}
-        path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_private(path, json.dumps(record, ensure_ascii=False, indent=2))
         return path
 
 

@@ -1,4 +1,5 @@
-"""What a local server says about itself: how many requests it decodes side by side.
+"""What a server says about itself: whether it answers at all, and (a local llama-server)
+how many requests it decodes side by side.
 
 llama.cpp's ``llama-server`` answers ``GET /props`` with ``total_slots`` (the
 ``-np`` it was started with) and ``GET /slots`` with one entry per slot, at the
@@ -9,6 +10,7 @@ OpenAI-compatible server, ``/slots`` switched off) counts as one slot.
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -48,3 +50,26 @@ def server_slots(base_url: str, *, timeout_s: float = PROBE_TIMEOUT_S) -> int | 
         if endpoint == "/slots" and isinstance(answer, list) and answer:
             return len(answer)
     return None
+
+
+def endpoint_answers(base_url: str, *, timeout_s: float = PROBE_TIMEOUT_S) -> str | None:
+    """Health probe: None when something answers HTTP at ``base_url``, else why not.
+
+    ``GET <base_url>/models`` (the OpenAI route every compatible server has);
+    any HTTP status counts as an answer (a 401 or a 404 comes from a server that
+    is up), so no key is sent. Refused, unreachable or silent past ``timeout_s``
+    is down. The circuit breaker asks this before stopping a run
+    (:mod:`claimx.runs.breaker`).
+    """
+    url = base_url.rstrip("/") + "/models"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s):  # noqa: S310 - http(s) only
+            return None
+    except urllib.error.HTTPError:
+        return None  # an HTTP status: the server is up
+    except urllib.error.URLError as exc:
+        return f"GET {url}: {exc.reason}"
+    except TimeoutError:
+        return f"GET {url}: no answer in {timeout_s:g} s"
+    except (OSError, ValueError) as exc:  # reset, closed, malformed answer
+        return f"GET {url}: {type(exc).__name__}: {exc}"

@@ -7,9 +7,9 @@ These commands only parse options and print; errors are
 
 from __future__ import annotations
 
-import time
+import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,7 +18,6 @@ from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
 
 if TYPE_CHECKING:
     from claimx.llm.cache import ResponseCache
-    from claimx.llm.config import ClientConfig
     from claimx.runs.provider_batch import BatchState
 
 app = typer.Typer(
@@ -51,13 +50,6 @@ def _cache(cache_dir: Path | None) -> ResponseCache:
     return ResponseCache.open(cache_dir)
 
 
-def _client(config: ClientConfig) -> Any:
-    import openai
-
-    # The SDK's own retries are fine here: these are a handful of control calls.
-    return openai.OpenAI(base_url=config.base_url, api_key=config.resolved_api_key())
-
-
 @app.command()
 def submit(
     paths: Annotated[
@@ -85,28 +77,27 @@ def submit(
     ] = 50_000,
 ) -> None:
     """Write every request of the corpus into batch files and start the batches."""
-    from claimx.extraction.extractor import Extractor
+    from claimx.extraction.extractor import ExtractOptions, Extractor
+    from claimx.llm.config import ClientConfig, default_cache_dir
+    from claimx.runs.batch_engine import batch_client, batch_lock
+    from claimx.runs.orchestrator import check_run_paths
     from claimx.runs.provider_batch import batch_dir, start
+    from claimx.runs.spec import ProviderSettings, RunOptions, RunSpec
 
-    extractor = Extractor(
-        prompt,
-        model=model,
-        base_url=base_url,
-        mode=mode,
-        context_tokens=context_tokens,
-        keep_ungrounded=keep_ungrounded,
+    # The same spec as 'claimx extract' builds: the state file keeps it whole.
+    config = ClientConfig.from_env(model=model, base_url=base_url, mode=mode)
+    options = ExtractOptions(context_tokens=context_tokens, keep_ungrounded=keep_ungrounded)
+    spec = RunSpec.of(
+        Extractor(prompt, config=config, options=options),
+        inputs=paths,
+        run=RunOptions(output=output),
+        cache_dir=cache_dir or default_cache_dir(),
+        provider=ProviderSettings(upload=upload, max_requests=max_requests),
     )
-    with _cache(cache_dir) as cache:
-        state, tally = start(
-            extractor,
-            paths,
-            output,
-            cache,
-            context_tokens=context_tokens,
-            provider="batches" if upload else "files",
-            client=_client(extractor.config) if upload else None,
-            max_requests=max_requests,
-        )
+    check_run_paths(spec)
+    connect = batch_client(spec.client_config()) if upload else contextlib.nullcontext()
+    with batch_lock(output), _cache(cache_dir) as cache, connect as client:
+        state, tally = start(spec, cache, client=client)
     folder = batch_dir(output)
     err.print(
         f"{tally.requests} request(s) of the corpus, {tally.answered} already in the cache,"
@@ -150,11 +141,13 @@ def _print_status(state: BatchState) -> None:
 @app.command()
 def status(output: OutputOpt) -> None:
     """Where each batch of the run stands, and what its answers cost so far."""
+    from claimx.runs.batch_engine import batch_client
     from claimx.runs.provider_batch import extractor_for, load_state, refresh
 
     state = load_state(output)
     if state.provider == "batches" and not state.done:
-        refresh(_client(extractor_for(state).config), state)
+        with batch_client(extractor_for(state).config) as client:
+            refresh(client, state)
     _print_status(state)
     if state.done:
         err.print(f"done: results in {state.output}", highlight=False)
@@ -178,37 +171,71 @@ def collect(
         bool, typer.Option(help="Submit the follow-up batch for unanswered requests.")
     ] = True,
     wait: Annotated[
-        bool, typer.Option(help="Poll until the current batches are finished.")
+        bool,
+        typer.Option(
+            help="Wait, submitting follow-ups, until every request is answered (the results"
+            " are then written) or only --live can finish the rest."
+        ),
     ] = False,
-    poll_s: Annotated[float, typer.Option(min=0.1)] = 60.0,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1)] = 4,
+    poll_s: Annotated[float, typer.Option(min=0.01, help="Seconds between two polls.")] = 60.0,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", "-j", min=1, help="For --live: requests.")
+    ] = None,
     cache_dir: CacheDirOpt = None,
 ) -> None:
     """Validate the answers into the cache; write the results when all are in."""
+    from claimx.runs.batch_engine import batch_lock
+    from claimx.runs.provider_batch import load_state
+
+    load_state(output)  # no batch run: say how to start one (and create nothing)
+    with batch_lock(output):
+        _collect(output, from_file, live, resubmit, wait, poll_s, concurrency, cache_dir)
+
+
+def _collect(
+    output: Path,
+    from_file: list[Path] | None,
+    live: bool,
+    resubmit: bool,
+    wait: bool,
+    poll_s: float,
+    concurrency: int | None,
+    cache_dir: Path | None,
+) -> None:
+    """``collect``, under the batch run's lock."""
+    from claimx.runs.batch_engine import batch_client
     from claimx.runs.progress import make_reporter
     from claimx.runs.provider_batch import collect as run_collect
-    from claimx.runs.provider_batch import extractor_for, load_state, refresh
+    from claimx.runs.provider_batch import collect_until_done, extractor_for, load_state
 
     state = load_state(output)
-    client = None
-    if state.provider == "batches" and not state.done:
-        client = _client(extractor_for(state).config)
-        while wait and state.current is not None and not state.current.finished:
-            refresh(client, state)
-            if state.current.finished:
-                break
-            time.sleep(poll_s)
-    with _cache(cache_dir) as cache:
-        result = run_collect(
-            state,
-            cache,
-            client=client,
-            files=from_file or (),
-            live=live,
-            resubmit=resubmit,
-            reporter=make_reporter(err),
-            concurrency=concurrency,
-        )
+    if concurrency is not None:
+        state.spec = state.spec.with_run(concurrency=concurrency)
+    live_batches = state.provider == "batches" and not state.done
+    connect = (
+        batch_client(extractor_for(state).config) if live_batches else contextlib.nullcontext()
+    )
+    with _cache(cache_dir) as cache, connect as client:
+        if wait and client is not None and not from_file:
+            result = collect_until_done(
+                state,
+                cache,
+                client=client,
+                poll_s=poll_s,
+                live=live,
+                reporter=make_reporter(err),
+                on_wait=_print_status,
+            )
+        else:
+            result = run_collect(
+                state,
+                cache,
+                client=client,
+                files=from_file or (),
+                live=live,
+                resubmit=resubmit,
+                reporter=make_reporter(err),
+            )
     tally = result.tally
     if result.waiting:
         _print_status(state)

@@ -6,8 +6,9 @@ time, and a bad input yields an error item instead of stopping the batch.
 * A **file** is one article (its id is the file's stem), or, named ``*.jsonl``,
   one ``{"id": ..., "text": ...}`` object per line.
 * A **folder** is searched recursively for the files matching a glob (default
-  :data:`DEFAULT_GLOB`; matched case-insensitively, so ``.TXT`` is found;
-  hidden files and folders are skipped, e.g. ``.git`` or macOS ``._x.txt``).
+  :data:`DEFAULT_GLOB`, ``.txt`` and ``.jsonl`` files; matched case-insensitively,
+  so ``.TXT`` is found; hidden files and folders are skipped, e.g. ``.git`` or
+  macOS ``._x.txt``).
   An article's id is its path relative to the folder without the suffix
   (``a/x.txt`` is ``a/x``), so ``a/x.txt`` and ``b/x.txt`` stay apart.
 * ``-`` is standard input: JSONL when its first non-blank character is ``{``,
@@ -30,10 +31,12 @@ from typing import BinaryIO
 from claimx.errors import InputError
 from claimx.models import Article
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 JSONL_SUFFIX = ".jsonl"
-#: the files a folder contributes when no ``--glob`` is given
-DEFAULT_GLOB = "**/*.{" + ",".join(sorted(s[1:] for s in TEXT_SUFFIXES | {JSONL_SUFFIX})) + "}"
+#: the files a folder contributes when no ``--glob`` is given: articles (``.txt``) and
+#: JSONL, at any depth. Not ``.md`` or ``.text``: a corpus folder's ``README.md`` is
+#: documentation, not an article, and sending it to the model costs money for nothing;
+#: other files are opt-in (``--glob '**/*.{txt,md}'``).
+DEFAULT_GLOB = "**/*.{jsonl,txt}"
 #: the path that stands for standard input
 STDIN = Path("-")
 STDIN_SOURCE = "<stdin>"

@@ -14,6 +14,9 @@ candidates). A local server's default is its slot count
 memory: inputs are read as they are needed and results are written as they
 finish, so memory stays flat however large the corpus is.
 
+The promises it keeps are those of every engine, stated once in
+:mod:`claimx.runs.engine`; how this engine keeps them:
+
 Exactly once
 ------------
 The output is a JSONL file with one :class:`~claimx.models.ExtractionResult`
@@ -40,20 +43,29 @@ per line, in the order articles finish (not the input order), keyed by
   ``error_type``, ``message`` (what happened and what to do), ``cause`` (the SDK
   error), ``raw_output_path`` (the model's unusable answer, when there was
   one), ``model``, ``prompt`` and ``at``; unreadable inputs and duplicate ids
-  are listed there too. It is
-  started afresh by every run, because a re-run retries every article not in
-  the output. When a run ends, every input is in exactly one of the two files.
+  are listed there too. It is started afresh by every run, because a re-run
+  retries every article not in the output, and it is created with the first
+  failure only: a run where nothing failed leaves none behind. When a run
+  ends, every input is in exactly one of the two files.
+* a write that fails (a full disk, a read-only mount) stops the run with
+  :class:`~claimx.errors.OutputError` naming the file; what was written before
+  stays, and the same command resumes.
 
 Resuming refuses an output written with another model or prompt version, so a
 file never mixes results of different configurations. ``claimx extract
 --format json`` writes one JSON array instead (:mod:`claimx.runs.outputs`).
 
 Authentication failures and cassette misses stop the run (every article would
-fail the same way), and so does a dead endpoint: after
-``BatchOptions.breaker`` articles in a row failed because the endpoint could
-not be reached or timed out (each after its own retries), the circuit
-breaker opens and the run stops with one line saying so; the same command
-resumes it later. Anything else fails only its article and the run goes on.
+fail the same way). The endpoint going down stops it too, through the circuit
+breaker (:mod:`claimx.runs.breaker`): after ``RunOptions.breaker`` articles in
+a row failed because the endpoint could not be reached or timed out, it
+probes the endpoint's health, and stops the run only when nothing answers;
+articles that fail on their own go to the errors file and the run goes on.
+Anything else fails only its article.
+
+Progress: the reporter hears of every article, and, while requests are in
+flight and nothing finishes (an answer that takes minutes), a heartbeat every
+:data:`HEARTBEAT_S` seconds with the articles in progress.
 """
 
 from __future__ import annotations
@@ -78,30 +90,39 @@ from claimx.errors import (
     ClaimxError,
     ConfigError,
     ExtractionError,
-    LLMError,
-    LLMTimeoutError,
-    ServerUnreachableError,
+    OutputError,
 )
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache
-from claimx.llm.config import ClientConfig
+from claimx.llm.config import OPENAI_BASE_URL, ClientConfig
 from claimx.llm.layers import UsageMeter, open_model
+from claimx.llm.private import open_private_fd
 from claimx.llm.protocol import ClosableModel, Completion
 from claimx.models import Article, ExtractionResult
-from claimx.runs.inputs import DEFAULT_GLOB, InputItem, count_inputs, iter_inputs
-from claimx.runs.outputs import errors_file
+from claimx.runs.breaker import ENDPOINT_DOWN_ERRORS, CircuitBreaker
+from claimx.runs.inputs import InputItem, count_inputs, iter_inputs
+from claimx.runs.outputs import (
+    check_output,
+    check_writable,
+    publish_json,
+    staging_jsonl,
+)
 from claimx.runs.progress import NullReporter, Reporter, RunStats
+from claimx.runs.spec import DEFAULT_BREAKER, RunOptions, RunSpec
 
 #: articles and requests in flight when the caller does not say (a remote endpoint)
 DEFAULT_CONCURRENCY = 4
 #: the group-commit window of result fsyncs (see :class:`AppendFile`)
 SYNC_INTERVAL_S = 0.05
+#: seconds between two progress heartbeats while nothing finishes
+HEARTBEAT_S = 1.0
 #: errors that would fail every article the same way: they stop the run
 FATAL_ERRORS: tuple[type[ClaimxError], ...] = (AuthenticationError, CassetteMissError)
-#: errors that mean the endpoint is down: enough of them in a row open the circuit breaker
-ENDPOINT_DOWN_ERRORS: tuple[type[LLMError], ...] = (ServerUnreachableError, LLMTimeoutError)
-#: articles in a row failing with :data:`ENDPOINT_DOWN_ERRORS` that stop a run
-DEFAULT_BREAKER = 3
+#: seconds the circuit breaker's health probe waits for the endpoint, at most
+PROBE_TIMEOUT_S = 5.0
+
+#: the options of a corpus run: :class:`claimx.runs.spec.RunOptions` (the old name)
+BatchOptions = RunOptions
 
 
 def default_concurrency(config: ClientConfig) -> int:
@@ -119,28 +140,15 @@ def default_concurrency(config: ClientConfig) -> int:
     return server_slots(config.base_url or "") or 1
 
 
-@dataclass(frozen=True)
-class BatchOptions:
-    """How to run a corpus (see the module docstring for the guarantees)."""
+def breaker_for(config: ClientConfig, threshold: int) -> CircuitBreaker:
+    """The circuit breaker of one endpoint, its health probe a GET of ``/models``."""
+    from claimx.llm.server import endpoint_answers
 
-    concurrency: int = DEFAULT_CONCURRENCY
-    #: the results file; None writes to the ``stream`` given to :func:`run_batch` (no resume)
-    output: Path | None = None
-    #: the failures file; default ``<output>.errors.jsonl``, none when writing to a stream
-    errors: Path | None = None
-    #: fsync records (in the background); off only for throwaway runs
-    durable: bool = True
-    #: stop after this many articles in a row failed with the endpoint down (circuit breaker)
-    breaker: int = DEFAULT_BREAKER
-    #: the files a folder input contributes (see :mod:`claimx.runs.inputs`)
-    glob: str = DEFAULT_GLOB
-
-    def errors_path(self) -> Path | None:
-        if self.errors is not None:
-            return self.errors
-        if self.output is not None:
-            return errors_file(self.output)
-        return None
+    base_url = config.base_url or OPENAI_BASE_URL
+    timeout_s = min(config.timeout_s, PROBE_TIMEOUT_S)
+    return CircuitBreaker(
+        threshold, lambda: endpoint_answers(base_url, timeout_s=timeout_s), endpoint=base_url
+    )
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -177,14 +185,19 @@ class AppendFile:
     would cap a run at a few hundred articles a second and slow everything else.
     Durability against a kill does not depend on it (written data is in the
     kernel's page cache); it bounds what an OS crash can lose to the last window.
+
+    The file is owner-only (:mod:`claimx.llm.private`); a write that fails
+    raises :class:`~claimx.errors.OutputError` naming it.
     """
 
     def __init__(self, path: Path, *, fresh: bool, durable: bool, lock: bool) -> None:
         self.path = path
         self.durable = durable
-        path.parent.mkdir(parents=True, exist_ok=True)
-        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if fresh and not lock else 0)
-        self.fd = os.open(path, flags, 0o644)
+        flags = os.O_RDWR | os.O_APPEND | (os.O_TRUNC if fresh and not lock else 0)
+        try:
+            self.fd = open_private_fd(path, flags)
+        except OSError as exc:
+            raise _output_error(path, exc, "open") from None
         if lock:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -203,8 +216,11 @@ class AppendFile:
         data = record.encode("utf-8")
         # One call writes it all on a regular file; the loop only guards a short write
         # (a full disk raises instead).
-        while data:
-            data = data[os.write(self.fd, data) :]
+        try:
+            while data:
+                data = data[os.write(self.fd, data) :]
+        except OSError as exc:
+            raise _output_error(self.path, exc, "write") from None
         if self.durable:
             self._dirty = True
             if self._syncer is None or self._syncer.done():
@@ -214,17 +230,71 @@ class AppendFile:
         while self._dirty:
             await asyncio.sleep(SYNC_INTERVAL_S)  # let more records join this fsync
             self._dirty = False
-            await asyncio.to_thread(os.fsync, self.fd)
+            try:
+                await asyncio.to_thread(os.fsync, self.fd)
+            except OSError as exc:
+                raise _output_error(self.path, exc, "sync") from None
 
     def truncate(self, length: int) -> None:
         os.ftruncate(self.fd, length)
 
     async def aclose(self) -> None:
-        if self._syncer is not None:
-            await self._syncer
-        if self.durable:
-            os.fsync(self.fd)
-        os.close(self.fd)  # also releases the lock
+        try:
+            if self._syncer is not None:
+                await self._syncer
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Sync (when durable) and close; the lock goes with the descriptor."""
+        try:
+            if self.durable:
+                try:
+                    os.fsync(self.fd)
+                except OSError as exc:
+                    raise _output_error(self.path, exc, "sync") from None
+        finally:
+            os.close(self.fd)
+
+
+def _output_error(path: Path, exc: OSError, doing: str) -> OutputError:
+    """An I/O failure as one line naming the file ("No space left on device" alone does not)."""
+    return OutputError(
+        f"cannot {doing} {path}: {exc.strerror or exc}; free space (or fix the mount) and run"
+        " the same command again: what was written is kept"
+    )
+
+
+class ErrorsFile:
+    """The errors file: created (afresh) by the first failure of the run, else removed.
+
+    Every run starts it afresh, since a re-run retries every article not in the
+    output; a run where nothing failed leaves no (empty, or stale) errors file.
+    Its folder is checked writable before the run (:func:`check_writable`).
+    """
+
+    def __init__(self, path: Path, *, durable: bool) -> None:
+        self.path = path
+        self.durable = durable
+        self._file: AppendFile | None = None
+
+    def write(self, record: str) -> None:
+        if self._file is None:
+            self._file = AppendFile(self.path, fresh=True, durable=self.durable, lock=False)
+        self._file.write(record)
+
+    async def aclose(self) -> None:
+        if self._file is not None:
+            await self._file.aclose()
+        else:
+            self.path.unlink(missing_ok=True)  # last run's failures were retried
+
+    def close(self) -> None:
+        """:meth:`aclose` outside an event loop (a file written with ``durable=False``)."""
+        if self._file is not None:
+            self._file.close()
+        else:
+            self.path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -327,14 +397,15 @@ class Job:
 
 
 class _State:
-    """What the jobs of one run share: counts, reporter, the reason to stop, the breaker."""
+    """What the jobs of one run share: counts, reporter, the reason to stop, the breakers."""
 
-    def __init__(self, stats: RunStats, reporter: Reporter, breaker: int) -> None:
+    def __init__(self, stats: RunStats, reporter: Reporter) -> None:
         self.stats = stats
         self.reporter = reporter
-        self.breaker = breaker
         self.fatal: BaseException | None = None
-        self.down_in_a_row = 0
+        #: one circuit breaker per endpoint (client configuration)
+        self.breakers: dict[ClientConfig, CircuitBreaker] = {}
+        self._probing = asyncio.Lock()
 
     def on_call(self, answer: Completion[BaseModel]) -> None:
         """Every model answer: tokens and cache hits move the progress, not just articles."""
@@ -345,18 +416,20 @@ class _State:
         stats.cache_hits += answer.cached
         self.reporter.update(stats)
 
-    def article_failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, ENDPOINT_DOWN_ERRORS):
-            self.down_in_a_row = 0
+    def succeeded(self, config: ClientConfig) -> None:
+        self.breakers[config].success()
+
+    async def failed(self, config: ClientConfig, exc: BaseException) -> None:
+        """An article failed: the breaker counts it, and probes the endpoint when due."""
+        breaker = self.breakers[config]
+        if not breaker.failure(endpoint_down=isinstance(exc, ENDPOINT_DOWN_ERRORS)):
             return
-        self.down_in_a_row += 1
-        if self.breaker and self.down_in_a_row >= self.breaker and self.fatal is None:
-            self.fatal = type(exc)(
-                f"stopped after {self.down_in_a_row} articles in a row failed: {exc}."
-                " Start (or fix) the endpoint and run the same command again: results already"
-                " in an output file are kept and not asked again",
-                original=exc.original,
-            )
+        if self._probing.locked():
+            return  # a probe is under way: its verdict covers this failure too
+        async with self._probing:
+            verdict = await asyncio.to_thread(breaker.verdict, exc)
+        if verdict is not None and self.fatal is None:
+            self.fatal = verdict
 
 
 class _Run:
@@ -367,7 +440,7 @@ class _Run:
         job: Job,
         model: UsageMeter,
         results: Sink,
-        errors: Sink | None,
+        errors: ErrorsFile | None,
         state: _State,
     ) -> None:
         self.job = job
@@ -399,6 +472,7 @@ class _Run:
         assert item.article is not None
         article = item.article
         around = self.job.around
+        self.stats.in_progress += 1
         try:
             with around(article) if around is not None else contextlib.nullcontext():
                 result = await self.extractor.aextract(
@@ -409,9 +483,11 @@ class _Run:
             return
         except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the corpus
             self.fail(item, exc)
-            self.state.article_failed(exc)
+            await self.state.failed(self.extractor.config, exc)
             return
-        self.state.down_in_a_row = 0
+        finally:
+            self.stats.in_progress -= 1
+        self.state.succeeded(self.extractor.config)
         if self.job.finish is not None:
             result = self.job.finish(result)
         self.results.write(result.model_dump_json() + "\n")
@@ -451,36 +527,39 @@ async def run_jobs(
     cache: ResponseCache | None = None,
     reporter: Reporter | None = None,
     stream: TextIO | None = None,
+    heartbeat_s: float = HEARTBEAT_S,
 ) -> RunStats:
     """Run ``jobs`` one after the other, as one run: one model per client configuration,
-    one progress (the totals of every job), one circuit breaker; a fatal error stops
-    them all. See :func:`run_batch` for the rest."""
-    for job in jobs:
-        if job.options.concurrency < 1:
-            raise ConfigError(f"concurrency must be at least 1, got {job.options.concurrency}")
-        if job.around is not None and job.options.concurrency != 1:
-            raise ConfigError("a job with a per-article context runs with concurrency 1")
+    one progress (the totals of every job), one circuit breaker per endpoint; a fatal
+    error stops them all. See :func:`run_batch` for the rest."""
+    concurrency = [_concurrency(job) for job in jobs]
     reporter = reporter or NullReporter()
     totals = [job.total for job in jobs]
     stats = RunStats(total=None if None in totals else sum(t or 0 for t in totals))
-    state = _State(stats, reporter, min((job.options.breaker for job in jobs), default=0))
+    state = _State(stats, reporter)
     models: dict[ClientConfig, ClosableModel] = {}
-    # One request limit per model: the largest concurrency of the jobs that share it.
+    # One request limit per model: the largest concurrency of the jobs that share it;
+    # one breaker per model, as strict as the strictest job.
     limits: dict[ClientConfig, int] = {}
-    for job in jobs:
+    thresholds: dict[ClientConfig, int] = {}
+    for job, n in zip(jobs, concurrency, strict=True):
         config = job.extractor.config
-        limits[config] = max(limits.get(config, 1), job.options.concurrency)
+        limits[config] = max(limits.get(config, 1), n)
+        thresholds[config] = min(thresholds.get(config, job.options.breaker), job.options.breaker)
+    state.breakers = {c: breaker_for(c, t) for c, t in thresholds.items()}
     reporter.start(stats)
+    beat = asyncio.create_task(_heartbeat(state, heartbeat_s))
     try:
-        for job in jobs:
+        for job, n in zip(jobs, concurrency, strict=True):
             config = job.extractor.config
             if config not in models:
                 models[config] = open_model(config, cache=cache, max_requests=limits[config])
             meter = UsageMeter(models[config], on_call=state.on_call)
-            await _run_job(job, meter, state, stream)
+            await _run_job(job, n, meter, state, stream)
             if state.fatal is not None:
                 break
     finally:
+        beat.cancel()
         for model in models.values():
             await model.aclose()
         reporter.finish(stats)
@@ -489,7 +568,27 @@ async def run_jobs(
     return stats
 
 
-async def _run_job(job: Job, model: UsageMeter, state: _State, stream: TextIO | None) -> None:
+def _concurrency(job: Job) -> int:
+    """The job's concurrency: its own, else the endpoint's default."""
+    n = job.options.concurrency or default_concurrency(job.extractor.config)
+    if n < 1:
+        raise ConfigError(f"concurrency must be at least 1, got {n}")
+    if job.around is not None and n != 1:
+        raise ConfigError("a job with a per-article context runs with concurrency 1")
+    return n
+
+
+async def _heartbeat(state: _State, every_s: float) -> None:
+    """Progress while nothing finishes: one answer can take minutes on a slow model."""
+    while True:
+        await asyncio.sleep(every_s)
+        if state.stats.in_progress:
+            state.reporter.update(state.stats)
+
+
+async def _run_job(
+    job: Job, concurrency: int, model: UsageMeter, state: _State, stream: TextIO | None
+) -> None:
     options = job.options
     done_ids: set[str] = set()
     results: Sink
@@ -506,18 +605,16 @@ async def _run_job(job: Job, model: UsageMeter, state: _State, stream: TextIO | 
             await out.aclose()
             raise
     errors_path = options.errors_path()
-    errors = (
-        AppendFile(errors_path, fresh=True, durable=options.durable, lock=False)
-        if errors_path
-        else None
-    )
+    errors = ErrorsFile(errors_path, durable=options.durable) if errors_path else None
     run = _Run(job, model, results, errors, state)
     try:
-        await _drive(run, job.items, done_ids, options.concurrency)
+        await _drive(run, job.items, done_ids, concurrency)
     finally:
-        await results.aclose()
-        if errors is not None:
-            await errors.aclose()
+        try:
+            await results.aclose()
+        finally:
+            if errors is not None:
+                await errors.aclose()
 
 
 def _prepare_resume(out: AppendFile, extractor: Extractor) -> set[str]:
@@ -594,19 +691,103 @@ def _duplicate_message(article_id: str) -> str:
     )
 
 
+# --- the engine -----------------------------------------------------------------------
+
+
+class AsyncioEngine:
+    """``--engine asyncio`` (the default): the run in this process (see module doc)."""
+
+    name = "asyncio"
+
+    def check(self, spec: RunSpec) -> None:
+        """Refuse ``--format parquet``, and an output, errors file or cache it cannot write."""
+        options = spec.run
+        if options.format == "parquet":
+            raise ConfigError("--format parquet is written by --engine ray; choose jsonl or json")
+        refuse_ray_settings(spec)
+        check_run_paths(spec)
+
+    def run(self, spec: RunSpec, *, reporter: Reporter, stdout: TextIO) -> RunStats:
+        """Extract ``spec.inputs``: JSONL resumed in place, or one JSON array at the end."""
+        cache = ResponseCache.open(spec.cache_dir) if spec.cache_dir is not None else None
+        try:
+            return run_spec(
+                spec, extractor=spec.extractor(), cache=cache, reporter=reporter, stdout=stdout
+            )
+        finally:
+            if cache is not None:
+                cache.close()
+
+
+def run_spec(
+    spec: RunSpec,
+    *,
+    extractor: Extractor,
+    cache: ResponseCache | None,
+    reporter: Reporter,
+    stdout: TextIO,
+) -> RunStats:
+    """Run ``spec`` in this process with ``extractor`` (the spec's) and ``cache``: the asyncio
+    engine's run, and the provider batch engine's final one (answers from the cache)."""
+    options = spec.run
+    if options.format != "json":
+        return asyncio.run(
+            run_batch(
+                extractor, spec.inputs, options, cache=cache, reporter=reporter, stream=stdout
+            )
+        )
+    # One JSON array, written once the run is over (see claimx.runs.outputs); the errors
+    # file follows the user's --output, not the staging file.
+    with staging_jsonl(options.output) as staging:
+        staged = options.model_copy(update={"output": staging, "errors": options.errors_path()})
+        stats = asyncio.run(
+            run_batch(extractor, spec.inputs, staged, cache=cache, reporter=reporter)
+        )
+        publish_json(staging, options.output, stdout)
+    return stats
+
+
+def refuse_ray_settings(spec: RunSpec) -> None:
+    """An engine other than Ray refuses Ray's options: ignored, they would mislead."""
+    if spec.ray.address is not None:
+        raise ConfigError("--address names a Ray cluster: it is an option of --engine ray")
+
+
+def check_run_paths(spec: RunSpec, *, output_file: bool = True) -> None:
+    """Refuse an output file (``output_file``: the output is one file, else the engine
+    checks its own), errors file, cache or failures folder that cannot be written."""
+    options = spec.run
+    if options.output is not None and output_file:
+        as_json = options.format == "json"
+        check_output(options.output, replace=not as_json or options.force, resumable=not as_json)
+        check_writable(options.output, what="--output")
+    if (errors := options.errors_path()) is not None:
+        check_writable(errors, what="--errors")
+    if spec.cache_dir is not None:
+        check_writable(spec.cache_dir, what="--cache-dir", folder=True)
+        ResponseCache.open(spec.cache_dir).close()  # a corrupt cache is refused now, naming it
+    check_writable(spec.client.failures_dir, what="the failures folder", folder=True)
+
+
 __all__ = [
     "DEFAULT_BREAKER",
     "DEFAULT_CONCURRENCY",
     "ENDPOINT_DOWN_ERRORS",
     "FATAL_ERRORS",
+    "HEARTBEAT_S",
     "AppendFile",
+    "AsyncioEngine",
     "BatchOptions",
+    "ErrorsFile",
     "ExistingOutput",
     "Job",
+    "check_run_paths",
+    "refuse_ray_settings",
     "count_inputs",
     "default_concurrency",
     "failure_record",
     "read_existing_output",
     "run_batch",
     "run_jobs",
+    "run_spec",
 ]

@@ -1,4 +1,5 @@
-"""Output formats of ``claimx extract`` beyond the resumable JSONL default.
+"""Output formats of ``claimx extract`` beyond the resumable JSONL default, and the
+check that every output can be written before a run starts.
 
 ``--format json`` is ONE JSON document: an array of
 :class:`~claimx.models.ExtractionResult` objects, however many articles there
@@ -8,6 +9,15 @@ the records are streamed into the array, which replaces the output in one
 ``os.replace``, so a reader never sees half an array and memory stays flat.
 An existing JSON output is only replaced when asked (``--force``): unlike a
 JSONL output it cannot be resumed, so replacing it would lose its results.
+
+Every output is owner-only, like the cache (:mod:`claimx.llm.private`): one
+mode, 0600, for results, errors files and JSON arrays alike.
+
+:func:`check_writable` is how every engine refuses an output it could not
+write *before* the run (issue 24: an unwritable ``-o`` failed only after the
+model calls; a read-only Ray folder failed after a whole cluster had started).
+It really writes: it creates a probe file and removes it, because permission
+bits say nothing about a read-only mount, a full disk's quota or root.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from claimx.errors import ConfigError
+from claimx.llm.private import make_private, private_dir
 
 ERRORS_SUFFIX = ".errors.jsonl"
 
@@ -54,11 +65,10 @@ def staging_jsonl(output: Path | None) -> Iterator[Path]:
 
     Removed on exit, whatever happens.
     """
-    folder = output.parent if output is not None else None
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(output.parent) if output is not None else None
     prefix = f".{output.name}." if output is not None else "claimx-"
     fd, name = tempfile.mkstemp(prefix=prefix, suffix=".jsonl", dir=folder)
+    make_private(fd)
     os.close(fd)
     try:
         yield Path(name)
@@ -88,6 +98,7 @@ def publish_json(records: Path, output: Path | None, stream: TextIO) -> int:
         return write_json_array(records, stream)
     fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     try:
+        make_private(fd)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             count = write_json_array(records, handle)
             handle.flush()
@@ -97,3 +108,34 @@ def publish_json(records: Path, output: Path | None, stream: TextIO) -> int:
         Path(name).unlink(missing_ok=True)
         raise
     return count
+
+
+def check_writable(path: Path, *, what: str, folder: bool = False) -> None:
+    """Refuse a ``path`` claimx could not write, naming it, before any work is done.
+
+    ``folder``: ``path`` is a folder claimx writes files into; else a file. Nothing
+    is created: a probe file is made and removed in the path (or its nearest
+    existing folder, where claimx would create the rest). ``what`` names the
+    option in the message (``--output``, ``--errors``, ``--cache-dir``).
+    """
+    try:
+        if folder and path.exists() and not path.is_dir():
+            raise ConfigError(f"{what} {path} is a file; a folder is needed here")
+        if not folder and path.is_dir():
+            raise ConfigError(f"{what} {path} is a folder; give a file name")
+        if not folder and path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND))  # no truncation: just a try
+            return
+        existing = path if folder else path.parent
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            raise ConfigError(f"{what} {path}: {existing} is a file, not a folder")
+        fd, probe = tempfile.mkstemp(prefix=".claimx-probe-", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write {what} {path}: {exc.strerror}; choose another {what},"
+            " or free the disk / fix its permissions"
+        ) from None

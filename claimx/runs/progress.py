@@ -8,7 +8,9 @@ reporter is quiet and machine-readable: one JSON object per line on stderr,
 * ``{"event": "start", ...counts}`` once,
 * ``{"event": "article_failed", "article_id": ..., "error_type": ..., ...}`` per
   failure (the same record as the errors file),
-* ``{"event": "progress", ...counts}`` at most every ``interval_s`` seconds,
+* ``{"event": "progress", ...counts}`` at most every ``interval_s`` seconds, also
+  while nothing finishes (a heartbeat, with ``in_progress`` articles waiting on the
+  model),
 * ``{"event": "done", ...counts}`` once at the end,
 
 where the counts are :meth:`RunStats.as_dict`. Results never go here: they go
@@ -18,6 +20,7 @@ to stdout or ``--output``.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
@@ -46,6 +49,8 @@ class RunStats:
     failed: int = 0
     #: already in the output from an earlier run, not asked again
     skipped: int = 0
+    #: articles started and not finished: waiting on the model
+    in_progress: int = 0
     #: model answers served from the response cache
     cache_hits: int = 0
     calls: int = 0
@@ -79,6 +84,7 @@ class RunStats:
             "done": self.done,
             "failed": self.failed,
             "skipped": self.skipped,
+            "in_progress": self.in_progress,
             "cache_hits": self.cache_hits,
             "calls": self.calls,
             "prompt_tokens": self.prompt_tokens,
@@ -121,16 +127,22 @@ class NullReporter:
 
 
 class JsonLinesReporter:
-    """Machine-readable progress: one JSON object per line, throttled (see module doc)."""
+    """Machine-readable progress: one JSON object per line, throttled (see module doc).
 
-    def __init__(self, stream: IO[str], *, interval_s: float = 5.0) -> None:
+    ``stream`` None is whatever ``sys.stderr`` is at each line: an engine may point it
+    elsewhere meanwhile (the Ray engine sends the process's own descriptor 2 to Ray's
+    log, and ``sys.stderr`` to the terminal).
+    """
+
+    def __init__(self, stream: IO[str] | None, *, interval_s: float = 5.0) -> None:
         self.stream = stream
         self.interval_s = interval_s
         self._last = 0.0
 
     def _emit(self, event: str, payload: dict[str, Any]) -> None:
-        self.stream.write(json.dumps({"event": event, **payload}, ensure_ascii=False) + "\n")
-        self.stream.flush()
+        stream = self.stream if self.stream is not None else sys.stderr
+        stream.write(json.dumps({"event": event, **payload}, ensure_ascii=False) + "\n")
+        stream.flush()
 
     def start(self, stats: RunStats) -> None:
         self._last = time.monotonic()
@@ -173,8 +185,9 @@ class RichReporter:
     def _status(stats: RunStats) -> str:
         failed = f"[red]{stats.failed} failed[/]" if stats.failed else "0 failed"
         resumed = f" · {stats.skipped} resumed" if stats.skipped else ""
+        waiting = f" · {stats.in_progress} in progress" if stats.in_progress else ""
         return (
-            f"{failed}{resumed} · {stats.calls} calls · {stats.cache_hits} cached"
+            f"{failed}{resumed}{waiting} · {stats.calls} calls · {stats.cache_hits} cached"
             f" · {_short(stats.tokens)} tokens"
         )
 
@@ -215,4 +228,5 @@ def make_reporter(console: Console, *, interval_s: float = 5.0, label: str = "ex
     """A bar named ``label`` when ``console`` is a terminal, else JSON lines on its stream."""
     if console.is_terminal:
         return RichReporter(console, label=label)
-    return JsonLinesReporter(console.file, interval_s=interval_s)
+    stream = None if console.file is sys.stderr else console.file  # stderr: looked up per line
+    return JsonLinesReporter(stream, interval_s=interval_s)

@@ -51,11 +51,12 @@ summed from the answers; the cost is the list price from
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -63,17 +64,31 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, Field
 
-from claimx.errors import ConfigError, InputError, LLMError
-from claimx.extraction.extractor import Extractor
-from claimx.llm.cache import ResponseCache, request_key
+from claimx.errors import (
+    AuthenticationError,
+    ConfigError,
+    LLMError,
+    OutputError,
+    PromptError,
+    ServerUnreachableError,
+)
+from claimx.extraction.extractor import ExtractOptions, Extractor
+from claimx.llm.cache import ResponseCache
 from claimx.llm.client import instructor_mode
 from claimx.llm.config import ClientConfig
 from claimx.llm.pricing import estimate_cost, is_priced
-from claimx.llm.protocol import Completion
+from claimx.llm.private import open_private, open_private_fd, private_dir, replace_private
 from claimx.models import Usage
-from claimx.runs.inputs import iter_inputs
-from claimx.runs.orchestrator import BatchOptions, run_batch
+from claimx.runs.orchestrator import run_spec
+from claimx.runs.plan import PlannedRequest, RequestRecorder, article_requests, iter_requests
 from claimx.runs.progress import NullReporter, Reporter, RunStats
+from claimx.runs.spec import (
+    DEFAULT_KEY_ENV,
+    ProviderSettings,
+    RunOptions,
+    RunSpec,
+    SecretRef,
+)
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -83,7 +98,9 @@ MAX_BYTES_PER_BATCH = 190 * 1024 * 1024
 BATCH_URL = "/v1/chat/completions"
 #: fraction of the list price a provider takes off for batch requests, by API host
 BATCH_DISCOUNTS: dict[str, float] = {"api.openai.com": 0.5}
-STATE_VERSION = 1
+STATE_VERSION = 2
+#: seconds before the first look at a submitted batch (doubling up to the poll interval)
+FIRST_POLL_S = 0.5
 #: batch states after which nothing more will arrive
 FINISHED = frozenset({"completed", "expired", "failed", "cancelled"})
 
@@ -120,18 +137,16 @@ class Round(BaseModel):
 
 
 class BatchState(BaseModel):
-    """Everything ``status`` and ``collect`` need, in ``<output>.batch/state.json``."""
+    """Everything ``status`` and ``collect`` need, in ``<output>.batch/state.json``.
+
+    ``spec`` is the run's :class:`~claimx.runs.spec.RunSpec`, whole (the key as a
+    reference: the state file never holds it): ``collect`` rebuilds the submit's
+    extractor from it, so the answers are validated and the results written with
+    exactly the options they were asked with.
+    """
 
     version: int = STATE_VERSION
-    paths: list[str]
-    output: str
-    prompt: str
-    prompt_hash: str
-    model: str
-    base_url: str | None = None
-    mode: str
-    context_tokens: int
-    keep_ungrounded: bool = False
+    spec: RunSpec
     provider: Provider = "batches"
     rounds: list[Round] = Field(default_factory=list)
     #: tokens of the answers collected so far (each answer counted once)
@@ -143,6 +158,49 @@ class BatchState(BaseModel):
     @property
     def current(self) -> Round | None:
         return self.rounds[-1] if self.rounds else None
+
+    @property
+    def output(self) -> str:
+        """The results file (its ``.batch`` folder holds this state)."""
+        assert self.spec.run.output is not None
+        return str(self.spec.run.output)
+
+    @property
+    def paths(self) -> list[str]:
+        return [str(p) for p in self.spec.inputs]
+
+    @property
+    def model(self) -> str:
+        return self.spec.client.model
+
+    @property
+    def base_url(self) -> str | None:
+        return self.spec.client.base_url
+
+
+def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """A version-1 state (claimx before the run spec) as a version-2 one.
+
+    Its fields were the spec's, taken apart; the key was read from
+    ``$OPENAI_API_KEY`` then, so it is referred to there now.
+    """
+    if data.get("version") != 1:
+        return data
+    client = ClientConfig(model=data["model"], base_url=data.get("base_url"), mode=data["mode"])
+    spec = RunSpec(
+        prompt=data["prompt"],
+        prompt_hash=data["prompt_hash"],
+        client=client,
+        api_key=SecretRef(env=DEFAULT_KEY_ENV),
+        extract=ExtractOptions(
+            context_tokens=data["context_tokens"], keep_ungrounded=data["keep_ungrounded"]
+        ),
+        run=RunOptions(output=Path(data["output"])),
+        inputs=tuple(Path(p) for p in data["paths"]),
+        provider=ProviderSettings(upload=data.get("provider", "batches") == "batches"),
+    )
+    kept = ("provider", "rounds", "prompt_tokens", "completion_tokens", "answered", "done")
+    return {"version": STATE_VERSION, "spec": spec, **{k: data[k] for k in kept if k in data}}
 
 
 def batch_dir(output: Path) -> Path:
@@ -158,23 +216,26 @@ def load_state(output: Path) -> BatchState:
     """The state of the batch run writing ``output``; :class:`ConfigError` when there is none."""
     path = state_path(output)
     try:
-        return BatchState.model_validate_json(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return BatchState.model_validate(_migrate(data))
     except FileNotFoundError:
         raise ConfigError(
             f"no batch run for {output} ({path} does not exist): start one with"
             f" 'claimx batch submit CORPUS -o {output}'"
         ) from None
-    except ValueError as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path} is not a claimx batch state file: {exc}") from None
 
 
 def save_state(state: BatchState) -> None:
-    """Write the state atomically (a reader or a crash never sees half a file)."""
-    path = state_path(Path(state.output))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(state.model_dump_json(indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    """Write the state atomically (a reader or a crash never sees half a file), owner-only."""
+    try:
+        replace_private(state_path(Path(state.output)), state.model_dump_json(indent=2))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {state_path(Path(state.output))}: {exc.strerror}; free space (or fix"
+            " the mount) and run the same command again"
+        ) from None
 
 
 def batch_discount(base_url: str | None) -> float:
@@ -223,74 +284,6 @@ def state_cost(state: BatchState) -> Cost:
 # --- enumerating the requests -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlannedRequest:
-    """One request a live run would make, and its cache key."""
-
-    key: str
-    messages: list[dict[str, str]]
-    response_model: type[BaseModel]
-    max_tokens: int
-
-
-class RequestRecorder:
-    """A :class:`~claimx.llm.protocol.Model` that records requests and answers "nothing found".
-
-    The empty answer is built without validation (``model_construct``): it is
-    never shown to anyone, it only lets the strategy go on to its next request.
-    """
-
-    def __init__(self, config: ClientConfig) -> None:
-        self.config = config
-        self.requests: list[PlannedRequest] = []
-
-    async def complete(
-        self,
-        messages: list[dict[str, str]],
-        response_model: type[T],
-        *,
-        max_tokens: int | None = None,
-    ) -> Completion[T]:
-        tokens = max_tokens or self.config.max_tokens
-        key = request_key(self.config, messages, response_model, tokens)
-        self.requests.append(PlannedRequest(key, messages, response_model, tokens))
-        empty: dict[str, Any] = {
-            name: []
-            for name, info in response_model.model_fields.items()
-            if info.is_required() and getattr(info.annotation, "__origin__", None) is list
-        }
-        return Completion(
-            value=response_model.model_construct(None, **empty),
-            usage=Usage(),
-            raw="",
-            latency_s=0.0,
-        )
-
-
-def article_requests(extractor: Extractor, text: str, *, article_id: str) -> list[PlannedRequest]:
-    """The requests :meth:`Extractor.aextract` makes for this article, without calling a model.
-
-    ``aextract`` itself runs, against the recorder: whatever it asks (chunks,
-    stages), the recorder sees, and it raises :class:`InputError` for text a
-    live run would refuse.
-    """
-    recorder = RequestRecorder(extractor.config)
-    # A loop of its own: a strategy sends an article's requests concurrently.
-    asyncio.run(extractor.aextract(text, article_id=article_id, llm=recorder))
-    return recorder.requests
-
-
-def iter_requests(extractor: Extractor, paths: Sequence[Path]) -> Iterator[PlannedRequest]:
-    """Every request of every readable article under ``paths``, article after article."""
-    for item in iter_inputs(paths):
-        if item.article is None:
-            continue  # the final run records unreadable inputs in the errors file
-        try:
-            yield from article_requests(extractor, item.article.text, article_id=item.article.id)
-        except InputError:
-            continue  # same: an empty article fails in the final run, as in a live one
-
-
 def request_body(config: ClientConfig, request: PlannedRequest) -> dict[str, Any]:
     """The chat-completions body instructor posts for ``request`` (same mode, same schema).
 
@@ -316,6 +309,8 @@ def request_body(config: ClientConfig, request: PlannedRequest) -> dict[str, Any
         max_tokens=request.max_tokens,
     )
     if body.get("messages") == request.messages and slot not in _BODY_TEMPLATES:
+        if len(_BODY_TEMPLATES) >= 128:  # a staged prompt has a model per request: bounded
+            _BODY_TEMPLATES.pop(next(iter(_BODY_TEMPLATES)))
         _BODY_TEMPLATES[slot] = {k: v for k, v in body.items() if k != "messages"}
     return body
 
@@ -367,7 +362,7 @@ class ShardWriter:
     def _open(self) -> None:
         self.close()
         name = f"requests-r{self.round_number}-{len(self.shards) + 1:03d}.jsonl"
-        self._handle = (self.folder / name).open("wb")
+        self._handle = open_private(self.folder / name, "wb")
         self.shards.append(Shard(file=name, requests=0))
         self._ids = set()
         self._bytes = 0
@@ -390,6 +385,7 @@ class Answers:
     """
 
     def __init__(self, path: Path) -> None:
+        os.close(open_private_fd(path, os.O_RDWR))  # answers: owner-only, as the cache
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -527,31 +523,19 @@ class Tally:
         return self.pending == 0 and self.given_up == 0
 
 
-def extractor_for(state: BatchState, **client: Any) -> Extractor:
-    """The extractor of a batch run, as configured at submit time (``client`` overrides)."""
-    options: dict[str, Any] = {
-        "model": state.model,
-        "base_url": state.base_url,
-        "mode": state.mode,
-        **client,
-    }
-    if not options.get("api_key") and not os.environ.get("OPENAI_API_KEY"):
-        # A run answered entirely from the cache makes no call; the key only matters
-        # for a live finish (a wrong one then fails with an authentication error).
-        options["api_key"] = "unused-batch-answers-come-from-the-cache"
-    extractor = Extractor(
-        state.prompt,
-        context_tokens=state.context_tokens,
-        keep_ungrounded=state.keep_ungrounded,
-        **options,
-    )
-    if extractor.prompt_hash != state.prompt_hash:
+def extractor_for(state: BatchState) -> Extractor:
+    """The extractor of a batch run, as its spec says (the prompt's hash checked).
+
+    A run answered entirely from the cache makes no call, so a missing key is no
+    error here; it only matters for a live finish (which then fails as an
+    authentication error).
+    """
+    try:
+        return state.spec.extractor(require_key=False)
+    except PromptError as exc:
         raise ConfigError(
-            f"{state.prompt} changed since the batch was submitted (hash"
-            f" {extractor.prompt_hash}, was {state.prompt_hash}): its answers no longer"
-            " match the requests; submit a new batch"
-        )
-    return extractor
+            f"{exc}. The batch's answers no longer match the requests: submit a new batch"
+        ) from None
 
 
 def plan_round(
@@ -571,13 +555,12 @@ def plan_round(
     goes to the new round's shards, which are added to ``state`` when there are any.
     """
     config = extractor.config
-    folder = batch_dir(Path(state.output))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(batch_dir(Path(state.output)))
     number = len(state.rounds) + 1
     writer = ShardWriter(folder, number, max_requests=max_requests, max_bytes=max_bytes)
     tally = Tally()
     try:
-        for request in iter_requests(extractor, [Path(p) for p in state.paths]):
+        for request in iter_requests(extractor, state.spec.inputs, glob=state.spec.run.glob):
             tally.requests += 1
             if cache.get(request.key, request.response_model) is not None:
                 tally.answered += 1
@@ -633,41 +616,37 @@ def _pending_line(
 
 
 def start(
-    extractor: Extractor,
-    paths: Sequence[Path],
-    output: Path,
+    spec: RunSpec,
     cache: ResponseCache,
     *,
-    context_tokens: int,
-    provider: Provider = "batches",
     client: Any = None,
-    max_requests: int = MAX_REQUESTS_PER_BATCH,
     max_bytes: int = MAX_BYTES_PER_BATCH,
 ) -> tuple[BatchState, Tally]:
-    """Plan the first round for a corpus and (``batches`` provider) submit it.
+    """Plan the first round for the run ``spec`` and (``spec.provider.upload``) submit it.
 
     Refuses an output that already has an unfinished batch run: collect it, or
     remove ``<output>.batch/`` to start over.
     """
+    output = spec.run.output
+    if output is None:
+        raise ConfigError("a batch run needs an output file (-o): its state lives beside it")
     if state_path(output).exists() and not load_state(output).done:
         raise ConfigError(
             f"{output} already has a batch run in progress ({batch_dir(output)}): see"
             f" 'claimx batch status -o {output}', or remove that folder to start over"
         )
-    config = extractor.config
-    state = BatchState(
-        paths=[str(p.resolve()) for p in paths],
-        output=str(output.resolve()),
-        prompt=extractor.ref,
-        prompt_hash=extractor.prompt_hash,
-        model=config.model,
-        base_url=config.base_url,
-        mode=config.mode,
-        context_tokens=context_tokens,
-        keep_ungrounded=extractor.options.keep_ungrounded,
-        provider=provider,
+    extractor = spec.extractor(require_key=False)
+    absolute = spec.model_copy(
+        update={
+            "inputs": tuple(p.resolve() for p in spec.inputs),
+            "run": spec.run.model_copy(update={"output": output.resolve()}),
+        }
     )
-    tally = plan_round(extractor, state, cache, max_requests=max_requests, max_bytes=max_bytes)
+    provider: Provider = "batches" if spec.provider.upload else "files"
+    state = BatchState(spec=absolute, provider=provider)
+    tally = plan_round(
+        extractor, state, cache, max_requests=spec.provider.max_requests, max_bytes=max_bytes
+    )
     save_state(state)
     if tally.shards and provider == "batches":
         if client is None:
@@ -698,7 +677,7 @@ def submit_round(client: Any, state: BatchState, round_: Round) -> None:
                 metadata={"claimx_output": Path(state.output).name[:500], "shard": shard.file},
             )
         except Exception as exc:
-            raise _batch_api_error("submit", exc) from exc
+            raise _batch_api_error("submit", exc, state.base_url) from exc
         shard.batch_id = batch.id
         shard.status = batch.status
         save_state(state)
@@ -715,7 +694,7 @@ def refresh(client: Any, state: BatchState) -> None:
         try:
             batch = client.batches.retrieve(shard.batch_id)
         except Exception as exc:
-            raise _batch_api_error("status", exc) from exc
+            raise _batch_api_error("status", exc, state.base_url) from exc
         shard.status = batch.status
         counts = batch.request_counts
         if counts is not None:
@@ -744,10 +723,16 @@ def download(client: Any, state: BatchState, answers: Answers) -> int:
                 continue
             target = folder / shard.file.replace("requests-", f"{kind}-")
             try:
-                with client.files.with_streaming_response.content(file_id) as response:
-                    response.stream_to_file(target)
+                with (
+                    client.files.with_streaming_response.content(file_id) as response,
+                    open_private(target, "wb") as handle,  # answers: owner-only
+                ):
+                    for chunk in response.iter_bytes():
+                        handle.write(chunk)
+            except OSError as exc:
+                raise OutputError(f"cannot write {target}: {exc.strerror}") from None
             except Exception as exc:
-                raise _batch_api_error("download", exc) from exc
+                raise _batch_api_error("download", exc, state.base_url) from exc
             new += ingest_file(state, answers, target)
         shard.collected = True
         save_state(state)
@@ -776,24 +761,24 @@ class CollectResult:
     stats: RunStats | None = None
     cost: Cost | None = None
     waiting: bool = False
+    #: a follow-up round was submitted: more answers will come
+    resubmitted: bool = False
 
 
-async def finish(
+def finish(
     extractor: Extractor,
     state: BatchState,
     cache: ResponseCache,
     *,
-    concurrency: int = 4,
     reporter: Reporter | None = None,
 ) -> RunStats:
     """Write the output with the ordinary corpus runner; answers come from the cache."""
-    options = BatchOptions(concurrency=concurrency, output=Path(state.output))
-    return await run_batch(
-        extractor,
-        [Path(p) for p in state.paths],
-        options,
+    return run_spec(
+        state.spec,
+        extractor=extractor,
         cache=cache,
         reporter=reporter or NullReporter(),
+        stdout=sys.stdout,
     )
 
 
@@ -806,9 +791,7 @@ def collect(
     live: bool = False,
     resubmit: bool = True,
     reporter: Reporter | None = None,
-    concurrency: int = 4,
-    max_requests: int = MAX_REQUESTS_PER_BATCH,
-    **client_options: Any,
+    max_requests: int | None = None,
 ) -> CollectResult:
     """Collect finished batches (or vLLM output ``files``), then finish or plan a follow-up.
 
@@ -818,7 +801,7 @@ def collect(
     form the next round, submitted at once when ``resubmit`` and a ``client``
     are given (the ``batches`` provider).
     """
-    extractor = extractor_for(state, **client_options)
+    extractor = extractor_for(state)
     if state.provider == "files" and not files and not live:
         raise ConfigError(
             "these batch files run outside claimx (vLLM's run_batch): give their output"
@@ -837,7 +820,8 @@ def collect(
         if client is not None and round_ is not None and not round_.finished and not live:
             tally = Tally()
             return CollectResult(tally, cost=state_cost(state), waiting=True)
-        tally = plan_round(extractor, state, cache, answers=answers, max_requests=max_requests)
+        limit = max_requests or state.spec.provider.max_requests
+        tally = plan_round(extractor, state, cache, answers=answers, max_requests=limit)
     finally:
         answers.close()
     result = CollectResult(tally, cost=state_cost(state))
@@ -845,19 +829,87 @@ def collect(
         # the planned round is not needed: its requests are asked live (or there are none)
         if tally.shards:
             state.rounds.pop()
-        result.stats = asyncio.run(
-            finish(extractor, state, cache, concurrency=concurrency, reporter=reporter)
-        )
+        result.stats = finish(extractor, state, cache, reporter=reporter)
         state.done = True
     elif resubmit and client is not None and state.provider == "batches" and tally.shards:
         current = state.current
         assert current is not None
         submit_round(client, state, current)
+        result.resubmitted = True
     save_state(state)
     return result
 
 
-def _batch_api_error(step: str, exc: Exception) -> LLMError:
+def collect_until_done(
+    state: BatchState,
+    cache: ResponseCache,
+    *,
+    client: Any,
+    poll_s: float,
+    live: bool = False,
+    reporter: Reporter | None = None,
+    on_wait: Callable[[BatchState], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> CollectResult:
+    """Collect, and submit follow-ups, until every request is answered (the results then
+    written) or nothing more can come from the batch API.
+
+    That is ``collect --wait``: a batch that expired, lines that failed and answers
+    that did not validate go into follow-up rounds, each waited for in turn (one
+    collect waited for one round only, issue 25). It stops without results when
+    answers are still invalid after the re-asks (only ``--live`` can finish those)
+    or when the batch files run outside claimx. ``on_wait`` hears of every poll.
+    """
+    # The first looks come soon (a small batch, a local provider, finish in seconds),
+    # then every poll_s: a 24-hour batch is not asked about every second.
+    pause = min(FIRST_POLL_S, poll_s)
+    while True:
+        result = collect(state, cache, client=client, live=live, reporter=reporter)
+        if result.stats is not None or not (result.waiting or result.resubmitted):
+            return result
+        if on_wait is not None:
+            on_wait(state)
+        sleep(pause)
+        pause = min(pause * 2, poll_s)
+
+
+def _batch_api_error(step: str, exc: Exception, base_url: str | None) -> LLMError:
+    """What a failed call of the batch API means, in words a user can act on.
+
+    A server without the batch API answers 404 on ``/v1/files``, or (some local
+    servers) drops the connection; both are told apart from an endpoint that is
+    down by a health probe, so "Connection error." never stands for either.
+    """
+    import openai
+
+    from claimx.llm.server import endpoint_answers
+
+    url = base_url or "https://api.openai.com/v1"
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return AuthenticationError(
+            f"batch {step}: the endpoint at {url} refused the API key: check OPENAI_API_KEY",
+            original=exc,
+        )
+    missing = isinstance(exc, openai.NotFoundError) or (
+        isinstance(exc, openai.APIStatusError) and exc.status_code == 405
+    )
+    if isinstance(exc, openai.APIConnectionError) and not missing:
+        why = endpoint_answers(url)
+        if why is not None:
+            return ServerUnreachableError(
+                f"batch {step}: cannot reach the endpoint at {url} ({why}): is the server"
+                " running? Then run the command again",
+                original=exc,
+            )
+        missing = True  # it answers a plain GET, yet dropped the batch API's request
+    if missing:
+        how = "404" if isinstance(exc, openai.APIStatusError) else "dropped the connection"
+        return LLMError(
+            f"batch {step}: the endpoint at {url} has no batch API (/v1/files and /v1/batches:"
+            f" {how}): run 'claimx extract' against it live, or write the batch files with"
+            " 'claimx batch submit --no-upload' for vLLM's run_batch",
+            original=exc,
+        )
     return LLMError(
         f"batch {step} failed: {type(exc).__name__}: {exc}; check the provider implements"
         " /v1/files and /v1/batches and the API key may use them, then run the command again",
@@ -883,6 +935,7 @@ __all__ = [
     "batch_discount",
     "batch_line",
     "collect",
+    "collect_until_done",
     "extractor_for",
     "finish",
     "iter_requests",

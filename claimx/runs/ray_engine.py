@@ -1,15 +1,24 @@
-"""Ray Data: claimx over a Ray ``Dataset``, for corpora past one machine (``claimx[ray]``).
+"""Ray Data: claimx over a Ray ``Dataset``, for corpora past one process (``claimx[ray]``).
 
 :func:`extract_dataset` maps a Dataset of ``{"id", "text"}`` rows to a Dataset
 of results with ``map_batches`` and a callable class, :class:`ExtractBatches`:
-Ray starts a pool of actors, and each actor holds ONE extractor, ONE
-:class:`~claimx.llm.client.LLM` (one HTTP connection pool, one ``Retry-After``
-pause) and ONE response cache, built once and reused for every batch it is
-given. Its ``__call__`` is a coroutine: Ray Data runs async callable classes on
-an event loop of the actor's own, several batches at a time, and the actor
-bounds the articles in flight across them with a semaphore of
-``concurrency``. So ``actors × concurrency`` requests are in flight in the
+Ray starts a pool of actors, and each actor holds ONE extractor, ONE model
+stack (one HTTP connection pool, at most ``concurrency`` requests in flight)
+and ONE response cache, built once and reused for every batch it is given. Its
+``__call__`` is a coroutine: Ray Data runs async callable classes on an event
+loop of the actor's own, several batches at a time, and the actor keeps
+``concurrency`` articles and requests in flight across them (the request limit
+of :func:`~claimx.llm.layers.open_model`; without it an actor sent one request
+at a time, issue 25). So ``actors x concurrency`` requests are in flight in the
 cluster, as ``--concurrency`` bounds them in the asyncio engine.
+
+Every actor is built from the run's :class:`~claimx.runs.spec.RunSpec`, shipped
+whole as JSON: the driver's client configuration, extraction options and
+prompt (its hash checked), never the worker's environment. The API key is not
+in it: the spec carries a :class:`~claimx.runs.spec.SecretRef`, which
+:class:`RayEngine` points at a file readable by the user only, written for the
+run in the output folder's ``.claimx/`` and removed after it; the local Ray it
+starts is started without the key in its environment, so no worker inherits it.
 
 Why not ``ray.data.llm``: its HTTP processor posts a payload per row and
 returns the endpoint's raw JSON; there is no schema validation, no re-ask of
@@ -31,51 +40,88 @@ local run. With ``flat=True`` there is one row per claim instead
 (:func:`flat_schema`), an article without claims keeping one row with null
 claim columns, so every article is still there exactly once.
 
-Resume
-------
-:func:`run` writes to a folder of Parquet or JSONL files and skips the ids
-already in it: a re-run of a job killed half-way extracts only the rest, so
-every article ends up there exactly once (ids must be unique in the input,
-as for Ray Data's own checkpointing). Ray writes each output file whole, one
-per block; a file cut by the kill does not read back and is removed, and its
-articles are extracted again (their answers come from the response cache).
-Ray Data's checkpointing (``DataContext.checkpoint_config``) would filter the
-same way, but it reserves a GiB of memory per filter actor and its commit
-protocol applies to Parquet/JSON sinks only through Ray's own read path;
-claimx's skip is a scan of one column.
+The engine (``claimx extract --engine ray``)
+--------------------------------------------
+:class:`RayEngine` keeps the promises of every engine
+(:mod:`claimx.runs.engine`) this way:
+
+* **the driver writes.** The result rows stream back to the driver
+  (``iter_batches``), which writes the extracted articles into the output
+  folder, ``rows_per_file`` to a file (or what came in :data:`FLUSH_S` seconds:
+  ``claimx-<run>-<n>.parquet``, or ``.jsonl``), each written to ``.claimx/tmp/``
+  and renamed into place whole,
+  and the failed ones into the errors file, exactly as the asyncio engine
+  does. So no output file is ever half-written, a re-run retries the failed
+  articles (they are not in the output), and the circuit breaker
+  (:mod:`claimx.runs.breaker`) sees every article finish;
+* **a manifest.** ``.claimx/manifest.jsonl`` lists every file claimx wrote in
+  the folder, before the file is renamed into place. A re-run skips the ids of
+  those files (a file listed but absent was being renamed when the job died:
+  its articles are extracted again). Any other file in the folder is not
+  claimx's: it is neither read nor touched (issue 25: a user's ``notes.json``
+  was deleted as a "cut" output);
+* **a lock**: ``.claimx/lock``, held with ``flock`` for the whole run, taken
+  before Ray starts, so a second run on the same folder is refused at once;
+* **checked before starting**: the folder, the errors file and the cache are
+  tried for writing before a cluster is started (a read-only ``-o`` started a
+  whole cluster before failing, issue 25);
+* **a local Ray for the run** (``ray.init(address="local")``) unless
+  ``--address`` names a cluster: ``ray.init()`` without an address joins any
+  cluster already running on the machine;
+* **quiet**: while Ray runs, what it writes on the process's standard error
+  (its token-auth notice, its C++ core worker's lines, Ray Data's progress) goes
+  to ``.claimx/ray.log`` in the output folder; the terminal shows claimx's
+  progress only.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import json
+import logging
+import os
+import sys
+import threading
+import time
 import types
 import typing
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from pydantic import BaseModel
 
-from claimx.errors import ClaimxError, ConfigError
+from claimx.errors import ClaimxError, ConfigError, OutputError
 from claimx.extraction.extractor import Extractor
 from claimx.llm.cache import ResponseCache
-from claimx.llm.config import ClientConfig
 from claimx.llm.layers import open_model
+from claimx.llm.private import open_private, open_private_fd, private_dir, write_private
 from claimx.llm.protocol import ClosableModel
 from claimx.models import Article, ExtractionResult
-from claimx.prompts import PromptSpec
-from claimx.runs.inputs import InputItem
-from claimx.runs.orchestrator import FATAL_ERRORS, failure_record
+from claimx.runs.breaker import ENDPOINT_DOWN_NAMES
+from claimx.runs.inputs import DEFAULT_GLOB, STDIN, InputItem, count_inputs, folder_files
+from claimx.runs.orchestrator import (
+    FATAL_ERRORS,
+    HEARTBEAT_S,
+    ErrorsFile,
+    breaker_for,
+    check_run_paths,
+    failure_record,
+    read_existing_output,
+)
+from claimx.runs.outputs import check_writable
+from claimx.runs.progress import Reporter, RunStats
+from claimx.runs.spec import RunSpec, SecretRef
 
 if TYPE_CHECKING:
     import pyarrow as pa
     import ray.data
 
 OutputFormat = Literal["parquet", "jsonl"]
-#: articles per output file: what a kill can lose (and extract again)
-DEFAULT_ROWS_PER_FILE = 64
 DEFAULT_ACTOR_CONCURRENCY = 16
 #: the errors-file record, as string columns
 ERROR_FIELDS = (
@@ -89,6 +135,14 @@ ERROR_FIELDS = (
     "prompt",
     "at",
 )
+#: claimx's own corner of an output folder: manifest, lock, temporary files, Ray's log
+STATE_DIR = ".claimx"
+MANIFEST = "manifest.jsonl"
+#: the prefix of every output file claimx writes in a folder
+PART_PREFIX = "claimx-"
+#: seconds a finished article waits for ``rows_per_file`` others before its file is
+#: written anyway: what a kill can cost is bounded in articles and in time
+FLUSH_S = 2.0
 
 
 def require_ray() -> types.ModuleType:
@@ -209,28 +263,18 @@ def error_row(record: dict[str, Any]) -> dict[str, Any]:
 
 
 class ExtractBatches:
-    """The callable class of :func:`extract_dataset`: one extractor, client and cache per actor.
+    """The callable class of :func:`extract_dataset`: one extractor, model and cache per actor.
 
-    The client and the cache are made on the first call, inside the event loop
-    Ray Data runs async callables on: the HTTP pool belongs to that loop and
-    the SQLite connection to its thread.
+    Built from the run's spec (as JSON): the extractor is the driver's, the key is
+    resolved here from the spec's :class:`SecretRef`. The model and the cache are
+    made on the first call, inside the event loop Ray Data runs async callables
+    on: the HTTP pool belongs to that loop and the SQLite connection to its thread.
     """
 
-    def __init__(
-        self,
-        prompt: PromptSpec,
-        client: dict[str, Any],
-        extractor_options: dict[str, Any],
-        *,
-        cache_dir: str | None,
-        concurrency: int,
-        flat: bool,
-    ) -> None:
-        self.extractor = Extractor(
-            prompt, config=ClientConfig.from_env(**client), **extractor_options
-        )
-        self.cache_dir = cache_dir
-        self.concurrency = concurrency
+    def __init__(self, spec: str, *, flat: bool) -> None:
+        self.spec = RunSpec.model_validate_json(spec)
+        self.extractor: Extractor = self.spec.extractor()
+        self.concurrency = self.spec.run.concurrency or DEFAULT_ACTOR_CONCURRENCY
         self.flat = flat
         self.schema = flat_schema() if flat else result_schema()
         self._llm: ClosableModel | None = None
@@ -238,8 +282,13 @@ class ExtractBatches:
 
     def _started(self) -> tuple[ClosableModel, asyncio.Semaphore]:
         if self._llm is None or self._slots is None:
-            cache = ResponseCache.open(Path(self.cache_dir)) if self.cache_dir else None
-            self._llm = open_model(self.extractor.config, cache=cache)
+            cache_dir = self.spec.cache_dir
+            cache = ResponseCache.open(cache_dir) if cache_dir is not None else None
+            # the request limit: ``concurrency`` requests in flight, shared by the batches
+            # this actor runs at once (and by the independent requests of one article)
+            self._llm = open_model(
+                self.extractor.config, cache=cache, max_requests=self.concurrency
+            )
             self._slots = asyncio.Semaphore(self.concurrency)
         return self._llm, self._slots
 
@@ -279,68 +328,39 @@ class ExtractBatches:
 
 def extract_dataset(
     dataset: ray.data.Dataset,
-    prompt: str | PromptSpec = "latest",
+    spec: RunSpec,
     *,
-    config: ClientConfig | None = None,
-    actors: int | tuple[int, int] = 1,
-    concurrency: int = DEFAULT_ACTOR_CONCURRENCY,
+    actors: int | tuple[int, int] | None = None,
     batch_size: int | None = None,
-    cache_dir: Path | None = None,
     flat: bool = False,
-    keep_ungrounded: bool = False,
-    context_tokens: int | None = None,
     udf: type[ExtractBatches] | None = None,
-    **client: Any,
 ) -> ray.data.Dataset:
     """Extract every ``{"id", "text"}`` row of ``dataset``; a lazy Dataset of result rows.
 
-    ``actors``: the actor pool (a size, or ``(min, max)`` to autoscale);
-    ``concurrency``: articles in flight per actor; ``batch_size``: rows per
-    call (default ``concurrency``); ``cache_dir``: each actor's response
-    cache (a folder on that machine, default none); ``flat``: claim rows. The
-    client settings (``config``, or ``model``/``base_url``/``api_key``/``mode``
-    keywords) are resolved here, on the driver, and shipped to the actors:
-    the workers' environment is not consulted. ``udf``: a subclass of
+    ``spec``: the run (:class:`RunSpec`; its ``run.concurrency`` is the articles
+    and requests in flight per actor, default 16, and its ``cache_dir`` each
+    actor's response cache, a folder on that machine); ``actors``: the pool (a
+    size, or ``(min, max)`` to autoscale), default ``spec.ray.actors``, else one;
+    ``batch_size``: rows per call (default: the concurrency); ``flat``: claim
+    rows. The spec is checked here, on the driver, and shipped whole to the
+    actors: the workers' environment is not consulted. ``udf``: a subclass of
     :class:`ExtractBatches` to use instead (the Ray benchmark's instrumented one).
     """
     rt = require_ray()
-    if concurrency < 1:
-        raise ConfigError(f"concurrency must be at least 1, got {concurrency}")
-    config = config or ClientConfig.from_env(**client)
-    extractor_options: dict[str, Any] = {"keep_ungrounded": keep_ungrounded}
-    if context_tokens is not None:
-        extractor_options["context_tokens"] = context_tokens
-    # Resolved here, on the driver, and shipped whole: a worker reads no prompt files.
-    prompt = Extractor(prompt, config=config, **extractor_options).spec
-    shipped = {
-        "model": config.model,
-        "base_url": config.base_url,
-        "api_key": config.api_key,
-        "mode": config.mode,
-        "max_tokens": config.max_tokens,
-        "timeout_s": config.timeout_s,
-        "transient_retries": config.transient_retries,
-        "validation_retries": config.validation_retries,
-        "failures_dir": config.failures_dir,
-    }
+    spec.extractor()  # fail here, once, not in every actor
+    concurrency = spec.run.concurrency or DEFAULT_ACTOR_CONCURRENCY
+    size = actors if actors is not None else (spec.ray.actors or 1)
     pool = (
-        rt.data.ActorPoolStrategy(size=actors)
-        if isinstance(actors, int)
-        else rt.data.ActorPoolStrategy(min_size=actors[0], max_size=actors[1])
+        rt.data.ActorPoolStrategy(size=size)
+        if isinstance(size, int)
+        else rt.data.ActorPoolStrategy(min_size=size[0], max_size=size[1])
     )
     mapped: ray.data.Dataset = dataset.map_batches(
         udf or ExtractBatches,
         batch_size=batch_size or concurrency,
         batch_format="pyarrow",
         compute=pool,
-        fn_constructor_kwargs={
-            "prompt": prompt,
-            "client": shipped,
-            "extractor_options": extractor_options,
-            "cache_dir": str(cache_dir) if cache_dir else None,
-            "concurrency": concurrency,
-            "flat": flat,
-        },
+        fn_constructor_kwargs={"spec": spec.model_dump_json(), "flat": flat},
         # the actor waits on the network: it needs no CPU of its own, so a
         # 2-core machine can hold several (and the reads and writes run beside them)
         num_cpus=0.25,
@@ -348,30 +368,53 @@ def extract_dataset(
     return mapped
 
 
-# --- files: reading, resuming, writing --------------------------------------------------
+# --- files: reading ---------------------------------------------------------------------
 
 
-def read_corpus(paths: Sequence[Path]) -> ray.data.Dataset:
-    """JSONL files (``{"id", "text"}`` per line) or Parquet files/folders as one Dataset."""
-    rt = require_ray()
+def corpus_files(paths: Sequence[Path], *, glob: str = DEFAULT_GLOB) -> tuple[list[str], list[str]]:
+    """The JSONL and Parquet files of ``paths`` (a folder: its files matching ``glob``, as the
+    asyncio engine reads a folder); :class:`ConfigError` for anything else."""
     jsonl: list[str] = []
     parquet: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(path.iterdir())
-            parquet += [str(p) for p in found if p.suffix == ".parquet"]
-            jsonl += [str(p) for p in found if p.suffix == ".jsonl"]
-            if not any(p.suffix in (".parquet", ".jsonl") for p in found):
+            found = [f for f, _ in folder_files(path, glob if glob != DEFAULT_GLOB else "**/*")]
+            parquet += [str(p) for p in found if p.suffix.lower() == ".parquet"]
+            jsonl += [str(p) for p in found if p.suffix.lower() == ".jsonl"]
+            if not any(p.suffix.lower() in (".parquet", ".jsonl") for p in found):
                 raise ConfigError(
                     f"{path}: the Ray engine reads .jsonl and .parquet files; this folder has"
-                    " neither (text files: use the default engine, or convert them to JSONL)"
+                    f" none matching {glob!r} (text files: use the default engine, or convert"
+                    " them to JSONL)"
                 )
-        elif path.suffix == ".parquet":
+        elif not path.exists():
+            raise ConfigError(f"{path}: no such file")
+        elif path.suffix.lower() == ".parquet":
             parquet.append(str(path))
-        elif path.suffix == ".jsonl":
+        elif path.suffix.lower() == ".jsonl":
             jsonl.append(str(path))
         else:
             raise ConfigError(f"{path}: the Ray engine reads .jsonl and .parquet inputs")
+    return jsonl, parquet
+
+
+def corpus_total(paths: Sequence[Path], *, glob: str = DEFAULT_GLOB) -> int | None:
+    """How many rows the corpus has (JSONL lines, Parquet row counts), for the progress."""
+    import pyarrow.parquet as pq
+
+    jsonl, parquet = corpus_files(paths, glob=glob)
+    total = count_inputs([Path(p) for p in jsonl]) if jsonl else 0
+    if total is None:
+        return None
+    for path in parquet:
+        total += pq.ParquetFile(path).metadata.num_rows
+    return total
+
+
+def read_corpus(paths: Sequence[Path], *, glob: str = DEFAULT_GLOB) -> ray.data.Dataset:
+    """JSONL files (``{"id", "text"}`` per line) or Parquet files/folders as one Dataset."""
+    rt = require_ray()
+    jsonl, parquet = corpus_files(paths, glob=glob)
     parts: list[ray.data.Dataset] = []
     if jsonl:
         parts.append(rt.data.read_json(jsonl, lines=True))
@@ -379,48 +422,6 @@ def read_corpus(paths: Sequence[Path]) -> ray.data.Dataset:
         parts.append(rt.data.read_parquet(parquet).select_columns(["id", "text"]))
     dataset = parts[0]
     return dataset.union(*parts[1:]) if len(parts) > 1 else dataset
-
-
-def output_files(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix in (".parquet", ".json", ".jsonl")
-    )
-
-
-def written_ids(folder: Path) -> set[str]:
-    """The article ids of every whole output file in ``folder``; cut files are removed.
-
-    A file that does not read back entirely was being written when the job
-    died: removing it makes its articles be extracted again, exactly once.
-    """
-    import pyarrow.parquet as pq
-
-    ids: set[str] = set()
-    if not folder.exists():
-        return ids
-    for path in output_files(folder):
-        try:
-            if path.suffix == ".parquet":
-                column = pq.read_table(path, columns=["article_id"]).column("article_id")
-                found = {str(x) for x in column.to_pylist()}
-            else:
-                with path.open("rb") as handle:
-                    lines = [json.loads(line) for line in handle if line.strip()]
-                found = {str(r["article_id"]) for r in lines}
-                if lines and not path.read_bytes().endswith(b"\n"):
-                    raise ValueError("no newline after the last record")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            path.unlink()
-            _note(f"removed {path}: cut short when the last job stopped ({exc})")
-            continue
-        ids |= found
-    return ids
-
-
-def _note(message: str) -> None:
-    import sys
-
-    print(f"claimx: {message}", file=sys.stderr)
 
 
 def skip_ids(dataset: ray.data.Dataset, done: set[str]) -> ray.data.Dataset:
@@ -443,46 +444,387 @@ def skip_ids(dataset: ray.data.Dataset, done: set[str]) -> ray.data.Dataset:
     return skipped
 
 
-def run(
-    paths: Sequence[Path],
-    output: Path,
-    prompt: str | PromptSpec = "latest",
-    *,
-    output_format: OutputFormat = "parquet",
-    address: str | None = None,
-    rows_per_file: int | None = None,
-    **options: Any,
-) -> dict[str, int]:
-    """Extract a corpus with Ray into the folder ``output``, resuming what is there.
+# --- the output folder ------------------------------------------------------------------
 
-    ``address``: the cluster (``"auto"``, ``ray://host:10001``), default a
-    local Ray started for this run. ``options``: :func:`extract_dataset`
-    keywords. Returns counts: ``skipped`` (already written), ``written`` rows,
-    ``failed`` error rows.
+
+class OutputFolder:
+    """An output folder of the Ray engine: claimx's files in it, their manifest, the lock.
+
+    See the module docstring. ``run`` names this run's files.
+    """
+
+    def __init__(self, path: Path, *, output_format: OutputFormat) -> None:
+        self.path = path
+        self.format = output_format
+        self.state = path / STATE_DIR
+        self.manifest = self.state / MANIFEST
+        self.run = uuid.uuid4().hex[:12]
+        self._lock_fd: int | None = None
+        self._parts = 0
+
+    def lock(self) -> None:
+        """Create the folder and take its lock; :class:`ConfigError` if another run holds it."""
+        private_dir(self.state)
+        fd = open_private_fd(self.state / "lock", os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ConfigError(
+                f"{self.path} is being written by another claimx run; wait for it to finish"
+                " or choose another --output"
+            ) from None
+        self._lock_fd = fd
+        # a manifest line cut by a kill must not swallow the next one
+        if self.manifest.exists() and not self.manifest.read_bytes().endswith(b"\n"):
+            with open_private(self.manifest, "a") as manifest:
+                manifest.write("\n")
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+            self._lock_fd = None
+
+    def files(self) -> list[Path]:
+        """The files claimx wrote here (listed in the manifest and present)."""
+        if not self.manifest.exists():
+            return []
+        names: list[str] = []
+        with self.manifest.open("rb") as handle:
+            for line in handle:
+                try:
+                    names.append(str(json.loads(line)["file"]))
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut by a kill: its file was never renamed into place
+        return [self.path / n for n in dict.fromkeys(names) if (self.path / n).is_file()]
+
+    def written(self) -> tuple[set[str], set[tuple[str, str]]]:
+        """The article ids in claimx's files, and their (model, prompt hash) pairs."""
+        import pyarrow.parquet as pq
+
+        ids: set[str] = set()
+        configs: set[tuple[str, str]] = set()
+        for path in self.files():
+            if path.suffix == ".parquet":
+                table = pq.read_table(path, columns=["article_id", "model", "prompt_hash"])
+                for row in table.to_pylist():
+                    ids.add(str(row["article_id"]))
+                    configs.add((str(row["model"]), str(row["prompt_hash"])))
+            else:
+                found = read_existing_output(path)
+                ids |= found.ids
+                configs |= found.configs
+        return ids, configs
+
+    def write_part(self, rows: list[dict[str, Any]], schema: pa.Schema) -> Path:
+        """One output file of ``rows``: listed in the manifest, written aside, renamed whole."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._parts += 1
+        suffix = ".parquet" if self.format == "parquet" else ".jsonl"
+        name = f"{PART_PREFIX}{self.run}-{self._parts:05d}{suffix}"
+        final = self.path / name
+        temporary = private_dir(self.state / "tmp") / name
+        try:
+            # listed first: a kill between the two leaves a listed name without a file
+            # (its articles are extracted again), never a file the manifest does not own
+            with open_private(self.manifest, "a") as manifest:
+                manifest.write(json.dumps({"file": name, "run": self.run}) + "\n")
+                manifest.flush()
+                os.fsync(manifest.fileno())
+            with open_private(temporary, "wb") as handle:
+                if self.format == "parquet":
+                    pq.write_table(pa.Table.from_pylist(rows, schema=schema), handle)
+                else:
+                    for row in rows:
+                        handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode())
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, final)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write {exc.filename or final}: {exc.strerror}; free space (or fix the"
+                " mount) and run the same command again: the files written are kept"
+            ) from None
+        return final
+
+    def clear_temporary(self) -> None:
+        """Remove what a killed run left: parts in ``.claimx/tmp/``, and its key file (held
+        by the lock, this run is the only one: any key file here is a dead run's)."""
+        folder = self.state / "tmp"
+        if folder.is_dir():
+            for leftover in folder.iterdir():
+                if leftover.name.startswith(PART_PREFIX):
+                    leftover.unlink(missing_ok=True)
+        for key in self.state.glob("key-*"):
+            key.unlink(missing_ok=True)
+
+
+# --- Ray itself: started for the run, quiet ------------------------------------------------
+
+
+@contextlib.contextmanager
+def quiet_stderr(log: Path) -> Iterator[None]:
+    """Send what is written on file descriptor 2 to ``log`` while Ray runs.
+
+    Ray writes on the process's standard error from C++ (its core worker) and from
+    the processes it starts (which inherit it), not only through Python's logging, so
+    the descriptor itself is redirected. Python's ``sys.stderr``, where claimx's own
+    progress goes, is pointed at the terminal's descriptor meanwhile when it was
+    descriptor 2 (a test runner's capture is left as it is).
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    target = open_private_fd(log, os.O_WRONLY | os.O_APPEND)
+    os.dup2(target, 2)
+    os.close(target)
+    swapped: TextIO | None = None
+    try:
+        ours = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):
+        ours = False
+    if ours:
+        swapped = sys.stderr
+        sys.stderr = os.fdopen(
+            os.dup(saved), "w", buffering=1, encoding=swapped.encoding, errors="backslashreplace"
+        )
+    try:
+        yield
+    finally:
+        if swapped is not None:
+            sys.stderr.close()
+            sys.stderr = swapped
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+@contextlib.contextmanager
+def ray_session(address: str | None, *, hide_env: Sequence[str] = ()) -> Iterator[Any]:
+    """Ray for one run: the caller's when already initialised, else a cluster joined at
+    ``address``, else a local Ray started now and shut down after (never a cluster that
+    happens to run on this machine: ``address="local"``).
+
+    ``hide_env``: variables (the key's) the processes Ray starts must not inherit.
     """
     ray = require_ray()
-    if output.exists() and not output.is_dir():
-        raise ConfigError(f"{output}: the Ray engine writes a folder of files; choose a folder")
-    if not ray.is_initialized():
-        ray.init(address=address, log_to_driver=False, configure_logging=False)
-    done = written_ids(output)
-    dataset = read_corpus(paths)
-    # small blocks: each is one output file, written as soon as its articles are done
-    dataset = dataset.repartition(target_num_rows_per_block=rows_per_file or DEFAULT_ROWS_PER_FILE)
-    results = extract_dataset(skip_ids(dataset, done), prompt, **options)
-    output.mkdir(parents=True, exist_ok=True)
-    before = set(output_files(output))
+    if ray.is_initialized():
+        yield ray
+        return
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    logging.getLogger("ray").setLevel(logging.WARNING)
+    hidden = {name: os.environ.pop(name) for name in hide_env if name in os.environ}
     try:
-        if output_format == "parquet":
-            results.write_parquet(str(output))
-        else:
-            results.write_json(str(output), force_ascii=False)
-    except ray.exceptions.RayError as exc:
-        cause = _claimx_cause(exc)
-        if cause is not None:
-            raise cause from exc
-        raise
-    return _count_new(set(output_files(output)) - before, len(done))
+        ray.init(
+            address=address or "local",
+            include_dashboard=False if address is None else None,
+            log_to_driver=False,
+            logging_level=logging.WARNING,
+        )
+    finally:
+        os.environ.update(hidden)
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
+
+
+@contextlib.contextmanager
+def worker_spec(spec: RunSpec, folder: OutputFolder) -> Iterator[RunSpec]:
+    """The spec the actors get: the key as a file readable by the user only, for this run.
+
+    The driver resolves the key (from its own environment); the actors read it from
+    ``.claimx/key-<run>`` (0600 in a 0700 folder), removed when the run ends. A key
+    that is not set (a local server) is not written at all.
+    """
+    key = spec.api_key.resolve() if spec.api_key is not None else None
+    if key is None:
+        yield spec.model_copy(update={"api_key": None})
+        return
+    path = folder.state / f"key-{folder.run}"
+    write_private(path, key)
+    try:
+        yield spec.model_copy(update={"api_key": SecretRef(file=path)})
+    finally:
+        path.unlink(missing_ok=True)
+
+
+# --- the engine -------------------------------------------------------------------------
+
+
+class RayEngine:
+    """``--engine ray``: Ray Data actors extract, this process writes (see module doc)."""
+
+    name = "ray"
+
+    def check(self, spec: RunSpec) -> None:
+        """Refuse what this engine does not take, and outputs it could not write, before
+        any cluster is started."""
+        options = spec.run
+        if options.output is None:
+            raise ConfigError("--engine ray writes a folder of files: give it with -o/--output")
+        if options.format not in ("jsonl", "parquet"):
+            raise ConfigError("--engine ray writes --format jsonl or parquet")
+        if STDIN in spec.inputs:
+            raise ConfigError("--engine ray reads files (JSONL, Parquet), not standard input")
+        corpus_files(spec.inputs, glob=spec.run.glob)
+        require_ray()
+        check_writable(options.output, what="--output", folder=True)
+        check_run_paths(spec, output_file=False)
+
+    def run(self, spec: RunSpec, *, reporter: Reporter, stdout: TextIO) -> RunStats:
+        """Extract ``spec.inputs`` into the folder ``spec.run.output``, resuming it."""
+        options = spec.run
+        assert options.output is not None
+        folder = OutputFolder(options.output, output_format=_format(options.format))
+        folder.lock()  # before Ray starts: a second run is refused at once
+        try:
+            folder.clear_temporary()
+            done, configs = folder.written()
+            _refuse_other_configuration(folder.path, configs, spec)
+            with quiet_stderr(folder.state / "ray.log"), worker_spec(spec, folder) as shipped:
+                hide = [spec.api_key.env] if spec.api_key and spec.api_key.env else []
+                with ray_session(spec.ray.address, hide_env=hide) as ray:
+                    return _Collect(shipped, folder, reporter, done, ray).run()
+        finally:
+            folder.unlock()
+
+
+def _format(value: str) -> OutputFormat:
+    return "parquet" if value == "parquet" else "jsonl"
+
+
+def _refuse_other_configuration(path: Path, configs: set[tuple[str, str]], spec: RunSpec) -> None:
+    mine = (spec.client.model, spec.prompt_hash)
+    if others := configs - {mine}:
+        described = ", ".join(f"model {m!r} prompt hash {h}" for m, h in sorted(others))
+        raise ConfigError(
+            f"{path} holds results of another configuration ({described}); this run uses"
+            f" model {mine[0]!r} with {spec.prompt} (hash {mine[1]}). Resume with the same"
+            " --model and --prompt, or choose another --output"
+        )
+
+
+class _Collect:
+    """The driver's side of one run: rows in, files and errors out, breaker, progress."""
+
+    def __init__(
+        self, spec: RunSpec, folder: OutputFolder, reporter: Reporter, done: set[str], ray: Any
+    ) -> None:
+        self.spec = spec
+        self.folder = folder
+        self.reporter = reporter
+        self.done = done
+        self.ray = ray
+        self.stats = RunStats(total=corpus_total(spec.inputs, glob=spec.run.glob))
+        self.stats.skipped = len(done)
+        self.breaker = breaker_for(spec.client_config(), spec.run.breaker)
+        self.schema = result_schema().remove(result_schema().get_field_index("error"))
+        errors_path = spec.run.errors_path()
+        assert errors_path is not None
+        self.errors = ErrorsFile(errors_path, durable=False)
+        self.pending: list[dict[str, Any]] = []
+        self._oldest = 0.0
+        self._lock = threading.Lock()
+
+    def run(self) -> RunStats:
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(stop,), daemon=True)
+        with self._lock:
+            self.reporter.start(self.stats)
+        beat.start()
+        fatal: BaseException | None = None
+        try:
+            fatal = self._collect()
+        finally:
+            stop.set()
+            beat.join()
+            try:
+                if self.pending:
+                    self._flush()
+            finally:
+                self.errors.close()
+                with self._lock:
+                    self.reporter.finish(self.stats)
+        if fatal is not None:
+            raise fatal
+        return self.stats
+
+    def _collect(self) -> BaseException | None:
+        spec = self.spec
+        dataset = read_corpus(spec.inputs, glob=spec.run.glob)
+        # by default, autoscaling up to an actor per CPU of the cluster: a small corpus
+        # needs fewer, and an actor waits on the network more than it computes
+        cpus = max(1, int(self.ray.cluster_resources().get("CPU", 1)))
+        actors = spec.ray.actors or (1, cpus)
+        results = extract_dataset(skip_ids(dataset, self.done), spec, actors=actors)
+        batches = results.iter_batches(batch_format="pyarrow", batch_size=None)
+        try:
+            for batch in batches:
+                if (verdict := self._take(batch)) is not None:
+                    return verdict
+        except self.ray.exceptions.RayError as exc:
+            cause = _claimx_cause(exc)
+            if cause is not None:
+                return cause
+            raise
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()  # stops the execution when the breaker opened
+        return None
+
+    def _take(self, batch: pa.Table) -> ClaimxError | None:
+        """Account for one batch of rows; the breaker's verdict when it opens."""
+        rows = batch.to_pylist()
+        verdict: ClaimxError | None = None
+        for row in rows:
+            error = row.pop("error", None)
+            if error is None:
+                self.breaker.success()
+                self._done(row)
+                continue
+            self.errors.write(json.dumps(error, ensure_ascii=False) + "\n")
+            with self._lock:
+                self.stats.failed += 1
+                self.reporter.failed(self.stats, error)
+            down = error.get("error_type") in ENDPOINT_DOWN_NAMES
+            if self.breaker.failure(endpoint_down=down) and verdict is None:
+                verdict = self.breaker.verdict(str(error.get("message")))
+        with self._lock:
+            self.stats.in_progress = self._left()
+            self.reporter.update(self.stats)
+        return verdict
+
+    def _done(self, row: dict[str, Any]) -> None:
+        usage = row.get("usage") or {}
+        with self._lock:
+            self.stats.done += 1
+            self.stats.calls += int(usage.get("calls") or 0)
+            self.stats.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+            self.stats.completion_tokens += int(usage.get("completion_tokens") or 0)
+            self.stats.cache_hits += bool(row.get("cached"))
+        if not self.pending:
+            self._oldest = time.monotonic()
+        self.pending.append(row)
+        waited = time.monotonic() - self._oldest
+        if len(self.pending) >= self.spec.ray.rows_per_file or waited >= FLUSH_S:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.folder.write_part(self.pending, self.schema)
+        self.pending = []
+
+    def _left(self) -> int:
+        total = self.stats.total
+        return max(0, total - self.stats.processed) if total is not None else 0
+
+    def _heartbeat(self, stop: threading.Event) -> None:
+        while not stop.wait(HEARTBEAT_S):
+            with self._lock:
+                self.stats.in_progress = self._left()
+                self.reporter.update(self.stats)
 
 
 def _claimx_cause(exc: BaseException) -> ClaimxError | None:
@@ -497,80 +839,19 @@ def _claimx_cause(exc: BaseException) -> ClaimxError | None:
     return None
 
 
-def _count_new(files: set[Path], skipped: int) -> dict[str, int]:
-    import pyarrow.parquet as pq
-
-    written = failed = 0
-    for path in files:
-        if path.suffix == ".parquet":
-            errors = pq.read_table(path, columns=["error"]).column("error")
-            written += len(errors)
-            failed += len(errors) - errors.null_count
-        else:
-            with path.open("rb") as handle:
-                rows = [json.loads(line) for line in handle if line.strip()]
-            written += len(rows)
-            failed += sum(1 for r in rows if r.get("error"))
-    return {"skipped": skipped, "written": written, "failed": failed}
-
-
 __all__ = [
+    "DEFAULT_ACTOR_CONCURRENCY",
     "ExtractBatches",
+    "OutputFolder",
+    "RayEngine",
+    "corpus_files",
     "error_row",
     "extract_dataset",
     "flat_schema",
+    "quiet_stderr",
+    "ray_session",
     "read_corpus",
     "result_rows",
     "result_schema",
-    "run",
     "skip_ids",
-    "written_ids",
 ]
-
-
-def extract_command(
-    paths: Sequence[Path],
-    output: Path | None,
-    extractor: Extractor,
-    output_format: str,
-    *,
-    address: str | None,
-    concurrency: int | None,
-    cache_dir: Path | None,
-    no_cache: bool,
-    context_tokens: int,
-    console: Any,
-) -> None:
-    """``claimx extract --engine ray``: up to an actor per Ray CPU, results in the folder -o."""
-    import typer
-
-    from claimx.llm.config import default_cache_dir
-
-    if output is None:
-        raise ConfigError("--engine ray writes a folder of files: give it with -o/--output")
-    if output_format not in ("jsonl", "parquet"):
-        raise ConfigError("--engine ray writes --format jsonl or parquet")
-    ray = require_ray()
-    if not ray.is_initialized():
-        ray.init(address=address, log_to_driver=False, configure_logging=False)
-    # autoscaling up to one actor per CPU of the cluster: a small corpus needs fewer
-    actors = (1, max(1, int(ray.cluster_resources().get("CPU", 1))))
-    counts = run(
-        paths,
-        output,
-        extractor.spec,
-        output_format="parquet" if output_format == "parquet" else "jsonl",
-        config=extractor.config,
-        actors=actors,
-        concurrency=concurrency or DEFAULT_ACTOR_CONCURRENCY,
-        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
-        keep_ungrounded=extractor.options.keep_ungrounded,
-        context_tokens=context_tokens,
-    )
-    console.print(
-        f"{counts['written']} article(s) written ({counts['failed']} as error rows),"
-        f" {counts['skipped']} already in {output}",
-        highlight=False,
-    )
-    if counts["failed"]:
-        raise typer.Exit(1)

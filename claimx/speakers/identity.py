@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -78,7 +77,7 @@ from claimx.speakers.lexicon import (
     PARTICLES,
     PLACES,
 )
-from claimx.text.normalize import APOSTROPHES, fold
+from claimx.text.normalize import APOSTROPHES, fold, short_key_cache
 
 __all__ = [
     "FIRST_NAME_THRESHOLD",
@@ -106,12 +105,19 @@ Dmitri/Dimitri score 92, Jon/John 86, Mark/Mary 75, John/Jane 50."""
 
 UNKNOWN_SPEAKER_ID = "unknown"
 
+#: entries of each name cache: the names of one article many times over (the resolver
+#: and the registry compare every pair of them), not those of a corpus (see
+#: :func:`claimx.text.normalize.short_key_cache`)
+NAME_CACHE = 4096
+#: the longest name a name cache keeps: a longer text is a paragraph searched for a name
+NAME_KEY = 100
+
 _PUNCT = re.compile(r"[^\w\s]")
 INITIAL = re.compile(r"^[A-Z]\.?$")
 """A one-letter initial, with or without its dot."""
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(NAME_CACHE, longest=NAME_KEY)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Significant tokens of a name: folded, no punctuation, honorifics or middle initials.
 
@@ -128,7 +134,7 @@ def normalize_name(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(NAME_CACHE, longest=NAME_KEY)
 def person_tokens(name: str) -> tuple[str, ...]:
     """A person's name words: folded, without honorifics, possessives or initials."""
     tokens = re.sub(r"[^\w\s'-]", " ", fold(name).translate(APOSTROPHES)).split()
@@ -142,7 +148,7 @@ def person_tokens(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(NAME_CACHE, longest=NAME_KEY)
 def translit(token: str) -> str:
     """A name word folded where transliterations of one Cyrillic or Arabic name differ:
     Dmitry/Dmitri/Dmitriy, Zelensky/Zelenskyy, Alexander/Aleksandr, Mikhail/Mihail."""
@@ -161,7 +167,7 @@ def is_full(name: str) -> bool:
     return len(person_tokens(name)) >= 2
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(NAME_CACHE, longest=NAME_KEY)
 def group_key(name: str) -> str:
     """Key of a body or group: "The White House" -> "white house",
     "U. S. officials" -> "us officials"."""
@@ -188,7 +194,7 @@ def unique_id(base: str, used: set[str]) -> str:
     return sid
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(NAME_CACHE, longest=NAME_KEY)
 def is_personish(name: str) -> bool:
     """Could ``name`` be a person's name (as opposed to a body, place or group)?"""
     raw = name.split()
@@ -235,7 +241,7 @@ def same_person(a: str, b: str, *, threshold: float = FIRST_NAME_THRESHOLD) -> b
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?\s?){2,6}$")
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(NAME_CACHE, longest=NAME_KEY)
 def acronym(name: str) -> str:
     """The initials of a name's capitalised words, function words out:
     "International Criminal Court" -> "icc"; "" when fewer than two."""
@@ -261,7 +267,7 @@ def _is_acronym_of(short: str, full: str) -> bool:
 _APPOSITIVE = re.compile(r",|\s\(|\s(?:who|which|that)\s")
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(NAME_CACHE, longest=NAME_KEY)
 def name_part(name: str) -> str:
     """``name`` without its appositive or relative clause (module doc); all of it if
     nothing is left."""

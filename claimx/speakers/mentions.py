@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
-from claimx.speakers.identity import INITIAL, is_personish, person_tokens
+from claimx.speakers.identity import INITIAL, NAME_CACHE, NAME_KEY, is_personish, person_tokens
 from claimx.speakers.lexicon import (
     ARTICLES,
     COURTESY,
@@ -26,7 +25,7 @@ from claimx.speakers.lexicon import (
     TITLE_WORDS,
     UNKNOWN_MENTIONS,
 )
-from claimx.text.normalize import APOSTROPHES, fold
+from claimx.text.normalize import APOSTROPHES, fold, short_key_cache
 from claimx.text.spans import Span
 
 __all__ = [
@@ -56,7 +55,7 @@ _TEXT_NAME = re.compile(rf"{NAME_TOKEN}(?:[ \t]+(?:{NAME_TOKEN}|(?:de|van|von|bi
 _NOT_NAMES = RUN_STOP_WORDS | ARTICLES
 
 
-@lru_cache(maxsize=16384)
+@short_key_cache(NAME_CACHE, longest=NAME_KEY)  # one article's names, not a corpus's
 def role_key(role: str) -> str:
     s = fold(role).translate(APOSTROPHES).replace("'s", "")
     s = re.sub(r"(?<=\w)\.(?=\w)", "", s)
@@ -111,7 +110,7 @@ def _is_plural(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
 
 
-@lru_cache(maxsize=16384)
+@short_key_cache(NAME_CACHE, longest=NAME_KEY)  # one article's names, not a corpus's
 def parse_mention(raw: str, role: str | None = None) -> Mention:
     """Parse a speaker string: "Mr Putin’s spokesman Dmitry Peskov" ->
     name "Dmitry Peskov", role "Mr Putin’s spokesman", kind "name".

@@ -60,6 +60,22 @@ async def test_failure_dump_saves_the_raw_output_and_names_the_file(tmp_path: Pa
     assert saved == {"model": "fake", "messages": MESSAGES, "raw_output": '{"text": "hal'}
 
 
+async def test_a_dump_that_cannot_be_written_names_its_file_and_keeps_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 25 (10): "No space left on device" did not name the file
+    def full(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("claimx.llm.layers.write_private", full)
+    bad = TruncatedOutputError("cut at max_tokens.", raw_output='{"text": "hal', attempts=1)
+    model = FailureDump(FakeModel(bad), tmp_path / "failures", model="fake")
+    with pytest.raises(TruncatedOutputError) as info:
+        await model.complete(MESSAGES, Answer)
+    assert str(info.value).startswith("cut at max_tokens.")
+    assert f"could not be saved to {tmp_path / 'failures'}: No space left" in str(info.value)
+
+
 async def test_failure_dump_lets_errors_without_output_through(tmp_path: Path) -> None:
     model = FailureDump(FakeModel(ExtractionError("no output")), tmp_path / "f", model="fake")
     with pytest.raises(ExtractionError, match="^no output$"):

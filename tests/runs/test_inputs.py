@@ -80,6 +80,19 @@ def test_folders_are_searched_recursively_with_unique_relative_ids(tmp_path: Pat
     assert count_inputs([tmp_path]) == 4
 
 
+def test_the_default_glob_takes_txt_and_jsonl_and_leaves_a_readme_alone(tmp_path: Path) -> None:
+    # issue 24: a corpus folder's README.md was sent to the model as an article
+    write(tmp_path / "README.md", "# About this corpus")
+    write(tmp_path / "notes.text")
+    write(tmp_path / "a.txt")
+    write(tmp_path / "sub" / "more.jsonl", json.dumps({"id": "j", "text": "B said C."}) + "\n")
+    ok, errors = sources_and_errors([tmp_path])
+    assert ok == ["a", "j"] and errors == []
+    assert count_inputs([tmp_path]) == 2
+    opted_in = [i.article.id for i in iter_inputs([tmp_path], glob="**/*.md") if i.article]
+    assert opted_in == ["README"]
+
+
 def test_glob_selects_the_files_of_a_folder(tmp_path: Path) -> None:
     write(tmp_path / "2024" / "a.txt")
     write(tmp_path / "2024" / "b.md")

@@ -66,8 +66,8 @@ def test_json_file_is_never_replaced_without_force(
     assert forced.exit_code == 0, forced.stderr
     assert [r["article_id"] for r in json.loads(out.read_text())] == ["one"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "corpus", "one.txt", "results.json", "results.json.errors.jsonl",
-    ], "no staging file left behind"  # fmt: skip
+        "corpus", "one.txt", "results.json",
+    ], "no staging file left behind, and no empty errors file"  # fmt: skip
 
 
 def test_failed_articles_still_give_a_valid_array(server: FakeOpenAIServer, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,12 @@ def corpus(tmp_path: Path, n: int = N) -> Path:
 
 def ids_of(path: Path) -> list[str]:
     return [json.loads(line)["article_id"] for line in path.read_text().splitlines() if line]
+
+
+def run_spec(extractor: Extractor, source: Path, out: Path) -> Any:
+    from claimx.runs.spec import RunOptions, RunSpec
+
+    return RunSpec.of(extractor, inputs=[source], run=RunOptions(output=out))
 
 
 def cli(*args: str) -> Any:
@@ -94,22 +101,17 @@ def test_submit_expire_collect_follow_up_then_a_normal_run_makes_no_calls(tmp_pa
         status = cli("batch", "status", "-o", str(out))
         assert re.search(r"batch_1 (in_progress|expired) ", status.output), status.output
 
-        first = cli("batch", "collect", "-o", str(out), "--wait", "--poll-s", "0.1")
-        assert first.exit_code == 0, first.output
-        assert "4 answered (4 new)" in first.output and "2 unanswered" in first.output
-        assert "follow-up batch submitted" in first.output
-        assert not out.exists()  # nothing written until every request is answered
+        # issue 25 (10): --wait waited for one round only (a run with an expiry took four
+        # collects); it now waits for the follow-up rounds too, and writes the results.
+        collected = cli("batch", "collect", "-o", str(out), "--wait", "--poll-s", "0.1")
+        assert collected.exit_code == 0, collected.output
+        assert "6 written" in collected.output and "0 live call(s)" in collected.output
         state = load_state(out)
-        assert state.rounds[0].shards[0].status == "expired"
+        assert state.done and state.rounds[0].shards[0].status == "expired"
         assert [s.requests for s in state.rounds[1].shards] == [2]
-
-        second = cli("batch", "collect", "-o", str(out), "--wait", "--poll-s", "0.1")
-        assert second.exit_code == 0, second.output
-        assert "6 written" in second.output and "0 live call(s)" in second.output
         assert sorted(ids_of(out)) == [f"a{i}" for i in range(N)]
-        assert load_state(out).done
         assert server.state.lines_received == N + 2  # each request asked once, 2 twice
-        assert "prompt +" in second.output  # tokens reported
+        assert "prompt +" in collected.output  # tokens reported
 
         # A normal run over the same corpus: every answer from the cache, no model call
         # (the synthetic batch server has no chat route: a call would fail the article).
@@ -143,7 +145,8 @@ def test_invalid_answers_are_reasked_and_failed_lines_asked_again(tmp_path: Path
             cli("batch", "submit", str(source), "-o", str(out), "-p", "toy@v1", *common).exit_code
             == 0
         )
-        first = cli("batch", "collect", "-o", str(out), "--wait", "--poll-s", "0.1")
+        time.sleep(0.3)  # the batch is done: one collect, without waiting for the next round
+        first = cli("batch", "collect", "-o", str(out))
         assert "1 invalid answer(s) to re-ask" in first.output, first.output
         follow_up = batch_dir(out) / "requests-r2-001.jsonl"
         lines = {
@@ -189,22 +192,21 @@ def test_the_same_request_file_runs_through_vllm_run_batch_and_collect_reads_its
 
 
 def test_cost_applies_the_batch_discount_where_the_provider_has_one() -> None:
-    base = {
-        "paths": [],
-        "output": "/tmp/x.jsonl",
-        "prompt": "toy@v1",
-        "prompt_hash": "x",
-        "mode": "json_schema",
-        "context_tokens": 8192,
-        "prompt_tokens": 2_000_000,
-        "completion_tokens": 1_000_000,
-    }
-    openai_batch = state_cost(BatchState(model="gpt-4o-mini", **base))
+    def state(model: str, base_url: str | None = None) -> BatchState:
+        from claimx.runs.spec import RunOptions, RunSpec
+
+        client = ClientConfig(model=model, base_url=base_url)
+        spec = RunSpec(
+            prompt="toy@v1", prompt_hash="x", client=client, run=RunOptions(output=Path("x"))
+        )
+        return BatchState(spec=spec, prompt_tokens=2_000_000, completion_tokens=1_000_000)
+
+    openai_batch = state_cost(state("gpt-4o-mini"))
     assert openai_batch.list_usd == pytest.approx(0.30 + 0.60)
     assert openai_batch.batch_usd == pytest.approx(0.45)
-    other = state_cost(BatchState(model="gpt-4o-mini", base_url="https://example.org/v1", **base))
+    other = state_cost(state("gpt-4o-mini", "https://example.org/v1"))
     assert other.batch_usd == other.list_usd
-    local = state_cost(BatchState(model="local", **base))
+    local = state_cost(state("local"))
     assert local.batch_usd is None and "no price" in local.describe()
 
 
@@ -227,7 +229,7 @@ def test_collect_live_asks_what_an_expired_batch_left_from_the_endpoint(tmp_path
         config = ClientConfig(model="synthetic", base_url=batches.base_url)
         extractor = Extractor("toy@v1", config=config.with_(failures_dir=tmp_path / "f"))
         with ResponseCache.open(tmp_path / "cache") as cache:
-            state, _ = start(extractor, [source], out, cache, context_tokens=8192, client=client)
+            state, _ = start(run_spec(extractor, source, out), cache, client=client)
             result = collect(state, cache, client=client, live=True)
         assert result.tally.answered == 3 and result.tally.pending == 2
         assert result.stats is not None and result.stats.calls == 2 == batches.state.chat_requests
@@ -254,7 +256,7 @@ def test_an_answer_invalid_after_every_reask_waits_for_a_live_finish(tmp_path: P
         config = ClientConfig(model="synthetic", base_url=batches.base_url)
         extractor = Extractor("toy@v1", config=config.with_(failures_dir=tmp_path / "f"))
         with ResponseCache.open(tmp_path / "cache") as cache:
-            state, _ = start(extractor, [source], out, cache, context_tokens=8192, client=client)
+            state, _ = start(run_spec(extractor, source, out), cache, client=client)
             first = collect(state, cache, client=client)  # invalid -> re-asked in round 2
             assert first.tally.invalid == 1 and first.stats is None and len(state.rounds) == 2
             second = collect(state, cache, client=client)  # still invalid: retries spent
@@ -263,3 +265,77 @@ def test_an_answer_invalid_after_every_reask_waits_for_a_live_finish(tmp_path: P
             done = collect(state, cache, client=client, live=True)
         assert done.stats is not None and done.stats.calls == 1 == batches.state.chat_requests
     assert sorted(ids_of(out)) == ["a0", "a1", "a2"]
+
+
+def test_a_server_without_the_batch_api_is_named_as_such_not_as_a_connection_error(
+    tmp_path: Path,
+) -> None:
+    # issue 25 (10): a submit against a server with no /v1/files said "Connection error."
+    source = corpus(tmp_path, 1)
+    with FakeOpenAIServer(max_seconds=60) as chat_only:  # serves chat completions only
+        common = ["--base-url", chat_only.base_url, "--model", "synthetic", "-p", "toy@v1"]
+        result = cli("batch", "submit", str(source), "-o", str(tmp_path / "o.jsonl"), *common)
+    assert result.exit_code == 1
+    assert "has no batch API" in result.stderr and "/v1/files" in result.stderr
+    assert "Connection error" not in result.stderr
+    dead = ["--base-url", "http://127.0.0.1:9/v1", "--model", "synthetic", "-p", "toy@v1"]
+    down = cli("batch", "submit", str(source), "-o", str(tmp_path / "d.jsonl"), *dead)
+    assert down.exit_code == 1
+    assert "cannot reach the endpoint" in down.stderr and "is the server running" in down.stderr
+
+
+def test_batch_files_and_state_are_owner_only_and_hold_the_spec_not_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 25 (9): batch files (every request, every answer) followed the umask
+    import os
+    import stat
+
+    key = "sk-batch-key-never-stored"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    old = os.umask(0o022)
+    try:
+        source = corpus(tmp_path, 2)
+        out = tmp_path / "out.jsonl"
+        with FakeBatchServer(complete_after_s=0.0) as server:
+            common = ["--base-url", server.base_url, "--model", "synthetic", "-p", "toy@v1"]
+            assert cli("batch", "submit", str(source), "-o", str(out), *common).exit_code == 0
+            done = cli("batch", "collect", "-o", str(out), "--wait", "--poll-s", "0.1")
+            assert done.exit_code == 0, done.output
+    finally:
+        os.umask(old)
+    folder = batch_dir(out)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    files = [p for p in folder.iterdir() if p.is_file()]
+    assert {p.name for p in files} >= {"state.json", "requests-r1-001.jsonl", "answers.sqlite"}
+    assert any(p.name.startswith("output-") for p in files), "the downloaded answers"
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in [*files, out]), [
+        (p.name, oct(p.stat().st_mode)) for p in files
+    ]
+    state = load_state(out)
+    assert state.spec.prompt == "toy@v1" and state.spec.client.base_url == server.base_url
+    assert state.spec.api_key is not None and state.spec.api_key.env == "OPENAI_API_KEY"
+    assert all(key.encode() not in p.read_bytes() for p in files)
+
+
+def test_a_state_file_of_the_version_before_the_run_spec_still_loads(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    folder = batch_dir(out)
+    folder.mkdir()
+    (folder / "state.json").write_text(
+        json.dumps(
+            {
+                "version": 1, "paths": [str(tmp_path / "c.jsonl")], "output": str(out),
+                "prompt": "toy@v1", "prompt_hash": "abc", "model": "gpt-4o-mini",
+                "base_url": None, "mode": "json_schema", "context_tokens": 4096,
+                "keep_ungrounded": True, "provider": "batches", "rounds": [], "answered": 3,
+            }
+        )
+    )  # fmt: skip
+    state = load_state(out)
+    spec = state.spec
+    assert (spec.prompt, spec.prompt_hash) == ("toy@v1", "abc")
+    assert spec.client.model == "gpt-4o-mini"
+    assert spec.extract.context_tokens == 4096 and spec.extract.keep_ungrounded
+    assert spec.inputs == (tmp_path / "c.jsonl",) and spec.run.output == out
+    assert state.answered == 3 and state.provider == "batches"

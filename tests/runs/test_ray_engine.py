@@ -1,5 +1,12 @@
-"""The Ray Data engine on a local Ray started here (``ray.init(num_cpus=2)``), against the
-SYNTHETIC chat server of the fault tests (tests/fake_openai_server.py).
+"""The Ray Data engine on one local Ray for the module, against the SYNTHETIC chat server of
+the fault tests (tests/fake_openai_server.py: regex answers, not model output).
+
+The cluster is the session's (``tests/runs/conftest.py``: started by claimx's own
+:func:`~claimx.runs.ray_engine.ray_session`, with a key in this process's environment that
+its workers must not inherit). The CLI tests join it with ``--address`` (starting a Ray per
+test would cost seconds each); the engine's own start is checked apart (``ray.init``
+recorded). The fault table (kills, the endpoint going away,
+a second run, a full disk...) is ``tests/runs/test_chaos.py``.
 
 Skipped where Ray is not installed, except in CI (``CI`` set), which installs
 ``claimx[ray]``: there a missing Ray fails the module instead of hiding it.
@@ -9,10 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
-import time
+import pickle
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,28 +50,23 @@ FAULT = "kind=status status=400"  # a client error: not retried, the article fai
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """One local Ray for the module (starting one takes seconds); its GCS address."""
-    context = ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield str(context.address_info["gcs_address"])
-    finally:
-        ray.shutdown()
-
-
-@pytest.fixture(scope="module")
 def server() -> Iterator[FakeOpenAIServer]:
     with FakeOpenAIServer(latency_s=0.1, max_requests=5_000, max_seconds=600) as srv:
         yield srv
 
 
-def config(server: FakeOpenAIServer, tmp_path: Path) -> ClientConfig:
-    return ClientConfig(
+def spec(server: FakeOpenAIServer, tmp_path: Path, **run: Any) -> Any:
+    from claimx.runs.spec import RunOptions, RunSpec
+
+    config = ClientConfig(
         model="synthetic",
         base_url=server.base_url,
         failures_dir=tmp_path / "failures",
         transient_retries=0,
     )
+    from claimx.extraction.extractor import Extractor
+
+    return RunSpec.of(Extractor("toy@v1", config=config), run=RunOptions(**run))
 
 
 def rows(n: int, faulty: frozenset[int] = frozenset()) -> list[dict[str, Any]]:
@@ -82,14 +81,32 @@ def write_corpus(path: Path, items: list[dict[str, Any]]) -> Path:
     return path
 
 
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def ray_args(cluster: str, server: FakeOpenAIServer, corpus: Path, out: Path) -> list[str]:
+    return [
+        "extract", str(corpus), "-o", str(out), "--engine", "ray", "--format", "jsonl",
+        "-p", "toy@v1", "--base-url", server.base_url, "--model", "synthetic",
+        "--address", cluster,
+    ]  # fmt: skip
+
+
+def records(out: Path) -> list[dict[str, Any]]:
+    """Every result record of a Ray output folder (JSONL files), the folder's own included."""
+    found = []
+    for path in sorted(out.glob("*.json*")):
+        found += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return found
+
+
 def test_actors_extract_rows_and_failed_articles_become_error_rows(
     cluster: str, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
     items = [*rows(7, faulty=frozenset({2})), {"id": "blank", "text": "   "}]
-    dataset = ray.data.from_items(items)
-    before = server.state.max_in_flight
     out = ray_engine.extract_dataset(
-        dataset, "toy@v1", config=config(server, tmp_path), concurrency=3
+        ray.data.from_items(items), spec(server, tmp_path, concurrency=3)
     ).take_all()
     assert sorted(r["article_id"] for r in out) == sorted(r["id"] for r in items)
     errors = {r["article_id"]: r["error"] for r in out if r["error"]}
@@ -101,7 +118,6 @@ def test_actors_extract_rows_and_failed_articles_become_error_rows(
         if not row["error"]:
             result = ExtractionResult.model_validate({k: v for k, v in row.items() if k != "error"})
             assert len(result.claims) == 4  # the synthetic article's four quotes
-    assert before <= server.state.max_in_flight <= 3  # one actor, three articles at a time
 
 
 def test_flat_rows_one_per_claim_and_one_for_an_article_without_claims(
@@ -109,7 +125,7 @@ def test_flat_rows_one_per_claim_and_one_for_an_article_without_claims(
 ) -> None:
     items = [*rows(2), {"id": "quiet", "text": "Nobody said anything at the meeting.\n"}]
     out = ray_engine.extract_dataset(
-        ray.data.from_items(items), "toy@v1", config=config(server, tmp_path), flat=True
+        ray.data.from_items(items), spec(server, tmp_path), flat=True
     ).take_all()
     per_article = Counter(r["article_id"] for r in out)
     assert per_article == {"a000": 4, "a001": 4, "quiet": 1}
@@ -119,94 +135,197 @@ def test_flat_rows_one_per_claim_and_one_for_an_article_without_claims(
     assert claim["speaker"] and claim["grounding_grounded"] is True
 
 
-_DRIVER = """
-import sys
-from pathlib import Path
-import ray
-from claimx.llm.config import ClientConfig
-from claimx.runs import ray_engine
-ray.init(address=sys.argv[1], log_to_driver=False)
-config = ClientConfig(model="synthetic", base_url=sys.argv[2], transient_retries=0,
-                      failures_dir=Path(sys.argv[5]))
-ray_engine.run([Path(sys.argv[3])], Path(sys.argv[4]), "toy@v1", config=config,
-               concurrency=2, rows_per_file=4, cache_dir=Path(sys.argv[5]))
-"""
-
-
-def test_a_job_killed_half_way_and_run_again_has_every_article_exactly_once(
-    cluster: str, server: FakeOpenAIServer, tmp_path: Path
+def test_the_actors_really_keep_concurrency_requests_in_flight(
+    cluster: str, tmp_path: Path
 ) -> None:
-    items = rows(48, faulty=frozenset({5, 30}))
-    corpus = write_corpus(tmp_path / "corpus.jsonl", items)
-    out = tmp_path / "out"
-    driver = subprocess.Popen(
-        [sys.executable, "-c", _DRIVER, cluster, server.base_url, str(corpus), str(out),
-         str(tmp_path / "cache")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and driver.poll() is None:
-            if out.exists() and len(list(out.glob("*.parquet"))) >= 2:
-                break
-            time.sleep(0.05)
-        assert driver.poll() is None, "the job ended before it could be killed"
-        os.kill(driver.pid, signal.SIGKILL)
-    finally:
-        driver.kill()
-        driver.wait()
-    time.sleep(3)  # let the cluster reap the dead job's actors and tasks
-    first = ray_engine.written_ids(out)
-    assert 0 < len(first) < len(items), "the kill should land half-way"
-
-    counts = ray_engine.run(
-        [corpus], out, "toy@v1", config=config(server, tmp_path), rows_per_file=8
-    )
-    table = pq.read_table(out)
-    ids = table.column("article_id").to_pylist()
-    assert Counter(ids) == Counter(r["id"] for r in items)  # each exactly once
-    assert counts["skipped"] == len(first) and counts["written"] == len(items) - len(first)
-    failed = {
-        r["article_id"] for r in table.select(["article_id", "error"]).to_pylist() if r["error"]
-    }
-    assert failed == {"a005", "a030"}
+    # issue 25 (1): each actor had one request in flight whatever -j said (7.4x slower)
+    corpus = write_corpus(tmp_path / "c.jsonl", rows(12))
+    with FakeOpenAIServer(latency_s=0.6, max_seconds=120) as slow:
+        result = cli(*ray_args(cluster, slow, corpus, tmp_path / "out"), "-j", "4")
+        assert result.exit_code == 0, result.output
+        # the autoscaling pool has 1 or 2 actors (2 CPUs) of 4 requests each
+        assert 4 <= slow.state.max_in_flight <= 8
+    assert sorted(r["article_id"] for r in records(tmp_path / "out")) == [
+        f"a{i:03d}" for i in range(12)
+    ]
 
 
-def test_cli_engine_ray_reads_parquet_and_writes_jsonl(
+def test_cli_reads_parquet_writes_jsonl_and_a_rerun_skips_what_is_there(
     cluster: str, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
     source = tmp_path / "corpus"
     source.mkdir()
     pq.write_table(pa.Table.from_pylist(rows(5)), source / "part-0.parquet")
     out = tmp_path / "results"
-    args = ["extract", str(source), "-o", str(out), "--engine", "ray", "--format", "jsonl"]
-    args += ["-p", "toy@v1", "--base-url", server.base_url, "--model", "synthetic", "-j", "2"]
-    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    args = [*ray_args(cluster, server, source, out), "-j", "2"]
+    result = cli(*args)
     assert result.exit_code == 0, result.output
-    assert "5 article(s) written (0 as error rows), 0 already" in result.output
-    records = [json.loads(x) for f in out.glob("*.json") for x in f.read_text().splitlines()]
-    assert sorted(r["article_id"] for r in records) == [f"a{i:03d}" for i in range(5)]
-    again = CliRunner().invoke(app, args, catch_exceptions=False)
-    assert "0 article(s) written (0 as error rows), 5 already" in again.output
+    done = [json.loads(x) for x in result.stderr.splitlines() if x.startswith("{")][-1]
+    assert (done["event"], done["done"], done["failed"], done["skipped"]) == ("done", 5, 0, 0)
+    assert sorted(r["article_id"] for r in records(out)) == [f"a{i:03d}" for i in range(5)]
+    assert all(ExtractionResult.model_validate(r).claims for r in records(out))
+    again = cli(*args)
+    done = [json.loads(x) for x in again.stderr.splitlines() if x.startswith("{")][-1]
+    assert (done["done"], done["skipped"]) == (0, 5)
+    assert not (tmp_path / "results.errors.jsonl").exists()
 
 
-def test_written_ids_removes_files_cut_short_and_keeps_whole_ones(tmp_path: Path) -> None:
+def test_failed_articles_go_to_the_errors_file_and_the_next_run_retries_them(
+    cluster: str, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    # issue 25 (4): error rows counted as done; the re-run wrote nothing and exited 0
+    corpus = write_corpus(tmp_path / "c.jsonl", rows(6, faulty=frozenset({1, 4})))
+    out = tmp_path / "out"
+    first = cli(*ray_args(cluster, server, corpus, out))
+    assert first.exit_code == 1
+    errors = tmp_path / "out.errors.jsonl"
+    assert sorted(json.loads(x)["article_id"] for x in errors.read_text().splitlines()) == [
+        "a001", "a004",
+    ]  # fmt: skip
+    assert sorted(r["article_id"] for r in records(out)) == ["a000", "a002", "a003", "a005"]
+    write_corpus(corpus, rows(6))  # the endpoint now answers them
+    second = cli(*ray_args(cluster, server, corpus, out))
+    assert second.exit_code == 0, second.output
+    assert sorted(r["article_id"] for r in records(out)) == [f"a{i:03d}" for i in range(6)]
+    assert not errors.exists()
+
+
+def test_files_claimx_did_not_write_are_never_touched(
+    cluster: str, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    # issue 25 (3): a notes.json that did not read as claimx output was deleted
     out = tmp_path / "out"
     out.mkdir()
-    table = pa.Table.from_pylist(
-        [{"article_id": "a", "error": None}, {"article_id": "b", "error": None}]
-    )
-    pq.write_table(table, out / "whole.parquet")
-    pq.write_table(
-        table.slice(0, 1).set_column(0, "article_id", pa.array(["c"])), out / "cut.parquet"
-    )
-    data = (out / "cut.parquet").read_bytes()
-    (out / "cut.parquet").write_bytes(data[: len(data) // 2])  # no footer: a write cut by a kill
-    (out / "whole.json").write_text('{"article_id": "d"}\n')
-    (out / "torn.json").write_text('{"article_id": "e"}\n{"article_id": "f"')
-    assert ray_engine.written_ids(out) == {"a", "b", "d"}
-    assert sorted(p.name for p in out.iterdir()) == ["whole.json", "whole.parquet"]
+    (out / "notes.json").write_text("my notes, not JSON lines of results")
+    (out / "mine.parquet").write_bytes(b"not a parquet file at all")
+    corpus = write_corpus(tmp_path / "c.jsonl", rows(3))
+    result = cli(*ray_args(cluster, server, corpus, out))
+    assert result.exit_code == 0, result.output
+    assert (out / "notes.json").read_text() == "my notes, not JSON lines of results"
+    assert (out / "mine.parquet").read_bytes() == b"not a parquet file at all"
+    ours = {p.name for p in out.iterdir() if p.name.startswith("claimx-")}
+    listed = (out / ".claimx" / "manifest.jsonl").read_text().splitlines()
+    assert ours and {json.loads(x)["file"] for x in listed} == ours
+
+
+def test_a_second_run_on_the_same_folder_is_refused(
+    cluster: str, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    # issue 25 (2): two runs on one folder both wrote every id
+    from claimx.runs.ray_engine import OutputFolder
+
+    out = tmp_path / "out"
+    holder = OutputFolder(out, output_format="jsonl")
+    holder.lock()
+    try:
+        corpus = write_corpus(tmp_path / "c.jsonl", rows(2))
+        refused = cli(*ray_args(cluster, server, corpus, out))
+    finally:
+        holder.unlock()
+    assert refused.exit_code == 2
+    assert "being written by another claimx run" in refused.stderr
+    assert not list(out.glob("claimx-*"))
+
+
+class _Stop(Exception):
+    """Raised by a recorded ``ray.init`` so that nothing starts."""
+
+
+def test_the_cli_starts_a_local_ray_never_a_running_cluster(
+    cluster: str, server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 25 (5): ray.init(address=None) joins a cluster already running on the machine
+    calls: list[dict[str, Any]] = []
+
+    def init(*args: Any, **kwargs: Any) -> None:
+        calls.append({"address": args[0] if args else kwargs.get("address"), **kwargs})
+        raise _Stop
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", init)
+    corpus = write_corpus(tmp_path / "c.jsonl", rows(2))
+    args = ray_args(cluster, server, corpus, tmp_path / "out")[:-2]  # without --address
+    CliRunner().invoke(app, args)  # stops at the recorded ray.init (an error line)
+    assert calls and calls[0]["address"] == "local"
+
+
+def test_a_read_only_output_fails_before_a_cluster_starts(
+    cluster: str,
+    server: FakeOpenAIServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    read_only: Path,
+) -> None:
+    # issue 25 (5): a read-only -o started a whole cluster before failing at mkdir
+    started: list[object] = []
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda *a, **k: started.append(k))
+    corpus = write_corpus(tmp_path / "c.jsonl", rows(2))
+    args = ray_args(cluster, server, corpus, read_only / "out")[:-2]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "cannot write --output" in result.stderr and str(read_only / "out") in result.stderr
+    assert started == [], "no cluster was started"
+
+
+def test_the_key_reaches_the_endpoint_as_a_reference_never_in_arguments_or_environments(
+    cluster: str, server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 25 (5): the key travelled in every worker's environment and pickled in the
+    # actor's constructor arguments
+    key = "sk-secret-reference-test-9876"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    shipped: list[bytes] = []
+    real = ray.data.Dataset.map_batches
+
+    def spy(self: Any, fn: Any, **kwargs: Any) -> Any:
+        shipped.append(pickle.dumps(kwargs.get("fn_constructor_kwargs")))
+        return real(self, fn, **kwargs)
+
+    class Probe(ray_engine.ExtractBatches):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            (seen / f"{os.getpid()}.json").write_text(
+                json.dumps({"env": os.environ.get("OPENAI_API_KEY")})
+            )
+
+    monkeypatch.setattr(ray.data.Dataset, "map_batches", spy)
+    monkeypatch.setattr(ray_engine, "ExtractBatches", Probe)
+    corpus = write_corpus(tmp_path / "c.jsonl", rows(2))
+    out = tmp_path / "out"
+    result = cli(*ray_args(cluster, server, corpus, out))
+    assert result.exit_code == 0, result.output
+    assert f"Bearer {key}" in server.state.authorizations, "the key arrived at the endpoint"
+    assert shipped and all(key.encode() not in blob for blob in shipped)
+    probes = [json.loads(p.read_text()) for p in seen.glob("*.json")]
+    assert probes and all(p["env"] is None for p in probes), "no worker has the key"
+    everything = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(key.encode() not in p.read_bytes() for p in everything), "not left in any file"
+    # a key file a killed run left behind is removed by the next run on the folder
+    (out / ".claimx" / "key-deadrun").write_text(key)
+    assert cli(*ray_args(cluster, server, corpus, out)).exit_code == 0
+    assert not (out / ".claimx" / "key-deadrun").exists()
+
+
+def test_output_folder_reads_its_own_files_only(tmp_path: Path) -> None:
+    from claimx.runs.ray_engine import OutputFolder
+
+    out = tmp_path / "out"
+    folder = OutputFolder(out, output_format="parquet")
+    folder.lock()
+    schema = ray_engine.result_schema().remove(ray_engine.result_schema().get_field_index("error"))
+    row = {"article_id": "a", "model": "m", "prompt_hash": "h", "claims": [], "prompt": "p"}
+    row |= {"strategy": "s", "latency_s": 0.1}
+    folder.write_part([row], schema)
+    folder.unlock()
+    pq.write_table(pa.Table.from_pylist([{**row, "article_id": "foreign"}]), out / "x.parquet")
+    with (out / ".claimx" / "manifest.jsonl").open("a") as manifest:
+        manifest.write('{"file": "claimx-gone-00001.par')  # cut by a kill
+    again = OutputFolder(out, output_format="parquet")
+    assert again.written() == ({"a"}, {("m", "h")})
+    assert (out / "x.parquet").exists()
 
 
 def test_every_result_field_has_an_arrow_column() -> None:
