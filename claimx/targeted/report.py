@@ -17,7 +17,9 @@ off extracted claims can give; with ``--results``, the saved output of
    then the same at other similarity thresholds, for information (the
    threshold is the grouping's, not chosen here);
 2. **aggregation**: the gold sources -> the article's position
-   (:func:`claimx.targeted.aggregate.article_position`) against the gold position;
+   (:func:`claimx.targeted.aggregate.article_position`) against the gold position,
+   then with the article's hedging words as the answers decide it
+   (:func:`~claimx.targeted.aggregate.decide_position`);
 3. **end to end** (:func:`claimx.targeted.answer.answer_corpus`): the screen,
    the matched sources and the classifier, article-level scores over the four
    classes and what decided each answer;
