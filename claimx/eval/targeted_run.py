@@ -28,10 +28,22 @@ requests from the response cache (an interrupted live run, run again, asks
 only what was not answered). ``--runs DIR`` keeps each system's
 :class:`~claimx.models.TargetedAnswer` JSONL, in gold order.
 
+**Saved extraction results** (``--predictions LABEL=RESULTS``, the path of
+``claimx stance "CLAIM" results.jsonl``): each ``claimx extract`` output named
+(a ``.jsonl`` of :class:`~claimx.models.ExtractionResult`, or a folder of gold
+files) adds, for each targeted prompt, the system ``PROMPT + LABEL``: the
+claims extracted from each article are matched first (step 2 of
+:mod:`claimx.targeted.answer`, IDF over every claim of the results, as
+:func:`claimx.stance_toward` weighs them), and the model is asked only where
+none matches. Those requests are the same as the prompt's own, so a replay
+plays them from the same cassettes, and the pairs the claims decide cost no
+call. The extraction results of the shipped prompts come offline from
+``python -m claimx.eval --prompt extract@v9 --runs runs --no-report``.
+
 **Report** (:mod:`claimx.eval.targeted_report`): the terminal summary at 80
 columns, ``--full`` every table, ``--json`` and ``--markdown`` files.
-``--html``, ``--oracle``, ``--predictions``, ``--save-predictions`` and
-``--readme`` are the extraction eval's and are refused here.
+``--html``, ``--oracle``, ``--save-predictions`` and ``--readme`` are the
+extraction eval's and are refused here.
 """
 
 from __future__ import annotations
@@ -41,10 +53,10 @@ import json
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from claimx.errors import ConfigError, GoldError, PromptError
-from claimx.models import TargetedAnswer, TargetedRecord
+from claimx.models import Claim, TargetedAnswer, TargetedRecord
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -58,11 +70,13 @@ if TYPE_CHECKING:
 __all__ = [
     "BASELINE_LABEL",
     "CLASSIFIER_LABEL",
+    "SavedResults",
     "TargetedOptions",
     "TargetedRun",
     "default_targeted_gold",
     "is_targeted",
     "is_targeted_gold",
+    "load_saved_results",
     "run_targeted",
     "run_targeted_eval",
 ]
@@ -143,7 +157,6 @@ def _refuse_extraction_options(options: TargetedOptions) -> None:
     named = {
         "--html": options.html is not None,
         "--oracle": options.oracle is not None,
-        "--predictions": bool(options.predictions),
         "--save-predictions": options.save_predictions is not None,
         "--readme": options.readme is not None,
     }
@@ -152,6 +165,43 @@ def _refuse_extraction_options(options: TargetedOptions) -> None:
             f"{', '.join(refused)}: not for a targeted-stance eval (the extraction eval's);"
             " use --json or --markdown"
         )
+
+
+@dataclass(frozen=True)
+class SavedResults:
+    """Claims extracted before (``--predictions LABEL=RESULTS``), by article id."""
+
+    label: str
+    claims: dict[str, list[Claim]]
+    #: IDF over every claim of the results and the gold's given claims
+    #: (:func:`claimx.targeted.matching.proposition_weights`)
+    weights: dict[str, float]
+
+
+def load_saved_results(specs: list[str], records: list[TargetedRecord]) -> list[SavedResults]:
+    """The ``LABEL=PATH`` results files (or folders of gold files) named with ``--predictions``.
+
+    Raises :class:`ConfigError` for a spec without an existing path or a label given twice.
+    """
+    from claimx.consolidate.inputs import load_claims
+    from claimx.targeted.matching import proposition_weights
+
+    out: list[SavedResults] = []
+    for spec in specs:
+        label, _, where = spec.partition("=")
+        path = Path(where)
+        if not label or not where or not path.exists():
+            raise ConfigError(
+                f"--predictions takes LABEL=RESULTS with an existing file or folder of saved"
+                f" extraction results (claimx extract's JSONL) for a targeted eval: {spec!r}"
+            )
+        if any(r.label == label for r in out):
+            raise ConfigError(f"--predictions: the label {label!r} is given twice")
+        claims = {r.article_id: cast(list[Claim], list(r.claims)) for r in load_claims([path])}
+        every = [c.claim for found in claims.values() for c in found]
+        given = sorted({r.claim for r in records})
+        out.append(SavedResults(label, claims, proposition_weights([*given, *every])))
+    return out
 
 
 def _select(refs: list[str]) -> list[PromptSpec]:
@@ -233,6 +283,7 @@ async def _run_system(
     parts: Shipped,
     seconds: dict[str, float],
     progress: _Progress,
+    saved: SavedResults | None = None,
 ) -> TargetedRun:
     from claimx.eval.recordings import cassette_path
     from claimx.llm.layers import open_model
@@ -268,7 +319,14 @@ async def _run_system(
             for i in indices:
                 r = records[i]
                 got = await aanswer(
-                    r.claim, r.article_id, text, step=step, parts=parts, article=shown
+                    r.claim,
+                    r.article_id,
+                    text,
+                    saved.claims.get(article_id, []) if saved is not None else (),
+                    step=step,
+                    weights=saved.weights if saved is not None else None,
+                    parts=parts,
+                    article=shown,
                 )
                 if (
                     r.id in seconds
@@ -289,7 +347,7 @@ async def _run_system(
     finally:
         await llm.aclose()
     return TargetedRun(
-        system.label,
+        system.label if saved is None else f"{system.label} + {saved.label}",
         [a for a in answers if a is not None],
         prompt=step.task.ref,
         prompt_hash=step.task.content_hash,
@@ -318,9 +376,11 @@ def run_targeted(
     cache: ResponseCache | None = None,
     parts: Shipped | None = None,
     reporter: Reporter | None = None,
+    saved: list[SavedResults] | None = None,
 ) -> list[TargetedRun]:
     """Every system's answers to every record (module docstring); a recording updates
-    the model's manifest."""
+    the model's manifest. ``saved``: extraction results each prompt is also run with,
+    replayed (or asked) after the prompt's own run."""
     from claimx.eval.recordings import (
         Manifest,
         check_record,
@@ -341,7 +401,8 @@ def run_targeted(
             first = next(s for s in systems if s.config.model == model)
             descriptions[model] = describe_server(first.config.base_url, model)
         check_record(keys, cassettes, descriptions)
-    stats = RunStats(total=len(records) * len(systems))
+    saved = saved or []
+    stats = RunStats(total=len(records) * len(systems) * (1 + len(saved)))
     progress = _Progress(reporter, stats)
     if reporter is not None:
         reporter.start(stats)
@@ -369,6 +430,22 @@ def run_targeted(
                 [(system.key, system.spec, took)],
                 base_url=system.config.base_url,
                 model_description=descriptions[system.config.model],
+            )
+        for results in saved:
+            out.append(
+                asyncio.run(
+                    _run_system(
+                        system,
+                        records,
+                        source=source,
+                        cassettes=cassettes,
+                        cache=cache,
+                        parts=parts,
+                        seconds=seconds,
+                        progress=progress,
+                        saved=results,
+                    )
+                )  # fmt: skip
             )
     if reporter is not None:
         reporter.finish(stats)
@@ -406,6 +483,14 @@ def run_targeted_eval(options: TargetedOptions, console: Console | None = None) 
             " fnc1 ... -o FILE.jsonl)"
         )
     records = load_targeted_gold(gold_path)
+    saved = load_saved_results(list(options.predictions or []), records)
+    if saved and source == "recorded":
+        # Recording rewrites each article's cassette with the requests made: a run with
+        # saved results makes fewer, so it would drop the others from the recording.
+        raise ConfigError(
+            "--predictions with --record: record the prompt first, then replay it with"
+            " --predictions (the requests are the same)"
+        )
     cassette_dir = options.cassettes
     if cassette_dir is None:
         from claimx.eval.paths import eval_dir
@@ -428,7 +513,7 @@ def run_targeted_eval(options: TargetedOptions, console: Console | None = None) 
     try:
         runs = no_model_runs(records, parts) + run_targeted(
             systems, records, source=source, cassettes=cassette_dir, cache=cache,
-            parts=parts, reporter=reporter,
+            parts=parts, reporter=reporter, saved=saved,
         )  # fmt: skip
     finally:
         if cache is not None:

@@ -10,11 +10,16 @@ first step that decides:
 2. **sources** (:mod:`claimx.targeted.matching`, then
    :mod:`claimx.targeted.aggregate`): extracted claims that state the claim
    or its negation give each source's stance, with the extracted evidence,
-   and the sources decide the article's position; no model call;
+   and the sources, with the article's own hedging words, decide the
+   article's position (:func:`~claimx.targeted.aggregate.decide_position`);
+   no model call;
 3. **model** (:mod:`claimx.targeted.asking`, a ``targeted`` prompt): related,
    and no extracted claim states the claim -> one request showing the claim
-   and the sentences most related to it; the model names the sources, their
-   stances and the article's position;
+   and the sentences most related to it; the model names the sources, which
+   are checked and kept or dropped, and its own position; the position is
+   then decided by the same rule as in step 2 from the sources kept and the
+   article's words, the model's own position only where no source is left
+   (and ``unrelated`` where nothing related is left either);
 4. **classifier** (:mod:`claimx.targeted.classifier`): the lexical
    classifier's position, with no sources, when no model is configured
    (:func:`answer`, and ``stance_toward(..., use_model=False)``) or the
@@ -49,7 +54,7 @@ from claimx.models import (
     TargetedDecider,
     Usage,
 )
-from claimx.targeted.aggregate import article_position
+from claimx.targeted.aggregate import Narration, decide_position, narration
 from claimx.targeted.asking import ask_model
 from claimx.targeted.features import pair_features
 from claimx.targeted.lexical import ArticleView, view
@@ -96,6 +101,14 @@ class _Pair:
         self.claim, self.article_id, self.parts = claim, article_id, parts
         self.article = article if article is not None else view(text)
         self.verdict: ScreenResult = screen(claim, self.article, parts.idf, parts.screen_threshold)
+        self._words: Narration | None = None
+
+    @property
+    def words(self) -> Narration:
+        """The article's own words near the claim (computed when first needed)."""
+        if self._words is None:
+            self._words = narration(self.claim, self.article, self.parts.idf, self.parts.baseline)
+        return self._words
 
     def decided(
         self,
@@ -126,10 +139,12 @@ class _Pair:
         if self.verdict.unrelated:
             return self.decided("unrelated", "screen", **extra)
         sources = matched_sources(self.claim, claims, weights=weights)
-        position = article_position(s.stance for s in sources)
-        if position is not None:
-            return self.decided(position, "sources", sources, **extra)
-        return None
+        if not sources:
+            return None  # the model (or the classifier) reads the article instead
+        position, _ = decide_position((s.stance for s in sources), self.words)
+        if position is None:  # not reached: sources always decide
+            return None
+        return self.decided(position, "sources", sources, **extra)
 
     def classified(self, warning: str, **extra: Any) -> TargetedAnswer:
         """Step 4: the classifier's position, with no sources."""
@@ -180,18 +195,31 @@ async def aanswer(
     if step is None:
         return pair.classified(_CLASSIFIED)
     try:
-        verdict = await ask_model(step.model, step.task, claim, pair.article, pair.parts.idf)
+        verdict = await ask_model(
+            step.model,
+            step.task,
+            claim,
+            pair.article,
+            pair.parts.idf,
+            least_coverage=pair.parts.screen_threshold,
+        )
     except ExtractionError as exc:
         spent = exc.usage or Usage(calls=max(exc.attempts, 1))
         why = f"the model gave no valid answer ({exc}); the position is the lexical classifier's"
         return pair.classified(why, usage=spent, **extra)
     if verdict is None:
         return pair.classified("the article has no sentence to show the model", **extra)
+    position, why = decide_position(
+        (s.stance for s in verdict.sources), pair.words, verdict.position
+    )
+    warnings = list(verdict.warnings)
+    if position != verdict.position:
+        warnings.append(f"the model said {verdict.position}; the rules say {position}: {why}")
     return pair.decided(
-        verdict.position,
+        position or verdict.position,
         "model",
         verdict.sources,
-        verdict.warnings,
+        warnings,
         usage=verdict.usage,
         latency_s=verdict.latency_s,
         cached=verdict.cached,

@@ -17,7 +17,9 @@ off extracted claims can give; with ``--results``, the saved output of
    then the same at other similarity thresholds, for information (the
    threshold is the grouping's, not chosen here);
 2. **aggregation**: the gold sources -> the article's position
-   (:func:`claimx.targeted.aggregate.article_position`) against the gold position;
+   (:func:`claimx.targeted.aggregate.article_position`) against the gold position,
+   then with the article's hedging words as the answers decide it
+   (:func:`~claimx.targeted.aggregate.decide_position`);
 3. **end to end** (:func:`claimx.targeted.answer.answer_corpus`): the screen,
    the matched sources and the classifier, article-level scores over the four
    classes and what decided each answer;
@@ -49,9 +51,10 @@ from claimx.models import (
     TargetedRecord,
 )
 from claimx.speakers import same_source
-from claimx.targeted.aggregate import article_position
+from claimx.targeted.aggregate import article_position, decide_position, narration
 from claimx.targeted.answer import answer_corpus
 from claimx.targeted.gold import load_targeted_gold
+from claimx.targeted.lexical import view
 from claimx.targeted.matching import (
     MATCH_THRESHOLD,
     carry_stance,
@@ -60,6 +63,7 @@ from claimx.targeted.matching import (
     proposition_weights,
 )
 from claimx.targeted.metrics import score
+from claimx.targeted.shipped import shipped
 from claimx.targeted.source_metrics import SourceCounts, count_sources
 
 __all__ = ["main", "matching_counts"]
@@ -179,11 +183,18 @@ def run(
 
     print("\n## Aggregation: gold sources -> the article's position\n", file=out)
     with_sources = [r for r in records if r.sources]
-    differ = []
+    differ, worded = [], []
+    parts = shipped()
     for r in with_sources:
         got = article_position(s.stance for s in r.sources or [])
         if got != r.stance:
             differ.append(f"- {r.id}: gold {r.stance}, sources give {got}")
+        words = narration(r.claim, view(texts[r.article_id]), parts.idf, parts.baseline)
+        ruled, _ = decide_position((s.stance for s in r.sources or []), words)
+        if ruled != r.stance:
+            worded.append(
+                f"- {r.id}: gold {r.stance}, sources and the article's words give {ruled}"
+            )
     bare = Counter(r.stance for r in records if not r.sources)
     print(
         f"{len(with_sources) - len(differ)} of the {len(with_sources)} records with gold sources"
@@ -194,6 +205,12 @@ def run(
         file=out,
     )
     print("\n".join(differ) or "- none", file=out)
+    print(
+        f"\nWith the article's hedging words (decide_position, as the answers use it):"
+        f" {len(with_sources) - len(worded)} of {len(with_sources)}. Differences:\n",
+        file=out,
+    )
+    print("\n".join(worded) or "- none", file=out)
 
     print("\n## End to end, no model (screen, matched sources, classifier)\n", file=out)
     answers = {}

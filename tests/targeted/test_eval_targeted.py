@@ -150,3 +150,51 @@ def test_the_summary_fits_80_columns(shipped_prompts: Path, tmp_path: Path) -> N
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["annotated"] == 25 and report["gold_sources"] == 39
     assert summary_lines  # the summary the terminal printed is this module's
+
+
+def test_saved_extraction_results_are_matched_first_and_replay_the_same_requests(
+    shipped_prompts: Path, tmp_path: Path
+) -> None:
+    cassettes = tmp_path / "cassettes"
+    with FakeOpenAIServer(answer=scripted_answer) as server:
+        args = ["--record", "--prompt", "targeted@v1", "--model", "local"]
+        code, _, err = eval_cli(
+            [*args, "--base-url", server.base_url, "--cassettes", str(cassettes)]
+        )
+        assert code == 0, err
+        # Recording with saved results would rewrite the cassettes with fewer requests.
+        code, _, err = eval_cli(
+            [*args, "--base-url", server.base_url, "--cassettes", str(cassettes)]
+            + ["--predictions", f"gold={ROOT / 'eval' / 'gold'}"]
+        )
+        assert code == 2 and "--record" in err
+    # The claim gold stands in for saved `claimx extract` results (the upper bound).
+    code, _, err = eval_cli(
+        [
+            "--prompt",
+            "targeted@v1",
+            "--cassettes",
+            str(cassettes),
+            "--json",
+            str(tmp_path / "r.json"),
+        ]
+        + ["--predictions", f"gold={ROOT / 'eval' / 'gold'}", "--runs", str(tmp_path / "runs")]
+    )
+    assert code == 0, err  # a replay: every request asked was recorded
+    systems = {s["label"]: s for s in json.loads((tmp_path / "r.json").read_text())["systems"]}
+    alone, reused = systems["targeted@v1"], systems["targeted@v1 + gold"]
+    matched = reused["decided_by"]["sources"]
+    assert matched > 0 and alone["decided_by"] == {"model": 25}
+    # Pairs the saved claims decide cost no call; the others ask what the prompt asked.
+    assert reused["cost"]["calls"] == 25 - matched == reused["decided_by"]["model"]
+    lines = (tmp_path / "runs" / "targeted@v1_+_gold.jsonl").read_text().splitlines()
+    answers = [TargetedAnswer.model_validate_json(line) for line in lines]
+    for a in answers:
+        if a.decided_by == "sources":
+            assert a.usage.calls == 0 and all(s.proposition for s in a.sources)
+    assert reused["sources"]["stance_accuracy"] > alone["sources"]["stance_accuracy"]
+
+
+def test_saved_results_must_name_an_existing_path(shipped_prompts: Path, tmp_path: Path) -> None:
+    code, _, err = eval_cli(["--gold", str(GOLD), "--predictions", f"x={tmp_path / 'none'}"])
+    assert code == 2 and "LABEL=RESULTS" in err

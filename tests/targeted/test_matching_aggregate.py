@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from claimx.models import Claim, ExtractedClaim, Grounding, Stance
-from claimx.targeted.aggregate import article_position
+from claimx.targeted.aggregate import Narration, article_position, decide_position, narration
+from claimx.targeted.lexical import view
 from claimx.targeted.matching import (
     carry_stance,
     is_negated,
     match_propositions,
     matched_sources,
 )
+from claimx.targeted.shipped import shipped
 
 TEXT = "x" * 400
 TARGET = "The United States was behind the drone attack on the Kremlin."
@@ -97,3 +99,33 @@ def test_aggregation() -> None:
     assert article_position(["refutes"]) == "refutes"
     assert article_position(["supports", "refutes"]) == "uncertain"
     assert article_position(["supports", "uncertain"]) == "uncertain"
+
+
+def test_the_position_by_rule_sources_then_the_articles_words_then_the_model() -> None:
+    plain, hedged = Narration(related=True, hedged=False), Narration(related=True, hedged=True)
+    nothing = Narration(related=False, hedged=False)
+    assert decide_position(["refutes"], plain, "supports")[0] == "refutes"  # sources first
+    assert decide_position(["supports", "refutes"], plain, "supports")[0] == "uncertain"
+    # One side quoted, but the article's own words hedge (T5): not settled.
+    assert decide_position(["supports"], hedged, "supports")[0] == "uncertain"
+    # No source left: the model's position where the narration is related ...
+    assert decide_position([], plain, "refutes") == (
+        "refutes",
+        "no source speaks to the claim: the model's position",
+    )
+    assert decide_position([], plain) == (None, "no source speaks to the claim")
+    # ... and unrelated where nothing related is left, whatever the model said.
+    assert decide_position([], nothing, "supports")[0] == "unrelated"
+    # Sources always decide, related or not.
+    assert decide_position(["uncertain"], nothing, "unrelated")[0] == "uncertain"
+
+
+def test_the_narration_is_read_by_the_baselines_thresholds() -> None:
+    parts = shipped()
+    claim = "A shark was seen swimming in Ostend harbour."
+    said = "A shark was seen swimming in Ostend harbour on Monday, police said."
+    alleged = "An alleged shark was reportedly seen swimming in Ostend harbour."
+    other = "The city council of Ghent approved a new budget for schools on Monday."
+    assert narration(claim, view(said), parts.idf, parts.baseline) == Narration(True, False)
+    assert narration(claim, view(alleged), parts.idf, parts.baseline) == Narration(True, True)
+    assert not narration(claim, view(other), parts.idf, parts.baseline).related

@@ -11,7 +11,7 @@ from claimx.errors import ExtractionError
 from claimx.models import GoldArticle, Usage
 from claimx.prompts import PromptRegistry
 from claimx.targeted.answer import ModelStep, aanswer
-from claimx.targeted.asking import read_answer
+from claimx.targeted.asking import AnswerChecks, example_words, read_answer
 from claimx.targeted.lexical import view
 from claimx.targeted.schema import answer_model
 from claimx.targeted.shipped import shipped
@@ -52,8 +52,7 @@ def test_sources_get_their_sentence_evidence_and_resolved_names() -> None:
             "position": "uncertain",
         }
     )
-    position, sources, warnings = read_answer(US, TEXT, passage, answer)
-    assert position == "uncertain"
+    sources, warnings = read_answer(US, TEXT, passage, answer)
     got = {s.speaker: s.stance for s in sources}
     assert got == {"John Kirby": "refutes", "US": "refutes"}
     for s in sources:
@@ -66,16 +65,65 @@ def test_sources_get_their_sentence_evidence_and_resolved_names() -> None:
 
 
 def test_an_article_with_sources_on_the_claim_is_not_unrelated() -> None:
-    passage = TASK.passage(US, view(TEXT), shipped().idf)
-    kirby = number_of(passage.text, "We had nothing to do with this")
-    answer = answer_model(len(passage), 3).model_validate(
-        {
-            "sources": [{"sentence": kirby, "speaker": "John Kirby", "stance": "refutes"}],
+    model = ScriptedModel(
+        lambda turn: {
+            "sources": [
+                {
+                    "sentence": number_of(turn, "Russia accused the United States"),
+                    "speaker": "Russia",
+                    "stance": "refutes",
+                }
+            ],
             "position": "unrelated",
         }
     )
-    position, _, warnings = read_answer(US, TEXT, passage, answer)
-    assert position == "refutes" and "unrelated" in warnings[0]
+    got = run(US, model)
+    # The accusation supports the claim (the rules, not the model's "refutes"); it is the
+    # only source and 001's best sentences do not hedge: the article takes its side.
+    assert got.decided_by == "model" and got.stance == "supports"
+    assert [(s.speaker, s.stance) for s in got.sources] == [("Russia", "supports")]
+    assert any("the model said unrelated; the rules say supports" in w for w in got.warnings)
+
+
+def test_sources_the_model_did_not_read_in_the_sentences_are_dropped() -> None:
+    text = (ARTICLES / "000_238a37b8fe8ea8e2.txt").read_text(encoding="utf-8")
+    passage = TASK.passage(US, view(text), shipped().idf)
+    turn = passage.text
+    lines = [
+        ("News U.S.", "News U.S."),  # page furniture
+        ("Pieter Smet", "The White House on Wednesday denied"),  # an example's name
+        ("Vladimir Zelensky", "Peskov is just lying there"),  # named nowhere near
+        ("John Kirby", "We had nothing to do with this"),  # no word of the claim
+        ("White House", "White House says Kremlin"),  # kept
+    ]
+    answer = answer_model(len(passage), 8).model_validate(
+        {
+            "sources": [
+                {"sentence": number_of(turn, words), "speaker": who, "stance": "supports"}
+                for who, words in lines
+            ],
+            "position": "refutes",
+        }
+    )
+    checks = AnswerChecks(
+        examples=example_words(TASK.spec.examples),
+        idf=shipped().idf,
+        least_coverage=shipped().screen_threshold,
+        furniture_and_names=True,
+    )
+    kept, warnings = read_answer(US, text, passage, answer, rules=True, checks=checks)
+    assert [s.speaker for s in kept] == ["White House"]
+    reasons = [w.split(": ", 1)[1] for w in warnings]
+    assert reasons[:3] == [
+        "the sentence is page furniture",
+        "the speaker is copied from the prompt's examples",
+        "the speaker is not named near the sentence",
+    ]
+    # The cost of the last check: a denial that names nothing of the claim ("this") goes too.
+    assert reasons[3].startswith("its evidence covers 0.00 of the claim's words")
+    # Without the checks (as before them) every named source is kept.
+    unchecked, _ = read_answer(US, text, passage, answer, rules=True)
+    assert len(unchecked) == 4  # "Pieter Smet" is dropped by the resolver alone
 
 
 def run(claim: str, model: ScriptedModel | None, claims: Any = ()) -> Any:
@@ -93,7 +141,10 @@ def test_the_model_is_asked_only_when_nothing_cheaper_decides() -> None:
     assert screened.prompt == matched.prompt == "targeted@v1"  # the system, whatever decided
     asked = run(US, model)
     assert asked.decided_by == "model" and len(model.requests) == 1
-    assert asked.stance == "uncertain" and [s.speaker for s in asked.sources] == ["John Kirby"]
+    # Kirby's "Whatever it was did not involve us" names nothing of the claim: dropped, and
+    # with no source left the model's own position stands.
+    assert asked.stance == "uncertain" and asked.sources == []
+    assert any("'Kirby'" in w and "covers" in w for w in asked.warnings)
     assert asked.usage == Usage(prompt_tokens=300, completion_tokens=20, calls=1)
     assert asked.latency_s > 0 and asked.prompt_hash == TASK.content_hash
     assert asked.model == "scripted"
@@ -153,7 +204,7 @@ def test_with_rules_two_sources_of_one_sentence_keep_the_models_stances() -> Non
 
     def stances(sources: list[dict[str, Any]]) -> dict[str, str]:
         answer = model.model_validate({"sources": sources, "position": "uncertain"})
-        _, found, _ = read_answer(US, text, passage, answer, rules=True)
+        found, _ = read_answer(US, text, passage, answer, rules=True)
         return {s.speaker: s.stance for s in found}
 
     alone = [{"sentence": kirby, "speaker": "John Kirby", "stance": "supports"}]
