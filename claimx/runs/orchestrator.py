@@ -72,7 +72,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -102,8 +101,10 @@ from claimx.models import Article, ExtractionResult
 from claimx.runs.breaker import ENDPOINT_DOWN_ERRORS, CircuitBreaker
 from claimx.runs.inputs import InputItem, count_inputs, iter_inputs
 from claimx.runs.outputs import (
+    busy_output,
     check_output,
     check_writable,
+    lock_or_refuse,
     publish_json,
     staging_jsonl,
 )
@@ -199,14 +200,7 @@ class AppendFile:
         except OSError as exc:
             raise _output_error(path, exc, "open") from None
         if lock:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(self.fd)
-                raise ConfigError(
-                    f"{path} is being written by another claimx run; wait for it to finish"
-                    " or choose another --output"
-                ) from None
+            lock_or_refuse(self.fd, busy_output(path))
             if fresh:  # truncate only once the file is ours
                 os.ftruncate(self.fd, 0)
         self._dirty = False
