@@ -7,7 +7,7 @@ import functools
 import inspect
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar, Unpack
+from typing import ParamSpec, TypeVar, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,15 +20,12 @@ from claimx.extraction.chunking import (
     split_text,
 )
 from claimx.extraction.pipeline import Pipeline
-from claimx.llm.config import ClientConfig
+from claimx.llm.config import ClientSettings, client_config
 from claimx.llm.layers import UsageMeter, open_model
 from claimx.llm.protocol import Model
 from claimx.models import ExtractedClaim, ExtractionResult
 from claimx.prompts import PromptRegistry, PromptSpec, default_registry
 from claimx.text.spans import Span
-
-if TYPE_CHECKING:
-    from claimx.llm.cache import ResponseCache
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,30 +55,21 @@ class ExtractOptions(BaseModel):
         check_min_confidence(self.min_confidence)
 
 
-class ExtractSettings(TypedDict, total=False):
+class ExtractSettings(ClientSettings, total=False):
     """The keywords of :class:`Extractor`, :func:`extract` and :func:`aextract`, written once.
 
     ``model``, ``base_url``, ``api_key`` and ``mode`` override ``config`` and the
     environment (:class:`claimx.llm.config.ClientConfig` has the other fields);
     ``cache`` answers repeated requests without a call (results then say ``cached``);
-    ``options`` or its fields one by one (:class:`ExtractOptions`) say what is done
-    with the answers.
+    those are :class:`~claimx.llm.config.ClientSettings`. ``options`` or its fields one
+    by one (:class:`ExtractOptions`) say what is done with the answers.
     """
 
-    config: ClientConfig | None
-    model: str | None
-    base_url: str | None
-    api_key: str | None
-    mode: str | None
-    cache: ResponseCache | None
     options: ExtractOptions | None
     keep_ungrounded: bool
     grounding_threshold: float
     context_tokens: int
     min_confidence: float | None
-
-
-_CLIENT_KEYS = ("model", "base_url", "api_key", "mode")
 
 
 def check_settings(caller: str, settings: Mapping[str, object]) -> None:
@@ -285,19 +273,6 @@ async def aextract(
     (:class:`ExtractSettings`), ``article_id`` and ``evidence`` :meth:`Extractor.aextract`'s."""
     extractor = Extractor(prompt, **settings)
     return await extractor.aextract(text, article_id=article_id, evidence=evidence)
-
-
-def client_config(settings: ExtractSettings) -> ClientConfig:
-    """The client configuration of ``settings``: ``config`` (else the environment), with
-    ``model``, ``base_url``, ``api_key`` and ``mode`` overriding it."""
-    client = {k: settings.get(k) for k in _CLIENT_KEYS}
-    config = settings.get("config")
-    if config is None:
-        return ClientConfig.from_env(**client)
-    if any(v is not None for v in client.values()):
-        config = config.with_(**{k: v for k, v in client.items() if v is not None})
-        config.check()
-    return config
 
 
 def extract_options(settings: ExtractSettings) -> ExtractOptions:

@@ -19,10 +19,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict, Unpack, cast
+from typing import Unpack, cast
 
 from claimx.errors import ClaimxError, InputError
-from claimx.llm.config import ClientConfig
+from claimx.llm.config import ClientSettings, client_config
 from claimx.llm.protocol import ClosableModel, Model
 from claimx.models import Article, Claim, ExtractionResult, GoldArticle, TargetedAnswer
 from claimx.prompts import PromptSpec, default_registry
@@ -31,9 +31,6 @@ from claimx.targeted.lexical import ArticleView, view
 from claimx.targeted.matching import proposition_weights
 from claimx.targeted.shipped import Shipped, shipped
 from claimx.targeted.task import TargetedTask
-
-if TYPE_CHECKING:
-    from claimx.llm.cache import ResponseCache
 
 __all__ = [
     "StanceInput",
@@ -48,18 +45,12 @@ StanceInput = Article | ExtractionResult | GoldArticle | str
 """What :func:`stance_toward` reads: an article, its saved claims, or a bare text."""
 
 
-class StanceSettings(TypedDict, total=False):
+class StanceSettings(ClientSettings, total=False):
     """The model keywords of :func:`stance_toward`: ``config`` (else the environment), with
     ``model``, ``base_url``, ``api_key`` and ``mode`` overriding it; ``cache`` answers
-    repeated requests without a call; ``concurrency``, the requests in flight (default:
-    a local server's slots, else 4)."""
+    repeated requests without a call (those are :class:`~claimx.llm.config.ClientSettings`);
+    ``concurrency``, the requests in flight (default: a local server's slots, else 4)."""
 
-    config: ClientConfig | None
-    model: str | None
-    base_url: str | None
-    api_key: str | None
-    mode: str | None
-    cache: ResponseCache | None
     concurrency: int | None
 
 
@@ -117,18 +108,6 @@ def gather_inputs(
     return list(items.values())
 
 
-def _config(settings: StanceSettings) -> ClientConfig:
-    client = {k: settings.get(k) for k in ("model", "base_url", "api_key", "mode")}
-    config = settings.get("config")
-    if config is None:
-        return ClientConfig.from_env(**client)
-    changes = {k: v for k, v in client.items() if v is not None}
-    if changes:
-        config = config.with_(**changes)
-        config.check()
-    return config
-
-
 def _task(prompt: str | PromptSpec) -> TargetedTask:
     spec = prompt if isinstance(prompt, PromptSpec) else default_registry().get(prompt)
     return TargetedTask(spec)
@@ -171,7 +150,7 @@ async def astance_toward(
             from claimx.llm.layers import open_model
             from claimx.runs.orchestrator import default_concurrency
 
-            config = _config(settings)
+            config = client_config(settings)
             limit = settings.get("concurrency") or default_concurrency(config)
             own = open_model(config, cache=settings.get("cache"), max_requests=limit)
             llm = own
