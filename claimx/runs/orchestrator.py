@@ -8,7 +8,7 @@ run (:func:`claimx.llm.layers.open_model`: one connection pool, one
 ``Retry-After`` pause, one response cache) and close it at the end. At most
 ``concurrency`` articles are in progress, and at most ``concurrency`` requests
 are in flight (:class:`~claimx.llm.layers.RequestLimit`): those of several
-articles, and the independent requests of one (a staged strategy's
+articles, and the independent requests of one (a staged pipeline's
 candidates). A local server's default is its slot count
 (:func:`default_concurrency`). Only those articles are held in
 memory: inputs are read as they are needed and results are written as they
