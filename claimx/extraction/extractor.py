@@ -244,7 +244,7 @@ class Extractor:
         evidence: Sequence[Span] | None = None,
     ) -> ExtractionResult:
         """Extract the attributed claims of one article (blocking); see :meth:`aextract`."""
-        return _blocking(self.aextract)(text, article_id=article_id, evidence=evidence)
+        return blocking(self.aextract)(text, article_id=article_id, evidence=evidence)
 
 
 def check_min_confidence(value: float | None) -> None:
@@ -284,8 +284,16 @@ def extract_options(settings: ExtractSettings) -> ExtractOptions:
     return ExtractOptions.model_validate({**base.model_dump(), **given}) if given else base
 
 
-def _blocking(function: Callable[P, Awaitable[R]]) -> Callable[P, R]:
-    """The blocking twin of an async function, with the same (typed) signature."""
+def blocking(
+    function: Callable[P, Awaitable[R]],
+    check: Callable[[str, Mapping[str, object]], None] | None = None,
+) -> Callable[P, R]:
+    """The blocking twin of an async function ``aname``: ``name``, with the same (typed)
+    signature; inside a running event loop it refuses, naming the function to await.
+
+    ``check``: called with ``name`` and the ``**`` keywords before any work
+    (:func:`check_settings` refuses a misspelled one).
+    """
     signature = inspect.signature(function)
     name = function.__name__.removeprefix("a")
 
@@ -296,8 +304,8 @@ def _blocking(function: Callable[P, Awaitable[R]]) -> Callable[P, R]:
         except TypeError as exc:  # a misspelled keyword fails before any work, naming it
             raise TypeError(f"{name}(): {exc}") from None
         for param in signature.parameters.values():
-            if param.kind is param.VAR_KEYWORD:
-                check_settings(name, bound.arguments.get(param.name, {}))
+            if check is not None and param.kind is param.VAR_KEYWORD:
+                check(name, bound.arguments.get(param.name, {}))
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -310,7 +318,7 @@ def _blocking(function: Callable[P, Awaitable[R]]) -> Callable[P, R]:
     return run
 
 
-extract = _blocking(aextract)
+extract = blocking(aextract, check_settings)
 extract.__doc__ = """Extract attributed claims from ``text``; the keywords are :class:`Extractor`'s.
 
 ``cache`` (a :class:`~claimx.llm.cache.ResponseCache`) answers repeated requests

@@ -17,11 +17,12 @@ read it): give its ``Article`` among the inputs, or ``texts={id: text}``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Unpack, cast
 
-from claimx.errors import ClaimxError, InputError
+from claimx.errors import InputError
+from claimx.extraction.extractor import blocking
 from claimx.llm.config import ClientSettings, client_config
 from claimx.llm.protocol import ClosableModel, Model
 from claimx.models import Article, Claim, ExtractionResult, GoldArticle, TargetedAnswer
@@ -180,38 +181,16 @@ async def astance_toward(
             await own.aclose()
 
 
-def stance_toward(
-    claim: str,
-    articles: Sequence[StanceInput],
-    *,
-    texts: Mapping[str, str] | None = None,
-    prompt: str | PromptSpec = "targeted",
-    use_model: bool = True,
-    llm: Model | None = None,
-    parts: Shipped | None = None,
-    **settings: Unpack[StanceSettings],
-) -> list[TargetedAnswer]:
-    """What each article, and each source in it, says about ``claim``.
+stance_toward = blocking(astance_toward)
+stance_toward.__doc__ = """What each article, and each source in it, says about ``claim``.
 
-    >>> answers = claimx.stance_toward(
-    ...     "The United States was behind the drone attack on the Kremlin.",
-    ...     [claimx.Article(id="001", text=text)],
-    ...     model="local", base_url="http://127.0.0.1:8011/v1",
-    ... )  # doctest: +SKIP
-    >>> [(a.stance, [(s.speaker, s.stance) for s in a.sources]) for a in answers]  # doctest: +SKIP
+>>> answers = claimx.stance_toward(
+...     "The United States was behind the drone attack on the Kremlin.",
+...     [claimx.Article(id="001", text=text)],
+...     model="local", base_url="http://127.0.0.1:8011/v1",
+... )  # doctest: +SKIP
+>>> [(a.stance, [(s.speaker, s.stance) for s in a.sources]) for a in answers]  # doctest: +SKIP
 
-    The blocking form of :func:`astance_toward`, whose docstring says what every
-    keyword does; inside a running event loop, await that instead.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(
-            astance_toward(
-                claim, articles, texts=texts, prompt=prompt, use_model=use_model, llm=llm,
-                parts=parts, **settings,
-            )
-        )  # fmt: skip
-    raise ClaimxError(
-        "stance_toward() called inside a running event loop: use 'await astance_toward()'"
-    )
+The blocking form of :func:`astance_toward`, whose docstring says what every
+keyword does; inside a running event loop, await that instead.
+"""
