@@ -24,6 +24,7 @@ from rich.console import Console
 from claimx import __version__
 from claimx.checkout import require_checkout
 from claimx.cli_errors import OneLineErrorsGroup, error_line, run
+from claimx.cli_options import BaseUrlOpt, CacheDirOpt, ModelOpt, ModeOpt, NoCacheOpt
 from claimx.consolidate.model import DEFAULT_MIN_ARTICLES, DEFAULT_MIN_SOURCES
 from claimx.datasets.cli import app as datasets_app
 from claimx.errors import ConfigError
@@ -83,13 +84,6 @@ class OutputFormat(StrEnum):
 
 PromptOpt = Annotated[
     str, typer.Option("--prompt", "-p", help="Prompt reference: name@vN or latest.")
-]
-ModelOpt = Annotated[str | None, typer.Option(help="Model name (env CLAIMX_MODEL).")]
-BaseUrlOpt = Annotated[
-    str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
-]
-ModeOpt = Annotated[
-    str | None, typer.Option(help="instructor mode: json_schema (default), tools, md_json, json.")
 ]
 
 
@@ -172,13 +166,8 @@ def extract(
             show_default=False,
         ),
     ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(help="Response cache folder. \\[default: $CLAIMX_CACHE or ~/.cache/claimx]"),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Neither read nor fill the response cache.")
-    ] = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
     context_tokens: Annotated[
         int | None,
         typer.Option(

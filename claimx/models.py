@@ -23,6 +23,12 @@ from claimx.text.spans import Span
 
 Stance = Literal["supports", "refutes", "uncertain"]
 STANCES: tuple[Stance, ...] = ("supports", "refutes", "uncertain")
+OPPOSITE: dict[Stance, Stance] = {
+    "supports": "refutes",
+    "refutes": "supports",
+    "uncertain": "uncertain",
+}
+"""A stance toward a proposition, as a stance toward its negation."""
 
 GroundingMethod = Literal["exact", "normalized", "fuzzy", "none"]
 

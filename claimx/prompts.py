@@ -28,6 +28,8 @@ adding a file changes no default.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -228,6 +230,20 @@ class PromptSpec(BaseModel):
                     f"{self.ref}: {field} template uses undeclared variable(s)"
                     f" {', '.join(unknown)}; declared: {', '.join(sorted(declared))}"
                 )
+
+    def hash_with_schema(self, schema: Mapping[str, Any]) -> str:
+        """sha256 (12 hex) of the prompt and the answer ``schema`` its task asks for: what
+        shapes its requests (a task's ``content_hash``, :class:`claimx.tasks.PromptTask`).
+
+        The name, version and description are left out: they change no request, so two
+        versions that send the same requests have the same hash.
+        """
+        payload = {
+            "spec": self.model_dump(mode="json", exclude={"name", "version", "description"}),
+            "schema": schema,
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
 
     def render(self, field: Literal["system", "user"], variables: Mapping[str, Any]) -> str:
         """One template filled in; PromptError lists the missing variables by name."""

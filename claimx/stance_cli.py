@@ -35,6 +35,7 @@ import typer
 from rich.console import Console
 
 from claimx.cli_errors import OneLineErrorsGroup, error_line
+from claimx.cli_options import BaseUrlOpt, CacheDirOpt, ModelOpt, ModeOpt, NoCacheOpt
 
 if TYPE_CHECKING:
     from claimx.models import ExtractionResult, GoldArticle, TargetedAnswer
@@ -164,14 +165,9 @@ def stance(
     prompt: Annotated[
         str, typer.Option("--prompt", "-p", help="The targeted prompt: name@vN or targeted.")
     ] = "targeted",
-    model: Annotated[str | None, typer.Option(help="Model name (env CLAIMX_MODEL).")] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)."),
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="instructor mode: json_schema (default), tools, ...")
-    ] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
     output_format: Annotated[
         StanceFormat,
         typer.Option("--format", "-f", help="jsonl, json (one array) or table (80 columns)."),
@@ -192,13 +188,8 @@ def stance(
         int | None,
         typer.Option("--concurrency", "-j", min=1, help="Requests in flight."),
     ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(help="Response cache folder. \\[default: $CLAIMX_CACHE or ~/.cache/claimx]"),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Neither read nor fill the response cache.")
-    ] = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """What each article, and each source in it, says about CLAIM: one answer per article."""
     from claimx.errors import ConfigError

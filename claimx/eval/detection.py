@@ -42,8 +42,8 @@ The rules (each number in a report names the rule that produced it):
   (none): the rule that sets every extracted claim's ``direct`` flag
   (:func:`claimx.text.attribution.quotation_form`).
 * **Stage-one recall**: the share of gold records with at least one character
-  inside a candidate the strategy asks the model about (before any model
-  call), and **candidates per 1,000 characters** of article text. A strategy
+  inside a candidate the pipeline asks the model about (before any model
+  call), and **candidates per 1,000 characters** of article text. A pipeline
   without a stage one (single pass) asks about the whole text: one candidate.
 
 Totals are micro averages (pooled counts). Side by side, every later system

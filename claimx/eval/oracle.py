@@ -1,14 +1,14 @@
 """The oracle evaluation: which stage loses what (``python -m claimx.eval --oracle ...``).
 
-End to end, a staged strategy must find where claims are (stage one, rules),
+End to end, a staged pipeline must find where claims are (stage one, rules),
 then state each proposition, its speaker and its stance (the model). Giving it
 parts of the gold answer measures each stage apart:
 
 * **oracle evidence** (``--oracle evidence``): every staged prompt version is
   asked about exactly the distinct evidence spans of the article's gold
   claims, instead of its own stage one (:class:`EvidenceExtractor`; the
-  strategies' ``evidence`` hook). Scored with the usual metrics, it shows
-  what the strategy adds after stage one. Its recordings are filed apart
+  pipelines' ``evidence`` hook). Scored with the usual metrics, it shows
+  what the pipeline adds after stage one. Its recordings are filed apart
   (:func:`claimx.eval.recordings.recording_key`). A single-pass prompt has no
   stage one to replace: it is reported as "n/a (single pass)".
 * **oracle claim** (``--oracle claim``): the gold evidence *and* the gold
@@ -71,7 +71,7 @@ Oracle = Literal["evidence", "claim"]
 ORACLES: tuple[Oracle, ...] = ("evidence", "claim")
 NOT_APPLICABLE = "n/a (single pass)"
 NOT_RECORDED = "n/a (not recorded)"
-"""What the oracle rows of a prompt whose strategy takes no evidence say."""
+"""What the oracle rows of a prompt whose pipeline takes no evidence say."""
 
 
 def gold_evidence(item: GoldItem) -> list[Span]:
@@ -110,7 +110,7 @@ def claims_by_span(
     """The oracle-evidence run's claims of one article, each under the gold span it was made for.
 
     A request asked about given spans only, and each claim's quote is grounded
-    in its request's window around them (a staged strategy: one request per
+    in its request's window around them (a staged pipeline: one request per
     span, the sentence holding it as window; ``paragraphs``: one numbered item
     per span, the claim located on it). A claim is put under the span its quote
     overlaps most (ties: the shorter span, the more specific), else under the
@@ -245,7 +245,7 @@ class OracleRow:
     prompt: str  # the system label of the end-to-end run
     strategy: str
     end_to_end_joint_f1: float | None
-    #: None: the strategy takes no evidence (single pass)
+    #: None: the pipeline takes no evidence (single pass)
     evidence_joint_f1: float | None = None
     evidence_label: str | None = None  # the oracle-evidence system's label in the report
     claim: SpeakerStance | None = None

@@ -132,7 +132,7 @@ def plan(
     ``models`` empty: a replay takes the model that has recordings (:class:`ConfigError`
     when several do), a live run the configured one; ``--record`` needs it named.
     ``oracle``: the oracle-evidence systems of ``specs`` (labelled ``<ref>+oracle-evidence``),
-    whose strategies must take evidence.
+    whose pipelines must take evidence.
     """
     if source == "replayed":
         names = replay_models(models, cassettes)

@@ -7,7 +7,7 @@ import functools
 import inspect
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar, Unpack
+from typing import ParamSpec, TypeVar, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,15 +20,12 @@ from claimx.extraction.chunking import (
     split_text,
 )
 from claimx.extraction.pipeline import Pipeline
-from claimx.llm.config import ClientConfig
+from claimx.llm.config import ClientSettings, client_config
 from claimx.llm.layers import UsageMeter, open_model
 from claimx.llm.protocol import Model
 from claimx.models import ExtractedClaim, ExtractionResult
 from claimx.prompts import PromptRegistry, PromptSpec, default_registry
 from claimx.text.spans import Span
-
-if TYPE_CHECKING:
-    from claimx.llm.cache import ResponseCache
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,30 +55,21 @@ class ExtractOptions(BaseModel):
         check_min_confidence(self.min_confidence)
 
 
-class ExtractSettings(TypedDict, total=False):
+class ExtractSettings(ClientSettings, total=False):
     """The keywords of :class:`Extractor`, :func:`extract` and :func:`aextract`, written once.
 
     ``model``, ``base_url``, ``api_key`` and ``mode`` override ``config`` and the
     environment (:class:`claimx.llm.config.ClientConfig` has the other fields);
     ``cache`` answers repeated requests without a call (results then say ``cached``);
-    ``options`` or its fields one by one (:class:`ExtractOptions`) say what is done
-    with the answers.
+    those are :class:`~claimx.llm.config.ClientSettings`. ``options`` or its fields one
+    by one (:class:`ExtractOptions`) say what is done with the answers.
     """
 
-    config: ClientConfig | None
-    model: str | None
-    base_url: str | None
-    api_key: str | None
-    mode: str | None
-    cache: ResponseCache | None
     options: ExtractOptions | None
     keep_ungrounded: bool
     grounding_threshold: float
     context_tokens: int
     min_confidence: float | None
-
-
-_CLIENT_KEYS = ("model", "base_url", "api_key", "mode")
 
 
 def check_settings(caller: str, settings: Mapping[str, object]) -> None:
@@ -256,7 +244,7 @@ class Extractor:
         evidence: Sequence[Span] | None = None,
     ) -> ExtractionResult:
         """Extract the attributed claims of one article (blocking); see :meth:`aextract`."""
-        return _blocking(self.aextract)(text, article_id=article_id, evidence=evidence)
+        return blocking(self.aextract)(text, article_id=article_id, evidence=evidence)
 
 
 def check_min_confidence(value: float | None) -> None:
@@ -287,19 +275,6 @@ async def aextract(
     return await extractor.aextract(text, article_id=article_id, evidence=evidence)
 
 
-def client_config(settings: ExtractSettings) -> ClientConfig:
-    """The client configuration of ``settings``: ``config`` (else the environment), with
-    ``model``, ``base_url``, ``api_key`` and ``mode`` overriding it."""
-    client = {k: settings.get(k) for k in _CLIENT_KEYS}
-    config = settings.get("config")
-    if config is None:
-        return ClientConfig.from_env(**client)
-    if any(v is not None for v in client.values()):
-        config = config.with_(**{k: v for k, v in client.items() if v is not None})
-        config.check()
-    return config
-
-
 def extract_options(settings: ExtractSettings) -> ExtractOptions:
     """The :class:`ExtractOptions` of ``settings``: ``options``, with the fields given one
     by one overriding it."""
@@ -309,8 +284,16 @@ def extract_options(settings: ExtractSettings) -> ExtractOptions:
     return ExtractOptions.model_validate({**base.model_dump(), **given}) if given else base
 
 
-def _blocking(function: Callable[P, Awaitable[R]]) -> Callable[P, R]:
-    """The blocking twin of an async function, with the same (typed) signature."""
+def blocking(
+    function: Callable[P, Awaitable[R]],
+    check: Callable[[str, Mapping[str, object]], None] | None = None,
+) -> Callable[P, R]:
+    """The blocking twin of an async function ``aname``: ``name``, with the same (typed)
+    signature; inside a running event loop it refuses, naming the function to await.
+
+    ``check``: called with ``name`` and the ``**`` keywords before any work
+    (:func:`check_settings` refuses a misspelled one).
+    """
     signature = inspect.signature(function)
     name = function.__name__.removeprefix("a")
 
@@ -321,8 +304,8 @@ def _blocking(function: Callable[P, Awaitable[R]]) -> Callable[P, R]:
         except TypeError as exc:  # a misspelled keyword fails before any work, naming it
             raise TypeError(f"{name}(): {exc}") from None
         for param in signature.parameters.values():
-            if param.kind is param.VAR_KEYWORD:
-                check_settings(name, bound.arguments.get(param.name, {}))
+            if check is not None and param.kind is param.VAR_KEYWORD:
+                check(name, bound.arguments.get(param.name, {}))
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -335,7 +318,7 @@ def _blocking(function: Callable[P, Awaitable[R]]) -> Callable[P, R]:
     return run
 
 
-extract = _blocking(aextract)
+extract = blocking(aextract, check_settings)
 extract.__doc__ = """Extract attributed claims from ``text``; the keywords are :class:`Extractor`'s.
 
 ``cache`` (a :class:`~claimx.llm.cache.ResponseCache`) answers repeated requests

@@ -23,8 +23,6 @@ pipeline, and the ask stage's answer schema.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -113,17 +111,8 @@ class Pipeline:
 
     @cached_property
     def content_hash(self) -> str:
-        """sha256 (12 hex) of everything that shapes the requests (module docstring).
-
-        The name, version and description are left out: they change no request, so two
-        versions that send the same requests have the same hash.
-        """
-        payload = {
-            "spec": self.spec.model_dump(mode="json", exclude={"name", "version", "description"}),
-            "schema": self.ask.response_model(self.spec).model_json_schema(),
-        }
-        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(blob).hexdigest()[:12]
+        """sha256 (12 hex) of everything that shapes the requests (module docstring)."""
+        return self.spec.hash_with_schema(self.ask.response_model(self.spec).model_json_schema())
 
     def messages(self, variables: dict[str, str]) -> list[dict[str, str]]:
         """Chat messages: system, one user/assistant pair per few-shot example, the user turn.

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claimx.models import Confidence, Stance
+from claimx.models import OPPOSITE, Confidence, Stance
 
 __all__ = [
     "DENIALS",
@@ -152,12 +152,6 @@ DISAGREE = 0.6
 """Confidence in a stance they disagree on: on v4's and v5's matched claims the rules were
 right on 81-85% of those, against 95-98% where both agreed."""
 
-_FLIP: dict[Stance, Stance] = {
-    "supports": "refutes",
-    "refutes": "supports",
-    "uncertain": "uncertain",
-}
-
 
 @dataclass(frozen=True)
 class StanceDecision:
@@ -184,7 +178,7 @@ def decide(
     proposition = affirmative(claim) if negated else claim
     # The model's stance was toward its own (negated) sentence: toward the affirmative one
     # it is the opposite.
-    model = _FLIP[model_stance] if negated else model_stance
+    model = OPPOSITE[model_stance] if negated else model_stance
     rule_stance, rule = evidence_stance(quote, before)
     stance = rule_stance if decider == "rules" else model_stance
     agree = rule_stance == model

@@ -1,7 +1,7 @@
-"""The model seam: what strategies ask of a model, and everything around one call.
+"""The model seam: what pipelines ask of a model, and everything around one call.
 
 * :mod:`~claimx.llm.protocol`: :class:`~claimx.llm.protocol.Model`, the one thing a
-  strategy depends on (complete messages into a response model);
+  pipeline depends on (complete messages into a response model);
 * :mod:`~claimx.llm.client`: :class:`~claimx.llm.client.LLM`, the call itself (retry
   policy, SDK errors translated into :mod:`claimx.errors`);
 * :mod:`~claimx.llm.layers`: the response cache, the failure dump and usage

@@ -22,10 +22,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlparse, urlsplit, urlunsplit
 
 from claimx.errors import ConfigError
+
+if TYPE_CHECKING:
+    from claimx.llm.cache import ResponseCache
 
 #: claimx's mode names -> the name of the ``instructor.Mode`` member, looked up where
 #: the client is built (:mod:`claimx.llm.client`): importing instructor here would make
@@ -157,3 +160,34 @@ class ClientConfig:
     def with_(self, **changes: Any) -> ClientConfig:
         """A copy with some fields changed."""
         return replace(self, **changes)
+
+
+class ClientSettings(TypedDict, total=False):
+    """The Python API's keywords for the model it asks: ``config`` (else the environment),
+    with ``model``, ``base_url``, ``api_key`` and ``mode`` overriding it (:func:`client_config`);
+    ``cache`` answers repeated requests without a call. The entry points' settings extend
+    it (``ExtractSettings``, ``StanceSettings``).
+    """
+
+    config: ClientConfig | None
+    model: str | None
+    base_url: str | None
+    api_key: str | None
+    mode: str | None
+    cache: ResponseCache | None
+
+
+_CLIENT_KEYS = ("model", "base_url", "api_key", "mode")
+
+
+def client_config(settings: ClientSettings) -> ClientConfig:
+    """The client configuration of ``settings``: ``config`` (else the environment), with
+    ``model``, ``base_url``, ``api_key`` and ``mode`` overriding it."""
+    client = {k: settings.get(k) for k in _CLIENT_KEYS}
+    config = settings.get("config")
+    if config is None:
+        return ClientConfig.from_env(**client)
+    if any(v is not None for v in client.values()):
+        config = config.with_(**{k: v for k, v in client.items() if v is not None})
+        config.check()
+    return config

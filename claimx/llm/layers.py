@@ -1,7 +1,7 @@
 """What hangs on a model call without being part of it, each a layer around a :class:`Model`.
 
 Every layer implements :class:`~claimx.llm.protocol.Model` itself and holds the
-model it wraps, so they stack in any order a caller needs and a strategy sees
+model it wraps, so they stack in any order a caller needs and a pipeline sees
 one model. :func:`open_model` builds the stack claimx uses::
 
     CachedModel(FailureDump(RequestLimit(LLM(config))))     # the cache only when one is given

@@ -1,9 +1,9 @@
-"""The seam between strategies and models: what a strategy may ask of a model.
+"""The seam between pipelines and models: what a pipeline's stages may ask of a model.
 
-Strategies depend on :class:`Model` only, never on the concrete client
+Pipelines depend on :class:`Model` only, never on the concrete client
 (:class:`claimx.llm.client.LLM`), so they run in-process against a fake model in
 the unit tests, and caching, failure dumps and usage accounting wrap a model
-without the strategies knowing (:mod:`claimx.llm.layers`).
+without the pipelines knowing (:mod:`claimx.llm.layers`).
 """
 
 from __future__ import annotations

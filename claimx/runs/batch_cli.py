@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from claimx.cli_options import ModelOpt
 from claimx.extraction.chunking import DEFAULT_CONTEXT_TOKENS
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def submit(
     ],
     output: OutputOpt,
     prompt: Annotated[str, typer.Option("--prompt", "-p", help="name@vN or latest.")] = "latest",
-    model: Annotated[str | None, typer.Option(help="Model name (env CLAIMX_MODEL).")] = None,
+    model: ModelOpt = None,
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="Batch API endpoint (env OPENAI_BASE_URL).")
     ] = None,

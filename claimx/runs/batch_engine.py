@@ -22,7 +22,7 @@ from claimx.llm.config import ClientConfig
 from claimx.llm.private import open_private_fd, private_dir
 from claimx.runs.inputs import STDIN
 from claimx.runs.orchestrator import check_run_paths, refuse_ray_settings
-from claimx.runs.outputs import check_writable
+from claimx.runs.outputs import check_writable, lock_or_refuse
 from claimx.runs.progress import Reporter, RunStats
 from claimx.runs.provider_batch import (
     batch_dir,
@@ -42,17 +42,12 @@ def batch_lock(output: Path) -> Iterator[None]:
     same results; the second is refused. Taken by the commands and the engine (the
     functions of this module leave it to their caller).
     """
-    import fcntl
-
     fd = open_private_fd(private_dir(batch_dir(output)) / "lock", os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise ConfigError(
-            f"the batch run of {output} is being submitted or collected by another claimx run;"
-            " wait for it to finish"
-        ) from None
+    lock_or_refuse(
+        fd,
+        f"the batch run of {output} is being submitted or collected by another claimx run;"
+        " wait for it to finish",
+    )
     try:
         yield
     finally:

@@ -8,7 +8,7 @@ run (:func:`claimx.llm.layers.open_model`: one connection pool, one
 ``Retry-After`` pause, one response cache) and close it at the end. At most
 ``concurrency`` articles are in progress, and at most ``concurrency`` requests
 are in flight (:class:`~claimx.llm.layers.RequestLimit`): those of several
-articles, and the independent requests of one (a staged strategy's
+articles, and the independent requests of one (a staged pipeline's
 candidates). A local server's default is its slot count
 (:func:`default_concurrency`). Only those articles are held in
 memory: inputs are read as they are needed and results are written as they
@@ -72,7 +72,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -102,8 +101,10 @@ from claimx.models import Article, ExtractionResult
 from claimx.runs.breaker import ENDPOINT_DOWN_ERRORS, CircuitBreaker
 from claimx.runs.inputs import InputItem, count_inputs, iter_inputs
 from claimx.runs.outputs import (
+    busy_output,
     check_output,
     check_writable,
+    lock_or_refuse,
     publish_json,
     staging_jsonl,
 )
@@ -199,14 +200,7 @@ class AppendFile:
         except OSError as exc:
             raise _output_error(path, exc, "open") from None
         if lock:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(self.fd)
-                raise ConfigError(
-                    f"{path} is being written by another claimx run; wait for it to finish"
-                    " or choose another --output"
-                ) from None
+            lock_or_refuse(self.fd, busy_output(path))
             if fresh:  # truncate only once the file is ours
                 os.ftruncate(self.fd, 0)
         self._dirty = False

@@ -18,11 +18,15 @@ write *before* the run (issue 24: an unwritable ``-o`` failed only after the
 model calls; a read-only Ray folder failed after a whole cluster had started).
 It really writes: it creates a probe file and removes it, because permission
 bits say nothing about a read-only mount, a full disk's quota or root.
+
+:func:`lock_or_refuse` is how every engine keeps a second run off what a run
+is writing (the output file, a Ray output folder, a batch run's state).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import tempfile
@@ -39,6 +43,24 @@ ERRORS_SUFFIX = ".errors.jsonl"
 def errors_file(output: Path) -> Path:
     """Where a run into ``output`` lists its failed articles: ``<output>.errors.jsonl``."""
     return output.with_name(output.name + ERRORS_SUFFIX)
+
+
+def lock_or_refuse(fd: int, busy: str) -> None:
+    """Take an exclusive ``flock`` on ``fd`` without waiting; when another process holds
+    it, close ``fd`` and raise :class:`ConfigError` saying ``busy``."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ConfigError(busy) from None
+
+
+def busy_output(path: Path) -> str:
+    """What :func:`lock_or_refuse` says of an output another run is writing."""
+    return (
+        f"{path} is being written by another claimx run; wait for it to finish"
+        " or choose another --output"
+    )
 
 
 def check_output(path: Path, *, replace: bool, resumable: bool) -> None:

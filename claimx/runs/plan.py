@@ -3,8 +3,8 @@
 Every article is run through :meth:`Extractor.aextract
 <claimx.extraction.extractor.Extractor.aextract>` against a
 :class:`RequestRecorder`, a :class:`~claimx.llm.protocol.Model` that records
-each request and answers "no claims". A strategy's requests do not depend on
-the answers (a staged strategy's candidates come from the text alone), so
+each request and answers "no claims". A pipeline's requests do not depend on
+the answers (a staged pipeline's candidates come from the text alone), so
 this enumerates exactly the requests a live run makes; the provider batch
 engine writes the same requests into its batch files
 (:mod:`claimx.runs.provider_batch`).
@@ -62,7 +62,7 @@ class RequestRecorder:
     """A :class:`~claimx.llm.protocol.Model` that records requests and answers "nothing found".
 
     The empty answer is built without validation (``model_construct``): it is
-    never shown to anyone, it only lets the strategy go on to its next request.
+    never shown to anyone, it only lets the pipeline go on to its next request.
     """
 
     def __init__(self, config: ClientConfig) -> None:
@@ -95,7 +95,7 @@ def empty_answer(response_model: type[T]) -> T:
     Built from the JSON schema (the smallest instance it allows: no optional field,
     the fewest items, constants as they are), then validated; a schema this cannot
     satisfy (a lower bound on a number, a pattern) falls back to a model built
-    without validation, which is enough for the strategies that only read lists.
+    without validation, which is enough for the ask stages that only read lists.
     """
     schema = _schema(response_model)
     instance = _smallest(schema, schema.get("$defs", {}))
@@ -143,7 +143,7 @@ def article_requests(extractor: Extractor, text: str, *, article_id: str) -> lis
     live run would refuse.
     """
     recorder = RequestRecorder(extractor.config)
-    # A loop of its own: a strategy sends an article's requests concurrently.
+    # A loop of its own: a pipeline sends an article's requests concurrently.
     asyncio.run(extractor.aextract(text, article_id=article_id, llm=recorder))
     return recorder.requests
 

@@ -7,9 +7,9 @@ module turns a corpus into such files and the answers back into claimx
 results, in three steps that each survive a reboot (the state is a file):
 
 1. **plan** (:func:`plan_round`): every article is run through its prompt's
-   strategy against a :class:`RequestRecorder`, a :class:`~claimx.llm.protocol.Model`
+   pipeline against a :class:`RequestRecorder`, a :class:`~claimx.llm.protocol.Model`
    that records each request and answers "no claims". The requests of the
-   strategies do not depend on the answers (a staged strategy's candidates come
+   pipelines do not depend on the answers (a staged pipeline's candidates come
    from the text alone), so this enumerates exactly the requests a live run
    makes. Each becomes one line ``{"custom_id", "method", "url", "body"}``
    whose ``body`` is what instructor would post for it, and whose ``custom_id``

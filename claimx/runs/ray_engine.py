@@ -78,7 +78,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -113,7 +112,7 @@ from claimx.runs.orchestrator import (
     failure_record,
     read_existing_output,
 )
-from claimx.runs.outputs import check_writable
+from claimx.runs.outputs import busy_output, check_writable, lock_or_refuse
 from claimx.runs.progress import Reporter, RunStats
 from claimx.runs.spec import RunSpec, SecretRef
 
@@ -466,14 +465,7 @@ class OutputFolder:
         """Create the folder and take its lock; :class:`ConfigError` if another run holds it."""
         private_dir(self.state)
         fd = open_private_fd(self.state / "lock", os.O_RDWR)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise ConfigError(
-                f"{self.path} is being written by another claimx run; wait for it to finish"
-                " or choose another --output"
-            ) from None
+        lock_or_refuse(fd, busy_output(self.path))
         self._lock_fd = fd
         # a manifest line cut by a kill must not swallow the next one
         if self.manifest.exists() and not self.manifest.read_bytes().endswith(b"\n"):

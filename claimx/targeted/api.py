@@ -17,12 +17,13 @@ read it): give its ``Article`` among the inputs, or ``texts={id: text}``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict, Unpack, cast
+from typing import Unpack, cast
 
-from claimx.errors import ClaimxError, InputError
-from claimx.llm.config import ClientConfig
+from claimx.errors import InputError
+from claimx.extraction.extractor import blocking
+from claimx.llm.config import ClientSettings, client_config
 from claimx.llm.protocol import ClosableModel, Model
 from claimx.models import Article, Claim, ExtractionResult, GoldArticle, TargetedAnswer
 from claimx.prompts import PromptSpec, default_registry
@@ -31,9 +32,6 @@ from claimx.targeted.lexical import ArticleView, view
 from claimx.targeted.matching import proposition_weights
 from claimx.targeted.shipped import Shipped, shipped
 from claimx.targeted.task import TargetedTask
-
-if TYPE_CHECKING:
-    from claimx.llm.cache import ResponseCache
 
 __all__ = [
     "StanceInput",
@@ -48,18 +46,12 @@ StanceInput = Article | ExtractionResult | GoldArticle | str
 """What :func:`stance_toward` reads: an article, its saved claims, or a bare text."""
 
 
-class StanceSettings(TypedDict, total=False):
+class StanceSettings(ClientSettings, total=False):
     """The model keywords of :func:`stance_toward`: ``config`` (else the environment), with
     ``model``, ``base_url``, ``api_key`` and ``mode`` overriding it; ``cache`` answers
-    repeated requests without a call; ``concurrency``, the requests in flight (default:
-    a local server's slots, else 4)."""
+    repeated requests without a call (those are :class:`~claimx.llm.config.ClientSettings`);
+    ``concurrency``, the requests in flight (default: a local server's slots, else 4)."""
 
-    config: ClientConfig | None
-    model: str | None
-    base_url: str | None
-    api_key: str | None
-    mode: str | None
-    cache: ResponseCache | None
     concurrency: int | None
 
 
@@ -117,18 +109,6 @@ def gather_inputs(
     return list(items.values())
 
 
-def _config(settings: StanceSettings) -> ClientConfig:
-    client = {k: settings.get(k) for k in ("model", "base_url", "api_key", "mode")}
-    config = settings.get("config")
-    if config is None:
-        return ClientConfig.from_env(**client)
-    changes = {k: v for k, v in client.items() if v is not None}
-    if changes:
-        config = config.with_(**changes)
-        config.check()
-    return config
-
-
 def _task(prompt: str | PromptSpec) -> TargetedTask:
     spec = prompt if isinstance(prompt, PromptSpec) else default_registry().get(prompt)
     return TargetedTask(spec)
@@ -171,7 +151,7 @@ async def astance_toward(
             from claimx.llm.layers import open_model
             from claimx.runs.orchestrator import default_concurrency
 
-            config = _config(settings)
+            config = client_config(settings)
             limit = settings.get("concurrency") or default_concurrency(config)
             own = open_model(config, cache=settings.get("cache"), max_requests=limit)
             llm = own
@@ -201,38 +181,16 @@ async def astance_toward(
             await own.aclose()
 
 
-def stance_toward(
-    claim: str,
-    articles: Sequence[StanceInput],
-    *,
-    texts: Mapping[str, str] | None = None,
-    prompt: str | PromptSpec = "targeted",
-    use_model: bool = True,
-    llm: Model | None = None,
-    parts: Shipped | None = None,
-    **settings: Unpack[StanceSettings],
-) -> list[TargetedAnswer]:
-    """What each article, and each source in it, says about ``claim``.
+stance_toward = blocking(astance_toward)
+stance_toward.__doc__ = """What each article, and each source in it, says about ``claim``.
 
-    >>> answers = claimx.stance_toward(
-    ...     "The United States was behind the drone attack on the Kremlin.",
-    ...     [claimx.Article(id="001", text=text)],
-    ...     model="local", base_url="http://127.0.0.1:8011/v1",
-    ... )  # doctest: +SKIP
-    >>> [(a.stance, [(s.speaker, s.stance) for s in a.sources]) for a in answers]  # doctest: +SKIP
+>>> answers = claimx.stance_toward(
+...     "The United States was behind the drone attack on the Kremlin.",
+...     [claimx.Article(id="001", text=text)],
+...     model="local", base_url="http://127.0.0.1:8011/v1",
+... )  # doctest: +SKIP
+>>> [(a.stance, [(s.speaker, s.stance) for s in a.sources]) for a in answers]  # doctest: +SKIP
 
-    The blocking form of :func:`astance_toward`, whose docstring says what every
-    keyword does; inside a running event loop, await that instead.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(
-            astance_toward(
-                claim, articles, texts=texts, prompt=prompt, use_model=use_model, llm=llm,
-                parts=parts, **settings,
-            )
-        )  # fmt: skip
-    raise ClaimxError(
-        "stance_toward() called inside a running event loop: use 'await astance_toward()'"
-    )
+The blocking form of :func:`astance_toward`, whose docstring says what every
+keyword does; inside a running event loop, await that instead.
+"""

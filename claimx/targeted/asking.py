@@ -67,7 +67,7 @@ from claimx.extraction.confidence import named_in
 from claimx.extraction.evidence import claim_evidence
 from claimx.extraction.stance import FRAME_CHARS, evidence_stance, is_negated
 from claimx.llm.protocol import Model
-from claimx.models import ArticleStance, MatchedSource, Stance, Usage
+from claimx.models import OPPOSITE, ArticleStance, MatchedSource, Stance, Usage
 from claimx.prompts import FewShotExample
 from claimx.speakers import UNKNOWN_SPEAKER_ID, resolve_speakers
 from claimx.speakers.attribution import named_mentions, sentence_source
@@ -89,11 +89,6 @@ __all__ = [
     "rule_stance",
 ]
 
-_FLIP: dict[Stance, Stance] = {
-    "supports": "refutes",
-    "refutes": "supports",
-    "uncertain": "uncertain",
-}
 _NO_MARKER = "no denial, hedge or negation"  # evidence_stance's reason for its default
 
 
@@ -146,7 +141,7 @@ def rule_stance(claim: str, text: str, evidence: Span, model: Stance) -> Stance:
     found, why = evidence_stance(evidence.slice(text), before)
     if why == _NO_MARKER and model == "uncertain":
         return "uncertain"
-    return _FLIP[found] if is_negated(claim) else found
+    return OPPOSITE[found] if is_negated(claim) else found
 
 
 def _near(text: str, body: list[Span], span: Span) -> str:

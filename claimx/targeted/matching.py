@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 from claimx.consolidate.grouping import GROUP_THRESHOLD, Terms, idf, similarity, terms
 from claimx.consolidate.lexicon import content_words
-from claimx.models import Claim, ExtractedClaim, MatchedSource, Polarity, Stance
+from claimx.models import OPPOSITE, Claim, ExtractedClaim, MatchedSource, Polarity, Stance
 from claimx.speakers import same_source
 from claimx.text.normalize import words
 
@@ -69,11 +69,6 @@ _POLARITY = frozenset(content_words("not denied"))
 _HEDGES = frozenset(
     content_words("alleged allegedly purported purportedly reportedly apparent apparently supposed")
 )
-_SWAP: dict[Stance, Stance] = {
-    "supports": "refutes",
-    "refutes": "supports",
-    "uncertain": "uncertain",
-}
 
 
 @dataclass(frozen=True)
@@ -87,7 +82,7 @@ class PropositionMatch:
 
 def carry_stance(stance: Stance, polarity: Polarity) -> Stance:
     """A claim's stance, read as a stance toward the given claim (module docstring)."""
-    return stance if polarity == "same" else _SWAP[stance]
+    return stance if polarity == "same" else OPPOSITE[stance]
 
 
 def _affirmative(text: str) -> tuple[Terms, bool]:

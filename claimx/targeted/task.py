@@ -28,8 +28,6 @@ version and description.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -120,12 +118,7 @@ class TargetedTask:
     def content_hash(self) -> str:
         """sha256 (12 hex) of everything that shapes the requests (module docstring)."""
         reference = answer_model(REFERENCE_NUMBERED, self.params.max_sources)
-        payload = {
-            "spec": self.spec.model_dump(mode="json", exclude={"name", "version", "description"}),
-            "schema": reference.model_json_schema(),
-        }
-        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(blob).hexdigest()[:12]
+        return self.spec.hash_with_schema(reference.model_json_schema())
 
     def messages(self, variables: dict[str, str]) -> list[dict[str, str]]:
         """System, one user/assistant pair per few-shot example, then the user turn.

@@ -45,7 +45,7 @@ Layout (every key is always present; ``null`` marks an undefined value)::
 ``<speaker-stance>`` is ``{"label", "n", "missed", "speaker_ok", "stance_ok",
 "joint_ok", "speaker_accuracy", "stance_accuracy", "stance_macro_f1", "joint"}``
 (:class:`claimx.eval.oracle.SpeakerStance`, over every gold claim); a row whose
-strategy takes no evidence (single pass), or whose oracle run is not recorded, has
+pipeline takes no evidence (single pass), or whose oracle run is not recorded, has
 ``applicable`` false and nulls.
 
 Indices in ``pairs``, ``missed`` and ``spurious`` point into the article's gold
