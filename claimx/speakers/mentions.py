@@ -49,8 +49,11 @@ _BODY_OPENERS = frozenset(
     " national white".split()
 )
 
-NAME_TOKEN = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
+NAME_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*\.?|[A-Z]\.)"
 _TEXT_NAME = re.compile(rf"{NAME_TOKEN}(?:[ \t]+(?:{NAME_TOKEN}|(?:de|van|von|bin|al)(?=[ \t])))*")
+_WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
 #: words a run made only of names nobody ("The" opening "The mayor said")
 _NOT_NAMES = RUN_STOP_WORDS | ARTICLES
 
@@ -193,6 +196,10 @@ def name_runs(text: str, *, titles: bool = True) -> list[tuple[Span, str]]:
                 cut = i + 1
             elif w in TITLE_WORDS or w in RUN_STOP_WORDS or w.endswith("'s"):
                 cut = i + 1
+        # A weekday ending a run is the date of the sentence, not part of a name
+        # ("blamed the U.S. Thursday for").
+        while len(run) > cut + 1 and fold(run[-1].group()).strip(".,") in _WEEKDAYS:
+            run.pop()
         # "The" opening "The mayor said" names nobody; "The US" does (an acronym).
         if cut < len(run) and not all(
             fold(tok.group()).strip(".") in _NOT_NAMES and not tok.group().isupper()

@@ -44,6 +44,17 @@ def source(sentence: str, evidence: str) -> str | None:
         ("Officials said Ukraine launched the drones.", "Ukraine launched the drones", "Officials"),
         # a sentence-opening "The" is no name: an unnamed role is left to the model
         ("The mayor said the party was a success.", "the party was a success", None),
+        # an acronym with dots is one name, and a weekday after it is the date
+        (
+            "U.S. officials on Thursday denied the claim.",
+            "the claim",
+            "U.S.",
+        ),
+        (
+            "Peskov blamed the U.S. Thursday, saying the attack was planned there.",
+            "the attack was planned there",
+            "Peskov",
+        ),
         # no reporting verb: nothing to read
         ("Ukraine and Russia traded fire overnight.", "traded fire overnight", None),
     ],
@@ -78,3 +89,8 @@ def test_a_written_source_is_resolved_to_a_name_by_rule() -> None:
     assert source_name(text, at("He", 1), mentions) is None
     # a description stays as written, for the resolver
     assert source_name(text, at("The spokesman"), mentions) == "The spokesman"
+
+
+def test_an_acronym_is_one_mention_and_a_weekday_no_part_of_it() -> None:
+    text = "While Dmitri S. Peskov blamed the U.S. Thursday, U.S. officials denied it."
+    assert [name for _, name in named_mentions(text)] == ["Dmitri S. Peskov", "U.S.", "U.S."]
