@@ -45,9 +45,20 @@ StanceField = Annotated[
         description="supports: the speaker asserts it; refutes: denies it; uncertain: cannot say."
     ),
 ]
+
+
+def _proposition(value: str) -> str:
+    # A small model sometimes closes its JSON inside the string ('... ahead.”}]}]}'):
+    # brackets that open nowhere in the claim are debris, not words of it.
+    value = _non_blank(value)
+    if "{" not in value and "[" not in value:
+        value = _non_blank(re.sub(r"[\s,\"]*[}\]][\s}\],\"]*$", "", value))
+    return value
+
+
 Proposition = Annotated[
     str,
-    AfterValidator(_non_blank),
+    AfterValidator(_proposition),
     Field(max_length=300, description="The proposition as a self-contained affirmative sentence."),
 ]
 

@@ -36,17 +36,12 @@ def named_mentions(text: str) -> list[tuple[Span, str]]:
         # A run can cross a sentence end ("said John Kirby. Dmitry Peskov said"): cut it
         # where the one sentence splitter would ("Sen. Jim Whelan", "U.S." stay whole).
         for piece in sentences(text, run):
-            written = piece.slice(text)
-            # A sentence's full stop goes; an acronym's last dot stays ("U.S.").
-            if not _ACRONYM_END.search(written):
-                written = written.rstrip(".")
-            mention = parse_mention(written)
+            mention = parse_mention(piece.slice(text))
             if mention.kind == "name" and mention.name:
                 out.append((piece, mention.name))
     return out
 
 
-_ACRONYM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")
 _CLAUSE_END = re.compile(r"[,;:“”\"—–]")
 _PRONOUN_BEFORE = re.compile(
     r"(?<![\w’'-])(?:he|she|they|it|we|i|you)\s+(?:\w+\s+)?$", re.IGNORECASE

@@ -25,6 +25,7 @@ from claimx.speakers.lexicon import (
     TITLE_WORDS,
     UNKNOWN_MENTIONS,
 )
+from claimx.text.furniture import unglue_menu
 from claimx.text.normalize import APOSTROPHES, fold, short_key_cache
 from claimx.text.spans import Span
 
@@ -39,6 +40,7 @@ __all__ = [
     "role_matches",
     "split_titles",
     "text_names",
+    "without_full_stop",
 ]
 
 MentionKind = Literal["name", "role", "group", "unknown"]
@@ -113,6 +115,15 @@ def _is_plural(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
 
 
+_ACRONYM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")
+
+
+def without_full_stop(written: str) -> str:
+    """``written`` without the full stop of its sentence: "Vladimir Zelensky." ->
+    "Vladimir Zelensky"; an acronym keeps its last dot ("U.S.")."""
+    return written if _ACRONYM_END.search(written) else written.rstrip(".")
+
+
 @short_key_cache(NAME_CACHE, longest=NAME_KEY)  # one article's names, not a corpus's
 def parse_mention(raw: str, role: str | None = None) -> Mention:
     """Parse a speaker string: "Mr Putin’s spokesman Dmitry Peskov" ->
@@ -123,7 +134,7 @@ def parse_mention(raw: str, role: str | None = None) -> Mention:
     descriptor: "the Kremlin spokesman"), ``group`` (an unnamed plural source:
     "U.S. officials"), ``unknown`` (empty or a pronoun).
     """
-    text = " ".join(raw.split()).strip(' ,;:"“”')
+    text = unglue_menu(without_full_stop(" ".join(raw.split()).strip(' ,;:"“”')))
     given_role = role.strip() if role and role.strip() else None
     if fold(text) in UNKNOWN_MENTIONS:
         return Mention(raw, "", given_role, "unknown")

@@ -49,7 +49,14 @@ from dataclasses import dataclass
 from claimx.text.segments import ends_sentence, lines
 from claimx.text.spans import Span, Spanned
 
-__all__ = ["PHRASES", "FurnitureLine", "furniture_lines", "furniture_spans", "is_furniture"]
+__all__ = [
+    "PHRASES",
+    "FurnitureLine",
+    "furniture_lines",
+    "furniture_spans",
+    "is_furniture",
+    "unglue_menu",
+]
 
 PHRASES: frozenset[str] = frozenset(
     {
@@ -86,6 +93,8 @@ _SECTIONS = frozenset(
     "technology science health culture breaking latest national international local "
     "asia africa americas video".split()
 )
+#: a word of capitalised parts glued together: "HomeWorldKremlin" (a scraped breadcrumb)
+_GLUED = re.compile(r"^(?:[A-Z][a-z]+){2,}(?![\w])")
 _NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
 _CREDIT = re.compile(
     r"^(?:(?:source|photo|photograph|image|picture|credit|image credit|photo credit)s?:"
@@ -105,6 +114,26 @@ class FurnitureLine(Spanned):
     span: Span
     kind: str  # "phrase" | "date" | "breadcrumb" | "credit" | "end matter" | "teaser"
     text: str
+
+
+def unglue_menu(words: str) -> str:
+    """``words`` without the menu items a scraped breadcrumb glued to their first word.
+
+    "HomeWorldKremlin accuses ..." is a breadcrumb line (rule 3): a name read off
+    it, or copied from it by a model, is "Kremlin". Only a leading "Home" with at
+    least one section name after it (:data:`_SECTIONS`) is cut, and never the last
+    part, so "HomeDepot", "Homeland Security" and "Home Office" stay whole.
+    """
+    m = _GLUED.match(words)
+    if m is None or not m.group().startswith("Home"):
+        return words
+    parts = re.findall(r"[A-Z][a-z]+", m.group())
+    cut = 0
+    while cut < len(parts) - 1 and parts[cut].casefold() in _SECTIONS:
+        cut += 1
+    if cut < 2:
+        return words  # "Home" and one more word may be a name ("HomeDepot")
+    return words[sum(len(p) for p in parts[:cut]) :]
 
 
 def _key(line: str) -> str:

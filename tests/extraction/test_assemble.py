@@ -72,3 +72,15 @@ def test_one_proposition_in_two_spellings_is_kept_once() -> None:
         draft("the President  ordered the strike", "The president ordered the strike"),
     ]
     assert len(assemble(STRIKE, drafts, threshold=90).claims) == 1
+
+
+def test_json_debris_closing_a_proposition_is_not_part_of_it() -> None:
+    from claimx.extraction.drafts import SpokenClaim
+
+    def claim(text: str) -> str:
+        return SpokenClaim(speaker="John Kirby", stance="supports", claim=text).claim
+
+    # a recorded v9 answer closed its JSON inside the string
+    assert claim("Zelensky has what he needs.”}]}]}") == "Zelensky has what he needs.”"
+    # brackets that open in the claim are words of it
+    assert claim("The report [of May 3] was leaked]") == "The report [of May 3] was leaked]"

@@ -68,6 +68,12 @@ def ids_of(mentions: list[tuple[str, str | None]], text: str = "") -> list[str]:
         ("Council on Foreign Relations", "Council on Foreign Relations", None, "name"),
         ("he", "", None, "unknown"),
         ("", "", None, "unknown"),
+        # the sentence's full stop is no part of a name; an acronym's last dot is
+        ("Vladimir Zelensky.", "Vladimir Zelensky", None, "name"),
+        ("the U.S.", "U.S.", None, "name"),
+        # a name copied off a scraped breadcrumb loses the menu glued to it
+        ("HomeWorldKremlin", "Kremlin", None, "name"),
+        ("Homeland Security", "Homeland Security", None, "name"),
     ],
 )
 def test_parse_mention(raw: str, name: str, role: str | None, kind: str) -> None:

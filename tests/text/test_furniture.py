@@ -42,3 +42,14 @@ def test_body_paragraphs_are_never_flagged() -> None:
     assert furniture_spans(text) == []
     start = text.index("“Undoubtedly")
     assert not is_furniture(furniture_spans(text), Span(start, start + 10))
+
+
+def test_a_menu_glued_to_a_word_is_cut_from_it_and_nothing_else() -> None:
+    from claimx.text.furniture import unglue_menu
+
+    assert unglue_menu("HomeWorldKremlin accuses Washington") == "Kremlin accuses Washington"
+    assert unglue_menu("HomeNewsPoliticsKremlin") == "Kremlin"
+    # not a menu: "Home" that is a word of the name, or parts that are no sections
+    assert unglue_menu("Homeland Security") == "Homeland Security"
+    assert unglue_menu("Home Office") == "Home Office"
+    assert unglue_menu("HomeDepot") == "HomeDepot"
