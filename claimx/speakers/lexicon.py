@@ -59,14 +59,14 @@ PLACES = frozenset(
         "france", "germany", "iran", "israel", "turkey", "poland", "belarus", "crimea",
     }
 )  # fmt: skip
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 # Words a capitalised run in running text may start with that are not names.
-RUN_STOP_WORDS = frozenset(
+RUN_STOP_WORDS = WEEKDAYS | frozenset(
     {
         "in", "on", "at", "a", "an", "but", "and", "as", "of", "for", "if", "when", "while",
         "after", "before", "since", "with", "from", "by", "to", "this", "that", "it", "he",
         "she", "we", "they", "his", "her", "our", "their", "its", "asked", "said", "says",
-        "according", "per", "citing", "hours", "days", "sunday", "monday", "tuesday",
-        "wednesday", "thursday", "friday", "saturday", "january", "february", "march",
+        "according", "per", "citing", "hours", "days", "january", "february", "march",
         "april", "may", "june", "july", "august", "september", "october", "november",
         "december", "some", "other", "russian", "ukrainian", "american", "british", "us",
         "u.s.", "western", "european", "french", "german", "chinese", "national", "white",

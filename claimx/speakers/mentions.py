@@ -24,6 +24,7 @@ from claimx.speakers.lexicon import (
     RUN_STOP_WORDS,
     TITLE_WORDS,
     UNKNOWN_MENTIONS,
+    WEEKDAYS,
 )
 from claimx.text.furniture import unglue_menu
 from claimx.text.normalize import APOSTROPHES, fold, short_key_cache
@@ -51,11 +52,10 @@ _BODY_OPENERS = frozenset(
     " national white".split()
 )
 
-NAME_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*\.?|[A-Z]\.)"
+#: an acronym written with dots: "U.S.", "U.K."
+_DOTTED = r"(?:[A-Z]\.){2,}"
+NAME_TOKEN = rf"(?:{_DOTTED}|[A-Z][\w’'\-]*\.?|[A-Z]\.)"
 _TEXT_NAME = re.compile(rf"{NAME_TOKEN}(?:[ \t]+(?:{NAME_TOKEN}|(?:de|van|von|bin|al)(?=[ \t])))*")
-_WEEKDAYS = frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-)
 #: words a run made only of names nobody ("The" opening "The mayor said")
 _NOT_NAMES = RUN_STOP_WORDS | ARTICLES
 
@@ -115,7 +115,7 @@ def _is_plural(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
 
 
-_ACRONYM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")
+_ACRONYM_END = re.compile(rf"(?<![\w.]){_DOTTED}$")
 
 
 def without_full_stop(written: str) -> str:
@@ -209,7 +209,7 @@ def name_runs(text: str, *, titles: bool = True) -> list[tuple[Span, str]]:
                 cut = i + 1
         # A weekday ending a run is the date of the sentence, not part of a name
         # ("blamed the U.S. Thursday for").
-        while len(run) > cut + 1 and fold(run[-1].group()).strip(".,") in _WEEKDAYS:
+        while len(run) > cut + 1 and fold(run[-1].group()).strip(".,") in WEEKDAYS:
             run.pop()
         # "The" opening "The mayor said" names nobody; "The US" does (an acronym).
         if cut < len(run) and not all(

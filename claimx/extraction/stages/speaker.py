@@ -38,16 +38,7 @@ class SentenceSpeaker(SpeakerRule):
     name = "rules"
 
     def names(self, text: str, drafts: Sequence[Draft], located: Sequence[Located]) -> list[str]:
-        mentions = named_mentions(text)
-        spans = sentences(text)
-        out = []
-        for draft, loc in zip(drafts, located, strict=True):
-            sentence = enclosing(spans, loc.span)
-            name = draft.claim.speaker
-            if not named_in(name, sentence.slice(text)):
-                name = sentence_source(text, sentence, loc.span, mentions) or name
-            out.append(name)
-        return out
+        return _sentence_names(text, drafts, located, named_mentions(text))
 
 
 @register
@@ -66,7 +57,7 @@ class TaggedSpeaker(SpeakerRule):
 
     def names(self, text: str, drafts: Sequence[Draft], located: Sequence[Located]) -> list[str]:
         mentions = named_mentions(text)
-        fallback = SentenceSpeaker(self.params).names(text, drafts, located)
+        fallback = _sentence_names(text, drafts, located, mentions)
         tagged: list[TaggedAttribution] | None = None
         out = []
         for draft, loc, other in zip(drafts, located, fallback, strict=True):
@@ -79,6 +70,24 @@ class TaggedSpeaker(SpeakerRule):
             name = source_name(text, source, mentions) if source is not None else None
             out.append(name or other)
         return out
+
+
+def _sentence_names(
+    text: str,
+    drafts: Sequence[Draft],
+    located: Sequence[Located],
+    mentions: Sequence[tuple[Span, str]],
+) -> list[str]:
+    """:class:`SentenceSpeaker`'s rule, over the article's named mentions found once."""
+    spans = sentences(text)
+    out = []
+    for draft, loc in zip(drafts, located, strict=True):
+        sentence = enclosing(spans, loc.span)
+        name = draft.claim.speaker
+        if not named_in(name, sentence.slice(text)):
+            name = sentence_source(text, sentence, loc.span, mentions) or name
+        out.append(name)
+    return out
 
 
 def _tagged_source(tagged: Sequence[TaggedAttribution], evidence: Span) -> Span | None:
