@@ -2,6 +2,8 @@
 
     python benchmarks/tagger_polnear.py ~/src/PolNeAR
     python benchmarks/tagger_polnear.py ~/src/PolNeAR --weights out/tagger/perceptron.bin.gz
+    python benchmarks/tagger_polnear.py ~/src/PolNeAR --family encoder \
+        --weights out/encoder/model.int8.onnx --tokenizer out/encoder/tokenizer.json --crf
 
 Not part of CI: the corpus is not shipped (point it at your own checkout of
 ``networkdynamics/PolNeAR``; see ../shared/DATASETS.md). It tags all 84 texts
@@ -12,6 +14,12 @@ tags too): each dev text run ``--runs`` times, CPU time
 (``time.process_time_ns``, one thread) scaled to 3,000 characters, the
 median over every run of every text. The weights are loaded before timing (a
 process loads them once). The held-out split is never read.
+
+``--family encoder`` scores family 3 (:mod:`claimx.tagging.encoder`, the
+``[encoder]`` extra) the same way: ``--weights`` an ONNX file (default: the
+shipped one), onnxruntime on one thread so its CPU compares with the CRF's;
+its stage one uses ``--slack`` in nats of log-probability (not tuned). With
+``--crf`` the shipped CRF is timed in the same run, for the ratio.
 """
 
 from __future__ import annotations
@@ -26,11 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from claimx.tagging import tag  # noqa: E402
+from claimx.tagging import candidates, tag  # noqa: E402
 from claimx.tagging.corpus import read_split  # noqa: E402
 from claimx.tagging.evaluate import evaluate  # noqa: E402
 from claimx.tagging.model import load_model  # noqa: E402
 from claimx.tagging.tagger import WEIGHTS, default_model, stage_one  # noqa: E402
+from claimx.text.spans import Span  # noqa: E402
+
+Run = Callable[[str], object]
 
 
 def cpu_ms_per_3000(
@@ -47,19 +58,82 @@ def cpu_ms_per_3000(
     return statistics.median(samples), samples[int(0.9 * (len(samples) - 1))]
 
 
+def encoder_runs(args: argparse.Namespace) -> tuple[Path, Run, Run, str]:
+    """Family 3's weights file, tag and stage one (``--slack`` nats), and its size line."""
+    from claimx.tagging.encoder import (
+        MODEL_FILE,
+        SCALE,
+        TOKENIZER_FILE,
+        EncoderTagger,
+        default_encoder,
+    )
+
+    data = ROOT / "claimx" / "tagging" / "data"
+    if args.weights is None:
+        encoder, path, tokenizer = default_encoder(), data / MODEL_FILE, data / TOKENIZER_FILE
+    else:
+        tokenizer = args.tokenizer or args.weights.with_name("tokenizer.json")
+        encoder, path = EncoderTagger(args.weights, tokenizer), args.weights
+    slack = round(args.slack * SCALE)
+
+    def stage(text: str) -> list[Span]:
+        found, near = encoder.run(text, slack)
+        return candidates(text, found, context=args.context, near=near)
+
+    size = (
+        f"weights: {path.stat().st_size:,} bytes on disk (ONNX), tokenizer"
+        f" {Path(tokenizer).stat().st_size:,} bytes"
+    )
+    return path, encoder.tag, stage, size
+
+
+def print_cpu(texts: list[str], runs_of: list[tuple[str, Run]], runs: int) -> None:
+    """The CPU lines of the report: each runner over every text, ``runs`` times."""
+    chars = statistics.median(len(t) for t in texts)
+    print()
+    print(
+        f"CPU per 3,000-character article ({len(texts)} texts x {runs} runs;"
+        f" dev texts' median length {chars:,.0f} chars):"
+    )
+    for name, run in runs_of:
+        median, p90 = cpu_ms_per_3000(texts, run, runs)
+        print(f"  {name}: median {median:.1f} ms, 90th percentile {p90:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("checkout", type=Path, help="PolNeAR checkout (or its data/ folder)")
+    parser.add_argument("--family", choices=("linear", "encoder"), default="linear")
     parser.add_argument("--weights", type=Path, default=None, help="default: the shipped ones")
+    parser.add_argument("--tokenizer", type=Path, default=None, help="encoder: tokenizer.json")
+    parser.add_argument("--slack", type=float, default=2.0, help="encoder stage one, nats")
+    parser.add_argument("--context", type=int, default=1, help="encoder stage one, sentences")
+    parser.add_argument("--crf", action="store_true", help="time the shipped CRF too")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per dev text")
     args = parser.parse_args()
+
+    dev = read_split(args.checkout, "dev")
+    texts = [d.text for d in dev]
+    if args.family == "encoder":
+        path, tag_run, stage_run, size = encoder_runs(args)
+        report = evaluate(dev, tag_run, name="tagger-encoder", stage_one=stage_run)
+        print("\n".join(report.lines(f"PolNeAR dev, tagger alone (encoder, {path.name})")))
+        timed: list[tuple[str, Run]] = [("tag", tag_run), ("stage_one", stage_run)]
+        if args.crf:
+            crf = default_model()
+            timed += [
+                ("CRF tag", lambda text: tag(text, crf)),
+                ("CRF stage_one", lambda text: stage_one(text, crf)),
+            ]
+        print_cpu(texts, timed, args.runs)
+        print(size)
+        return
 
     if args.weights is None:
         model = default_model()
         path = ROOT / "claimx" / "tagging" / "data" / WEIGHTS
     else:
         model, path = load_model(args.weights), args.weights
-    dev = read_split(args.checkout, "dev")
     report = evaluate(
         dev,
         lambda text: tag(text, model),
@@ -67,18 +141,14 @@ def main() -> None:
         stage_one=lambda text: stage_one(text, model),
     )
     print("\n".join(report.lines(f"PolNeAR dev, tagger alone ({model.family}, {path.name})")))
-    chars = statistics.median(len(d.text) for d in dev)
-    print()
-    print(
-        f"CPU per 3,000-character article ({len(dev)} texts x {args.runs} runs;"
-        f" dev texts' median length {chars:,.0f} chars):"
+    print_cpu(
+        texts,
+        [
+            ("tag", lambda text: tag(text, model)),
+            ("stage_one", lambda text: stage_one(text, model)),
+        ],
+        args.runs,
     )
-    for name, run in (
-        ("tag", lambda text: tag(text, model)),
-        ("stage_one", lambda text: stage_one(text, model)),
-    ):
-        median, p90 = cpu_ms_per_3000([d.text for d in dev], run, args.runs)
-        print(f"  {name}: median {median:.1f} ms, 90th percentile {p90:.1f} ms")
     print(
         f"weights: {path.stat().st_size:,} bytes on disk, {len(model.features):,} features,"
         f" {model.size:,} int32 weights ({model.emissions.nbytes + model.transitions.nbytes:,}"

