@@ -88,7 +88,9 @@ def encoder_runs(args: argparse.Namespace) -> tuple[Path, Run, Run, str]:
 
 
 def print_cpu(texts: list[str], runs_of: list[tuple[str, Run]], runs: int) -> None:
-    """The CPU lines of the report: each runner over every text, ``runs`` times."""
+    """The CPU lines of the report: each runner over every text, ``runs`` times (0: none)."""
+    if runs <= 0:
+        return
     chars = statistics.median(len(t) for t in texts)
     print()
     print(
@@ -109,7 +111,9 @@ def main() -> None:
     parser.add_argument("--slack", type=float, default=2.0, help="encoder stage one, nats")
     parser.add_argument("--context", type=int, default=1, help="encoder stage one, sentences")
     parser.add_argument("--crf", action="store_true", help="time the shipped CRF too")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per dev text")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="timed runs per dev text (0: no timing)"
+    )
     args = parser.parse_args()
 
     dev = read_split(args.checkout, "dev")
