@@ -54,6 +54,7 @@ __all__ = [
     "bio_transitions",
     "default_encoder",
     "load_tokenizer",
+    "shipped_meta",
 ]
 
 MAX_PIECES = 254
@@ -67,6 +68,7 @@ SCALE = 1000
 
 MODEL_FILE = "encoder.int8.onnx"
 TOKENIZER_FILE = "encoder.tokenizer.json"
+META_FILE = "encoder.meta.json"
 """The shipped files in ``claimx/tagging/data/`` (when shipped: MODEL_CARD.md)."""
 
 _FORBIDDEN = -(10**9)
@@ -265,7 +267,8 @@ def default_encoder() -> EncoderTagger:
         return EncoderTagger(model, tokenizer)
 
 
-def read_meta(directory: Path) -> dict[str, Any]:
-    """The training record written beside exported weights (``meta.json``)."""
-    loaded: dict[str, Any] = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+def shipped_meta() -> dict[str, Any]:
+    """What trained the shipped encoder (corpus, split, steps, parameters, CPU seconds)."""
+    data = resources.files("claimx.tagging").joinpath("data", META_FILE)
+    loaded: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))
     return loaded

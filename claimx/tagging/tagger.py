@@ -16,12 +16,18 @@ attribution scores within :data:`STAGE_ONE_SLACK` of the best labelling of
 all: :func:`~claimx.tagging.viterbi.max_marginals`), widened by
 :data:`STAGE_ONE_CONTEXT` sentences (:func:`~claimx.tagging.candidates.candidates`).
 Both numbers were chosen on a held-out part of PolNeAR *train* (MODEL_CARD.md).
+
+``tag(text, family="encoder")`` uses family 3 instead, the fine-tuned MiniLM
+of :mod:`~claimx.tagging.encoder` (the ``[encoder]`` extra: onnxruntime and
+tokenizers). The CRF stays the default: recorded pipelines depend on its
+spans, which are pinned; the encoder's come from float scores.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 import numpy as np
 
@@ -74,11 +80,25 @@ def _run(text: str, model: Model, slack: int | None) -> tuple[list[TaggedAttribu
     return found, near
 
 
-def tag(text: str, model: Model | None = None) -> list[TaggedAttribution]:
+Family = Literal["crf", "encoder"]
+
+
+def tag(
+    text: str, model: Model | None = None, *, family: Family = "crf"
+) -> list[TaggedAttribution]:
     """The attributions of ``text``, in the order of their content (module doc).
 
     ``model`` defaults to the shipped weights (:func:`default_model`).
+    ``family="encoder"`` tags with the shipped encoder instead (module doc;
+    ``model`` must then be None).
     """
+    if family == "encoder":
+        if model is not None:
+            raise ValueError("model is a linear model; the encoder has its own weights")
+        # Imported here: the linear path must not need the [encoder] extra.
+        from claimx.tagging.encoder import default_encoder
+
+        return default_encoder().tag(text)
     return _run(text, model or default_model(), None)[0]
 
 

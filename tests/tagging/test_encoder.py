@@ -4,15 +4,23 @@ Windows, the BIO transitions and the token-to-wordpiece alignment are what
 training and the runtime share: a mistake there would silently train on
 one alignment and tag with another. The alignment tests build a tiny
 BERT-style wordpiece tokenizer in memory (``tokenizers``, the ``[encoder]``
-extra), so they run without the model files.
+extra), so they run without the model files. The shipped weights are tested
+on one article of ``eval/articles`` when the extra is installed: real
+behaviour (reporting verbs found, spans grouped) and the labels the model is
+confident about (``encoder_pinned.json``; after retraining on purpose,
+rewrite it with ``python -m tests.tagging.test_encoder``).
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from claimx.tagging.encoder import MAX_PIECES, OVERLAP, bio_transitions, windows
+from claimx.tagging import default_model, tag
+from claimx.tagging.encoder import MAX_PIECES, OVERLAP, SCALE, bio_transitions, windows
 from claimx.tagging.labels import LABELS
 from claimx.tagging.tokens import tokenize
 from claimx.tagging.viterbi import viterbi
@@ -68,3 +76,96 @@ def test_align_puts_each_token_on_its_first_wordpiece() -> None:
     assert alignment.ids[:5] == [4, 5, 6, 7, 8]
     assert alignment.heads == [0, 1, 3, 4, 5, 6, 7, 8]
     assert alignment.windows == [(0, len(alignment.ids))]
+
+
+# The shipped weights (claimx/tagging/data/encoder.*): run when the [encoder] extra is installed.
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = sorted((ROOT / "eval" / "articles").glob("*.txt"))[1]
+PINNED = Path(__file__).with_name("encoder_pinned.json")
+PIN_MARGIN = 2 * SCALE
+"""Only tokens whose best label beats the second by 2 nats are pinned: float noise across
+CPUs and onnxruntime builds moves a score by far less."""
+_LETTER = dict(zip(LABELS, "OSsQqCc", strict=True))
+REPORTING = {"said", "says", "saying", "told", "tells", "added", "denied", "denies", "accused"}
+
+
+def confident_labels(text: str) -> list[str]:
+    """Each paragraph's best label per token as one letter, ``?`` where the margin is small."""
+    from claimx.tagging.encoder import default_encoder
+
+    encoder = default_encoder()
+    out = []
+    for paragraph in tokenize(text):
+        scores = encoder.scores(text, paragraph)
+        top2 = np.sort(scores, axis=1)[:, -2:]
+        best = scores.argmax(axis=1)
+        out.append(
+            "".join(
+                _LETTER[LABELS[b]] if hi - lo >= PIN_MARGIN else "?"
+                for b, (lo, hi) in zip(best, top2, strict=True)
+            )
+        )
+    return out
+
+
+def _needs_runtime() -> None:
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("tokenizers")
+
+
+def test_shipped_encoder_says_what_trained_it() -> None:
+    from claimx.tagging.encoder import MODEL_FILE, shipped_meta
+
+    meta = shipped_meta()
+    assert meta["corpus"] == "PolNeAR v1.0.0" and meta["split"] == "train"
+    assert tuple(meta["labels"]) == LABELS
+    weights = ROOT / "claimx" / "tagging" / "data" / MODEL_FILE
+    assert weights.stat().st_size < 25_000_000
+
+
+def test_shipped_encoder_finds_reported_speech_in_an_article() -> None:
+    _needs_runtime()
+    text = ARTICLE.read_text(encoding="utf-8")
+    found = tag(text, family="encoder")
+    assert len(found) >= 10
+    for att in found:
+        for span in (att.cue, *att.content, *([att.source] if att.source else [])):
+            assert 0 <= span.start < span.end <= len(text)
+        assert att.cue.slice(text).strip()
+    cues = [att.cue.slice(text).lower() for att in found]
+    assert sum(any(w in REPORTING for w in cue.split()) for cue in cues) >= len(found) // 2
+    # The White House's denial: source, cue and quoted content, grouped together.
+    kirby = [a for a in found if a.source and "Kirby" in a.source.slice(text)]
+    assert kirby and "nothing to do with this" in kirby[0].texts(text)[2]
+    assert found == sorted(found, key=lambda a: (a.span.start, a.span.end, a.cue.start))
+
+
+def test_shipped_encoder_gives_the_pinned_confident_labels() -> None:
+    _needs_runtime()
+    text = ARTICLE.read_text(encoding="utf-8")
+    pinned = json.loads(PINNED.read_text(encoding="utf-8"))
+    assert pinned["article"] == ARTICLE.name
+    got = confident_labels(text)
+    assert len(got) == len(pinned["paragraphs"])
+    for mine, want in zip(got, pinned["paragraphs"], strict=True):
+        # A token confident in both runs has the same label; float noise may only move a
+        # token across the margin, never flip a confident label.
+        assert len(mine) == len(want)
+        assert all(a == b for a, b in zip(mine, want, strict=True) if "?" not in (a, b))
+    share = sum(c != "?" for p in got for c in p) / sum(len(p) for p in got)
+    assert share > 0.6  # most tokens are pinned
+
+
+def test_encoder_family_takes_no_linear_model() -> None:
+    with pytest.raises(ValueError):
+        tag("He said so.", default_model(), family="encoder")
+
+
+if __name__ == "__main__":  # rewrite the pins after retraining on purpose
+    _text = ARTICLE.read_text(encoding="utf-8")
+    PINNED.write_text(
+        json.dumps({"article": ARTICLE.name, "paragraphs": confident_labels(_text)}, indent=1)
+        + "\n",
+        encoding="utf-8",
+    )
