@@ -22,13 +22,18 @@ Modules, runtime:
   weights and their file, integer decoding;
 * :mod:`~claimx.tagging.tagger`: :func:`tag`, and :func:`stage_one`, the
   sentences to ask a model about; :mod:`~claimx.tagging.candidates`: those
-  sentences from tagged spans; :mod:`~claimx.tagging.result`: the tagger as a system.
+  sentences from tagged spans; :mod:`~claimx.tagging.result`: the tagger as a system;
+* :mod:`~claimx.tagging.encoder`: family 3, a fine-tuned MiniLM run by
+  onnxruntime (``tag(text, family="encoder")``, the ``[encoder]`` extra; the
+  CRF stays the default).
 
 Training only (they import :mod:`claimx.datasets` and :mod:`claimx.eval`, and
 CRFsuite from the ``[train]`` extra): :mod:`~claimx.tagging.corpus`,
 :mod:`~claimx.tagging.crf`, :mod:`~claimx.tagging.perceptron`,
 :mod:`~claimx.tagging.evaluate`, :mod:`~claimx.tagging.train` (the retrain
-command), :mod:`~claimx.tagging.tune` (how its parameters were chosen, on train).
+command), :mod:`~claimx.tagging.tune` (how its parameters were chosen, on train),
+:mod:`~claimx.tagging.encoder_train` (family 3's fine-tuning and ONNX export: torch
+and transformers, the ``[train-encoder]`` extra).
 """
 
 from claimx.tagging.attribution import TaggedAttribution
