@@ -57,6 +57,7 @@ def _tiny_tokenizer() -> object:
     from tokenizers.models import WordPiece
 
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "the", "sen", "##ator", "said", ",", ".", "“"]
+    vocab += ["may", "##or", "that"]
     tok = tokenizers.Tokenizer(WordPiece({w: i for i, w in enumerate(vocab)}, unk_token="[UNK]"))
     tok.normalizer = normalizers.BertNormalizer(lowercase=True)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
@@ -76,6 +77,37 @@ def test_align_puts_each_token_on_its_first_wordpiece() -> None:
     assert alignment.ids[:5] == [4, 5, 6, 7, 8]
     assert alignment.heads == [0, 1, 3, 4, 5, 6, 7, 8]
     assert alignment.windows == [(0, len(alignment.ids))]
+
+
+def test_training_windows_carry_the_crf_labels_on_head_pieces(tmp_path: Path) -> None:
+    from claimx.tagging.corpus import read_split, role_spans
+    from claimx.tagging.encoder import align
+    from claimx.tagging.encoder_train import IGNORE, windows_of
+    from claimx.tagging.labels import encode
+    from tests.tagging.synthetic import write_corpus
+
+    tokenizer = _tiny_tokenizer()
+    (doc,) = read_split(write_corpus(tmp_path / "polnear", train=1, dev=1), "train")
+    got = windows_of([doc], tokenizer)
+    paragraphs = tokenize(doc.text)
+    assert len(got) == len(paragraphs)  # short paragraphs: one window each
+    gold = [role_spans(a) for a in doc.attributions]
+    seen: set[str] = set()
+    for window, paragraph in zip(got, paragraphs, strict=True):
+        labels = encode(paragraph.tokens, [g for g in gold if g.extent.overlaps(paragraph.span)])
+        heads = align(doc.text, paragraph, tokenizer).heads
+        first_token_of: dict[int, int] = {}
+        for token, head in enumerate(heads):
+            first_token_of.setdefault(head, token)
+        # Each head piece carries its (first) token's gold label; no other piece is scored.
+        for piece, label in enumerate(window.labels):
+            if piece in first_token_of:
+                assert LABELS[label] == labels[first_token_of[piece]]
+            else:
+                assert label == IGNORE
+        seen.update(labels)
+    assert {"B-SRC", "B-CUE", "B-CON", "I-CON"} <= seen
+    assert any(IGNORE in w.labels for w in got)  # "mayor" is may ##or: ##or is not scored
 
 
 # The shipped weights (claimx/tagging/data/encoder.*): run when the [encoder] extra is installed.
