@@ -99,7 +99,7 @@ def load_tokenizer(path: Path | str) -> Any:
 
 def windows(n: int, size: int = MAX_PIECES, overlap: int = OVERLAP) -> list[tuple[int, int]]:
     """``[start, end)`` windows of at most ``size`` covering ``range(n)``, consecutive ones
-    sharing ``overlap`` (one empty window for ``n == 0``, so every paragraph is read)."""
+    sharing ``overlap`` (a single window, empty when ``n == 0``)."""
     if n <= size:
         return [(0, n)]
     out: list[tuple[int, int]] = []
