@@ -377,15 +377,28 @@ def _recorded_only(
     specs: list[PromptSpec], models: list[str], cassettes: Path, *, oracle: bool = False
 ) -> list[PromptSpec]:
     """Among every version, those with recordings of ``models`` to replay (of their
-    oracle-evidence requests, with ``oracle``); the others are named on stderr, with the
-    command that records them (asked for by name, a version without recordings is an
-    error instead)."""
+    oracle-evidence requests, with ``oracle``) and whose stages can run here; the others
+    are named on stderr, with the command that records them or the extra to install
+    (asked for by name, such a version is an error instead)."""
     from rich.console import Console
 
     from claimx.eval.recordings import record_command, recording_key, recording_status
+    from claimx.extraction.pipeline import Pipeline
 
     kept = []
     for spec in specs:
+        try:
+            if spec.pipeline is not None:
+                Pipeline(spec)  # a stage that needs an extra says so when built
+        except ConfigError as exc:
+            Console(stderr=True).print(
+                f"not replayed: {spec.ref}: {exc}",
+                style="yellow",
+                highlight=False,
+                markup=False,  # "[encoder]" is an extra, not a style
+                soft_wrap=True,
+            )
+            continue
         status = {m: recording_status(spec, m, cassettes, oracle=oracle) for m in models}
         if all(s == "recorded" for s in status.values()):
             kept.append(spec)

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from claimx.errors import ConfigError
 from claimx.tagging.attribution import TaggedAttribution
 from claimx.tagging.decode import decode
 from claimx.tagging.labels import LABELS, OUTSIDE
@@ -258,9 +259,22 @@ class EncoderTagger:
         return self.run(text)[0]
 
 
+def require_encoder() -> None:
+    """Say how to install the ``[encoder]`` extra when its packages are missing."""
+    import importlib.util
+
+    missing = [m for m in ("onnxruntime", "tokenizers") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ConfigError(
+            f"the encoder tagger needs {' and '.join(missing)}: pip install 'claimx[encoder]'"
+            " (in a checkout: pip install -e '.[encoder]')"
+        )
+
+
 @cache
 def default_encoder() -> EncoderTagger:
     """The shipped encoder (``[encoder]`` extra), loaded once per process."""
+    require_encoder()
     data = resources.files("claimx.tagging").joinpath("data")
     model = data.joinpath(MODEL_FILE).read_bytes()
     with resources.as_file(data.joinpath(TOKENIZER_FILE)) as tokenizer:

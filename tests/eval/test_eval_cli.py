@@ -427,3 +427,27 @@ def test_an_unrecorded_version_is_listed_with_its_record_command_and_the_main_jo
     # named, it is the error it was, with the same command
     code, _, err = invoke(["--prompt", ref], capsys)
     assert code == 1 and f"--record --prompt {ref}" in err
+
+
+def test_a_version_whose_stage_needs_a_missing_extra_is_listed_and_the_main_job_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    found = importlib.util.find_spec
+    # As on a machine with `pip install -e .` only: the [encoder] extra's onnxruntime absent.
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "onnxruntime" else found(name, *a),
+    )
+    code, _, err = invoke(["--json", str(tmp_path / "r.json")], capsys)
+    assert code == 0, err
+    said = " ".join(err.split())
+    assert "not replayed: extract@v12: the encoder tagger needs onnxruntime:" in said
+    assert "pip install 'claimx[encoder]'" in said
+    labels = [s["label"] for s in json.loads((tmp_path / "r.json").read_text())["systems"]]
+    assert "extract@v12" not in labels and "extract@v10" in labels
+    # named, it is an error saying what to install
+    code, _, err = invoke(["--prompt", "extract@v12"], capsys)
+    assert code == 1 and "pip install 'claimx[encoder]'" in err
