@@ -6,6 +6,7 @@
     python benchmarks/bench_polnear.py ~/src/PolNeAR --n 24 --sample-only   # just the gold
     python benchmarks/bench_polnear.py ~/src/PolNeAR --prompt extract@v10 --tagger --n 20
                                              # and the tagger alone (no model) beside it
+                                             # (--tagger encoder: the encoder's, [encoder] extra)
 
 Not part of CI: the corpus is not shipped (point it at your own checkout of
 ``networkdynamics/PolNeAR``; see ../shared/DATASETS.md). It reports on the
@@ -39,6 +40,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +50,8 @@ from claimx.datasets.cli import write_jsonl  # noqa: E402
 from claimx.datasets.polnear import convert_split  # noqa: E402
 from claimx.models import GoldRecord  # noqa: E402
 from claimx.runs.outputs import errors_file  # noqa: E402
+from claimx.tagging.tagger import Family  # noqa: E402
+from claimx.text.spans import Span  # noqa: E402
 
 
 def sample(checkout: Path, n: int, max_chars: int, split: str = "dev") -> list[GoldRecord]:
@@ -96,7 +100,12 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--tagger", action="store_true", help="also score the tagger alone (no model)"
+        "--tagger",
+        action="append",
+        nargs="?",
+        const="crf",
+        choices=["crf", "encoder"],
+        help="also score a tagger alone (no model): crf (the default) or encoder; repeatable",
     )
     parser.add_argument(
         "--split",
@@ -118,31 +127,32 @@ def main() -> None:
     if not args.score_only:
         for prompt in prompts:
             run_prompt(gold, args.out, prompt, cache_dir, fresh=args.fresh)
-    if args.tagger:
-        write_tagger_results(records, results_path(args.out, TAGGER))
-    score(gold, prompts + ([TAGGER] if args.tagger else []), args.out, seed=args.seed)
+    taggers = [TAGGERS[f] for f in dict.fromkeys(args.tagger or [])]
+    for family in dict.fromkeys(args.tagger or []):
+        write_tagger_results(records, results_path(args.out, TAGGERS[family]), family)
+    score(gold, prompts + taggers, args.out, seed=args.seed)
 
 
-TAGGER = "tagger"
-"""The name the tagger alone (no model) has among the systems."""
+TAGGERS: dict[Family, str] = {"crf": "tagger", "encoder": "tagger-encoder"}
+"""The name each tagger alone (no model) has among the systems."""
 
 
-def write_tagger_results(records: list[GoldRecord], path: Path) -> None:
+def write_tagger_results(records: list[GoldRecord], path: Path, family: Family) -> None:
     """The tagger's attributions of every article as results (no model), timed."""
     import time
 
-    from claimx.tagging import as_result, default_model, tag
+    from claimx.tagging import as_result, tag
 
-    default_model()  # loaded once, before the clock starts
+    tag("Loaded once, before the clock starts, she said.", family=family)
     with path.open("w", encoding="utf-8") as out:
         for record in records:
             started = time.perf_counter()
-            found = tag(record.text)
+            found = tag(record.text, family=family)
             result = as_result(
                 record.text,
                 found,
                 article_id=record.id,
-                model="tagger",
+                model=TAGGERS[family],
                 latency_s=round(time.perf_counter() - started, 4),
             )
             out.write(result.model_dump_json() + "\n")
@@ -161,14 +171,19 @@ def score(gold_path: Path, prompts: list[str], out: Path, *, seed: int) -> None:
     done = [g for g in gold if all(g.article_id in r for r in results.values())]
     if not done:
         sys.exit(f"no article finished by every prompt in {out}: run without --score-only first")
-    candidates = {p: prompt_candidates(p) for p in prompts}
-    if TAGGER in prompts:
-        from claimx.tagging import tag
-
-        candidates[TAGGER] = lambda text: [a.span for a in tag(text)]
+    candidates = {p: prompt_candidates(p) for p in prompts if p not in TAGGERS.values()}
+    for family, name in TAGGERS.items():
+        if name in prompts:  # a tagger's stage one is its own attributions
+            candidates[name] = partial(_tagged_spans, family=family)
     report = detection_report(done, results, candidates=candidates, seed=seed)
     print(f"scored on the {len(done)} of {len(gold)} articles that every prompt has finished")
     print_detection(report, Console(width=200))
+
+
+def _tagged_spans(text: str, family: Family) -> list[Span]:
+    from claimx.tagging import tag
+
+    return [a.span for a in tag(text, family=family)]
 
 
 if __name__ == "__main__":
