@@ -450,4 +450,4 @@ def test_a_version_whose_stage_needs_a_missing_extra_is_listed_and_the_main_job_
     assert "extract@v12" not in labels and "extract@v10" in labels
     # named, it is an error saying what to install
     code, _, err = invoke(["--prompt", "extract@v12"], capsys)
-    assert code == 1 and "pip install 'claimx[encoder]'" in err
+    assert code == 2 and "pip install 'claimx[encoder]'" in err  # a usage error
