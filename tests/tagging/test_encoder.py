@@ -189,6 +189,32 @@ def test_shipped_encoder_gives_the_pinned_confident_labels() -> None:
     assert share > 0.6  # most tokens are pinned
 
 
+def test_encoder_spans_on_the_five_articles_survive_noise_far_above_float_rounding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """extract@v12's recorded requests hold the encoder's spans, so its replay needs the same
+    spans on any CPU. Another CPU or onnxruntime build moves a logit by about 1e-6 of
+    itself; a relative noise of 1e-4 on every logit must move no span, cue or source."""
+    _needs_runtime()
+    from claimx.tagging.encoder import default_encoder
+
+    encoder = default_encoder()
+    texts = [
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "eval" / "articles").glob("*.txt"))
+    ]
+    clean = [encoder.tag(t) for t in texts]
+    logits = encoder.logits
+    rng = np.random.default_rng(0)
+
+    def noisy(ids: list[int]) -> np.ndarray:
+        out = logits(ids)
+        return (out * (1 + rng.uniform(-1e-4, 1e-4, size=out.shape))).astype(np.float32)
+
+    monkeypatch.setattr(encoder, "logits", noisy)
+    for _ in range(2):
+        assert [encoder.tag(t) for t in texts] == clean
+
+
 def test_encoder_family_takes_no_linear_model() -> None:
     with pytest.raises(ValueError):
         tag("He said so.", default_model(), family="encoder")
