@@ -63,6 +63,14 @@ def checkout(tmp_path: Path) -> Path:
 
 def test_the_readme_prompt_workflow_runs_as_written(checkout: Path) -> None:
     block = readme_block()
+    registry = PromptRegistry(ROOT / "prompts")
+    number = max(s.version for s in registry.all() if s.name == "extract") + 1
+    ref = f"extract@v{number}"
+    # The block names the version `claimx prompts new` will write: the next free number.
+    assert f"--prompt {ref} " in block and f"prompts/extract/v{number}.yaml" in block, (
+        f"README's 'Your own prompt version' must name {ref}, the next free version:"
+        " a version was added since the block was written"
+    )
     manifest_path = checkout / "eval" / "cassettes" / "local" / "manifest.json"
     before = json.loads(manifest_path.read_text(encoding="utf-8"))
     with FakeOpenAIServer(max_seconds=300, **RECORDED_SERVER) as server:  # type: ignore[arg-type]
@@ -84,22 +92,20 @@ def test_the_readme_prompt_workflow_runs_as_written(checkout: Path) -> None:
         )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    new = checkout / "prompts" / "extract" / "v12.yaml"
+    new = checkout / "prompts" / "extract" / f"v{number}.yaml"
     assert new.exists(), "claimx prompts new wrote the next version"
-    assert re.search(r"extract@v12 +unrecorded \(local\)", out), out
+    assert re.search(rf"{ref} +unrecorded \(local\)", out), out
     assert (checkout / "try.jsonl").read_text(encoding="utf-8").count("\n") == 1
     # the recording: the new version's own entry, what the server said it is; nothing else
     after = json.loads(manifest_path.read_text(encoding="utf-8"))
-    entry = after["prompts"].pop("extract@v12")
+    entry = after["prompts"].pop(ref)
     assert entry["model_description"].startswith("qwen2.5-coder-1.5b-instruct-q4.gguf")
     assert entry["base_url"] == server.base_url
     assert after["prompts"] == before["prompts"], "no other version's entry moved"
-    assert (
-        len(list((checkout / "eval" / "cassettes" / "local" / "extract@v12").glob("*.yaml"))) == 5
-    )
+    assert len(list((checkout / "eval" / "cassettes" / "local" / ref).glob("*.yaml"))) == 5
     # the A/B, offline: the default against the new version, with its interval
-    default = PromptRegistry(ROOT / "prompts").get("default").ref
-    assert "extract@v12" in out.split(f"A/B against {default}", 1)[1]
+    default = registry.get("default").ref
+    assert ref in out.split(f"A/B against {default}", 1)[1]
     # the default did not move
     assert (checkout / "prompts" / "defaults.yaml").read_text(encoding="utf-8") == (
         ROOT / "prompts" / "defaults.yaml"
