@@ -42,7 +42,7 @@ from claimx.tagging.attribution import TaggedAttribution
 from claimx.tagging.decode import decode
 from claimx.tagging.labels import LABELS, OUTSIDE
 from claimx.tagging.tokens import Paragraph, tokenize
-from claimx.tagging.viterbi import IntArray, max_marginals, viterbi
+from claimx.tagging.viterbi import IntArray, near_attribution, viterbi
 from claimx.text.spans import Span
 
 __all__ = [
@@ -243,14 +243,8 @@ class EncoderTagger:
             if slack is not None:
                 start = scores.copy()
                 start[0] += self._first
-                marginals = max_marginals(start, self.transitions)
-                best = marginals.max(axis=1)
-                inside = np.delete(marginals, LABELS.index(OUTSIDE), axis=1).max(axis=1)
-                near.extend(
-                    tok.span
-                    for tok, close in zip(paragraph.tokens, inside >= best - slack, strict=True)
-                    if close
-                )
+                close = near_attribution(start, self.transitions, LABELS.index(OUTSIDE), slack)
+                near.extend(tok.span for tok, c in zip(paragraph.tokens, close, strict=True) if c)
         found.sort(key=lambda a: (a.span.start, a.span.end, a.cue.start))
         return found, near
 

@@ -38,7 +38,7 @@ from claimx.tagging.features import paragraph_features
 from claimx.tagging.labels import OUTSIDE
 from claimx.tagging.model import Model, load_model
 from claimx.tagging.tokens import tokenize
-from claimx.tagging.viterbi import max_marginals
+from claimx.tagging.viterbi import near_attribution
 from claimx.text.spans import Span
 
 __all__ = ["STAGE_ONE_CONTEXT", "STAGE_ONE_SLACK", "WEIGHTS", "default_model", "stage_one", "tag"]
@@ -68,14 +68,10 @@ def _run(text: str, model: Model, slack: int | None) -> tuple[list[TaggedAttribu
         scores = model.scores(paragraph_features(paragraph, model.lexicon))
         found.extend(decode(paragraph, model.best(scores), model.cue_margins(scores)))
         if slack is not None:
-            marginals = max_marginals(scores, model.transitions.astype(np.int64))
-            best = marginals.max(axis=1)
-            inside = np.delete(marginals, model.labels.index(OUTSIDE), axis=1).max(axis=1)
-            near.extend(
-                tok.span
-                for tok, close in zip(paragraph.tokens, inside >= best - slack, strict=True)
-                if close
+            close = near_attribution(
+                scores, model.transitions.astype(np.int64), model.labels.index(OUTSIDE), slack
             )
+            near.extend(tok.span for tok, c in zip(paragraph.tokens, close, strict=True) if c)
     found.sort(key=lambda a: (a.span.start, a.span.end, a.cue.start))
     return found, near
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["IntArray", "max_marginals", "viterbi"]
+__all__ = ["IntArray", "max_marginals", "near_attribution", "viterbi"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -62,3 +62,15 @@ def max_marginals(emissions: IntArray, transitions: IntArray) -> IntArray:
     for t in range(n - 2, -1, -1):
         backward[t] = (transitions + (emissions[t + 1] + backward[t + 1])[None, :]).max(axis=1)
     return forward + backward
+
+
+def near_attribution(
+    emissions: IntArray, transitions: IntArray, outside: int, slack: int
+) -> npt.NDArray[np.bool_]:
+    """Per token: whether its best labelling inside an attribution (any label but
+    ``outside``) scores within ``slack`` of the best labelling of all (the stage one's
+    "nearly tagged", from :func:`max_marginals`)."""
+    marginals = max_marginals(emissions, transitions)
+    best = marginals.max(axis=1)
+    inside = np.delete(marginals, outside, axis=1).max(axis=1)
+    return np.asarray(inside >= best - slack)
