@@ -42,9 +42,8 @@ import numpy.typing as npt
 
 from claimx.errors import ConfigError
 from claimx.tagging.attribution import TaggedAttribution
-from claimx.tagging.decode import decode
 from claimx.tagging.labels import LABELS, OUTSIDE
-from claimx.tagging.tokens import Paragraph, tokenize
+from claimx.tagging.tokens import Paragraph
 from claimx.tagging.viterbi import IntArray, near_attribution, viterbi
 from claimx.text.spans import Span
 
@@ -203,7 +202,7 @@ class EncoderTagger:
         )
         return np.asarray(out[0, 1:-1], dtype=np.float32)
 
-    def scores(self, text: str, paragraph: Paragraph) -> IntArray:
+    def paragraph_scores(self, text: str, paragraph: Paragraph) -> IntArray:
         """``[tokens, labels]`` fixed-point log-probabilities of the paragraph's tokens."""
         alignment = align(text, paragraph, self.tokenizer)
         n = len(alignment.ids)
@@ -222,35 +221,37 @@ class EncoderTagger:
             reach[start:end] = np.maximum(reach[start:end], room)
         return np.rint(pieces[alignment.heads] * SCALE).astype(np.int64)
 
+    def _first_constrained(self, scores: IntArray) -> IntArray:
+        """``scores`` with ``I-*`` forbidden on the first token (a paragraph opens no inside)."""
+        start = scores.copy()
+        start[0] += self._first
+        return start
+
     def best(self, scores: IntArray) -> list[str]:
         """The best well-formed label sequence (BIO-constrained integer Viterbi)."""
         if len(scores) == 0:
             return []
-        start = scores.copy()
-        start[0] += self._first
-        return [self.labels[i] for i in viterbi(start, self.transitions)]
+        return [self.labels[i] for i in viterbi(self._first_constrained(scores), self.transitions)]
 
     def cue_margins(self, scores: IntArray) -> list[int]:
         """Each token's ``B-CUE`` score less its best one (<= 0), as the decoder reads it."""
         return [int(x) for x in scores[:, self._cue] - scores.max(axis=1)]
 
+    def near(self, scores: IntArray, slack: int) -> npt.NDArray[np.bool_]:
+        """Per token: whether a well-formed labelling putting it in an attribution comes
+        within ``slack`` of the best."""
+        start = self._first_constrained(scores)
+        return near_attribution(start, self.transitions, LABELS.index(OUTSIDE), slack)
+
     def run(
         self, text: str, slack: int | None = None
     ) -> tuple[list[TaggedAttribution], list[Span]]:
         """Attributions of ``text``, and (with ``slack``, in :data:`SCALE` units) the tokens
-        whose best labelling with an attribution came within it of the best of all."""
-        found: list[TaggedAttribution] = []
-        near: list[Span] = []
-        for paragraph in tokenize(text):
-            scores = self.scores(text, paragraph)
-            found.extend(decode(paragraph, self.best(scores), self.cue_margins(scores)))
-            if slack is not None:
-                start = scores.copy()
-                start[0] += self._first
-                close = near_attribution(start, self.transitions, LABELS.index(OUTSIDE), slack)
-                near.extend(tok.span for tok, c in zip(paragraph.tokens, close, strict=True) if c)
-        found.sort(key=lambda a: (a.span.start, a.span.end, a.cue.start))
-        return found, near
+        whose best labelling with an attribution came within it of the best of all
+        (:func:`~claimx.tagging.tagger.label_text`, the loop the CRF runs too)."""
+        from claimx.tagging.tagger import label_text  # tagger imports this module lazily
+
+        return label_text(text, self, slack)
 
     def tag(self, text: str) -> list[TaggedAttribution]:
         """The attributions of ``text``, in the order of their content (as :func:`tag`)."""

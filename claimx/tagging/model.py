@@ -32,9 +32,11 @@ import numpy as np
 import numpy.typing as npt
 
 from claimx.errors import ClaimxError
-from claimx.tagging.features import FEATURE_VERSION
+from claimx.tagging.features import FEATURE_VERSION, paragraph_features
+from claimx.tagging.labels import OUTSIDE
 from claimx.tagging.lexicon import CueLexicon
-from claimx.tagging.viterbi import IntArray, viterbi
+from claimx.tagging.tokens import Paragraph
+from claimx.tagging.viterbi import IntArray, near_attribution, viterbi
 
 __all__ = ["SCALE", "Model", "load_model", "quantise", "save_model"]
 
@@ -75,6 +77,17 @@ class Model:
             return np.zeros((0, len(self.labels)), dtype=np.int64)
         gathered = self.emissions[np.array(rows, dtype=np.intp)].astype(np.int64)
         return np.add.reduceat(gathered, np.array(starts, dtype=np.intp), axis=0)
+
+    def paragraph_scores(self, text: str, paragraph: Paragraph) -> IntArray:
+        """The emission scores of the paragraph's tokens (``text`` is not read: the
+        features hold what the model sees)."""
+        return self.scores(paragraph_features(paragraph, self.lexicon))
+
+    def near(self, scores: IntArray, slack: int) -> npt.NDArray[np.bool_]:
+        """Per token: whether a labelling putting it in an attribution comes within
+        ``slack`` of the best (:func:`~claimx.tagging.viterbi.near_attribution`)."""
+        transitions = self.transitions.astype(np.int64)
+        return near_attribution(scores, transitions, self.labels.index(OUTSIDE), slack)
 
     def tag(self, token_features: Sequence[Sequence[str]]) -> list[str]:
         """The best label of each token (:func:`~claimx.tagging.viterbi.viterbi`)."""

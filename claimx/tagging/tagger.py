@@ -27,18 +27,17 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from claimx.tagging.attribution import TaggedAttribution
 from claimx.tagging.candidates import candidates
 from claimx.tagging.decode import decode
-from claimx.tagging.features import paragraph_features
-from claimx.tagging.labels import OUTSIDE
 from claimx.tagging.model import Model, load_model
-from claimx.tagging.tokens import tokenize
-from claimx.tagging.viterbi import near_attribution
+from claimx.tagging.tokens import Paragraph, tokenize
+from claimx.tagging.viterbi import IntArray
 from claimx.text.spans import Span
 
 __all__ = ["STAGE_ONE_CONTEXT", "STAGE_ONE_SLACK", "WEIGHTS", "default_model", "stage_one", "tag"]
@@ -60,17 +59,28 @@ def default_model() -> Model:
     return load_model(data)
 
 
-def _run(text: str, model: Model, slack: int | None) -> tuple[list[TaggedAttribution], list[Span]]:
-    """Attributions, and (with ``slack``) the tokens that came within it of one."""
+class Labeller(Protocol):
+    """What the labelling loop asks of a family (the CRF's :class:`Model`, the encoder's
+    :class:`~claimx.tagging.encoder.EncoderTagger`), all in integers."""
+
+    def paragraph_scores(self, text: str, paragraph: Paragraph) -> IntArray: ...
+    def best(self, scores: IntArray) -> list[str]: ...
+    def cue_margins(self, scores: IntArray) -> list[int]: ...
+    def near(self, scores: IntArray, slack: int) -> npt.NDArray[np.bool_]: ...
+
+
+def label_text(
+    text: str, labeller: Labeller, slack: int | None = None
+) -> tuple[list[TaggedAttribution], list[Span]]:
+    """Attributions of ``text``, in the order of their content, and (with ``slack``, in
+    the labeller's units) the tokens that came within it of one."""
     found: list[TaggedAttribution] = []
     near: list[Span] = []
     for paragraph in tokenize(text):
-        scores = model.scores(paragraph_features(paragraph, model.lexicon))
-        found.extend(decode(paragraph, model.best(scores), model.cue_margins(scores)))
+        scores = labeller.paragraph_scores(text, paragraph)
+        found.extend(decode(paragraph, labeller.best(scores), labeller.cue_margins(scores)))
         if slack is not None:
-            close = near_attribution(
-                scores, model.transitions.astype(np.int64), model.labels.index(OUTSIDE), slack
-            )
+            close = labeller.near(scores, slack)
             near.extend(tok.span for tok, c in zip(paragraph.tokens, close, strict=True) if c)
     found.sort(key=lambda a: (a.span.start, a.span.end, a.cue.start))
     return found, near
@@ -95,7 +105,7 @@ def tag(
         from claimx.tagging.encoder import default_encoder
 
         return default_encoder().tag(text)
-    return _run(text, model or default_model(), None)[0]
+    return label_text(text, model or default_model())[0]
 
 
 def stage_one(
@@ -107,5 +117,5 @@ def stage_one(
 ) -> list[Span]:
     """The candidate spans of ``text`` a pipeline asks a model about (module doc)."""
     model = model or default_model()
-    found, near = _run(text, model, round(slack * model.scale))
+    found, near = label_text(text, model, round(slack * model.scale))
     return candidates(text, found, context=context, near=near)

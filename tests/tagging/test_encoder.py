@@ -129,7 +129,7 @@ def confident_labels(text: str) -> list[str]:
     encoder = default_encoder()
     out = []
     for paragraph in tokenize(text):
-        scores = encoder.scores(text, paragraph)
+        scores = encoder.paragraph_scores(text, paragraph)
         top2 = np.sort(scores, axis=1)[:, -2:]
         best = scores.argmax(axis=1)
         out.append(
