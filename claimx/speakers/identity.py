@@ -52,7 +52,10 @@ Every rule compares the **names** only: a name's appositive or relative clause
 (from its first comma, an opening bracket, or "who", "which", "that") is left
 out first, of both names and of the context: "Gonzalez, 55, of Brigantine" is
 "Gonzalez" (then rule 3), "Sen. Jim Whelan who represents the city" is
-"Jim Whelan", "Rep. Ryan (R-WI)" is "Ryan".
+"Jim Whelan", "Rep. Ryan (R-WI)" is "Ryan"; so is a description set off before
+the name (a lower-case word, a comma, a capital): "Apple's chief executive,
+Tim Cook," is "Tim Cook". A possessive ending is no part of a name: a source
+written as "Trump's" (in "Trump's claim that ...") is "Trump".
 
 The resolver applies rule 3 itself, with the names of the article text as
 context, because it has to decide which of several people a surname denotes;
@@ -113,6 +116,8 @@ NAME_CACHE = 4096
 NAME_KEY = 100
 
 _PUNCT = re.compile(r"[^\w\s]")
+_POSSESSIVE = re.compile(r"'s\b")
+"""A possessive ending: "Trump's" is Trump, as a source written in the text ("Trump's claim")."""
 INITIAL = re.compile(r"^[A-Z]\.?$")
 """A one-letter initial, with or without its dot."""
 
@@ -124,7 +129,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
     Only *middle* one-letter tokens are initials ("John F. Kirby"); leading ones
     are kept, so "U.S. officials" stays distinct from "Russian officials".
     """
-    tokens = _PUNCT.sub(" ", fold(name).replace("’", "'").replace("'s ", " ")).split()
+    tokens = _PUNCT.sub(" ", _POSSESSIVE.sub("", fold(name).replace("’", "'"))).split()
     tokens = [t for t in tokens if t not in HONORIFICS]
     return tuple(t for i, t in enumerate(tokens) if len(t) > 1 or i in (0, len(tokens) - 1))
 
@@ -265,13 +270,17 @@ def _is_acronym_of(short: str, full: str) -> bool:
 # Where a name's appositive or relative clause begins: "Gonzalez, 55, of Brigantine",
 # "Sen. Jim Whelan who represents Atlantic City", "Rep. Ryan (R-WI)".
 _APPOSITIVE = re.compile(r",|\s\(|\s(?:who|which|that)\s")
+# A description set off before the name: "Apple's chief executive, Tim Cook,", "his running
+# mate, Indiana Gov. Mike Pence": a lower-case word, a comma, then a capital.
+_DESCRIPTION_FIRST = re.compile(r"^[^,]*\b[a-z][\w-]*\s*,\s*(?=[A-Z])")
 
 
 @short_key_cache(NAME_CACHE, longest=NAME_KEY)
 def name_part(name: str) -> str:
-    """``name`` without its appositive or relative clause (module doc); all of it if
-    nothing is left."""
-    head = _APPOSITIVE.split(name, maxsplit=1)[0].strip()
+    """``name`` without its appositive or relative clause, or the description set off
+    before it (module doc); all of it if nothing is left."""
+    rest = _DESCRIPTION_FIRST.sub("", name.strip(), count=1)
+    head = _APPOSITIVE.split(rest, maxsplit=1)[0].strip()
     return head or name
 
 

@@ -8,13 +8,16 @@ pronoun ("he", "she") is the nearest person named before it in its paragraph
 or the one before, outside quotations, when exactly one person is named
 nearest ("he" after "Kirby and Peskov" is ambiguous: None); "they" and "it"
 the nearest body or group; a description ("the spokesman", "U.S. officials")
-stays as written, for the resolver to join to a name it describes. None
+stays as written, for the resolver to join to a name it describes. A
+possessive ending or a trailing time ("Trump's", "the Supreme Court this
+month") is no part of the name and is dropped. None
 means the rule cannot say, and the caller decides (the model's answer, the
 sentence's own subject).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from claimx.speakers.identity import is_personish
@@ -31,6 +34,13 @@ PLURAL = frozenset({"they", "it", "its", "their", "them"})
 """Pronouns that stand for a body or a group."""
 #: paragraphs before the source's own searched for the person a pronoun stands for
 PARAGRAPHS_BACK = 1
+# What a tagged source span may carry past the name and a name never ends in: a possessive
+# ("Trump's tweet said"), a time ("the Supreme Court this month", "the Council in 2015").
+_TRAILING = re.compile(
+    r"(?:['’]s|\s+(?:in \d{4}|(?:this|last|next|earlier this|later this)"
+    r" (?:week|month|year|spring|summer|fall|autumn|winter)|on (?:Mon|Tues|Wednes|Thurs|Fri"
+    r"|Satur|Sun)day))$"
+)
 
 
 def _quoted(text: str, paragraph: Span) -> list[Span]:
@@ -46,7 +56,7 @@ def source_name(text: str, source: Span, mentions: Sequence[tuple[Span, str]]) -
     ``mentions``: the article's named mentions, with their spans, in text order
     (:func:`claimx.speakers.attribution.named_mentions`).
     """
-    written = " ".join(source.slice(text).split())
+    written = _TRAILING.sub("", " ".join(source.slice(text).split()))
     word = written.casefold()
     if word not in PERSONAL and word not in PLURAL:
         mention = parse_mention(written)

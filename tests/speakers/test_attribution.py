@@ -91,6 +91,30 @@ def test_a_written_source_is_resolved_to_a_name_by_rule() -> None:
     assert source_name(text, at("The spokesman"), mentions) == "The spokesman"
 
 
+def test_a_possessive_or_a_time_that_a_source_span_carries_is_no_part_of_the_name() -> None:
+    from claimx.speakers.attribution import named_mentions
+    from claimx.speakers.source import source_name
+    from claimx.text.spans import Span
+
+    text = (
+        "Donald Trump’s tweet said the debate was rigged.\n"
+        "The Supreme Court this month ruled the law void.\n"
+        "The Human Rights Council in 2015 said so, and Kirby on Tuesday denied it.\n"
+    )
+    mentions = named_mentions(text)
+
+    def upto(start: str, end: str) -> Span:
+        at = text.index(start)
+        return Span(at, text.index(end, at) + len(end))
+
+    assert source_name(text, upto("Donald", "Trump’s"), mentions) == "Donald Trump"
+    assert source_name(text, upto("The Supreme", "month"), mentions) == "The Supreme Court"
+    assert source_name(text, upto("The Human", "2015"), mentions) == "The Human Rights Council"
+    assert source_name(text, upto("Kirby", "Tuesday"), mentions) == "Kirby"
+    # a name that merely ends like a time word keeps it
+    assert source_name(text, upto("The Human", "Council"), mentions) == "The Human Rights Council"
+
+
 def test_an_acronym_is_one_mention_and_a_weekday_no_part_of_it() -> None:
     text = "While Dmitri S. Peskov blamed the U.S. Thursday, U.S. officials denied it."
     assert [name for _, name in named_mentions(text)] == ["Dmitri S. Peskov", "U.S.", "U.S."]

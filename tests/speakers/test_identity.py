@@ -138,6 +138,11 @@ def test_acronyms_and_described_bodies(a: str, b: str, same: bool) -> None:
         ("Sen. Jim Whelan who represents the city", "Jim Whelan"),
         ("Gov. Pat McCrory (R)", "Pat McCrory"),
         ("John Kirby, spokesperson for the National Security Council", "John Kirby"),
+        # a description set off by commas before the name, and a possessive ending
+        ("Trump's running mate, Indiana Gov. Mike Pence,", "Mike Pence"),
+        ("Apple's chief executive, Tim Cook,", "Tim Cook"),
+        ("Trump's", "Donald Trump"),
+        ("Mr. Kirby's", "John Kirby"),
     ],
 )
 def test_a_name_written_with_its_description_is_the_name(written: str, name: str) -> None:
