@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from claimx.tagging import candidates, tag  # noqa: E402
+from claimx.tagging import tag  # noqa: E402
 from claimx.tagging.corpus import read_split  # noqa: E402
 from claimx.tagging.evaluate import evaluate  # noqa: E402
 from claimx.tagging.model import load_model  # noqa: E402
@@ -60,13 +60,7 @@ def cpu_ms_per_3000(
 
 def encoder_runs(args: argparse.Namespace) -> tuple[Path, Run, Run, str]:
     """Family 3's weights file, tag and stage one (``--slack`` nats), and its size line."""
-    from claimx.tagging.encoder import (
-        MODEL_FILE,
-        SCALE,
-        TOKENIZER_FILE,
-        EncoderTagger,
-        default_encoder,
-    )
+    from claimx.tagging.encoder import MODEL_FILE, TOKENIZER_FILE, EncoderTagger, default_encoder
 
     data = ROOT / "claimx" / "tagging" / "data"
     if args.weights is None:
@@ -74,11 +68,9 @@ def encoder_runs(args: argparse.Namespace) -> tuple[Path, Run, Run, str]:
     else:
         tokenizer = args.tokenizer or args.weights.with_name("tokenizer.json")
         encoder, path = EncoderTagger(args.weights, tokenizer), args.weights
-    slack = round(args.slack * SCALE)
 
     def stage(text: str) -> list[Span]:
-        found, near = encoder.run(text, slack)
-        return candidates(text, found, context=args.context, near=near)
+        return stage_one(text, encoder, slack=args.slack, context=args.context)
 
     size = (
         f"weights: {path.stat().st_size:,} bytes on disk (ONNX), tokenizer"

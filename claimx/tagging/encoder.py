@@ -172,6 +172,7 @@ class EncoderTagger:
     """
 
     family = "encoder"
+    scale = SCALE
 
     def __init__(self, model: Path | str | bytes, tokenizer: Path | str, threads: int = 1) -> None:
         import onnxruntime as ort
@@ -265,7 +266,8 @@ def require_encoder() -> None:
     missing = [m for m in ("onnxruntime", "tokenizers") if importlib.util.find_spec(m) is None]
     if missing:
         raise ConfigError(
-            f"the encoder tagger needs {' and '.join(missing)}: pip install 'claimx[encoder]'"
+            f"the encoder models (tagger, stance reader) need {' and '.join(missing)}:"
+            " pip install 'claimx[encoder]'"
             " (in a checkout: pip install -e '.[encoder]')"
         )
 

@@ -61,8 +61,10 @@ def default_model() -> Model:
 
 class Labeller(Protocol):
     """What the labelling loop asks of a family (the CRF's :class:`Model`, the encoder's
-    :class:`~claimx.tagging.encoder.EncoderTagger`), all in integers."""
+    :class:`~claimx.tagging.encoder.EncoderTagger`), all in integers: ``scale`` per nat."""
 
+    @property
+    def scale(self) -> int: ...
     def paragraph_scores(self, text: str, paragraph: Paragraph) -> IntArray: ...
     def best(self, scores: IntArray) -> list[str]: ...
     def cue_margins(self, scores: IntArray) -> list[int]: ...
@@ -110,12 +112,13 @@ def tag(
 
 def stage_one(
     text: str,
-    model: Model | None = None,
+    model: Labeller | None = None,
     *,
     slack: float = STAGE_ONE_SLACK,
     context: int = STAGE_ONE_CONTEXT,
 ) -> list[Span]:
-    """The candidate spans of ``text`` a pipeline asks a model about (module doc)."""
+    """The candidate spans of ``text`` a pipeline asks a model about (module doc);
+    ``model``: the CRF's weights (default: the shipped ones) or an encoder."""
     model = model or default_model()
     found, near = label_text(text, model, round(slack * model.scale))
     return candidates(text, found, context=context, near=near)
