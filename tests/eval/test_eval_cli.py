@@ -444,7 +444,10 @@ def test_a_version_whose_stage_needs_a_missing_extra_is_listed_and_the_main_job_
     code, _, err = invoke(["--json", str(tmp_path / "r.json")], capsys)
     assert code == 0, err
     said = " ".join(err.split())
-    assert "not replayed: extract@v12: the encoder tagger needs onnxruntime:" in said
+    assert (
+        "not replayed: extract@v12: the encoder models (tagger, stance reader) need onnxruntime:"
+        in said
+    )
     assert "pip install 'claimx[encoder]'" in said
     labels = [s["label"] for s in json.loads((tmp_path / "r.json").read_text())["systems"]]
     assert "extract@v12" not in labels and "extract@v10" in labels
