@@ -380,10 +380,9 @@ def _recorded_only(
     oracle-evidence requests, with ``oracle``) and whose stages can run here; the others
     are named on stderr, with the command that records them or the extra to install
     (asked for by name, such a version is an error instead)."""
-    from rich.console import Console
-
     from claimx.eval.recordings import record_command, recording_key, recording_status
     from claimx.extraction.pipeline import Pipeline
+    from claimx.runs.progress import notice_line
 
     kept = []
     for spec in specs:
@@ -391,13 +390,7 @@ def _recorded_only(
             if spec.pipeline is not None:
                 Pipeline(spec)  # a stage that needs an extra says so when built
         except ConfigError as exc:
-            Console(stderr=True).print(
-                f"not replayed: {spec.ref}: {exc}",
-                style="yellow",
-                highlight=False,
-                markup=False,  # "[encoder]" is an extra, not a style
-                soft_wrap=True,
-            )
+            notice_line(f"not replayed: {spec.ref}: {exc}")
             continue
         status = {m: recording_status(spec, m, cassettes, oracle=oracle) for m in models}
         if all(s == "recorded" for s in status.values()):
@@ -406,12 +399,9 @@ def _recorded_only(
         for name in (m for m, s in status.items() if s != "recorded"):
             why = "changed since it was recorded" if status[name] == "stale" else "is not recorded"
             key = recording_key(spec.ref, oracle=oracle)
-            Console(stderr=True).print(
+            notice_line(
                 f"not replayed: {key} {why} (model {name!r}); record it with:"
-                f" {record_command(spec.ref, name, cassettes, oracle=oracle)}",
-                style="yellow",
-                highlight=False,
-                soft_wrap=True,
+                f" {record_command(spec.ref, name, cassettes, oracle=oracle)}"
             )
     return kept
 

@@ -230,3 +230,11 @@ def make_reporter(console: Console, *, interval_s: float = 5.0, label: str = "ex
         return RichReporter(console, label=label)
     stream = None if console.file is sys.stderr else console.file  # stderr: looked up per line
     return JsonLinesReporter(stream, interval_s=interval_s)
+
+
+def notice_line(message: str) -> None:
+    """Print ``message`` on stderr in yellow: something a run leaves out and goes on without
+    (square brackets are text: "[encoder]" names an extra, not a style)."""
+    Console(stderr=True).print(
+        message, style="yellow", highlight=False, markup=False, soft_wrap=True
+    )

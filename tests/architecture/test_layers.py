@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "base",
         (
             "claimx.errors", "claimx.models", "claimx.text", "claimx.markdown",
-            "claimx.checkout", "claimx.html_page", "claimx.schema_export",
+            "claimx.checkout", "claimx.html_page", "claimx.schema_export", "claimx.finetune",
         ),
     ),
     ("speakers and the tagger", ("claimx.speakers", "claimx.tagging")),

@@ -39,10 +39,15 @@ from claimx.cli import app
 from tests.fake_batch_server import FakeBatchServer, LineOutcome
 from tests.fake_openai_server import FakeOpenAIServer, synthetic_article
 
-# Ray's own deprecation notices about its internals are not claimx's to fix.
+# Ray's own deprecation notices and open files are not claimx's to fix.
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:ray"),
     pytest.mark.filterwarnings("ignore::FutureWarning:ray"),
+    # Ray Data's per-dataset log file, which Ray leaves open until its session ends
+    pytest.mark.filterwarnings(
+        "ignore:Exception ignored in. <_io.FileIO name='/tmp/ray/"
+        ":pytest.PytestUnraisableExceptionWarning"
+    ),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
