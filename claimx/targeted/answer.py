@@ -20,10 +20,11 @@ first step that decides:
    then decided by the same rule as in step 2 from the sources kept and the
    article's words, the model's own position only where no source is left
    (and ``unrelated`` where nothing related is left either);
-4. **classifier** (:mod:`claimx.targeted.classifier`): the lexical
-   classifier's position, with no sources, when no model is configured
-   (:func:`answer`, and ``stance_toward(..., use_model=False)``) or the
-   model's answer did not validate (a warning says so; its calls still count).
+4. **classifier** (:mod:`claimx.targeted.readers`): the position of a reader
+   that needs no model, with no sources: the lexical classifier by default,
+   or the encoder (``reader=``), when no model is configured (:func:`answer`,
+   and ``stance_toward(..., use_model=False)``) or the model's answer did not
+   validate (a warning says so; its calls still count).
 
 The classifier is a fallback, not a judge of the model: combining the two
 (the model's answer as a feature) would need the model's answers on the
@@ -56,18 +57,16 @@ from claimx.models import (
 )
 from claimx.targeted.aggregate import Narration, decide_position, narration
 from claimx.targeted.asking import ask_model
-from claimx.targeted.features import pair_features
 from claimx.targeted.lexical import ArticleView, view
 from claimx.targeted.matching import matched_sources, proposition_weights
+from claimx.targeted.readers import Reader, reader
 from claimx.targeted.screen import ScreenResult, screen
 from claimx.targeted.shipped import Shipped, shipped
 from claimx.targeted.task import TargetedTask
 
 __all__ = ["ModelStep", "aanswer", "answer", "answer_corpus"]
 
-_CLASSIFIED = (
-    "no extracted claim states the claim: the position is the lexical classifier's, with no sources"
-)
+_UNMATCHED = "no extracted claim states the claim"
 
 
 @dataclass(frozen=True)
@@ -97,8 +96,10 @@ class _Pair:
         text: str,
         parts: Shipped,
         article: ArticleView | None = None,
+        by: Reader | None = None,
     ) -> None:
         self.claim, self.article_id, self.parts = claim, article_id, parts
+        self.reader = by if by is not None else reader("classifier", parts)
         self.article = article if article is not None else view(text)
         self.verdict: ScreenResult = screen(claim, self.article, parts.idf, parts.screen_threshold)
         self._words: Narration | None = None
@@ -146,10 +147,10 @@ class _Pair:
             return None
         return self.decided(position, "sources", sources, **extra)
 
-    def classified(self, warning: str, **extra: Any) -> TargetedAnswer:
-        """Step 4: the classifier's position, with no sources."""
-        features = pair_features(self.claim, self.article, self.parts.idf)
-        (guess,) = self.parts.classifier.predict([features])
+    def classified(self, why: str, **extra: Any) -> TargetedAnswer:
+        """Step 4: the reader's position, with no sources; ``why`` the model did not decide."""
+        guess = self.reader.position(self.claim, self.article)
+        warning = f"{why}: the position is the {self.reader.name}'s, with no sources"
         return self.decided(guess, "classifier", warnings=[warning], **extra)
 
 
@@ -161,11 +162,13 @@ def answer(
     *,
     weights: Mapping[str, float] | None = None,
     parts: Shipped | None = None,
+    by: Reader | None = None,
 ) -> TargetedAnswer:
     """The article's position toward ``claim`` and its sources' stances, with no model
-    (steps 1, 2 and 4 of the module docstring)."""
-    pair = _Pair(claim, article_id, text, parts if parts is not None else shipped())
-    return pair.without_model(claims, weights) or pair.classified(_CLASSIFIED)
+    (steps 1, 2 and 4 of the module docstring; ``by``: the reader of step 4, default
+    the lexical classifier)."""
+    pair = _Pair(claim, article_id, text, parts if parts is not None else shipped(), by=by)
+    return pair.without_model(claims, weights) or pair.classified(_UNMATCHED)
 
 
 async def aanswer(
@@ -178,22 +181,24 @@ async def aanswer(
     weights: Mapping[str, float] | None = None,
     parts: Shipped | None = None,
     article: ArticleView | None = None,
+    by: Reader | None = None,
 ) -> TargetedAnswer:
     """The article's position toward ``claim`` and its sources' stances (module docstring).
 
     ``step``: the model to ask where the steps without a model leave the article
-    undecided (None: the classifier answers instead). ``article``: the text's
+    undecided (None: the reader ``by`` answers instead, default the lexical
+    classifier). ``article``: the text's
     :func:`~claimx.targeted.lexical.view`, when the caller asks several claims of it.
     Raises the model's errors other than an invalid answer (an unreachable server,
     a cassette miss): those stop a run rather than turn into classifier answers.
     """
-    pair = _Pair(claim, article_id, text, parts if parts is not None else shipped(), article)
+    pair = _Pair(claim, article_id, text, parts if parts is not None else shipped(), article, by)
     extra = step.provenance() if step is not None else {}
     decided = pair.without_model(claims, weights, **extra)
     if decided is not None:
         return decided
     if step is None:
-        return pair.classified(_CLASSIFIED)
+        return pair.classified(_UNMATCHED)
     try:
         verdict = await ask_model(
             step.model,
@@ -205,8 +210,7 @@ async def aanswer(
         )
     except ExtractionError as exc:
         spent = exc.usage or Usage(calls=max(exc.attempts, 1))
-        why = f"the model gave no valid answer ({exc}); the position is the lexical classifier's"
-        return pair.classified(why, usage=spent, **extra)
+        return pair.classified(f"the model gave no valid answer ({exc})", usage=spent, **extra)
     if verdict is None:
         return pair.classified("the article has no sentence to show the model", **extra)
     position, why = decide_position(
@@ -233,6 +237,7 @@ def answer_corpus(
     texts: Mapping[str, str],
     *,
     parts: Shipped | None = None,
+    by: Reader | None = None,
 ) -> list[TargetedAnswer]:
     """:func:`answer` for every article of ``results`` whose text is in ``texts``, in order,
     with IDF over the whole corpus's claims."""
@@ -246,6 +251,7 @@ def answer_corpus(
             cast(Sequence[Claim], r.claims),
             weights=weights,
             parts=parts,
+            by=by,
         )
         for r in results
         if r.article_id in texts

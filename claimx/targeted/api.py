@@ -30,6 +30,8 @@ from claimx.prompts import PromptSpec, default_registry
 from claimx.targeted.answer import ModelStep, aanswer
 from claimx.targeted.lexical import ArticleView, view
 from claimx.targeted.matching import proposition_weights
+from claimx.targeted.readers import ReaderName
+from claimx.targeted.readers import reader as make_reader
 from claimx.targeted.shipped import Shipped, shipped
 from claimx.targeted.task import TargetedTask
 
@@ -123,6 +125,7 @@ async def astance_toward(
     use_model: bool = True,
     llm: Model | None = None,
     parts: Shipped | None = None,
+    reader: ReaderName = "classifier",
     **settings: Unpack[StanceSettings],
 ) -> list[TargetedAnswer]:
     """What each article, and each source in it, says about ``claim`` (async; module doc).
@@ -131,17 +134,20 @@ async def astance_toward(
     ``texts``: article texts by id, for results given without their article.
     ``prompt``: the ``targeted`` prompt version the model is asked with (a reference,
     default the name's default, or a loaded spec). ``use_model=False`` asks no model:
-    the classifier decides where the screen and the extracted claims do not.
+    the reader decides where the screen and the extracted claims do not.
+    ``reader``: what decides where no model does (:mod:`claimx.targeted.readers`):
+    ``"classifier"`` (lexical, the default) or ``"encoder"`` (the ``[encoder]`` extra).
     ``llm``: the model to ask (default: one opened from ``settings`` for this call,
     :class:`StanceSettings`). One answer per article, in input order. Raises
     :class:`InputError` for inputs that do not fit together and the model's errors
     (an unreachable server) before any answer is returned; an answer that does not
-    validate falls back to the classifier, saying so in ``warnings``.
+    validate falls back to the reader, saying so in ``warnings``.
     """
     if not claim.strip():
         raise InputError("the claim is empty", source="claim")
     items = gather_inputs(articles, texts)
     parts = parts if parts is not None else shipped()
+    by = make_reader(reader, parts)
     weights = proposition_weights([claim, *(c.claim for i in items for c in i.claims)])
     own: ClosableModel | None = None
     step: ModelStep | None = None
@@ -172,6 +178,7 @@ async def astance_toward(
             weights=weights,
             parts=parts,
             article=article,
+            by=by,
         )
 
     try:

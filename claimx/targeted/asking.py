@@ -37,7 +37,10 @@ plans (the numbered sentences most related to the claim) to a
   ``rules``, the one the attribution rules read off the evidence and the words
   just before it (:func:`claimx.extraction.stance.evidence_stance`: a hedge is
   ``uncertain``, a denial or a negation ``refutes``, else ``supports``), turned
-  round for a negated claim ("The US did not encourage ..."). On extraction's
+  round for a negated claim ("The US did not encourage ..."); and, toward a
+  given claim only, evidence calling what states the claim a lie ("the Kremlin
+  is 'lying' about the US role in the attack": half the claim's content words
+  after "lying about") refutes it. On extraction's
   matched claims the rules were right on 0.94 where the same model was on 0.70
   (``eval/README.md``, "Stance and speaker"); a small model calls an accusation
   "refutes" for its negative word. Where the rules find no marker at all, the
@@ -57,6 +60,7 @@ An answer that does not validate raises :class:`~claimx.errors.ExtractionError`
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -135,10 +139,23 @@ def _example_words(parts: tuple[str, ...]) -> frozenset[str]:
     return example_vocabulary(parts)  # cached: every request of a run asks the same prompt
 
 
+# "the Kremlin is 'lying' about the US role in the attack": what follows "about" is called
+# a lie, so a speaker saying it refutes a claim those words state (not the accusation itself,
+# which extraction's proposition "The Kremlin is lying" would state and support).
+_LIE_ABOUT = re.compile(r"\b(?:lying|lie|lies|lied)\b\W{0,3}\s*about\b(?P<topic>[^.;]*)", re.I)
+#: share of the claim's content words the topic of a lie must hold to be the claim
+LIE_TOPIC_SHARE = 0.5
+
+
 def rule_stance(claim: str, text: str, evidence: Span, model: Stance) -> Stance:
     """The stance the attribution rules read off ``evidence`` toward ``claim`` (module doc)."""
     before = text[max(0, evidence.start - FRAME_CHARS) : evidence.start]
-    found, why = evidence_stance(evidence.slice(text), before)
+    quote = evidence.slice(text)
+    lie = _LIE_ABOUT.search(f"{before[-FRAME_CHARS:]} {quote}")
+    words = claim_words(claim)
+    if lie and words and len(words & claim_words(lie["topic"])) >= LIE_TOPIC_SHARE * len(words):
+        return "supports" if is_negated(claim) else "refutes"
+    found, why = evidence_stance(quote, before)
     if why == _NO_MARKER and model == "uncertain":
         return "uncertain"
     return OPPOSITE[found] if is_negated(claim) else found

@@ -35,7 +35,14 @@ from claimx.targeted.lexical import ArticleView, Idf, claim_words, coverage
 from claimx.text.segments import paragraphs
 from claimx.text.spans import Span
 
-__all__ = ["MAX_SENTENCE_CHARS", "Passage", "PassageParams", "render", "select_sentences"]
+__all__ = [
+    "MAX_SENTENCE_CHARS",
+    "Passage",
+    "PassageParams",
+    "render",
+    "select_sentences",
+    "sentences_by_priority",
+]
 
 MAX_SENTENCE_CHARS = 400
 """Longest sentence shown whole (about 100 tokens): a scraped page's "sentence" without
@@ -72,6 +79,14 @@ def select_sentences(
     claim: str, article: ArticleView, idf: Idf, params: PassageParams
 ) -> list[int]:
     """Indices of the article's sentences to show, in article order (module docstring)."""
+    return sorted(sentences_by_priority(claim, article, idf, params))
+
+
+def sentences_by_priority(
+    claim: str, article: ArticleView, idf: Idf, params: PassageParams
+) -> list[int]:
+    """The sentences of :func:`select_sentences` in the order they were chosen: the best
+    ones first, then the lead, then their neighbours (what to keep when cutting)."""
     sentences = article.sentences
     if not sentences:
         return []
@@ -95,7 +110,7 @@ def select_sentences(
             chosen.append(i)
         if len(chosen) == params.max_numbered:
             break
-    return sorted(chosen)
+    return chosen
 
 
 def _line(text: str) -> str:

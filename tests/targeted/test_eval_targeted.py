@@ -19,6 +19,7 @@ from claimx.eval.targeted_report import summary_lines
 from claimx.eval.targeted_run import (
     BASELINE_LABEL,
     CLASSIFIER_LABEL,
+    ENCODER_LABEL,
     is_targeted,
     is_targeted_gold,
 )
@@ -124,16 +125,16 @@ def test_fnc1_report_live_with_the_cache_then_again_with_no_call(
     assert out.splitlines()[0].startswith("LIVE")
     data = json.loads((tmp_path / "r.json").read_text())
     labels = [s["label"] for s in data["systems"]]
-    assert labels == [BASELINE_LABEL, CLASSIFIER_LABEL, "targeted@v1"]
-    model = data["systems"][2]
+    assert labels == [BASELINE_LABEL, CLASSIFIER_LABEL, ENCODER_LABEL, "targeted@v1"]
+    model = next(s for s in data["systems"] if s["label"] == "targeted@v1")
     assert data["pairs"] == pairs and model["cost"]["calls"] == first > 0
     # Only the pairs the screen let through were asked, one call each.
     assert model["cost"]["related"] == first == pairs - model["decided_by"].get("screen", 0)
     assert model["sources"] is None  # FNC-1 labels pairs, not sources
-    assert {c["b"] for c in data["comparisons"]} == {"targeted@v1"}
+    assert {c["b"] for c in data["comparisons"]} == {ENCODER_LABEL, "targeted@v1"}
     assert set(data["comparisons"][0]["intervals"]) >= {"macro_f1", "f1_refutes", "accuracy"}
     assert second == 0  # the cache answered every request
-    again = json.loads((tmp_path / "again.json").read_text())["systems"][2]
+    again = json.loads((tmp_path / "again.json").read_text())["systems"][3]
     assert again["cost"]["cached"] == first and again["scores"] == model["scores"]
 
 

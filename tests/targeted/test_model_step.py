@@ -188,6 +188,12 @@ def test_the_rules_read_the_stance_off_the_evidence() -> None:
     hypothesis = "Koffler wrote: | If it was staged, the aim would be provocation."
     assert stance(hypothesis, US, "uncertain") == "uncertain"
     assert stance(hypothesis, US, "refutes") == "supports"
+    # Calling what states the claim a lie refutes the claim, not when the lie is about
+    # something else (the words after "about" must hold half of the claim's).
+    lying = "White House says | Kremlin ‘lying’ about US role in drone attack"
+    assert stance(lying, US, "supports") == "refutes"
+    other = "Kirby said | Moscow lied about the casualties in Bakhmut."
+    assert stance(other, US, "supports") == "supports"
 
 
 def test_with_rules_two_sources_of_one_sentence_keep_the_models_stances() -> None:
