@@ -352,8 +352,9 @@ Polarity = Literal["same", "negated"]
 
 TargetedDecider = Literal["screen", "sources", "classifier", "model"]
 """What settled an article's position: the unrelated screen, the matched sources
-(extracted claims that state the claim), the lexical classifier, or the model
-(a ``targeted`` prompt)."""
+(extracted claims that state the claim), a reader with no model (``classifier``:
+the lexical classifier or the cross-encoder, :mod:`claimx.targeted.readers`), or the
+model (a ``targeted`` prompt)."""
 
 
 class MatchedSource(SourceStance):

@@ -45,6 +45,7 @@ __all__ = [
     "default_stance_encoder",
     "pair_ids",
     "passage_text",
+    "shipped_meta",
 ]
 
 MAX_PIECES = 256
