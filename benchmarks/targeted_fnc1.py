@@ -242,11 +242,8 @@ def _encoder_section(
 ) -> None:
     """Screen + encoder on the sample and on the report pairs of the sample's claims."""
     from claimx.targeted.features import pair_features
-    from claimx.targeted.lexical import ArticleView, view
-    from claimx.targeted.stance_encoder import (
-        StanceEncoder,
-        default_stance_encoder,
-    )
+    from claimx.targeted.lexical import ArticleView, view_once
+    from claimx.targeted.stance_encoder import StanceEncoder, default_stance_encoder
 
     if weights == "shipped":
         encoder = default_stance_encoder()
@@ -268,7 +265,7 @@ def _encoder_section(
             guesses[i] = "unrelated"
             continue
         pair = report[i]
-        article = views.setdefault(pair.body_id, view(bodies[pair.body_id]))
+        article = view_once(views, pair.body_id, bodies[pair.body_id])
         started = time.process_time()
         guesses[i] = encoder.predict(pair.headline, article, parts.idf)
         encoder_cpu += time.process_time() - started

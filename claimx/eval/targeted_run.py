@@ -241,7 +241,7 @@ def no_model_runs(records: list[TargetedRecord], parts: Shipped) -> list[Targete
     from claimx.runs.progress import notice_line
     from claimx.targeted.answer import answer
     from claimx.targeted.features import pair_features
-    from claimx.targeted.lexical import ArticleView, view
+    from claimx.targeted.lexical import ArticleView, view_once
     from claimx.targeted.readers import Reader, reader
 
     views: dict[str, ArticleView] = {}
@@ -253,15 +253,17 @@ def no_model_runs(records: list[TargetedRecord], parts: Shipped) -> list[Targete
     baseline, classified, encoded = [], [], []
     for r in records:
         text = r.text or ""
-        article = views.setdefault(r.article_id, view(text))
-        phase1 = answer(r.claim, r.article_id, text, [], parts=parts)
+        article = view_once(views, r.article_id, text)
+        phase1 = answer(r.claim, r.article_id, text, [], parts=parts, article=article)
         classified.append(phase1)
         guess = parts.baseline.decide(pair_features(r.claim, article, parts.idf))
         baseline.append(
             phase1.model_copy(update={"stance": guess, "decided_by": "classifier", "warnings": []})
         )
         if encoder is not None:
-            encoded.append(answer(r.claim, r.article_id, text, [], parts=parts, by=encoder))
+            encoded.append(
+                answer(r.claim, r.article_id, text, [], parts=parts, article=article, by=encoder)
+            )
     runs = [TargetedRun(BASELINE_LABEL, baseline), TargetedRun(CLASSIFIER_LABEL, classified)]
     return runs + ([TargetedRun(ENCODER_LABEL, encoded)] if encoder is not None else [])
 

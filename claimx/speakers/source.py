@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 
 from claimx.speakers.identity import is_personish
+from claimx.speakers.lexicon import WEEKDAYS
 from claimx.speakers.mentions import parse_mention
 from claimx.text.attribution import quoted_regions
 from claimx.text.segments import paragraphs
@@ -38,8 +39,8 @@ PARAGRAPHS_BACK = 1
 # ("Trump's tweet said"), a time ("the Supreme Court this month", "the Council in 2015").
 _TRAILING = re.compile(
     r"(?:['’]s|\s+(?:in \d{4}|(?:this|last|next|earlier this|later this)"
-    r" (?:week|month|year|spring|summer|fall|autumn|winter)|on (?:Mon|Tues|Wednes|Thurs|Fri"
-    r"|Satur|Sun)day))$"
+    r" (?:week|month|year|spring|summer|fall|autumn|winter)"
+    rf"|on (?:{'|'.join(sorted(d.capitalize() for d in WEEKDAYS))})))$"
 )
 
 

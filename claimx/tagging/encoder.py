@@ -45,7 +45,6 @@ from claimx.tagging.attribution import TaggedAttribution
 from claimx.tagging.labels import LABELS, OUTSIDE
 from claimx.tagging.tokens import Paragraph
 from claimx.tagging.viterbi import IntArray, near_attribution, viterbi
-from claimx.text.spans import Span
 
 __all__ = [
     "MAX_PIECES",
@@ -251,19 +250,13 @@ class EncoderTagger:
         start = self._first_constrained(scores)
         return near_attribution(start, self.transitions, LABELS.index(OUTSIDE), slack)
 
-    def run(
-        self, text: str, slack: int | None = None
-    ) -> tuple[list[TaggedAttribution], list[Span]]:
-        """Attributions of ``text``, and (with ``slack``, in :data:`SCALE` units) the tokens
-        whose best labelling with an attribution came within it of the best of all
-        (:func:`~claimx.tagging.tagger.label_text`, the loop the CRF runs too)."""
+    def tag(self, text: str) -> list[TaggedAttribution]:
+        """The attributions of ``text``, in the order of their content (as :func:`tag`),
+        by :func:`~claimx.tagging.tagger.label_text`, the loop the CRF runs too (its
+        stage one: :func:`~claimx.tagging.tagger.stage_one` with this encoder)."""
         from claimx.tagging.tagger import label_text  # tagger imports this module lazily
 
-        return label_text(text, self, slack)
-
-    def tag(self, text: str) -> list[TaggedAttribution]:
-        """The attributions of ``text``, in the order of their content (as :func:`tag`)."""
-        return self.run(text)[0]
+        return label_text(text, self)[0]
 
 
 def require_encoder() -> None:

@@ -162,12 +162,12 @@ def answer(
     *,
     weights: Mapping[str, float] | None = None,
     parts: Shipped | None = None,
+    article: ArticleView | None = None,
     by: Reader | None = None,
 ) -> TargetedAnswer:
     """The article's position toward ``claim`` and its sources' stances, with no model
-    (steps 1, 2 and 4 of the module docstring; ``by``: the reader of step 4, default
-    the lexical classifier)."""
-    pair = _Pair(claim, article_id, text, parts if parts is not None else shipped(), by=by)
+    (steps 1, 2 and 4 of the module docstring; ``article`` and ``by`` as in :func:`aanswer`)."""
+    pair = _Pair(claim, article_id, text, parts if parts is not None else shipped(), article, by)
     return pair.without_model(claims, weights) or pair.classified(_UNMATCHED)
 
 

@@ -28,7 +28,7 @@ from claimx.llm.protocol import ClosableModel, Model
 from claimx.models import Article, Claim, ExtractionResult, GoldArticle, TargetedAnswer
 from claimx.prompts import PromptSpec, default_registry
 from claimx.targeted.answer import ModelStep, aanswer
-from claimx.targeted.lexical import ArticleView, view
+from claimx.targeted.lexical import ArticleView, view_once
 from claimx.targeted.matching import proposition_weights
 from claimx.targeted.readers import ReaderName
 from claimx.targeted.readers import reader as make_reader
@@ -168,7 +168,7 @@ async def astance_toward(
     views: dict[str, ArticleView] = {}
 
     async def one(item: StanceItem) -> TargetedAnswer:
-        article = views.setdefault(item.article_id, view(item.text))
+        article = view_once(views, item.article_id, item.text)
         return await aanswer(
             claim,
             item.article_id,

@@ -41,7 +41,7 @@ from claimx.datasets.fnc1 import Pair, load, report_sample
 from claimx.finetune import Schedule, base_dir, command, export_onnx, finetune
 from claimx.models import ARTICLE_STANCES
 from claimx.tagging.encoder import load_tokenizer
-from claimx.targeted.lexical import ArticleView, view
+from claimx.targeted.lexical import ArticleView, view_once
 from claimx.targeted.screen import screen
 from claimx.targeted.shipped import shipped
 from claimx.targeted.stance_encoder import pair_ids, passage_text
@@ -65,8 +65,9 @@ class StanceParams:
     save_every: int = 100
 
 
-def training_pairs(root: Path, params: StanceParams) -> tuple[list[Pair], dict[int, str]]:
-    """The tune pairs it learns from (module doc), in a seeded order."""
+def training_pairs(root: Path, params: StanceParams) -> tuple[list[Pair], dict[int, ArticleView]]:
+    """The tune pairs it learns from (module doc), in a seeded order, and their bodies'
+    views (split into sentences once, for the screen and the passages alike)."""
     data = load(root)
     held = {p.headline for p in report_sample(data.part("report"))}
     settings = shipped()
@@ -76,17 +77,14 @@ def training_pairs(root: Path, params: StanceParams) -> tuple[list[Pair], dict[i
     for pair in data.part("tune"):
         if pair.headline in held:
             continue
-        if pair.body_id not in views:
-            views[pair.body_id] = view(data.bodies[pair.body_id])
-        if screen(
-            pair.headline, views[pair.body_id], settings.idf, settings.screen_threshold
-        ).unrelated:
+        article = view_once(views, pair.body_id, data.bodies[pair.body_id])
+        if screen(pair.headline, article, settings.idf, settings.screen_threshold).unrelated:
             continue
         (unrelated if pair.stance == "unrelated" else related).append(pair)
     rng = random.Random(params.seed)
     chosen = related + rng.sample(unrelated, min(params.unrelated, len(unrelated)))
     rng.shuffle(chosen)
-    return chosen, data.bodies
+    return chosen, views
 
 
 def train(root: Path, out: Path, params: StanceParams, resume: bool = False) -> Path:
@@ -98,14 +96,11 @@ def train(root: Path, out: Path, params: StanceParams, resume: bool = False) -> 
     torch.manual_seed(params.seed)
     base = base_dir()
     tokenizer = load_tokenizer(base / "tokenizer.json")
-    pairs, bodies = training_pairs(root, params)
+    pairs, views = training_pairs(root, params)
     idf = shipped().idf
     index = {c: i for i, c in enumerate(ARTICLE_STANCES)}
-    views: dict[int, ArticleView] = {}
     encoded: list[tuple[list[int], list[int], int]] = []
     for pair in pairs:
-        if pair.body_id not in views:
-            views[pair.body_id] = view(bodies[pair.body_id])
         passage = passage_text(pair.headline, views[pair.body_id], idf)
         ids, types = pair_ids(tokenizer, pair.headline, passage)
         encoded.append((ids, types, index[pair.stance]))

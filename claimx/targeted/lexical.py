@@ -23,6 +23,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from claimx.targeted.cues import CueCounts, count_cues
 from claimx.text.normalize import MATCHING, content_words
@@ -37,7 +38,10 @@ __all__ = [
     "claim_words",
     "coverage",
     "view",
+    "view_once",
 ]
+
+K = TypeVar("K")
 
 MIN_DF = 5
 """Least number of tune bodies a word must occur in to get its own line in ``idf.tsv``:
@@ -80,6 +84,14 @@ def view(text: str) -> ArticleView:
             sentence = span.slice(text)
             found.append(Sentence(span, content_words(sentence, MATCHING), count_cues(sentence)))
     return ArticleView(text, tuple(found))
+
+
+def view_once(views: dict[K, ArticleView], key: K, text: str) -> ArticleView:
+    """``views[key]``, made from ``text`` the first time: an article asked about many
+    claims is split into sentences once."""
+    if key not in views:
+        views[key] = view(text)
+    return views[key]
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from claimx.models import ArticleStance
 from claimx.targeted.baseline import BaselineRule, tune_rule
 from claimx.targeted.classifier import LogisticModel, fit
 from claimx.targeted.features import FEATURES, pair_features
-from claimx.targeted.lexical import ArticleView, Idf, view
+from claimx.targeted.lexical import ArticleView, Idf, view, view_once
 from claimx.targeted.metrics import score
 from claimx.targeted.screen import MAX_RELATED_LOSS, threshold_for_loss
 from claimx.targeted.shipped import IDF_FILE, SETTINGS_FILE
@@ -55,12 +55,10 @@ DEFAULT_OUT = Path(__file__).parent / "data"
 def pair_rows(pairs: Sequence[Pair], bodies: dict[int, str], idf: Idf) -> list[dict[str, float]]:
     """The features of each pair (each body split into sentences once)."""
     views: dict[int, ArticleView] = {}
-    rows = []
-    for pair in pairs:
-        if pair.body_id not in views:
-            views[pair.body_id] = view(bodies[pair.body_id])
-        rows.append(pair_features(pair.headline, views[pair.body_id], idf))
-    return rows
+    return [
+        pair_features(pair.headline, view_once(views, pair.body_id, bodies[pair.body_id]), idf)
+        for pair in pairs
+    ]
 
 
 def _fold(body_id: int) -> int:
