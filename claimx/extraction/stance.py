@@ -17,7 +17,11 @@ in the words, so :func:`decide` reads them:
    ``refutes``;
 3. **negation** in the speaker's words ("We had nothing to do with this",
    "do not encourage") -> ``refutes``; a contrast ("not in Kyiv but in
-   Washington") is no denial;
+   Washington") is no denial, nor, when the proposition is given, a negation
+   that bears on other words than the proposition's, which the rest of the
+   evidence states ("Debris fell on three districts, but no casualties" for
+   "Debris fell on three districts"), or that the proposition itself keeps
+   ("shot down without any casualties");
 4. otherwise ``supports``.
 
 The proposition is kept affirmative: a negated claim the model wrote ("The US
@@ -33,6 +37,7 @@ import re
 from dataclasses import dataclass
 
 from claimx.models import OPPOSITE, Confidence, Stance
+from claimx.text.normalize import MATCHING, content_words
 
 __all__ = [
     "DENIALS",
@@ -80,6 +85,40 @@ _CONTRAST = re.compile(r"\bnot\b[^.;]{0,80}?\bbut\b", re.IGNORECASE)
 _DISMISSED_AS = re.compile(r"\bdismiss(?:es|ed|ing)?\b[^.;]{0,60}?\bas\b", re.IGNORECASE)
 #: words before the evidence that still belong to its frame ("the US denies that ...")
 FRAME_CHARS = 60
+#: the words a negation bears on: at most this many, up to its clause's end
+GOVERNED_WORDS = 4
+_CLAUSE_END = re.compile(r"[,.;:—–“”\"]|\bbut\b", re.IGNORECASE)
+#: letters two word stems share to count as one word ("involvement", "involved")
+_STEM_PREFIX = 5
+
+
+def _shares(words: frozenset[str], others: frozenset[str]) -> set[str]:
+    return {w for w in words if any(w[:_STEM_PREFIX] == o[:_STEM_PREFIX] for o in others)}
+
+
+def _bears_on(quote: str, negation: re.Match[str], proposition: str) -> bool:
+    """Whether a negation of the evidence denies the proposition (module doc, rule 3).
+
+    It does not when the proposition keeps the negation with its next word
+    ("without any casualties"), or when none of the words it bears on is the
+    proposition's while at least half of the proposition's words are stated by
+    the rest of the evidence ("..., but no casualties"): a claim paraphrased
+    past the negated words ("had no role in it" for "was involved") still
+    counts as denied.
+    """
+    clause, *beyond = _CLAUSE_END.split(quote[negation.end() :], maxsplit=1)
+    rest = clause.split()
+    if not rest:
+        return True
+    kept = rf"(?<![\w’']){re.escape(negation[0].strip())}\s+{re.escape(rest[0])}(?![\w’'])"
+    if re.search(kept, proposition, re.IGNORECASE):
+        return False
+    claim = content_words(proposition, MATCHING)
+    governed = content_words(" ".join(rest[:GOVERNED_WORDS]), MATCHING)
+    if not claim or not governed or _shares(governed, claim):
+        return True
+    outside = " ".join([quote[: negation.start()], *rest[GOVERNED_WORDS:], *beyond])
+    return len(_shares(claim, content_words(outside, MATCHING))) * 2 < len(claim)
 
 
 def _frame(before: str) -> str:
@@ -89,11 +128,13 @@ def _frame(before: str) -> str:
     return tail[cut + 1 :] if cut >= 0 else tail
 
 
-def evidence_stance(quote: str, before: str = "") -> tuple[Stance, str]:
+def evidence_stance(quote: str, before: str = "", claim: str | None = None) -> tuple[Stance, str]:
     """The stance the evidence itself carries toward the affirmative proposition, and why.
 
     ``before``: the article text just before the evidence (its frame, e.g. "The US
-    denies that"); only its last words in the same sentence are read.
+    denies that"); only its last words in the same sentence are read. ``claim``:
+    the affirmative proposition, when known, so that a negation of other words
+    is no denial of it.
     """
     frame = _frame(before)
     if HEDGES.search(quote):
@@ -103,7 +144,9 @@ def evidence_stance(quote: str, before: str = "") -> tuple[Stance, str]:
         return "supports", "dismissed as: what it is dismissed as is asserted"
     if DENIALS.search(spoken):
         return "refutes", "denial"
-    negations = [m for m in _NEGATION.finditer(quote)]
+    negations = [
+        m for m in _NEGATION.finditer(quote) if claim is None or _bears_on(quote, m, claim)
+    ]
     if negations and not _CONTRAST.search(quote):
         return "refutes", "negation"
     return "supports", "no denial, hedge or negation"
@@ -179,7 +222,7 @@ def decide(
     # The model's stance was toward its own (negated) sentence: toward the affirmative one
     # it is the opposite.
     model = OPPOSITE[model_stance] if negated else model_stance
-    rule_stance, rule = evidence_stance(quote, before)
+    rule_stance, rule = evidence_stance(quote, before, proposition)
     stance = rule_stance if decider == "rules" else model_stance
     agree = rule_stance == model
     value = AGREE if agree else DISAGREE

@@ -74,6 +74,7 @@ from rapidfuzz import fuzz
 
 from claimx.speakers.lexicon import (
     ARTICLES,
+    DEMONYMS,
     FUNCTION_WORDS,
     HONORIFICS,
     ORG_WORDS,
@@ -118,6 +119,8 @@ NAME_KEY = 100
 _PUNCT = re.compile(r"[^\w\s]")
 _POSSESSIVE = re.compile(r"'s\b")
 """A possessive ending: "Trump's" is Trump, as a source written in the text ("Trump's claim")."""
+_STATE_POSSESSIVE = re.compile(rf"^((?:the\s+)?)({'|'.join(sorted(DEMONYMS))})'s(?=\s+\w)")
+"""A state's possessive opening a body's name ("Ukraine's air force"): its adjective."""
 INITIAL = re.compile(r"^[A-Z]\.?$")
 """A one-letter initial, with or without its dot."""
 
@@ -175,8 +178,9 @@ def is_full(name: str) -> bool:
 @short_key_cache(NAME_CACHE, longest=NAME_KEY)
 def group_key(name: str) -> str:
     """Key of a body or group: "The White House" -> "white house",
-    "U. S. officials" -> "us officials"."""
+    "U. S. officials" -> "us officials", "Ukraine's air force" -> "ukrainian air force"."""
     s = fold(name).translate(APOSTROPHES)
+    s = _STATE_POSSESSIVE.sub(lambda m: m[1] + DEMONYMS[m[2]], s)
     s = re.sub(r"\b(\w)\.\s?(?=\w\.)", r"\1", s)  # U. S. -> US.
     s = re.sub(r"[^\w\s]", "", s)
     tokens = s.split()

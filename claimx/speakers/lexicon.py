@@ -51,6 +51,17 @@ ORG_WORDS = frozenset(
         "company", "corporation", "inc", "ltd", "reuters", "associated", "security",
     }
 )  # fmt: skip
+# Words of a news outlet's name: an outlet relays what its sources said ("Zelensky said ...,
+# the Associated Press reported"), and the annotation standard's speaker is the original source.
+MEDIA_WORDS = frozenset(
+    {
+        "times", "news", "post", "press", "reuters", "tass", "journal", "agency", "cnn",
+        "bbc", "ap", "afp", "interfax", "ria", "novosti", "politico", "axios", "tribune",
+        "herald", "guardian", "telegraph", "gazette", "television", "tv", "radio",
+        "broadcasting", "newspaper", "magazine", "bloomberg", "nbc", "abc", "cbs", "fox",
+        "msnbc", "npr", "pbs",
+    }
+)  # fmt: skip
 # Places and states that stand for a government as a source; never a surname.
 PLACES = frozenset(
     {
@@ -59,6 +70,14 @@ PLACES = frozenset(
         "france", "germany", "iran", "israel", "turkey", "poland", "belarus", "crimea",
     }
 )  # fmt: skip
+# A state's possessive is its adjective in a body's name: "Ukraine's air force" is the
+# "Ukrainian Air Force".
+DEMONYMS = {
+    "russia": "russian", "ukraine": "ukrainian", "america": "american", "britain": "british",
+    "china": "chinese", "france": "french", "germany": "german", "iran": "iranian",
+    "israel": "israeli", "turkey": "turkish", "poland": "polish", "belarus": "belarusian",
+    "europe": "european",
+}  # fmt: skip
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 # Words a capitalised run in running text may start with that are not names.
 RUN_STOP_WORDS = WEEKDAYS | frozenset(

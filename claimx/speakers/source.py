@@ -8,11 +8,15 @@ pronoun ("he", "she") is the nearest person named before it in its paragraph
 or the one before, outside quotations, when exactly one person is named
 nearest ("he" after "Kirby and Peskov" is ambiguous: None); "they" and "it"
 the nearest body or group; a description ("the spokesman", "U.S. officials")
-stays as written, for the resolver to join to a name it describes. A
-possessive ending or a trailing time ("Trump's", "the Supreme Court this
-month") is no part of the name and is dropped. None
-means the rule cannot say, and the caller decides (the model's answer, the
-sentence's own subject).
+stays as written, for the resolver to join to a name it describes, except
+the definite description of a body ("the command", "the department"), which
+is the body the article named before it with those words at its end
+("Ukraine's southern military command", "the State Department") when it
+named exactly one. A possessive ending or a trailing time ("Trump's", "the
+Supreme Court this month") is no part of the name and is dropped, nor is the
+place of a phrase the source span opens inside ("In Odessa, Ukraine's
+southern military command reported"). None means the rule cannot say, and
+the caller decides (the model's answer, the sentence's own subject).
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from claimx.speakers.identity import is_personish
-from claimx.speakers.lexicon import WEEKDAYS
+from claimx.speakers.identity import group_key, is_personish
+from claimx.speakers.lexicon import ARTICLES, FUNCTION_WORDS, ORG_WORDS, RUN_STOP_WORDS, WEEKDAYS
 from claimx.speakers.mentions import parse_mention
 from claimx.text.attribution import quoted_regions
 from claimx.text.segments import paragraphs
@@ -42,6 +46,12 @@ _TRAILING = re.compile(
     r" (?:week|month|year|spring|summer|fall|autumn|winter)"
     rf"|on (?:{'|'.join(sorted(d.capitalize() for d in WEEKDAYS))})))$"
 )
+# A source span that opens inside a place phrase: "In Odessa, Ukraine's ... command reported"
+# (the preposition before the span, a capitalised place, a comma, a capitalised source).
+_PLACE_PHRASE = re.compile(r"(?i)\b(?:in|at|from)\s+$")
+_PLACE_FIRST = re.compile(r"^[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2},\s+(?=[A-Z])")
+# "the command", "the air force": lower-case words after the article, a body noun last.
+_BODY_DESCRIPTION = re.compile(r"^[Tt]he\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)$")
 
 
 def _quoted(text: str, paragraph: Span) -> list[Span]:
@@ -58,8 +68,13 @@ def source_name(text: str, source: Span, mentions: Sequence[tuple[Span, str]]) -
     (:func:`claimx.speakers.attribution.named_mentions`).
     """
     written = _TRAILING.sub("", " ".join(source.slice(text).split()))
+    if _PLACE_PHRASE.search(text[max(0, source.start - 6) : source.start]):
+        written = _PLACE_FIRST.sub("", written, count=1)
     word = written.casefold()
     if word not in PERSONAL and word not in PLURAL:
+        described = _BODY_DESCRIPTION.match(written)
+        if described and described[1].split()[-1] in ORG_WORDS:
+            return _described_body(text[: source.start], described[1].split()) or written
         mention = parse_mention(written)
         if mention.kind == "name" and mention.name:
             return written
@@ -87,3 +102,22 @@ def source_name(text: str, source: Span, mentions: Sequence[tuple[Span, str]]) -
     # "Kirby and Peskov ... he said": the nearest name must be one person
     close = {name for span, name in before if nearest - span.end < 40}
     return named.pop() if len(named) == 1 and len(close) == 1 else None
+
+
+def _described_body(before: str, words: list[str]) -> str | None:
+    """The body named in ``before`` whose name ends in ``words`` ("southern military command"
+    for "command"), when every such name is one body (by :func:`group_key`), else None."""
+    tail = r"\s+".join(re.escape(w) for w in words)
+    # Capitalised words (a possessive allowed), up to two lower-case modifiers, the words.
+    pattern = re.compile(rf"((?:[A-Z][\w.-]*(?:['’]s)?\s+)+(?:[a-z][\w-]*\s+){{0,2}})(?i:{tail})\b")
+    found: dict[str, str] = {}
+    for hit in pattern.finditer(before):
+        tokens = hit[0].split()
+        while tokens and tokens[0].casefold() in RUN_STOP_WORDS | ARTICLES:
+            tokens = tokens[1:]
+        lead = tokens[: len(tokens) - len(words)]
+        if not lead or not lead[0][:1].isupper() or any(t in FUNCTION_WORDS for t in lead):
+            continue
+        name = " ".join(tokens)
+        found[group_key(name)] = name  # the nearest spelling of each body
+    return next(iter(found.values())) if len(found) == 1 else None

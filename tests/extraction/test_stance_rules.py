@@ -38,6 +38,44 @@ def test_only_the_frame_of_the_same_sentence_counts() -> None:
     assert evidence_stance("Ukraine carried out the attack", before)[0] == "supports"
 
 
+@pytest.mark.parametrize(
+    ("claim", "quote", "stance"),
+    [
+        # the negation bears on words the claim does not state, and the rest states it
+        (
+            "Debris fell on three districts in the city center.",
+            "Debris fell on three districts in the city center, but no casualties",
+            "supports",
+        ),
+        # the claim keeps the negation itself
+        (
+            "Two drones were shot down without any casualties.",
+            "Two drones were shot down without any casualties",
+            "supports",
+        ),
+        # the negation bears on the claim's own words
+        (
+            "The US does encourage strikes outside Ukraine.",
+            "we do not encourage nor do we enable them to strike outside Ukraine",
+            "refutes",
+        ),
+        ("The US was involved in the attack.", "there was no involvement by the US", "refutes"),
+        # paraphrased past the negated words, the rest not stating it: still a denial
+        (
+            "The US was involved in the attack.",
+            "Washington had no role in it whatsoever",
+            "refutes",
+        ),
+    ],
+)
+def test_a_negation_counts_when_it_bears_on_the_proposition(
+    claim: str, quote: str, stance: str
+) -> None:
+    assert evidence_stance(quote, "", claim)[0] == stance
+    # without the proposition, every negation counts
+    assert evidence_stance(quote, "")[0] == "refutes"
+
+
 def test_negated_claims_are_turned_affirmative() -> None:
     assert is_negated("The United States does not encourage Ukraine to strike")
     assert not is_negated("Dmitry Peskov is lying")

@@ -8,6 +8,14 @@ from claimx.speakers.attribution import named_mentions, sentence_source
 from claimx.text.spans import Span
 
 
+def nth_span(text: str, words: str, nth: int = 0) -> Span:
+    """Where the ``nth`` (from 0) occurrence of ``words`` is in ``text``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(words, start + 1)
+    return Span(start, start + len(words))
+
+
 def source(sentence: str, evidence: str) -> str | None:
     text = f"Earlier, John Kirby spoke.\n\n{sentence}"
     start = text.index(sentence)
@@ -38,6 +46,17 @@ def source(sentence: str, evidence: str) -> str | None:
             "Jim Whelan",
         ),
         ("The strike killed 23 people, according to Tass.", "The strike killed 23 people", "Tass"),
+        # an outlet that relays a source the sentence names is not the source
+        (
+            "“Who would react?” asked Anatoly Antonov, the ambassador, according to Tass.",
+            "Who would react?",
+            "Anatoly Antonov",
+        ),
+        (
+            "The strike was planned, Peskov said, the Associated Press reported.",
+            "The strike was planned",
+            "Peskov",
+        ),
         # a pronoun subject: the model resolves "he" from the context, not this rule
         ("He said the US was behind the attack.", "the US was behind the attack", None),
         # names inside the evidence are what is talked about, not who talks
@@ -66,7 +85,6 @@ def test_sentence_source(sentence: str, evidence: str, expected: str | None) -> 
 def test_a_written_source_is_resolved_to_a_name_by_rule() -> None:
     from claimx.speakers.attribution import named_mentions
     from claimx.speakers.source import source_name
-    from claimx.text.spans import Span
 
     text = (
         "Kremlin spokesman Dmitry Peskov spoke on Thursday.\n"
@@ -76,11 +94,8 @@ def test_a_written_source_is_resolved_to_a_name_by_rule() -> None:
     )
     mentions = named_mentions(text)
 
-    def at(word: str, nth: int = 0) -> Span:
-        start = -1
-        for _ in range(nth + 1):
-            start = text.index(word, start + 1)
-        return Span(start, start + len(word))
+    def at(words: str, nth: int = 0) -> Span:
+        return nth_span(text, words, nth)
 
     assert source_name(text, at("Dmitry Peskov"), mentions) == "Dmitry Peskov"
     # "He" after one person named in the paragraph before: that person
@@ -113,6 +128,53 @@ def test_a_possessive_or_a_time_that_a_source_span_carries_is_no_part_of_the_nam
     assert source_name(text, upto("Kirby", "Tuesday"), mentions) == "Kirby"
     # a name that merely ends like a time word keeps it
     assert source_name(text, upto("The Human", "Council"), mentions) == "The Human Rights Council"
+
+
+@pytest.mark.parametrize(
+    ("name", "outlet"),
+    [
+        ("Tass", True),
+        ("the Russian news agency Tass", True),
+        ("The New York Times", True),
+        ("Associated Press", True),
+        ("Fox News host Sean Hannity", False),
+        ("Dmitry Peskov", False),
+        ("Kremlin", False),
+    ],
+)
+def test_an_outlet_is_known_by_its_last_word(name: str, outlet: bool) -> None:
+    from claimx.speakers.attribution import is_outlet
+
+    assert is_outlet(name) is outlet
+
+
+def test_a_described_body_is_the_one_body_named_before_it_and_a_place_no_source() -> None:
+    from claimx.speakers.attribution import named_mentions
+    from claimx.speakers.source import source_name
+
+    text = (
+        "In Odessa, Ukraine’s southern military command reported three drones.\n"
+        "The command said there were no injuries, and the air force agreed.\n"
+        "The State Department and the Defense Department disagreed; the department said so.\n"
+        "In the previous Washington Post poll, conducted in May, Clinton led.\n"
+    )
+    mentions = named_mentions(text)
+
+    def at(words: str) -> Span:
+        return nth_span(text, words)
+
+    command = "Ukraine’s southern military command"
+    # the place of the phrase the span opens inside is no part of the source
+    assert source_name(text, at("Odessa, " + command), mentions) == command
+    # a description of a body: the one body named before it with those words at its end
+    assert source_name(text, at("The command"), mentions) == command
+    # none named before: as written, for the resolver
+    assert source_name(text, at("the air force"), mentions) == "the air force"
+    # two departments named before: ambiguous, as written
+    assert source_name(text, at("the department"), mentions) == "the department"
+    # a source that only holds a comma is not a place phrase
+    poll = "previous Washington Post poll, conducted in May"
+    assert source_name(text, at(poll), mentions) == poll
 
 
 def test_an_acronym_is_one_mention_and_a_weekday_no_part_of_it() -> None:

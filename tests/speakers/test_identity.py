@@ -117,6 +117,11 @@ def test_the_rule_keeps_different_sources_apart(a: str, b: str, context: tuple[s
         ),
         ("Russian Defense Ministry", "Defense Ministry", False),  # two words: could be any ministry
         ("Russian Defense Ministry", "British Defense Ministry", False),
+        # a state's possessive is its adjective in a body's name, nowhere else
+        ("Ukraine’s air force", "Ukrainian Air Force", True),
+        ("the Ukraine's southern military command", "Ukrainian southern military command", True),
+        ("Ukraine’s air force", "Russian Air Force", False),
+        ("Russia’s", "Russian", False),
     ],
 )
 def test_acronyms_and_described_bodies(a: str, b: str, same: bool) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from claimx.extraction.confidence import named_in
 from claimx.extraction.records import Draft
 from claimx.extraction.stages.registry import SpeakerRule, register
-from claimx.speakers.attribution import named_mentions, sentence_source
+from claimx.speakers.attribution import is_outlet, named_mentions, sentence_source
 from claimx.speakers.source import source_name
 from claimx.tagging import TaggedAttribution, tag
 from claimx.text.grounding import Located
@@ -48,9 +48,10 @@ class TaggedSpeaker(SpeakerRule):
     A stage one that reads attributions (``find: tagger``) says where each
     claim's source is written: a name is kept, a pronoun becomes the person
     named just before it, a description stays for the resolver
-    (:func:`claimx.speakers.source.source_name`). Without a source, or when the
-    rule cannot say, the sentence's own subject or the model's speaker
-    (:class:`SentenceSpeaker`).
+    (:func:`claimx.speakers.source.source_name`); a news outlet that relays a
+    source its words or its sentence name is that source (:func:`_relayed_source`). Without
+    a source, or when the rule cannot say, the sentence's own subject or the
+    model's speaker (:class:`SentenceSpeaker`).
     """
 
     name = "tagged"
@@ -68,6 +69,8 @@ class TaggedSpeaker(SpeakerRule):
                 tagged = tag(text) if tagged is None else tagged
                 source = _tagged_source(tagged, loc.span)
             name = source_name(text, source, mentions) if source is not None else None
+            if name and is_outlet(name):
+                name = _relayed_source(text, loc.span, mentions) or name
             out.append(name or other)
         return out
 
@@ -88,6 +91,18 @@ def _sentence_names(
             name = sentence_source(text, sentence, loc.span, mentions) or name
         out.append(name)
     return out
+
+
+def _relayed_source(text: str, evidence: Span, mentions: Sequence[tuple[Span, str]]) -> str | None:
+    """The original source an outlet relays (the annotation standard's speaker): the named
+    subject of a cue inside its words ("[Zelensky said the leader ...], the AP reported"),
+    else of another cue of its sentence ("[...]” asked Antonov, according to Tass")."""
+    inner = sentence_source(text, evidence, Span(evidence.end, evidence.end), mentions)
+    sentence = enclosing(sentences(text), evidence)
+    for name in (inner, sentence_source(text, sentence, evidence, mentions)):
+        if name and not is_outlet(name):
+            return name
+    return None
 
 
 def _tagged_source(tagged: Sequence[TaggedAttribution], evidence: Span) -> Span | None:
