@@ -14,7 +14,8 @@ in the words, so :func:`decide` reads them:
 2. **denial** (:data:`DENIALS`): a denial verb in the evidence or in the few
    words before it ("denied that ...", "the US denies that"), a claim called
    false ("called the accusation absurd"), "unlikely", "no evidence" ->
-   ``refutes``;
+   ``refutes``; not a denial of what came before whose speaker says the
+   evidence instead ("The US denies that, saying it is arming Ukraine");
 3. **negation** in the speaker's words ("We had nothing to do with this",
    "do not encourage") -> ``refutes``; a contrast ("not in Kyiv but in
    Washington") is no denial, nor, when the proposition is given, a negation
@@ -81,6 +82,13 @@ _NEGATION = re.compile(
 )
 # "not in Kyiv but in Washington": the speaker asserts the second half.
 _CONTRAST = re.compile(r"\bnot\b[^.;]{0,80}?\bbut\b", re.IGNORECASE)
+# "The US denies that, saying it is arming Ukraine": the denial is of what came before; what
+# the speaker says instead is asserted.
+_DENIED_SAYING = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?)\s+(?:it|that|this|them)"
+    r"\s*,\s*(?:saying|adding|arguing|insisting)\s+(?:that\s+)?$",
+    re.IGNORECASE,
+)
 # "dismissed the incident as a false flag": what follows "as" is asserted.
 _DISMISSED_AS = re.compile(r"\bdismiss(?:es|ed|ing)?\b[^.;]{0,60}?\bas\b", re.IGNORECASE)
 #: words before the evidence that still belong to its frame ("the US denies that ...")
@@ -137,6 +145,8 @@ def evidence_stance(quote: str, before: str = "", claim: str | None = None) -> t
     is no denial of it.
     """
     frame = _frame(before)
+    if _DENIED_SAYING.search(frame):
+        frame = ""
     if HEDGES.search(quote):
         return "uncertain", "hedge"
     spoken = f"{frame} {quote}"

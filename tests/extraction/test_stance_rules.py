@@ -32,6 +32,13 @@ def test_evidence_stance_follows_the_standard(quote: str, before: str, stance: s
     assert evidence_stance(quote, before)[0] == stance
 
 
+def test_a_denial_of_what_came_before_does_not_deny_what_is_said_instead() -> None:
+    quote = "it is arming Ukraine to defend itself"
+    assert evidence_stance(quote, "The US denies that, saying ")[0] == "supports"
+    # the denial's own object is still denied
+    assert evidence_stance(quote, "The US denies that ")[0] == "refutes"
+
+
 def test_only_the_frame_of_the_same_sentence_counts() -> None:
     # "denied" belongs to the previous sentence: no denial of this one
     before = "Kyiv has denied it. Russia said "
