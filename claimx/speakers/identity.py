@@ -14,7 +14,8 @@ Two names are one source when
 1. they are equal after folding case, accents, punctuation, honorifics and
    middle initials ("Mr. John F. Kirby" = "John Kirby"; :func:`name_tokens`), or
    their body/group keys are equal ("U.S. officials" = "US officials",
-   "The White House" = "White House"; :func:`group_key`);
+   "The White House" = "White House", "Ukraine's air force" = "Ukrainian Air
+   Force", "the Kremlin administration" = "Kremlin"; :func:`group_key`);
 2. both are full names of people (:func:`is_personish`, two name words or
    more) and :func:`same_person` says so: the surnames are equal after
    transliteration folding (:func:`translit`: y→i, x→ks, kh→h, doubled letters
@@ -119,6 +120,11 @@ NAME_KEY = 100
 _PUNCT = re.compile(r"[^\w\s]")
 _POSSESSIVE = re.compile(r"'s\b")
 """A possessive ending: "Trump's" is Trump, as a source written in the text ("Trump's claim")."""
+# A state's government by another name: "the Kremlin administration" is the Kremlin (the
+# annotation standard names a government as a whole by its state: "Russia", "Kremlin").
+_STATE_GOVERNMENT = re.compile(
+    rf"^((?:the\s+)?(?:{'|'.join(sorted(PLACES))}))\s+(?:administration|government)$"
+)
 _STATE_POSSESSIVE = re.compile(rf"^((?:the\s+)?)({'|'.join(sorted(DEMONYMS))})'s(?=\s+\w)")
 """A state's possessive opening a body's name ("Ukraine's air force"): its adjective."""
 INITIAL = re.compile(r"^[A-Z]\.?$")
@@ -181,6 +187,7 @@ def group_key(name: str) -> str:
     "U. S. officials" -> "us officials", "Ukraine's air force" -> "ukrainian air force"."""
     s = fold(name).translate(APOSTROPHES)
     s = _STATE_POSSESSIVE.sub(lambda m: m[1] + DEMONYMS[m[2]], s)
+    s = _STATE_GOVERNMENT.sub(r"\1", s)
     s = re.sub(r"\b(\w)\.\s?(?=\w\.)", r"\1", s)  # U. S. -> US.
     s = re.sub(r"[^\w\s]", "", s)
     tokens = s.split()

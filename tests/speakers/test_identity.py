@@ -122,6 +122,9 @@ def test_the_rule_keeps_different_sources_apart(a: str, b: str, context: tuple[s
         ("the Ukraine's southern military command", "Ukrainian southern military command", True),
         ("Ukraine’s air force", "Russian Air Force", False),
         ("Russia’s", "Russian", False),
+        # a state's government by another name is the state's
+        ("the Kremlin administration", "Kremlin", True),
+        ("Trump administration", "Trump", False),
     ],
 )
 def test_acronyms_and_described_bodies(a: str, b: str, same: bool) -> None:
