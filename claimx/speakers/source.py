@@ -50,6 +50,8 @@ _TRAILING = re.compile(
 # (the preposition before the span, a capitalised place, a comma, a capitalised source).
 _PLACE_PHRASE = re.compile(r"(?i)\b(?:in|at|from)\s+$")
 _PLACE_FIRST = re.compile(r"^[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2},\s+(?=[A-Z])")
+# Words a capitalised run before a body's name opens with that are not part of it ("In", "The").
+_NOT_A_NAME = RUN_STOP_WORDS | ARTICLES
 # "the command", "the air force": lower-case words after the article, a body noun last.
 _BODY_DESCRIPTION = re.compile(r"^[Tt]he\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)$")
 
@@ -113,7 +115,7 @@ def _described_body(before: str, words: list[str]) -> str | None:
     found: dict[str, str] = {}
     for hit in pattern.finditer(before):
         tokens = hit[0].split()
-        while tokens and tokens[0].casefold() in RUN_STOP_WORDS | ARTICLES:
+        while tokens and tokens[0].casefold() in _NOT_A_NAME:
             tokens = tokens[1:]
         lead = tokens[: len(tokens) - len(words)]
         if not lead or not lead[0][:1].isupper() or any(t in FUNCTION_WORDS for t in lead):

