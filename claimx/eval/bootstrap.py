@@ -48,6 +48,7 @@ __all__ = [
     "Interval",
     "Resampling",
     "Unit",
+    "draw_intervals",
     "f1_difference_intervals",
     "paired_bootstraps",
     "paired_intervals",
@@ -168,6 +169,73 @@ def paired_bootstraps(
         raise ValueError(f"not computed per claim, so no claim-level interval: {wrong}")
     units_a, units_b = paired_units(a, b, unit)
     return paired_intervals(rows, units_a, units_b, unit=unit, draws=draws)
+
+
+def draw_intervals(
+    a: Sequence[SystemScore],
+    b: Sequence[SystemScore],
+    *,
+    metrics: Sequence[ClaimMetric] | None = None,
+    draws: Resampling = Resampling(),
+) -> dict[str, Interval]:
+    """Intervals of ``b - a`` over several **recordings** (draws) of each system.
+
+    ``a`` and ``b`` hold one :class:`SystemScore` per draw: the same requests,
+    recorded from the model server in different states (a server at temperature 0
+    answers alike from the same state only: :mod:`claimx.eval.draws`). The point difference pools
+    each system's draws (its counts summed over draws and articles). A resample
+    draws the articles with replacement, as :func:`paired_bootstraps` does (the
+    same article draws, from the same seed), and then, for each drawn article and
+    each system on its own, one of that system's draws at random: the interval
+    holds the spread of the model's answers as well as that of the articles. With
+    one draw each it is :func:`paired_bootstraps`' article interval.
+
+    Raises ValueError when a system has no draw, or two draws were not run on the
+    same articles with the same gold.
+    """
+    if not a or not b:
+        raise ValueError("each system needs one draw at least")
+    rows = list(METRICS.compared() if metrics is None else metrics)
+    per_draw_a = [paired_units(a[0], x, "article")[1] for x in a]
+    per_draw_b = [paired_units(a[0], x, "article")[1] for x in b]
+    n = len(per_draw_a[0])
+    rng = np.random.default_rng(draws.seed)
+    # The draws' own generator: the article draws stay those of paired_bootstraps.
+    pick = np.random.default_rng([draws.seed, 1])
+    articles, from_a, from_b = [], [], []
+    for start in range(0, draws.resamples, _CHUNK):
+        size = min(_CHUNK, draws.resamples - start)
+        articles.append(rng.integers(0, n, size=(size, n)))
+        from_a.append(pick.integers(0, len(a), size=(size, n)))
+        from_b.append(pick.integers(0, len(b), size=(size, n)))
+    idx, which_a, which_b = (np.concatenate(x) for x in (articles, from_a, from_b))
+    alpha = (1 - draws.confidence) / 2
+    out = {}
+    for metric in rows:
+        table_a = np.stack([metric.per_unit(u) for u in per_draw_a])  # draws x articles x counts
+        table_b = np.stack([metric.per_unit(u) for u in per_draw_b])
+        point = float(
+            metric.value(table_b.sum(axis=(0, 1))) - metric.value(table_a.sum(axis=(0, 1)))
+        )
+        if np.isnan(point):
+            continue
+        if n == 0:
+            out[metric.key] = Interval(
+                metric.key, "article+draw", point, point, point,
+                draws.resamples, draws.seed, draws.confidence,
+            )  # fmt: skip
+            continue
+        sums_a = table_a[which_a, idx].sum(axis=1)
+        sums_b = table_b[which_b, idx].sum(axis=1)
+        spread = metric.value(sums_b) - metric.value(sums_a)
+        if np.isnan(spread).all():
+            continue
+        low, high = np.nanpercentile(spread, [100 * alpha, 100 * (1 - alpha)])
+        out[metric.key] = Interval(
+            metric.key, "article+draw", round(point, 6), round(float(low), 6),
+            round(float(high), 6), draws.resamples, draws.seed, draws.confidence,
+        )  # fmt: skip
+    return out
 
 
 # Columns of f1_difference_intervals' unit arrays: true positives, predictions, gold.

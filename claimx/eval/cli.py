@@ -373,6 +373,44 @@ def score(
     )
 
 
+@app.command("draws")
+def draws(
+    prompt: Annotated[
+        list[str], typer.Option("--prompt", "-p", help="Prompt ref (repeat; the first is A).")
+    ],
+    draw: Annotated[
+        list[Path],
+        typer.Option(
+            "--draw",
+            help="Another recording of the same versions (repeat): a folder recorded with"
+            " 'python -m claimx.eval --record --prompt ... --cassettes FOLDER'.",
+        ),
+    ],
+    cassettes: Annotated[
+        Path | None,
+        typer.Option(help="The first recording. [default: eval/cassettes of the working tree]"),
+    ] = None,
+    gold: GoldOpt = None,
+    seed: SeedOpt = 0,
+) -> None:
+    """Compare prompt versions over several recordings of each: the model's own noise.
+
+    A server at temperature 0 can answer the same requests differently once it has
+    processed other requests; the A/B interval resamples articles of one recording. This
+    replays each version from every recording (no model is called) and prints how
+    many answers agree, each draw's scores, and the A/B with the recordings
+    resampled too (claimx.eval.draws).
+    """
+    from claimx.eval.draws import compare_draws
+
+    specs = select_prompts(prompt).specs
+    items = _checked_gold(_default_path(gold, "gold"))
+    folders = [_default_path(cassettes, "cassettes"), *draw]
+    report = compare_draws(specs, folders, items, seed=seed)
+    typer.echo("REPLAYED: recorded responses, no model was called\n")
+    typer.echo(report.markdown())
+
+
 def _recorded_only(
     specs: list[PromptSpec], models: list[str], cassettes: Path, *, oracle: bool = False
 ) -> list[PromptSpec]:

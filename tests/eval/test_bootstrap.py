@@ -8,7 +8,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from claimx.eval.bootstrap import Interval, Resampling, Unit, paired_bootstraps, paired_units
+from claimx.eval.bootstrap import (
+    Interval,
+    Resampling,
+    Unit,
+    draw_intervals,
+    paired_bootstraps,
+    paired_units,
+)
 from claimx.eval.metrics import METRICS, ClaimMetric, Counts, SystemScore, score_system
 from claimx.models import ExtractedClaim
 
@@ -61,6 +68,34 @@ def test_an_inconsistent_difference_is_within_noise() -> None:
     iv = paired_bootstrap(POOR, MIXED, seed=0)
     assert iv.low < 0 < iv.high and not iv.more_than_noise
     assert iv.low <= iv.point <= iv.high
+
+
+def test_one_recording_each_gives_the_article_interval_bit_for_bit() -> None:
+    draws = Resampling(2_000, 5)
+    assert draw_intervals([POOR], [MIXED], draws=draws) == {
+        k: replace(iv, unit="article+draw")
+        for k, iv in paired_bootstraps(POOR, MIXED, draws=draws).items()
+    }
+
+
+def test_recordings_that_disagree_widen_the_interval_and_pool_in_the_point() -> None:
+    # Two recordings of one system: one scores like GOOD, the other like POOR.
+    draws = Resampling(2_000, 0)
+    one = draw_intervals([POOR], [GOOD], draws=draws)["claim_f1"]
+    two = draw_intervals([POOR, POOR], [GOOD, POOR], draws=draws)["claim_f1"]
+    assert one.low == one.high == pytest.approx(0.6)  # every article improves alike
+    # Pooled: GOOD's and POOR's counts summed, F1 = 2*25/(25+40) against POOR's 0.4.
+    assert two.point == pytest.approx(50 / 65 - 0.4)
+    assert two.low < one.low and two.high == pytest.approx(0.6)
+    # The same recording twice is one recording.
+    assert draw_intervals([POOR, POOR], [GOOD, GOOD], draws=draws)["claim_f1"] == one
+
+
+def test_recordings_of_other_articles_cannot_be_pooled() -> None:
+    with pytest.raises(ValueError, match="same articles"):
+        draw_intervals([POOR], [POOR, scored("short", [perfect()] * 4)])
+    with pytest.raises(ValueError, match="one draw"):
+        draw_intervals([], [POOR])
 
 
 def test_identical_systems_differ_by_exactly_zero() -> None:

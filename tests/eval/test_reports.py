@@ -18,7 +18,7 @@ from claimx.eval.reports import (
     render_summary,
     render_terminal,
 )
-from claimx.eval.reports.common import fmt_delta, fmt_interval
+from claimx.eval.reports.common import AB_NOISE_NOTE, fmt_delta, fmt_interval
 from claimx.eval.results import ReportMeta, SystemRun
 from claimx.models import ExtractedClaim
 
@@ -83,6 +83,7 @@ def test_markdown_has_tables_and_escapes_pipes() -> None:
     assert "| claim F1 |" in md and "| --- | ---: | ---: | ---: |" in md
     assert "**failed**: ExtractionError" in md
     assert "REPLAYED" in md and "`abc123`" in md
+    assert AB_NOISE_NOTE in md  # under the A/B table
     # Every table row has the same number of unescaped cells as its header.
     for table in re.findall(r"((?:^\|.*\|\n)+)", md, flags=re.M):
         widths = {len(re.split(r"(?<!\\)\|", row)) for row in table.splitlines()}
@@ -200,3 +201,5 @@ def test_summary_fits_80_columns_names_the_best_and_the_verdicts() -> None:
         assert any(line.startswith(comp.system) and "[" in line for line in lines), comp.system
     assert lines[-1] == "Every table: --full."
     assert "Stance on matched pairs" not in out, "the full tables are --full's"
+    # The A/B caption says what its interval leaves out (the model's run-to-run answers).
+    assert AB_NOISE_NOTE in " ".join(out.split())

@@ -8,6 +8,7 @@ from claimx.eval.oracle import OracleReport, where_lost
 from claimx.llm.pricing import is_priced
 
 __all__ = [
+    "AB_NOISE_NOTE",
     "HEADLINE",
     "ab_rows",
     "best_system",
@@ -174,6 +175,13 @@ ORACLE_CLAIM_NOTE = (
     " model was not given the proposition in the prompt: the proposition is taken out of"
     " the scoring, not out of the prompt."
 )
+AB_NOISE_NOTE = (
+    "The interval resamples the articles of one run of the model; it leaves out the"
+    " model's own variation: a server at temperature 0 can answer the same requests"
+    " differently in another session ('python -m claimx.eval draws' compares versions over"
+    " several recordings)."
+)
+
 WHERE_LOST_NOTE = (
     "the gap of end-to-end joint F1 to 1.0, split: stage one = oracle-evidence joint F1 −"
     " end-to-end; proposition = oracle-claim both right − oracle-evidence joint F1; speaker"

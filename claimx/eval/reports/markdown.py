@@ -5,6 +5,7 @@ from __future__ import annotations
 from claimx.eval.compare import Report
 from claimx.eval.metrics import METRICS
 from claimx.eval.reports.common import (
+    AB_NOISE_NOTE,
     ORACLE_CLAIM_NOTE,
     WHERE_LOST_NOTE,
     ab_rows,
@@ -130,6 +131,7 @@ def render_markdown(report: Report) -> str:
                 ab_rows(report),
             )  # fmt: skip
         )
+        out.append(f"{AB_NOISE_NOTE}\n")
         diffs = [d for c in report.comparisons for d in c.diffs]
         out.append("## Gold claims fully right in one system only\n")
         if diffs:

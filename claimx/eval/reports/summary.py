@@ -21,6 +21,7 @@ from claimx.eval.bootstrap import Interval
 from claimx.eval.compare import Report
 from claimx.eval.metrics import METRICS, ClaimMetric, SystemScore
 from claimx.eval.reports.common import (
+    AB_NOISE_NOTE,
     HEADLINE,
     best_system,
     fmt_interval,
@@ -141,7 +142,7 @@ def render_summary(report: Report, console: Console, *, full_report: Sequence[st
         console.print(
             f"[bold]A/B[/] against {escape(report.comparisons[0].baseline)}: the difference and"
             " its 95% paired-bootstrap interval over articles; * more than noise (the interval"
-            " excludes 0).",
+            f" excludes 0). {AB_NOISE_NOTE}",
             highlight=False,
         )
         console.print(_ab(console, report))
