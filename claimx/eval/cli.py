@@ -19,6 +19,8 @@ Examples::
     python -m claimx.eval --live --model local --base-url http://127.0.0.1:8011/v1
     python -m claimx.eval --oracle evidence                 # which stage loses what
     python -m claimx.eval --oracle claim                    # speaker and stance only
+    python -m claimx.eval draws -p extract@v9 -p extract@v12 --draw eval/redraws/draw2
+                                                            # A/B over several recordings
     scripts/record-cassettes.sh extract@v3                  # re-record one prompt
 """
 
