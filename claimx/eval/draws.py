@@ -108,7 +108,7 @@ class DrawsReport:
                         f"{a.same} ({a.same / a.shared:.0%})" if a.shared else "0",
                     )
                     for a in self.agreements
-                ],  # fmt: skip
+                ],
                 "llrrr",
             )
         )
