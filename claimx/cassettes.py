@@ -116,8 +116,9 @@ RequestKey = tuple[str, str, tuple[str, Any]]
 
 
 @lru_cache(maxsize=1024)
-def _body_key(body: bytes | str | None) -> tuple[str, Any]:
-    """A key that two bodies share whenever :func:`_json_body` finds them equal."""
+def body_key(body: bytes | str | None) -> tuple[str, Any]:
+    """A key that two bodies share whenever :func:`_json_body` finds them equal: when
+    replay takes them for one request (:mod:`claimx.eval.draws` pairs recordings by it)."""
     parsed = _parsed(body) if body else None
     if parsed is None:
         return ("raw", body)
@@ -126,7 +127,7 @@ def _body_key(body: bytes | str | None) -> tuple[str, Any]:
 
 def _request_key(request: Any) -> RequestKey:
     # As vcrpy's matchers read them: an empty path is "/".
-    return (request.method, request.path or "/", _body_key(request.body))
+    return (request.method, request.path or "/", body_key(request.body))
 
 
 class IndexedCassette(Cassette):  # type: ignore[misc]

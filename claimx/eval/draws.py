@@ -32,8 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from claimx.cassettes import SERIALIZER, body_key
 from claimx.errors import ConfigError
 from claimx.eval.bootstrap import Interval, Resampling, draw_intervals, paired_bootstraps
 from claimx.eval.gold import GoldItem
@@ -48,14 +47,14 @@ __all__ = ["Agreement", "DrawsReport", "agreement", "compare_draws"]
 _SCORES = ("claim_f1", "speaker_accuracy", "stance_accuracy", "joint_f1")
 
 
-def _answers(folder: Path) -> dict[str, str]:
-    """Each recorded request body (canonical JSON) -> the content of its answer."""
-    out: dict[str, str] = {}
+def _answers(folder: Path) -> dict[tuple[str, Any], str]:
+    """Each recorded request (its body, as replay matches it) -> the content of its answer."""
+    out: dict[tuple[str, Any], str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]:
-            body = json.dumps(json.loads(item["request"]["body"]), sort_keys=True)
+        for item in SERIALIZER.deserialize(path.read_text(encoding="utf-8"))["interactions"]:
             response: dict[str, Any] = json.loads(item["response"]["body"]["string"])
-            out[body] = str(response["choices"][0]["message"]["content"])
+            answer = str(response["choices"][0]["message"]["content"])
+            out[body_key(item["request"]["body"])] = answer
     return out
 
 
