@@ -6,7 +6,7 @@
     python benchmarks/bench_polnear.py ~/src/PolNeAR --n 24 --sample-only   # just the gold
     python benchmarks/bench_polnear.py ~/src/PolNeAR --prompt extract@v10 --tagger --n 20
                                              # and the tagger alone (no model) beside it
-                                             # (--tagger encoder: the encoder's, [encoder] extra)
+                                             # (--tagger encoder / bilstm: [encoder] extra)
 
 Not part of CI: the corpus is not shipped (point it at your own checkout of
 ``networkdynamics/PolNeAR``; see ../shared/DATASETS.md). It reports on the
@@ -104,8 +104,9 @@ def main() -> None:
         action="append",
         nargs="?",
         const="crf",
-        choices=["crf", "encoder"],
-        help="also score a tagger alone (no model): crf (the default) or encoder; repeatable",
+        choices=["crf", "encoder", "bilstm"],
+        help="also score a tagger alone (no model): crf (the default), encoder or bilstm;"
+        " repeatable",
     )
     parser.add_argument(
         "--split",
@@ -133,7 +134,11 @@ def main() -> None:
     score(gold, prompts + taggers, args.out, seed=args.seed)
 
 
-TAGGERS: dict[Family, str] = {"crf": "tagger", "encoder": "tagger-encoder"}
+TAGGERS: dict[Family, str] = {
+    "crf": "tagger",
+    "encoder": "tagger-encoder",
+    "bilstm": "tagger-bilstm",
+}
 """The name each tagger alone (no model) has among the systems."""
 
 

@@ -16,7 +16,8 @@ median over every run of every text. The weights are loaded before timing (a
 process loads them once). The held-out split is never read.
 
 ``--family encoder`` scores family 3 (:mod:`claimx.tagging.encoder`, the
-``[encoder]`` extra) the same way: ``--weights`` an ONNX file (default: the
+``[encoder]`` extra) the same way, ``--family bilstm`` family 4 (its BiLSTM,
+run by the same runtime): ``--weights`` an ONNX file (default: the
 shipped one), onnxruntime on one thread so its CPU compares with the CRF's;
 its stage one uses ``--slack`` in nats of log-probability (not tuned). With
 ``--crf`` the shipped CRF is timed in the same run, for the ratio.
@@ -59,15 +60,17 @@ def cpu_ms_per_3000(
 
 
 def encoder_runs(args: argparse.Namespace) -> tuple[Path, Run, Run, str]:
-    """Family 3's weights file, tag and stage one (``--slack`` nats), and its size line."""
-    from claimx.tagging.encoder import MODEL_FILE, TOKENIZER_FILE, EncoderTagger, default_encoder
+    """An ONNX family's weights file, tag and stage one (``--slack`` nats), and its size line."""
+    from claimx.tagging.encoder import TOKENIZER_FILE, OnnxTagger, model_file, shipped_tagger
 
     data = ROOT / "claimx" / "tagging" / "data"
     if args.weights is None:
-        encoder, path, tokenizer = default_encoder(), data / MODEL_FILE, data / TOKENIZER_FILE
+        encoder = shipped_tagger(args.family)
+        path, tokenizer = data / model_file(args.family), data / TOKENIZER_FILE
     else:
         tokenizer = args.tokenizer or args.weights.with_name("tokenizer.json")
-        encoder, path = EncoderTagger(args.weights, tokenizer), args.weights
+        encoder = OnnxTagger(args.weights, tokenizer, family=args.family)
+        path = args.weights
 
     def stage(text: str) -> list[Span]:
         return stage_one(text, encoder, slack=args.slack, context=args.context)
@@ -97,7 +100,7 @@ def print_cpu(texts: list[str], runs_of: list[tuple[str, Run]], runs: int) -> No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("checkout", type=Path, help="PolNeAR checkout (or its data/ folder)")
-    parser.add_argument("--family", choices=("linear", "encoder"), default="linear")
+    parser.add_argument("--family", choices=("linear", "encoder", "bilstm"), default="linear")
     parser.add_argument("--weights", type=Path, default=None, help="default: the shipped ones")
     parser.add_argument("--tokenizer", type=Path, default=None, help="encoder: tokenizer.json")
     parser.add_argument("--slack", type=float, default=2.0, help="encoder stage one, nats")
@@ -110,10 +113,10 @@ def main() -> None:
 
     dev = read_split(args.checkout, "dev")
     texts = [d.text for d in dev]
-    if args.family == "encoder":
+    if args.family != "linear":
         path, tag_run, stage_run, size = encoder_runs(args)
-        report = evaluate(dev, tag_run, name="tagger-encoder", stage_one=stage_run)
-        print("\n".join(report.lines(f"PolNeAR dev, tagger alone (encoder, {path.name})")))
+        report = evaluate(dev, tag_run, name=f"tagger-{args.family}", stage_one=stage_run)
+        print("\n".join(report.lines(f"PolNeAR dev, tagger alone ({args.family}, {path.name})")))
         timed: list[tuple[str, Run]] = [("tag", tag_run), ("stage_one", stage_run)]
         if args.crf:
             crf = default_model()

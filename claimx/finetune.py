@@ -70,9 +70,16 @@ def epochs_of(epoch: Callable[[], list[list[int]]], total: int) -> list[list[int
 
 
 def save_final(model: Any, out: Path, meta: dict[str, Any], cpu: float) -> Path:
-    """Save the trained ``model`` to ``out/final`` and ``meta`` to ``out/meta.json``."""
+    """Save the trained ``model`` to ``out/final`` (a transformers folder, or a plain torch
+    module's ``model.pt``) and ``meta`` to ``out/meta.json``."""
     final = out / "final"
-    model.save_pretrained(final)
+    if hasattr(model, "save_pretrained"):
+        model.save_pretrained(final)
+    else:
+        import torch
+
+        final.mkdir(parents=True, exist_ok=True)
+        torch.save(model.state_dict(), final / "model.pt")
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(f"saved {final}; {cpu:.0f} s of CPU (all threads)", flush=True)
     return final

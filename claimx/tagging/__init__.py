@@ -23,9 +23,11 @@ Modules, runtime:
 * :mod:`~claimx.tagging.tagger`: :func:`tag`, and :func:`stage_one`, the
   sentences to ask a model about; :mod:`~claimx.tagging.candidates`: those
   sentences from tagged spans; :mod:`~claimx.tagging.result`: the tagger as a system;
-* :mod:`~claimx.tagging.encoder`: family 3, a fine-tuned MiniLM run by
-  onnxruntime (``tag(text, family="encoder")``, the ``[encoder]`` extra; the
-  CRF stays the default).
+* :mod:`~claimx.tagging.encoder`: the ONNX families' runtime (the ``[encoder]``
+  extra; the CRF stays the default): family 3, a fine-tuned MiniLM
+  (``tag(text, family="encoder")``), and family 4, a BiLSTM over MiniLM's
+  wordpiece vectors (``family="bilstm"``: the encoder's content quality at a
+  fifth of its CPU).
 
 Training only (they import :mod:`claimx.datasets` and :mod:`claimx.eval`, and
 CRFsuite from the ``[train]`` extra): :mod:`~claimx.tagging.corpus`,
@@ -33,7 +35,8 @@ CRFsuite from the ``[train]`` extra): :mod:`~claimx.tagging.corpus`,
 :mod:`~claimx.tagging.evaluate`, :mod:`~claimx.tagging.train` (the retrain
 command), :mod:`~claimx.tagging.tune` (how its parameters were chosen, on train),
 :mod:`~claimx.tagging.encoder_train` (family 3's fine-tuning and ONNX export: torch
-and transformers, the ``[train-encoder]`` extra).
+and transformers, the ``[train-encoder]`` extra), :mod:`~claimx.tagging.bilstm_train`
+(family 4's, the same extra).
 """
 
 from claimx.tagging.attribution import TaggedAttribution

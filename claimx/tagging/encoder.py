@@ -1,4 +1,10 @@
-"""Family 3: a small encoder (MiniLM) fine-tuned for token classification, run by onnxruntime.
+"""The ONNX tagger families over MiniLM's wordpieces, run by onnxruntime.
+
+Family 3 (``encoder``) is MiniLM fine-tuned for token classification
+(:mod:`claimx.tagging.encoder_train`); family 4 (``bilstm``) a two-layer
+BiLSTM over MiniLM's frozen wordpiece vectors and each piece's written
+:func:`shape` (:mod:`claimx.tagging.bilstm_train`), a fifth of the encoder's
+CPU. One runtime serves both: the graph's inputs say whether it reads shapes.
 
 The runtime needs numpy, ``onnxruntime`` and ``tokenizers`` (the ``[encoder]``
 extra), never torch. It labels the same tokens with the same BIO scheme as the
@@ -8,8 +14,8 @@ attributions are :class:`~claimx.tagging.attribution.TaggedAttribution` too:
 
 1. each paragraph is cut into wordpieces (the model's own ``tokenizer.json``,
    with character offsets); a project token is represented by its **head**,
-   the first wordpiece that starts inside it (:func:`align`): the model was
-   trained to label heads only (:mod:`claimx.tagging.encoder_train`);
+   the first wordpiece that starts inside it (:func:`align`): the models were
+   trained to label heads only (:func:`claimx.tagging.encoder_train.windows_of`);
 2. a paragraph longer than :data:`MAX_PIECES` wordpieces is read in windows
    overlapping by :data:`OVERLAP`; a head's scores come from the window in
    which it lies farthest from an edge (most context on both sides);
@@ -35,7 +41,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -50,15 +56,20 @@ __all__ = [
     "MAX_PIECES",
     "OVERLAP",
     "SCALE",
+    "SHAPES",
     "Alignment",
-    "EncoderTagger",
+    "OnnxFamily",
+    "OnnxTagger",
     "align",
     "bio_transitions",
-    "default_encoder",
     "load_tokenizer",
+    "meta_file",
+    "model_file",
     "onnx_session",
     "require_encoder",
+    "shape",
     "shipped_meta",
+    "shipped_tagger",
 ]
 
 MAX_PIECES = 254
@@ -70,10 +81,22 @@ OVERLAP = 64
 SCALE = 1000
 """Fixed-point units per nat of log-probability (module doc, step 3)."""
 
-MODEL_FILE = "encoder.int8.onnx"
+OnnxFamily = Literal["encoder", "bilstm"]
+"""The families this runtime runs: ONNX graphs over MiniLM's wordpieces."""
+
 TOKENIZER_FILE = "encoder.tokenizer.json"
-META_FILE = "encoder.meta.json"
-"""The shipped files in ``claimx/tagging/data/`` (when shipped: MODEL_CARD.md)."""
+"""MiniLM's wordpieces in ``claimx/tagging/data/``, which both families read."""
+
+
+def model_file(family: OnnxFamily) -> str:
+    """The shipped int8 graph of ``family`` in ``claimx/tagging/data/`` (MODEL_CARD.md)."""
+    return f"{family}.int8.onnx"
+
+
+def meta_file(family: OnnxFamily) -> str:
+    """What trained the shipped ``family`` (the ``meta.json`` of its run)."""
+    return f"{family}.meta.json"
+
 
 _FORBIDDEN = -(10**9)
 
@@ -88,6 +111,26 @@ class Alignment:
     """For each project token, the index in ``ids`` of the wordpiece that represents it."""
     windows: list[tuple[int, int]]
     """``[start, end)`` ranges of ``ids`` read together (module doc, step 2)."""
+    shapes: list[int]
+    """Each wordpiece's :func:`shape` in the text (the uncased pieces lose it)."""
+
+
+SHAPES = 6
+"""Shape ids: 0 a special piece or padding, then :func:`shape`'s five."""
+
+
+def shape(piece: str) -> int:
+    """The written shape of a wordpiece's characters: 1 lower case, 2 capitalised, 3 all
+    capitals, 4 a digit first, 5 anything else. The vocabulary is uncased, and a name
+    ("Trump", "NATO") is much of what tells a source from the words around it."""
+    first = piece[:1]
+    if first.isdigit():
+        return 4
+    if not first.isalpha():
+        return 5
+    if first.islower():
+        return 1
+    return 3 if len(piece) > 1 and piece.isupper() else 2
 
 
 def load_tokenizer(path: Path | str) -> Any:
@@ -156,7 +199,8 @@ def align(text: str, paragraph: Paragraph, tokenizer: Any) -> Alignment:
             heads.append(heads[-1])
         else:
             heads.append(min(piece, max(0, len(ids) - 1)))
-    return Alignment(ids, heads, windows(len(ids)))
+    shapes = [shape(text[s:e]) for s, e in zip(starts, ends, strict=True)]
+    return Alignment(ids, heads, windows(len(ids)), shapes)
 
 
 def bio_transitions(labels: Sequence[str] = LABELS) -> IntArray:
@@ -179,18 +223,27 @@ def _log_softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     return out
 
 
-class EncoderTagger:
-    """The encoder family's runtime: ONNX weights and their tokenizer (module doc).
+class OnnxTagger:
+    """The runtime of the wordpiece families: ONNX weights and their tokenizer (module doc).
 
+    ``family``: ``encoder`` (family 3) or ``bilstm`` (family 4, which also reads each
+    piece's :func:`shape`); the graph's inputs say which, the name is for reports.
     ``threads`` is onnxruntime's intra-op thread count: 1 by default, so its
     CPU cost compares with the CRF's (which is one thread).
     """
 
-    family = "encoder"
     scale = SCALE
 
-    def __init__(self, model: Path | str | bytes, tokenizer: Path | str, threads: int = 1) -> None:
+    def __init__(
+        self,
+        model: Path | str | bytes,
+        tokenizer: Path | str,
+        threads: int = 1,
+        family: OnnxFamily = "encoder",
+    ) -> None:
+        self.family = family
         self.session = onnx_session(model, threads)
+        self.reads_shapes = any(i.name == "shape_ids" for i in self.session.get_inputs())
         self.tokenizer = load_tokenizer(tokenizer)
         self.cls = int(self.tokenizer.token_to_id("[CLS]"))
         self.sep = int(self.tokenizer.token_to_id("[SEP]"))
@@ -201,12 +254,14 @@ class EncoderTagger:
         )
         self._cue = LABELS.index("B-CUE")
 
-    def logits(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
-        """``[len(ids), labels]`` logits of one window (``[CLS]`` and ``[SEP]`` added)."""
+    def logits(self, ids: Sequence[int], shapes: Sequence[int]) -> npt.NDArray[np.float32]:
+        """``[len(ids), labels]`` logits of one window (``[CLS]`` and ``[SEP]`` added);
+        ``shapes`` go in when the graph reads them."""
         row = np.array([[self.cls, *ids, self.sep]], dtype=np.int64)
-        (out,) = self.session.run(
-            ["logits"], {"input_ids": row, "attention_mask": np.ones_like(row)}
-        )
+        feed = {"input_ids": row, "attention_mask": np.ones_like(row)}
+        if self.reads_shapes:
+            feed["shape_ids"] = np.array([[0, *shapes, 0]], dtype=np.int64)
+        (out,) = self.session.run(["logits"], feed)
         return np.asarray(out[0, 1:-1], dtype=np.float32)
 
     def paragraph_scores(self, text: str, paragraph: Paragraph) -> IntArray:
@@ -220,7 +275,7 @@ class EncoderTagger:
         pieces = np.zeros((n, len(LABELS)), dtype=np.float64)
         reach = np.full(n, -1)
         for start, end in alignment.windows:
-            logp = _log_softmax(self.logits(alignment.ids[start:end]))
+            logp = _log_softmax(self.logits(alignment.ids[start:end], alignment.shapes[start:end]))
             position = np.arange(start, end)
             room = np.minimum(position - start, end - 1 - position)
             better = room > reach[start:end]
@@ -273,17 +328,17 @@ def require_encoder() -> None:
 
 
 @cache
-def default_encoder() -> EncoderTagger:
-    """The shipped encoder (``[encoder]`` extra), loaded once per process."""
+def shipped_tagger(family: OnnxFamily = "encoder") -> OnnxTagger:
+    """The shipped ``family`` (``[encoder]`` extra), loaded once per process."""
     require_encoder()
     data = resources.files("claimx.tagging").joinpath("data")
-    model = data.joinpath(MODEL_FILE).read_bytes()
+    model = data.joinpath(model_file(family)).read_bytes()
     with resources.as_file(data.joinpath(TOKENIZER_FILE)) as tokenizer:
-        return EncoderTagger(model, tokenizer)
+        return OnnxTagger(model, tokenizer, family=family)
 
 
-def shipped_meta() -> dict[str, Any]:
-    """What trained the shipped encoder (corpus, split, steps, parameters, CPU seconds)."""
-    data = resources.files("claimx.tagging").joinpath("data", META_FILE)
+def shipped_meta(family: OnnxFamily = "encoder") -> dict[str, Any]:
+    """What trained the shipped ``family`` (corpus, split, steps, parameters, CPU seconds)."""
+    data = resources.files("claimx.tagging").joinpath("data", meta_file(family))
     loaded: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))
     return loaded

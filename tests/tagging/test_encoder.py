@@ -1,14 +1,14 @@
-"""Family 3's runtime pieces (claimx.tagging.encoder) that need no trained weights.
+"""The ONNX families' runtime (claimx.tagging.encoder): families 3 (encoder) and 4 (BiLSTM).
 
 Windows, the BIO transitions and the token-to-wordpiece alignment are what
 training and the runtime share: a mistake there would silently train on
 one alignment and tag with another. The alignment tests build a tiny
 BERT-style wordpiece tokenizer in memory (``tokenizers``, the ``[encoder]``
-extra), so they run without the model files. The shipped weights are tested
-on one article of ``eval/articles`` when the extra is installed: real
-behaviour (reporting verbs found, spans grouped) and the labels the model is
-confident about (``encoder_pinned.json``; after retraining on purpose,
-rewrite it with ``python -m tests.tagging.test_encoder``).
+extra), so they run without the model files. Both families' shipped weights are
+tested on one article of ``eval/articles`` when the extra is installed: real
+behaviour (reporting verbs found, spans grouped) and the labels each model is
+confident about (``encoder_pinned.json``, ``bilstm_pinned.json``; after retraining
+on purpose, rewrite them with ``python -m tests.tagging.test_encoder``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ import numpy as np
 import pytest
 
 from claimx.tagging import default_model, tag
-from claimx.tagging.encoder import MAX_PIECES, OVERLAP, SCALE, bio_transitions, windows
+from claimx.tagging.encoder import (
+    MAX_PIECES,
+    OVERLAP,
+    SCALE,
+    OnnxFamily,
+    bio_transitions,
+    windows,
+)
 from claimx.tagging.labels import LABELS
 from claimx.tagging.tokens import tokenize
 from claimx.tagging.viterbi import viterbi
@@ -77,6 +84,16 @@ def test_align_puts_each_token_on_its_first_wordpiece() -> None:
     assert alignment.ids[:5] == [4, 5, 6, 7, 8]
     assert alignment.heads == [0, 1, 3, 4, 5, 6, 7, 8]
     assert alignment.windows == [(0, len(alignment.ids))]
+    # The written shape of each piece, which the uncased ids lose: The Sen ##ator said , “ Zzz . ”
+    assert alignment.shapes == [2, 2, 1, 1, 5, 5, 2, 5, 5]
+
+
+def test_shape_tells_capitals_digits_and_punctuation() -> None:
+    from claimx.tagging.encoder import SHAPES, shape
+
+    got = [shape(p) for p in ("said", "Kirby", "NATO", "A", "42", "“", "")]
+    assert got == [1, 2, 3, 2, 4, 5, 5]
+    assert max(got) < SHAPES
 
 
 def test_training_windows_carry_the_crf_labels_on_head_pieces(tmp_path: Path) -> None:
@@ -95,7 +112,9 @@ def test_training_windows_carry_the_crf_labels_on_head_pieces(tmp_path: Path) ->
     seen: set[str] = set()
     for window, paragraph in zip(got, paragraphs, strict=True):
         labels = encode(paragraph.tokens, [g for g in gold if g.extent.overlaps(paragraph.span)])
-        heads = align(doc.text, paragraph, tokenizer).heads
+        alignment = align(doc.text, paragraph, tokenizer)
+        heads = alignment.heads
+        assert window.ids == alignment.ids and window.shapes == alignment.shapes
         first_token_of: dict[int, int] = {}
         for token, head in enumerate(heads):
             first_token_of.setdefault(head, token)
@@ -110,11 +129,11 @@ def test_training_windows_carry_the_crf_labels_on_head_pieces(tmp_path: Path) ->
     assert any(IGNORE in w.labels for w in got)  # "mayor" is may ##or: ##or is not scored
 
 
-# The shipped weights (claimx/tagging/data/encoder.*): run when the [encoder] extra is installed.
+# The shipped weights (claimx/tagging/data/): run when the [encoder] extra is installed.
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = sorted((ROOT / "eval" / "articles").glob("*.txt"))[1]
-PINNED = Path(__file__).with_name("encoder_pinned.json")
+FAMILIES = ("encoder", "bilstm")
 PIN_MARGIN = 2 * SCALE
 """Only tokens whose best label beats the second by 2 nats are pinned: float noise across
 CPUs and onnxruntime builds moves a score by far less."""
@@ -122,11 +141,15 @@ _LETTER = dict(zip(LABELS, "OSsQqCc", strict=True))
 REPORTING = {"said", "says", "saying", "told", "tells", "added", "denied", "denies", "accused"}
 
 
-def confident_labels(text: str) -> list[str]:
-    """Each paragraph's best label per token as one letter, ``?`` where the margin is small."""
-    from claimx.tagging.encoder import default_encoder
+def pinned_path(family: OnnxFamily) -> Path:
+    return Path(__file__).with_name(f"{family}_pinned.json")
 
-    encoder = default_encoder()
+
+def confident_labels(text: str, family: OnnxFamily) -> list[str]:
+    """Each paragraph's best label per token as one letter, ``?`` where the margin is small."""
+    from claimx.tagging.encoder import shipped_tagger
+
+    encoder = shipped_tagger(family)
     out = []
     for paragraph in tokenize(text):
         scores = encoder.paragraph_scores(text, paragraph)
@@ -146,20 +169,36 @@ def _needs_runtime() -> None:
     pytest.importorskip("tokenizers")
 
 
-def test_shipped_encoder_says_what_trained_it() -> None:
-    from claimx.tagging.encoder import MODEL_FILE, shipped_meta
+@pytest.mark.parametrize("family", FAMILIES)
+def test_shipped_family_says_what_trained_it(family: OnnxFamily) -> None:
+    from claimx.tagging.encoder import model_file, shipped_meta
 
-    meta = shipped_meta()
+    meta = shipped_meta(family)
+    assert meta["family"] == family
     assert meta["corpus"] == "PolNeAR v1.0.0" and meta["split"] == "train"
     assert tuple(meta["labels"]) == LABELS
-    weights = ROOT / "claimx" / "tagging" / "data" / MODEL_FILE
+    weights = ROOT / "claimx" / "tagging" / "data" / model_file(family)
     assert weights.stat().st_size < 25_000_000
 
 
-def test_shipped_encoder_finds_reported_speech_in_an_article() -> None:
+def test_the_bilstm_graph_reads_the_pieces_shapes() -> None:
+    _needs_runtime()
+    from claimx.tagging.bilstm_train import INPUTS
+    from claimx.tagging.encoder import shipped_tagger
+
+    bilstm, encoder = shipped_tagger("bilstm"), shipped_tagger("encoder")
+    assert tuple(i.name for i in bilstm.session.get_inputs()) == INPUTS
+    assert bilstm.reads_shapes and not encoder.reads_shapes
+    # The shapes are read, not just accepted: the same pieces written otherwise score otherwise.
+    ids = [bilstm.tokenizer.token_to_id(w) for w in ("trump", "said", "so")]
+    assert not np.allclose(bilstm.logits(ids, [2, 1, 1]), bilstm.logits(ids, [1, 1, 1]))
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_shipped_family_finds_reported_speech_in_an_article(family: OnnxFamily) -> None:
     _needs_runtime()
     text = ARTICLE.read_text(encoding="utf-8")
-    found = tag(text, family="encoder")
+    found = tag(text, family=family)
     assert len(found) >= 10
     for att in found:
         for span in (att.cue, *att.content, *([att.source] if att.source else [])):
@@ -173,12 +212,13 @@ def test_shipped_encoder_finds_reported_speech_in_an_article() -> None:
     assert found == sorted(found, key=lambda a: (a.span.start, a.span.end, a.cue.start))
 
 
-def test_shipped_encoder_gives_the_pinned_confident_labels() -> None:
+@pytest.mark.parametrize("family", FAMILIES)
+def test_shipped_family_gives_the_pinned_confident_labels(family: OnnxFamily) -> None:
     _needs_runtime()
     text = ARTICLE.read_text(encoding="utf-8")
-    pinned = json.loads(PINNED.read_text(encoding="utf-8"))
+    pinned = json.loads(pinned_path(family).read_text(encoding="utf-8"))
     assert pinned["article"] == ARTICLE.name
-    got = confident_labels(text)
+    got = confident_labels(text, family)
     assert len(got) == len(pinned["paragraphs"])
     for mine, want in zip(got, pinned["paragraphs"], strict=True):
         # A token confident in both runs has the same label; float noise may only move a
@@ -196,9 +236,9 @@ def test_encoder_spans_on_the_five_articles_survive_noise_far_above_float_roundi
     spans on any CPU. Another CPU or onnxruntime build moves a logit by about 1e-6 of
     itself; a relative noise of 1e-4 on every logit must move no span, cue or source."""
     _needs_runtime()
-    from claimx.tagging.encoder import default_encoder
+    from claimx.tagging.encoder import shipped_tagger
 
-    encoder = default_encoder()
+    encoder = shipped_tagger()
     texts = [
         p.read_text(encoding="utf-8") for p in sorted((ROOT / "eval" / "articles").glob("*.txt"))
     ]
@@ -206,8 +246,8 @@ def test_encoder_spans_on_the_five_articles_survive_noise_far_above_float_roundi
     logits = encoder.logits
     rng = np.random.default_rng(0)
 
-    def noisy(ids: list[int]) -> np.ndarray:
-        out = logits(ids)
+    def noisy(ids: list[int], shapes: list[int]) -> np.ndarray:
+        out = logits(ids, shapes)
         return (out * (1 + rng.uniform(-1e-4, 1e-4, size=out.shape))).astype(np.float32)
 
     monkeypatch.setattr(encoder, "logits", noisy)
@@ -215,15 +255,19 @@ def test_encoder_spans_on_the_five_articles_survive_noise_far_above_float_roundi
         assert [encoder.tag(t) for t in texts] == clean
 
 
-def test_encoder_family_takes_no_linear_model() -> None:
-    with pytest.raises(ValueError):
-        tag("He said so.", default_model(), family="encoder")
+@pytest.mark.parametrize("family", FAMILIES)
+def test_an_onnx_family_takes_no_linear_model(family: OnnxFamily) -> None:
+    with pytest.raises(ValueError, match=family):
+        tag("He said so.", default_model(), family=family)
 
 
 if __name__ == "__main__":  # rewrite the pins after retraining on purpose
     _text = ARTICLE.read_text(encoding="utf-8")
-    PINNED.write_text(
-        json.dumps({"article": ARTICLE.name, "paragraphs": confident_labels(_text)}, indent=1)
-        + "\n",
-        encoding="utf-8",
-    )
+    for _family in FAMILIES:
+        pinned_path(_family).write_text(
+            json.dumps(
+                {"article": ARTICLE.name, "paragraphs": confident_labels(_text, _family)}, indent=1
+            )
+            + "\n",
+            encoding="utf-8",
+        )

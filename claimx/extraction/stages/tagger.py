@@ -7,9 +7,9 @@ construction, carrying its source and cue as written. The model is then asked
 only what rules cannot do (the self-contained proposition, a stance opinion);
 the speaker stage may resolve the written source (``speaker: tagged``).
 
-``family`` picks the tagger: ``crf`` (the default, numpy only) or ``encoder``
-(the fine-tuned MiniLM, the ``[encoder]`` extra; ``claimx/tagging/MODEL_CARD.md``
-compares them).
+``family`` picks the tagger: ``crf`` (the default, numpy only), ``encoder``
+(the fine-tuned MiniLM) or ``bilstm`` (a BiLSTM over MiniLM's wordpiece vectors),
+both of the ``[encoder]`` extra; ``claimx/tagging/MODEL_CARD.md`` compares them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class TaggerParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    #: ``crf`` (shipped default) or ``encoder`` (needs the ``[encoder]`` extra)
+    #: ``crf`` (shipped default), ``encoder`` or ``bilstm`` (need the ``[encoder]`` extra)
     family: Family = "crf"
 
 
@@ -44,7 +44,7 @@ class Tagger(Finder):
     def __init__(self, params: TaggerParams) -> None:
         super().__init__(params)
         self.family: Family = params.family
-        if self.family == "encoder":
+        if self.family != "crf":
             require_encoder()  # when the pipeline is built, not at the first article
 
     def find(self, text: str) -> list[Candidate]:
