@@ -104,7 +104,7 @@ def main() -> None:
         action="append",
         nargs="?",
         const="crf",
-        choices=["crf", "encoder", "bilstm"],
+        choices=list(TAGGERS),
         help="also score a tagger alone (no model): crf (the default), encoder or bilstm;"
         " repeatable",
     )

@@ -31,12 +31,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import get_args
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from claimx.tagging import tag  # noqa: E402
 from claimx.tagging.corpus import read_split  # noqa: E402
+from claimx.tagging.encoder import OnnxFamily  # noqa: E402
 from claimx.tagging.evaluate import evaluate  # noqa: E402
 from claimx.tagging.model import load_model  # noqa: E402
 from claimx.tagging.tagger import WEIGHTS, default_model, stage_one  # noqa: E402
@@ -100,7 +102,7 @@ def print_cpu(texts: list[str], runs_of: list[tuple[str, Run]], runs: int) -> No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("checkout", type=Path, help="PolNeAR checkout (or its data/ folder)")
-    parser.add_argument("--family", choices=("linear", "encoder", "bilstm"), default="linear")
+    parser.add_argument("--family", choices=("linear", *get_args(OnnxFamily)), default="linear")
     parser.add_argument("--weights", type=Path, default=None, help="default: the shipped ones")
     parser.add_argument("--tokenizer", type=Path, default=None, help="encoder: tokenizer.json")
     parser.add_argument("--slack", type=float, default=2.0, help="encoder stage one, nats")

@@ -111,8 +111,13 @@ class Alignment:
     """For each project token, the index in ``ids`` of the wordpiece that represents it."""
     windows: list[tuple[int, int]]
     """``[start, end)`` ranges of ``ids`` read together (module doc, step 2)."""
-    shapes: list[int]
-    """Each wordpiece's :func:`shape` in the text (the uncased pieces lose it)."""
+    pieces: list[tuple[int, int]]
+    """Each wordpiece's ``[start, end)`` characters in the article."""
+
+    def shapes(self, text: str) -> list[int]:
+        """Each wordpiece's :func:`shape` in ``text`` (the uncased ids lose it): computed
+        only for a graph that reads it."""
+        return [shape(text[start:end]) for start, end in self.pieces]
 
 
 SHAPES = 6
@@ -122,7 +127,11 @@ SHAPES = 6
 def shape(piece: str) -> int:
     """The written shape of a wordpiece's characters: 1 lower case, 2 capitalised, 3 all
     capitals, 4 a digit first, 5 anything else. The vocabulary is uncased, and a name
-    ("Trump", "NATO") is much of what tells a source from the words around it."""
+    ("Trump", "NATO") is much of what tells a source from the words around it.
+
+    Not the CRF's word shape (:func:`claimx.tagging.features.shape`, strings with
+    mixed case and each punctuation mark apart): these are a few ids for an
+    embedding, read on pieces, and the shipped BiLSTM was trained on exactly them."""
     first = piece[:1]
     if first.isdigit():
         return 4
@@ -199,8 +208,7 @@ def align(text: str, paragraph: Paragraph, tokenizer: Any) -> Alignment:
             heads.append(heads[-1])
         else:
             heads.append(min(piece, max(0, len(ids) - 1)))
-    shapes = [shape(text[s:e]) for s, e in zip(starts, ends, strict=True)]
-    return Alignment(ids, heads, windows(len(ids)), shapes)
+    return Alignment(ids, heads, windows(len(ids)), list(zip(starts, ends, strict=True)))
 
 
 def bio_transitions(labels: Sequence[str] = LABELS) -> IntArray:
@@ -254,12 +262,16 @@ class OnnxTagger:
         )
         self._cue = LABELS.index("B-CUE")
 
-    def logits(self, ids: Sequence[int], shapes: Sequence[int]) -> npt.NDArray[np.float32]:
+    def logits(
+        self, ids: Sequence[int], shapes: Sequence[int] | None = None
+    ) -> npt.NDArray[np.float32]:
         """``[len(ids), labels]`` logits of one window (``[CLS]`` and ``[SEP]`` added);
-        ``shapes`` go in when the graph reads them."""
+        ``shapes``: the pieces' shapes, which a graph that reads them needs."""
         row = np.array([[self.cls, *ids, self.sep]], dtype=np.int64)
         feed = {"input_ids": row, "attention_mask": np.ones_like(row)}
         if self.reads_shapes:
+            if shapes is None:
+                raise ValueError(f"the {self.family} graph reads the pieces' shapes: pass them")
             feed["shape_ids"] = np.array([[0, *shapes, 0]], dtype=np.int64)
         (out,) = self.session.run(["logits"], feed)
         return np.asarray(out[0, 1:-1], dtype=np.float32)
@@ -274,8 +286,10 @@ class OnnxTagger:
             return out
         pieces = np.zeros((n, len(LABELS)), dtype=np.float64)
         reach = np.full(n, -1)
+        shapes = alignment.shapes(text) if self.reads_shapes else None
         for start, end in alignment.windows:
-            logp = _log_softmax(self.logits(alignment.ids[start:end], alignment.shapes[start:end]))
+            window = None if shapes is None else shapes[start:end]
+            logp = _log_softmax(self.logits(alignment.ids[start:end], window))
             position = np.arange(start, end)
             room = np.minimum(position - start, end - 1 - position)
             better = room > reach[start:end]
@@ -309,7 +323,7 @@ class OnnxTagger:
         """The attributions of ``text``, in the order of their content (as :func:`tag`),
         by :func:`~claimx.tagging.tagger.label_text`, the loop the CRF runs too (its
         stage one: :func:`~claimx.tagging.tagger.stage_one` with this encoder)."""
-        from claimx.tagging.tagger import label_text  # tagger imports this module lazily
+        from claimx.tagging.tagger import label_text  # here: tagger imports this module
 
         return label_text(text, self)[0]
 

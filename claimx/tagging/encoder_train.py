@@ -102,6 +102,7 @@ def windows_of(documents: Sequence[Document], tokenizer: Any) -> list[Window]:
             inside = [g for g in gold if g.extent.overlaps(paragraph.span)]
             labels = encode(paragraph.tokens, inside)
             alignment = align(doc.text, paragraph, tokenizer)
+            shapes = alignment.shapes(doc.text)
             piece_labels = [IGNORE] * len(alignment.ids)
             for head, label in zip(reversed(alignment.heads), reversed(labels), strict=True):
                 # reversed: a piece heading several tokens takes the first one's label
@@ -112,7 +113,7 @@ def windows_of(documents: Sequence[Document], tokenizer: Any) -> list[Window]:
                         Window(
                             alignment.ids[start:end],
                             piece_labels[start:end],
-                            alignment.shapes[start:end],
+                            shapes[start:end],
                         )
                     )
     return out

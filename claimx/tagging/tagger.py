@@ -35,6 +35,7 @@ import numpy.typing as npt
 from claimx.tagging.attribution import TaggedAttribution
 from claimx.tagging.candidates import candidates
 from claimx.tagging.decode import decode
+from claimx.tagging.encoder import OnnxFamily, shipped_tagger
 from claimx.tagging.model import Model, load_model
 from claimx.tagging.tokens import Paragraph, tokenize
 from claimx.tagging.viterbi import IntArray
@@ -88,7 +89,8 @@ def label_text(
     return found, near
 
 
-Family = Literal["crf", "encoder", "bilstm"]
+Family = Literal["crf"] | OnnxFamily
+"""Every tagger family: the CRF (numpy only) and the ONNX ones (the ``[encoder]`` extra)."""
 
 
 def tag(
@@ -103,10 +105,7 @@ def tag(
     if family != "crf":
         if model is not None:
             raise ValueError(f"model is a linear model; the {family} has its own weights")
-        # Imported here: the linear path must not need the [encoder] extra.
-        from claimx.tagging.encoder import shipped_tagger
-
-        return shipped_tagger(family).tag(text)
+        return shipped_tagger(family).tag(text)  # says what to install without the extra
     return label_text(text, model or default_model())[0]
 
 

@@ -162,7 +162,6 @@ def main(argv: list[str] | None = None) -> int:
         _ceiling(documents, held)
         if args.only:
             return 0
-    data = list(sequences(fitted, lexicon))
     print(f"PolNeAR train: fit on {len(fitted)} texts, scored on {len(held)} others")
     cues = Counter(
         " ".join(a.cue.lower().split()) for d in documents for a in d.attributions if a.cue
@@ -174,7 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     header = "| content F1, token>=0.3 | content F1, exact | source F1 | cue F1 | CPU s |"
     rule = "|---|---:|---:|---:|---:|---:|"
+    if args.only == "bilstm":  # not in the default run: it needs torch
+        print(f"| BiLSTM units, shape width {header}\n{rule}", flush=True)
+        _bilstm_rows(fitted, held, args.out)
+        return 0
 
+    data = list(sequences(fitted, lexicon))  # the linear models' features
     if args.only in (None, "crf"):
         print(f"| CRF c1, c2 {header}\n{rule}", flush=True)
         for c1, c2 in CRF_GRID:
@@ -189,9 +193,6 @@ def main(argv: list[str] | None = None) -> int:
             _, row = _fit_and_score(perceptron, held, str(epochs))
             print(row, flush=True)
         print()
-    if args.only == "bilstm":
-        print(f"| BiLSTM units, shape width {header}\n{rule}", flush=True)
-        _bilstm_rows(fitted, held, args.out)
     if args.only in (None, "stage-one"):
         model = train_crf(data, lexicon, CrfParams())
         print("| stage one slack, context | recall | candidates / 1,000 chars | share of text |")
