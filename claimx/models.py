@@ -10,12 +10,13 @@ Two layers share one claim shape:
   resolved speaker it belongs to.
 
 The JSON Schemas in ``schemas/`` are generated from these models
-(``claimx schemas --write``); a test fails when they drift.
+(``claimx schemas``); a test fails when they drift.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -37,6 +38,33 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Fragments = Annotated[
+    list[tuple[int, int]],
+    Field(
+        default_factory=list,
+        description="Discontinuous evidence: its pieces [start, end), each inside"
+        " [start, end); empty for one piece.",
+    ),
+]
+"""The pieces of a discontinuous evidence ("Her failings, it said, are ..." is two,
+around "it said"): ``quote`` and ``start``/``end`` enclose them all."""
+
+
+def _check_fragments(start: int, end: int, fragments: list[tuple[int, int]]) -> None:
+    for s, e in fragments:
+        if not start <= s < e <= end:
+            raise ValueError(f"fragment [{s}:{e}] is not inside [{start}:{end}]")
+
+
+def _pieces(start: int, end: int, fragments: list[tuple[int, int]]) -> tuple[Span, ...]:
+    return tuple(Span(s, e) for s, e in fragments) or (Span(start, end),)
+
+
+def evidence_fragments(pieces: Sequence[Span]) -> list[tuple[int, int]]:
+    """The ``fragments`` field of evidence in ``pieces``: empty for one piece."""
+    return [(p.start, p.end) for p in pieces] if len(pieces) > 1 else []
+
+
 class Claim(_Strict):
     """One attributed claim, in the gold-standard format."""
 
@@ -49,9 +77,13 @@ class Claim(_Strict):
         default=None, description="The descriptor the article gives the speaker, if any."
     )
     stance: Stance = Field(description="The speaker's stance toward the claim.")
-    quote: str = Field(min_length=1, description="Exact verbatim evidence: text[start:end].")
+    quote: str = Field(
+        min_length=1,
+        description="Exact verbatim evidence: text[start:end] (its fragments and all).",
+    )
     start: int = Field(ge=0, description="Character offset of quote (Python str index).")
     end: int = Field(ge=0, description="End offset, exclusive.")
+    fragments: Fragments
     direct: bool = Field(description="True when the evidence is a direct quotation.")
 
     @model_validator(mode="after")
@@ -61,12 +93,18 @@ class Claim(_Strict):
                 f"offsets [{self.start}:{self.end}] span {self.end - self.start} characters "
                 f"but quote has {len(self.quote)}"
             )
+        _check_fragments(self.start, self.end, self.fragments)
         return self
 
     @property
     def span(self) -> Span:
         """The evidence's offsets as a :class:`~claimx.text.spans.Span`."""
         return Span(self.start, self.end)
+
+    @property
+    def pieces(self) -> tuple[Span, ...]:
+        """The evidence as spans: its fragments, or the one span."""
+        return _pieces(self.start, self.end, self.fragments)
 
 
 class Attribution(_Strict):
@@ -83,10 +121,7 @@ class Attribution(_Strict):
     quote: str = Field(min_length=1, description="text[start:end], fragments and all.")
     start: int = Field(ge=0, description="Character offset of the evidence (Python str index).")
     end: int = Field(ge=0, description="End offset, exclusive.")
-    fragments: list[tuple[int, int]] = Field(
-        default_factory=list,
-        description="Discontinuous evidence: its pieces [start, end); empty for one piece.",
-    )
+    fragments: Fragments
     source: str | None = Field(default=None, description="The source as written, if annotated.")
     source_start: int | None = Field(default=None, ge=0)
     source_end: int | None = Field(default=None, ge=0)
@@ -101,9 +136,7 @@ class Attribution(_Strict):
                 f"offsets [{self.start}:{self.end}] span {self.end - self.start} characters "
                 f"but quote has {len(self.quote)}"
             )
-        for s, e in self.fragments:
-            if not self.start <= s < e <= self.end:
-                raise ValueError(f"fragment [{s}:{e}] is not inside [{self.start}:{self.end}]")
+        _check_fragments(self.start, self.end, self.fragments)
         for name in ("source", "cue"):
             value = getattr(self, name)
             s, e = getattr(self, f"{name}_start"), getattr(self, f"{name}_end")
@@ -114,9 +147,9 @@ class Attribution(_Strict):
         return self
 
     @property
-    def pieces(self) -> list[tuple[int, int]]:
-        """The evidence as character spans: the fragments, or the one span."""
-        return list(self.fragments) or [(self.start, self.end)]
+    def pieces(self) -> tuple[Span, ...]:
+        """The evidence as spans: its fragments, or the one span."""
+        return _pieces(self.start, self.end, self.fragments)
 
 
 class GoldRecord(_Strict):

@@ -21,11 +21,12 @@ The rules (each number in a report names the rule that produced it):
   are ``\\w+`` runs, positions in the article, so a repeated word elsewhere does
   not count), ``exact`` (:func:`~claimx.eval.overlap.same_trimmed`: the same
   characters after trimming spaces and punctuation at both ends). A
-  discontinuous gold span counts its pieces only. Predictions are the distinct
-  evidence spans of ``result.claims`` (grounded quotes): claims sharing one span
-  (a statement split into its propositions, rule 4 of the annotation standard)
-  are one predicted span, with the first claim's speaker. P is over predicted
-  spans, R over gold records.
+  discontinuous span, gold or predicted (:attr:`claimx.models.Claim.fragments`),
+  counts its pieces only. Predictions are the distinct evidence of
+  ``result.claims`` (grounded quotes, in pieces when discontinuous): claims
+  sharing one evidence (a statement split into its propositions, rule 4 of the
+  annotation standard) are one predicted span, with the first claim's speaker.
+  P is over predicted spans, R over gold records.
 * **Source accuracy** on the pairs matched under ``token>=0.3``, by kind of
   gold source: ``named`` (a capitalised word other than a pronoun: "Clinton",
   "The New York Post"), ``nominal`` (a description: "sources", "the
@@ -181,27 +182,26 @@ def gold_evidence(item: GoldItem) -> list[GoldEvidence]:
     records: list[Claim | Attribution] = [*item.claims, *item.attributions]
     out = []
     for record in records:
-        if isinstance(record, Attribution):
-            pieces = [Span(s, e) for s, e in record.pieces]
-            out.append(_evidence(item.text, pieces, record.source))
-        else:
-            out.append(_evidence(item.text, [record.span], record.speaker))
+        source = record.source if isinstance(record, Attribution) else record.speaker
+        out.append(_evidence(item.text, record.pieces, source))
     return sorted(out, key=lambda g: g.pieces)
 
 
 def _pairs(
-    text: str, gold: Sequence[GoldEvidence], pred: Sequence[Span]
+    text: str, gold: Sequence[GoldEvidence], pred: Sequence[tuple[Span, ...]]
 ) -> dict[str, list[tuple[int, int]]]:
-    """Each rule's one-to-one (gold index, prediction index) pairs."""
+    """Each rule's one-to-one (gold index, prediction index) pairs; ``pred``: each
+    prediction's evidence pieces."""
     n, m = len(gold), len(pred)
     tokens = np.full((n, m), np.nan)  # NaN: no character in common, never a match
     exact = np.zeros((n, m), dtype=bool)
-    for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            if p.start >= g.end or g.start >= p.end or not shared_chars(g.pieces, [p]):
+    for j, p in enumerate(pred):
+        start, end = min(x.start for x in p), max(x.end for x in p)
+        for i, g in enumerate(gold):
+            if start >= g.end or g.start >= end or not shared_chars(g.pieces, p):
                 continue
-            tokens[i, j] = token_overlap(text, g.pieces, [p])
-            exact[i, j] = same_trimmed(text, g.pieces, [p])
+            tokens[i, j] = token_overlap(text, g.pieces, p)
+            exact[i, j] = same_trimmed(text, g.pieces, p)
     out = {}
     for rule in OVERLAP_RULES:
         scores = np.where(exact, tokens, np.nan) if rule.exact else tokens
@@ -411,10 +411,10 @@ def score_detection_article(
 ) -> ArticleDetection:
     """Score one article (module doc); ``candidates`` None when the stage one is unknown."""
     gold = list(gold)
-    # One prediction per distinct span (module doc): the first claim holding it.
-    firsts = {c.span: c for c in reversed(result.claims)} if result else {}
-    preds = sorted(firsts.values(), key=lambda c: c.span)
-    pairs = _pairs(text, gold, [c.span for c in preds])
+    # One prediction per distinct evidence (module doc): the first claim holding it.
+    firsts = {c.pieces: c for c in reversed(result.claims)} if result else {}
+    preds = sorted(firsts.values(), key=lambda c: c.pieces)
+    pairs = _pairs(text, gold, [c.pieces for c in preds])
     headline = pairs[HEADLINE_RULE]
     found = [gold[i].form for i, _ in headline]
     refs = _pronoun_antecedents(gold)

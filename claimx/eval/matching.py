@@ -4,9 +4,9 @@ The rule (``eval/README.md ("How scoring works")`` gives the calibration behind 
 
 **Candidates.** A prediction *p* and a gold claim *g* can match when
 
-1. their evidence overlaps in the article: ``p.start < g.end and g.start < p.end``
-   (character offsets; claimx sets a prediction's offsets by grounding its
-   quote), and
+1. their evidence shares characters of the article (character offsets, the
+   pieces of a discontinuous evidence: :attr:`claimx.models.Claim.pieces`;
+   claimx sets a prediction's offsets by grounding its quote), and
 2. their propositions say the same thing: :func:`proposition_similarity`, the
    Dice coefficient of the two claims' content words, is at least
    :data:`MIN_SIMILARITY` (0.25).
@@ -138,7 +138,7 @@ def match_claims(
     def score(i: int, j: int) -> float | None:
         g, p = gold[i], pred[j]
         # Cheapest tests first: overlap, then similarity, then speaker names.
-        overlap = char_overlap([p.span], [g.span]) if spanned[j] else 0.0
+        overlap = char_overlap(p.pieces, g.pieces) if spanned[j] else 0.0
         if spanned[j] and overlap <= 0:
             return None
         sim = proposition_similarity(p.claim, g.claim)

@@ -15,7 +15,7 @@ from claimx.extraction.stages.registry import NoParams, SpeakerRule, StanceRule
 from claimx.extraction.stages.speaker import ModelSpeaker
 from claimx.extraction.stages.stance import ModelStance
 from claimx.extraction.stance import FRAME_CHARS
-from claimx.models import ExtractedClaim, Grounding, Speaker
+from claimx.models import ExtractedClaim, Grounding, Speaker, evidence_fragments
 from claimx.speakers import resolve_speakers
 from claimx.text.attribution import is_direct
 from claimx.text.furniture import furniture_spans, is_furniture
@@ -164,6 +164,7 @@ def assemble(
             quote=located.span.slice(text),
             start=located.start,
             end=located.end,
+            fragments=evidence_fragments(draft.pieces),
             direct=is_direct(text, located.start, located.end),
             speaker_id=speaker_id,
             grounding=Grounding(

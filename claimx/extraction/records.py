@@ -43,6 +43,9 @@ class Candidate(Spanned):
     #: if any) and by which cue
     source: Span | None = None
     cue: Span | None = None
+    #: an ``exact`` span that is a discontinuous content ("Her failings, it said,
+    #: are ..."): its pieces, which ``span`` encloses; empty for one piece
+    pieces: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,9 @@ class Draft:
     #: the source as the article writes it ("he", "Kirby", "the spokesman"), when stage
     #: one found it (the speaker stage may resolve it to a name)
     source: Span | None = None
+    #: the pieces of a discontinuous evidence that ``located`` encloses (its
+    #: candidate's :attr:`Candidate.pieces`); empty for one piece
+    pieces: tuple[Span, ...] = ()
 
 
 @dataclass

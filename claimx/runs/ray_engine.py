@@ -162,7 +162,8 @@ def require_ray() -> types.ModuleType:
 
 
 def arrow_type(annotation: Any) -> pa.DataType:
-    """The Arrow type of a pydantic field annotation (str, numbers, bool, Literal, lists, models).
+    """The Arrow type of a pydantic field annotation (str, numbers, bool, Literal, lists,
+    tuples of one type, models).
 
     Every column is nullable: an error row leaves the result fields null.
     """
@@ -176,6 +177,8 @@ def arrow_type(annotation: Any) -> pa.DataType:
         return pa.string()
     if origin is list:
         return pa.list_(arrow_type(args[0]))
+    if origin is tuple and args and Ellipsis not in args and len(set(args)) == 1:
+        return pa.list_(arrow_type(args[0]), len(args))  # a pair of offsets: fixed size
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return pa.struct(

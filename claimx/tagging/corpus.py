@@ -47,7 +47,7 @@ def role_spans(attribution: Attribution) -> RoleSpans:
         return Span(start, end) if start is not None and end is not None else None
 
     return RoleSpans(
-        content=tuple(Span(s, e) for s, e in attribution.pieces),
+        content=attribution.pieces,
         cue=span(attribution.cue_start, attribution.cue_end),
         source=span(attribution.source_start, attribution.source_end),
     )

@@ -2,9 +2,9 @@
 
 So the project's detection scorer (:mod:`claimx.eval.detection`) can score
 "the tagger alone, no model" beside the prompt versions. Each attribution is
-one claim whose evidence is its content from first to last character (a
-wrapped content, "Her failings, it said, are ...", spans its source and cue:
-the claim format holds one span), whose speaker is the source as written
+one claim whose evidence is its content, in pieces when it is discontinuous
+(a wrapped content, "Her failings, it said, are ...": the quote spans it from
+first to last character, its fragments leave "it said" out), whose speaker is the source as written
 ("unknown" without one), whose claim is the content's text, pieces joined.
 No model says anything about stance here, so every claim says ``supports``,
 the commonest stance; grounding is exact by construction.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claimx.models import ExtractedClaim, ExtractionResult, Grounding, Speaker
+from claimx.models import ExtractedClaim, ExtractionResult, Grounding, Speaker, evidence_fragments
 from claimx.tagging.attribution import TaggedAttribution
 from claimx.text.attribution import is_direct
 
@@ -53,6 +53,7 @@ def as_result(
                 quote=quote,
                 start=att.span.start,
                 end=att.span.end,
+                fragments=evidence_fragments(att.content),
                 direct=is_direct(text, att.span.start, att.span.end),
                 speaker_id=speakers[name].id,
                 grounding=Grounding(grounded=True, method="exact", score=100.0, model_quote=quote),

@@ -236,6 +236,36 @@ def test_claims_sharing_one_span_are_one_prediction_with_the_first_speaker() -> 
     assert flipped.systems[0].total.source_accuracy("named") == (0.0, 1)
 
 
+def test_discontinuous_evidence_is_scored_by_its_pieces_gold_and_predicted() -> None:
+    # "The mayor called ... “a disaster,” aides said": gold in two pieces around a cue.
+    quote = "called the plan for the new city hall “a disaster,” aides said"
+    pieces = ("called the plan for the new city hall", "“a disaster,”")
+    gold = GoldItem("a1", TEXT, [], "test", [attribution(quote, "aides", *pieces)])
+    enclosing = predicted(quote, "aides")
+    end = enclosing.end
+    split = enclosing.model_copy(update={"fragments": [span(p, TEXT) for p in pieces]})
+    assert split.pieces == tuple(Span(*span(p, TEXT)) for p in pieces)
+
+    def exact(claim: ExtractedClaim) -> int:
+        report = detection_report([gold], {"s": {"a1": result(claim)}}, resamples=10)
+        return report.systems[0].total.matched("exact")
+
+    # The one span holds the cue, which gold leaves out; its pieces are gold's own.
+    assert (exact(enclosing), exact(split)) == (0, 1)
+    # Two claims on the same pieces are one prediction; other pieces are another.
+    other = split.model_copy(update={"fragments": [span(pieces[0], TEXT), (end - 4, end)]})
+    report = detection_report([gold], {"s": {"a1": result(split, split, other)}}, resamples=10)
+    assert report.systems[0].total.n_pred == 2
+
+
+def test_fragments_lie_inside_the_claims_evidence() -> None:
+    claim = predicted("the budget would pass next week", "Jane Doe")
+    start, end = claim.start, claim.end
+    assert claim.pieces == (claim.span,)
+    with pytest.raises(ValueError, match="not inside"):
+        ExtractedClaim.model_validate({**claim.model_dump(), "fragments": [(start, end + 1)]})
+
+
 def test_saved_results_count_the_errors_files_articles_as_failed(tmp_path: Path) -> None:
     from claimx.eval.detection import load_results
     from claimx.runs.orchestrator import BatchOptions

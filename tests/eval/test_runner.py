@@ -134,3 +134,23 @@ def test_every_recorded_prompt_version_replays_exactly_its_recording(
     (counts,) = play_counts
     assert sorted(counts) == list(range(total[0])) and set(counts.values()) == {1}
     assert result.usage.calls == total[0]
+
+
+def test_a_tagged_wrapped_content_keeps_its_pieces_through_the_replay(tmp_path: Path) -> None:
+    """extract@v12's evidence is the tagged content: around a cue ("Of 24 drones launched by
+    Russia, Ukraine's air force said, 18 were shot down"), the claim's fragments leave
+    the source and cue out, and the detection scorer reads those pieces."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("tokenizers")
+    item = next(g for g in GOLD if "Of 24 drones launched by Russia" in g.text)
+    systems = plan([get_prompt("extract@v12")], [], source="replayed", cassettes=CASSETTES)
+    (file,) = run_systems(
+        systems, [item], source="replayed", cassettes=CASSETTES, folder=tmp_path, workers=1
+    )
+    result = ExtractionResult.model_validate_json(file.read_text(encoding="utf-8"))
+    (claim,) = [c for c in result.claims if c.quote.startswith("Of 24 drones")]
+    assert "air force said" in claim.quote
+    pieces = [p.slice(item.text) for p in claim.pieces]
+    assert pieces == ["Of 24 drones launched by Russia", "18 were shot down"]
+    whole = [c for c in result.claims if not c.fragments]
+    assert whole and all(c.pieces == (c.span,) for c in whole)

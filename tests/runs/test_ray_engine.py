@@ -343,3 +343,28 @@ def test_every_result_field_has_an_arrow_column() -> None:
     assert [f.name for f in claims.value_type] == list(ExtractedClaim.model_fields)
     flat = ray_engine.flat_schema()
     assert {"article_id", "claim", "speaker", "grounding_score", "error"} <= set(flat.names)
+
+
+def test_a_claims_evidence_pieces_survive_the_arrow_columns() -> None:
+    from claimx.models import ExtractedClaim, Grounding
+
+    text = "Her failings, it said, are many."
+    claim = ExtractedClaim(
+        claim="Her failings are many.", speaker="it", stance="supports", quote=text,
+        start=0, end=len(text), fragments=[(0, 13), (23, 32)], direct=False, speaker_id="s1",
+        grounding=Grounding(grounded=True, method="exact", score=100.0, model_quote=text),
+    )  # fmt: skip
+    result = ExtractionResult(
+        article_id="a", claims=[claim], model="m", prompt="p@v1", prompt_hash="h",
+        strategy="s", latency_s=0.0,
+    )  # fmt: skip
+    (row,) = ray_engine.result_rows(result, flat=False)
+    table = pa.Table.from_pylist([row], schema=ray_engine.result_schema())
+    assert table.schema.field("claims").type.value_type.field("fragments").type == pa.list_(
+        pa.list_(pa.int64(), 2)
+    )
+    (back,) = table.drop_columns(["error"]).to_pylist()
+    assert ExtractionResult.model_validate(back) == result
+    (flat,) = ray_engine.result_rows(result, flat=True)
+    flat_table = pa.Table.from_pylist([flat], schema=ray_engine.flat_schema())
+    assert flat_table.column("fragments").to_pylist() == [[[0, 13], [23, 32]]]

@@ -118,8 +118,21 @@ def test_as_result_is_a_system_the_detection_scorer_reads() -> None:
         assert claim.grounding.method == "exact" and claim.stance == "supports"
         source = att.texts(text)[0]
         assert claim.speaker == (" ".join(source.split()) if source else "unknown")
+        assert claim.pieces == (att.content if len(att.content) > 1 else (att.span,))
     scored = score_detection_article("a", text, [], result, [(0, len(text))])
-    assert scored.counts.n_pred == len({(c.start, c.end) for c in result.claims})
+    assert scored.counts.n_pred == len({c.pieces for c in result.claims})
+
+
+def test_as_result_keeps_a_wrapped_contents_pieces() -> None:
+    text = "Her failings, it said, are many."
+
+    def at(words: str) -> Span:
+        return Span(text.index(words), text.index(words) + len(words))
+
+    att = TaggedAttribution(at("it said"), at("said"), (at("Her failings,"), at("are many.")))
+    (claim,) = as_result(text, [att], article_id="a", model="m@x").claims
+    assert claim.quote == text and claim.claim == "Her failings, are many."
+    assert [text[s:e] for s, e in claim.fragments] == ["Her failings,", "are many."]
 
 
 def test_sentence_helper_gives_the_sentences_holding_an_attribution() -> None:

@@ -142,6 +142,11 @@ class Region:
     highlighted: bool
 
 
+def _spans(claim: Claim) -> list[tuple[int, int]]:
+    """What to highlight of a claim's evidence: its pieces (the words between left out)."""
+    return [(p.start, p.end) for p in claim.pieces]
+
+
 def _items(art: ArticleScore, prefix: str) -> list[Item]:
     gold, pred, text = art.run.gold, art.predictions, art.run.text
     items: list[Item] = []
@@ -157,7 +162,7 @@ def _items(art: ArticleScore, prefix: str) -> list[Item]:
             speaker_ok=p.speaker_ok,
             stance_ok=p.stance_ok,
             similarity=f"{p.similarity:.2f}",
-            spans=[(g.start, g.end)] + ([(q.start, q.end)] if has_valid_span(q, text) else []),
+            spans=_spans(g) + (_spans(q) if has_valid_span(q, text) else []),
         )
         items.append(item)
     for i in art.missed:
@@ -167,7 +172,7 @@ def _items(art: ArticleScore, prefix: str) -> list[Item]:
                 kind="missed",
                 status="missed",
                 gold=gold[i],
-                spans=[(gold[i].start, gold[i].end)],
+                spans=_spans(gold[i]),
             )
         )
     for j in art.spurious:
@@ -178,7 +183,7 @@ def _items(art: ArticleScore, prefix: str) -> list[Item]:
                 kind="spurious",
                 status="spurious" + ("" if valid else " (no valid span)"),
                 pred=pred[j],
-                spans=[(pred[j].start, pred[j].end)] if valid else [],
+                spans=_spans(pred[j]) if valid else [],
             )
         )
     items.sort(key=lambda it: min((s for s, _ in it.spans), default=len(text)))

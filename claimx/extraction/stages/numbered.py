@@ -232,7 +232,11 @@ class Numbered(Asker):
                 located = Located(span=span, method="exact", score=100.0, grounded=True)
                 out.append(
                     Draft(
-                        claim=draft, window=candidate.span, located=located, source=candidate.source
+                        claim=draft,
+                        window=candidate.span,
+                        located=located,
+                        source=candidate.source,
+                        pieces=candidate.pieces if candidate.exact else (),
                     )
                 )
         return out

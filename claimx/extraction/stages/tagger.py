@@ -2,8 +2,8 @@
 
 Stage one by the CPU attribution tagger trained on PolNeAR train
 (:mod:`claimx.tagging`): every tagged attribution is a candidate whose span is
-its content (from the first to the last character of its pieces), exact by
-construction, carrying its source and cue as written. The model is then asked
+its content (from the first to the last character of its pieces, which it
+carries), exact by construction, with its source and cue as written. The model is then asked
 only what rules cannot do (the self-contained proposition, a stance opinion);
 the speaker stage may resolve the written source (``speaker: tagged``).
 
@@ -62,6 +62,7 @@ class Tagger(Finder):
                     exact=True,
                     source=attribution.source,
                     cue=attribution.cue,
+                    pieces=attribution.content if len(attribution.content) > 1 else (),
                 )
             )
         return out
