@@ -29,7 +29,8 @@ from pathlib import Path
 
 from claimx.datasets.brat import BratDocument, Event, read_document
 from claimx.errors import DatasetError
-from claimx.models import Attribution, GoldRecord
+from claimx.models import Attribution, GoldRecord, evidence_fragments
+from claimx.text.spans import Span
 
 __all__ = [
     "ATTRIBUTION_EVENTS",
@@ -77,7 +78,7 @@ def _attribution(doc: BratDocument, event: Event, roles: Roles) -> Attribution |
         quote=doc.text[start:end],
         start=start,
         end=end,
-        fragments=pieces if len(pieces) > 1 else [],
+        fragments=evidence_fragments([Span(s, e) for s, e in pieces]),
         source=source[0] if source else None,
         source_start=source[1] if source else None,
         source_end=source[2] if source else None,

@@ -43,8 +43,8 @@ class Candidate(Spanned):
     #: if any) and by which cue
     source: Span | None = None
     cue: Span | None = None
-    #: an ``exact`` span that is a discontinuous content ("Her failings, it said,
-    #: are ..."): its pieces, which ``span`` encloses; empty for one piece
+    #: the pieces of an ``exact`` span, which it encloses: several for a discontinuous
+    #: content ("Her failings, it said, are ..."); empty when the finder does not say
     pieces: tuple[Span, ...] = ()
 
 
@@ -76,8 +76,8 @@ class Draft:
     #: the source as the article writes it ("he", "Kirby", "the spokesman"), when stage
     #: one found it (the speaker stage may resolve it to a name)
     source: Span | None = None
-    #: the pieces of a discontinuous evidence that ``located`` encloses (its
-    #: candidate's :attr:`Candidate.pieces`); empty for one piece
+    #: the pieces of the evidence that ``located`` encloses (its exact candidate's
+    #: :attr:`Candidate.pieces`); empty when not known
     pieces: tuple[Span, ...] = ()
 
 

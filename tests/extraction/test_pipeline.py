@@ -292,7 +292,8 @@ def test_the_tagger_stage_one_runs_each_onnx_family(family: str) -> None:
     )
     candidates = pipeline.candidates(text)
     # The stage's candidates are that family's tagged contents, exact, with their source.
-    assert [c.span for c in candidates] == [a.span for a in tag(text, family=family)]
+    tagged = tag(text, family=family)
+    assert [(c.span, c.pieces) for c in candidates] == [(a.span, a.content) for a in tagged]
     claes = [c for c in candidates if "nothing" in c.span.slice(text)]
     assert claes and claes[0].exact and claes[0].source is not None
     assert "Claes" in claes[0].source.slice(text)

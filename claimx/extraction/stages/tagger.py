@@ -62,7 +62,7 @@ class Tagger(Finder):
                     exact=True,
                     source=attribution.source,
                     cue=attribution.cue,
-                    pieces=attribution.content if len(attribution.content) > 1 else (),
+                    pieces=attribution.content,
                 )
             )
         return out
