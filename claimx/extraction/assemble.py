@@ -151,6 +151,7 @@ def assemble(
             text[max(0, located.start - FRAME_CHARS) : located.start],
             draft.claim.stance,
         )
+        fragments = evidence_fragments(draft.pieces)
         claim = ExtractedClaim(
             claim=decision.claim,
             speaker=source.name,
@@ -164,8 +165,8 @@ def assemble(
             quote=located.span.slice(text),
             start=located.start,
             end=located.end,
-            fragments=evidence_fragments(draft.pieces),
-            direct=is_direct(text, located.start, located.end),
+            fragments=fragments,
+            direct=is_direct(text, located.start, located.end, fragments),
             speaker_id=speaker_id,
             grounding=Grounding(
                 grounded=located.grounded,

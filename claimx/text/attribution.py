@@ -157,9 +157,14 @@ def quotation_form(text: str, pieces: Sequence[Span]) -> QuotationForm:
     return "mixed" if inside else "indirect"
 
 
-def is_direct(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a direct quotation (:func:`quotation_form`)."""
-    return quotation_form(text, [Span(start, end)]) == "direct" if 0 <= start < end else False
+def is_direct(text: str, start: int, end: int, fragments: Sequence[tuple[int, int]] = ()) -> bool:
+    """Whether the evidence ``text[start:end]`` is a direct quotation (:func:`quotation_form`);
+    of a discontinuous evidence, its ``fragments`` are read (the frame between them,
+    "..., it said, ...", is no part of it)."""
+    if not 0 <= start < end:
+        return False
+    pieces = [Span(s, e) for s, e in fragments] or [Span(start, end)]
+    return quotation_form(text, pieces) == "direct"
 
 
 def quotations(text: str) -> list[Span]:

@@ -78,6 +78,12 @@ def test_the_form_of_a_span_is_the_share_of_its_letters_inside_quotation_marks()
     # Pieces of one discontinuous evidence count together.
     assert quotation_form(text, [Span(0, 6), Span(quoted, quoted + 16)]) == "direct"
     assert is_direct(text, quoted, quoted + 16) and not is_direct(text, 0, 6)
+    # A discontinuous evidence is read by its pieces, not the frame between them.
+    wrapped = "“We did nothing,” the spokeswoman for the ministry said, “nothing at all.”"
+    first, second = wrapped.index("We"), wrapped.index("nothing at")
+    pieces = [(first, first + 14), (second, second + 14)]
+    assert not is_direct(wrapped, first, second + 14)
+    assert is_direct(wrapped, first, second + 14, pieces)
 
 
 def test_quotations_are_the_closed_double_quotations_without_their_marks() -> None:
