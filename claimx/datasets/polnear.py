@@ -29,8 +29,7 @@ from pathlib import Path
 
 from claimx.datasets.brat import BratDocument, Event, read_document
 from claimx.errors import DatasetError
-from claimx.models import Attribution, GoldRecord, evidence_fragments
-from claimx.text.spans import Span
+from claimx.models import Attribution, GoldRecord
 
 __all__ = [
     "ATTRIBUTION_EVENTS",
@@ -78,7 +77,7 @@ def _attribution(doc: BratDocument, event: Event, roles: Roles) -> Attribution |
         quote=doc.text[start:end],
         start=start,
         end=end,
-        fragments=evidence_fragments([Span(s, e) for s, e in pieces]),
+        fragments=pieces if len(pieces) > 1 else [],
         source=source[0] if source else None,
         source_start=source[1] if source else None,
         source_end=source[2] if source else None,

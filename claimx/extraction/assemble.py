@@ -151,7 +151,6 @@ def assemble(
             text[max(0, located.start - FRAME_CHARS) : located.start],
             draft.claim.stance,
         )
-        fragments = evidence_fragments(draft.pieces)
         claim = ExtractedClaim(
             claim=decision.claim,
             speaker=source.name,
@@ -165,8 +164,8 @@ def assemble(
             quote=located.span.slice(text),
             start=located.start,
             end=located.end,
-            fragments=fragments,
-            direct=is_direct(text, located.start, located.end, fragments),
+            fragments=evidence_fragments(draft.pieces),
+            direct=is_direct(text, located.start, located.end, draft.pieces),
             speaker_id=speaker_id,
             grounding=Grounding(
                 grounded=located.grounded,

@@ -45,7 +45,6 @@ def as_result(
         if name not in speakers:
             speakers[name] = Speaker(id=f"s{len(speakers) + 1}", name=name)
         quote = att.span.slice(text)
-        fragments = evidence_fragments(att.content)
         claims.append(
             ExtractedClaim(
                 claim=" ".join(content.split()) or quote,
@@ -54,8 +53,8 @@ def as_result(
                 quote=quote,
                 start=att.span.start,
                 end=att.span.end,
-                fragments=fragments,
-                direct=is_direct(text, att.span.start, att.span.end, fragments),
+                fragments=evidence_fragments(att.content),
+                direct=is_direct(text, att.span.start, att.span.end, att.content),
                 speaker_id=speakers[name].id,
                 grounding=Grounding(grounded=True, method="exact", score=100.0, model_quote=quote),
             )

@@ -157,14 +157,13 @@ def quotation_form(text: str, pieces: Sequence[Span]) -> QuotationForm:
     return "mixed" if inside else "indirect"
 
 
-def is_direct(text: str, start: int, end: int, fragments: Sequence[tuple[int, int]] = ()) -> bool:
+def is_direct(text: str, start: int, end: int, pieces: Sequence[Span] = ()) -> bool:
     """Whether the evidence ``text[start:end]`` is a direct quotation (:func:`quotation_form`);
-    of a discontinuous evidence, its ``fragments`` are read (the frame between them,
-    "..., it said, ...", is no part of it)."""
+    given its ``pieces`` (a discontinuous evidence), those are read, not the frame between
+    them ("..., it said, ...")."""
     if not 0 <= start < end:
         return False
-    pieces = [Span(s, e) for s, e in fragments] or [Span(start, end)]
-    return quotation_form(text, pieces) == "direct"
+    return quotation_form(text, pieces or [Span(start, end)]) == "direct"
 
 
 def quotations(text: str) -> list[Span]:

@@ -81,7 +81,7 @@ def test_the_form_of_a_span_is_the_share_of_its_letters_inside_quotation_marks()
     # A discontinuous evidence is read by its pieces, not the frame between them.
     wrapped = "“We did nothing,” the spokeswoman for the ministry said, “nothing at all.”"
     first, second = wrapped.index("We"), wrapped.index("nothing at")
-    pieces = [(first, first + 14), (second, second + 14)]
+    pieces = [Span(first, first + 14), Span(second, second + 14)]
     assert not is_direct(wrapped, first, second + 14)
     assert is_direct(wrapped, first, second + 14, pieces)
 
