@@ -15,7 +15,7 @@ tags too): each dev text run ``--runs`` times, CPU time
 median over every run of every text. The weights are loaded before timing (a
 process loads them once). The held-out split is never read.
 
-``--family encoder`` scores family 3 (:mod:`claimx.tagging.encoder`, the
+``--family encoder`` scores family 3 (:mod:`claimx.tagging.onnx_tagger`, the
 ``[encoder]`` extra) the same way, ``--family bilstm`` family 4 (its BiLSTM,
 run by the same runtime): ``--weights`` an ONNX file (default: the
 shipped one), onnxruntime on one thread so its CPU compares with the CRF's;
@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))
 
 from claimx.tagging import tag  # noqa: E402
 from claimx.tagging.corpus import read_split  # noqa: E402
-from claimx.tagging.encoder import OnnxFamily  # noqa: E402
 from claimx.tagging.evaluate import evaluate  # noqa: E402
 from claimx.tagging.model import load_model  # noqa: E402
+from claimx.tagging.onnx_tagger import OnnxFamily  # noqa: E402
 from claimx.tagging.tagger import WEIGHTS, default_model, stage_one  # noqa: E402
 from claimx.text.spans import Span  # noqa: E402
 
@@ -63,7 +63,7 @@ def cpu_ms_per_3000(
 
 def encoder_runs(args: argparse.Namespace) -> tuple[Path, Run, Run, str]:
     """An ONNX family's weights file, tag and stage one (``--slack`` nats), and its size line."""
-    from claimx.tagging.encoder import TOKENIZER_FILE, OnnxTagger, model_file, shipped_tagger
+    from claimx.tagging.onnx_tagger import TOKENIZER_FILE, OnnxTagger, model_file, shipped_tagger
 
     data = ROOT / "claimx" / "tagging" / "data"
     if args.weights is None:

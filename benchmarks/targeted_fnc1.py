@@ -250,7 +250,7 @@ def _encoder_section(
     else:
         from importlib import resources
 
-        from claimx.tagging.encoder import TOKENIZER_FILE
+        from claimx.tagging.onnx_tagger import TOKENIZER_FILE
 
         tokenizer = resources.files("claimx.tagging").joinpath("data", TOKENIZER_FILE)
         encoder = StanceEncoder(weights, str(tokenizer))

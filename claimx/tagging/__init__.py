@@ -23,7 +23,7 @@ Modules, runtime:
 * :mod:`~claimx.tagging.tagger`: :func:`tag`, and :func:`stage_one`, the
   sentences to ask a model about; :mod:`~claimx.tagging.candidates`: those
   sentences from tagged spans; :mod:`~claimx.tagging.result`: the tagger as a system;
-* :mod:`~claimx.tagging.encoder`: the ONNX families' runtime (the ``[encoder]``
+* :mod:`~claimx.tagging.onnx_tagger`: the ONNX families' runtime (the ``[encoder]``
   extra; the CRF stays the default): family 3, a fine-tuned MiniLM
   (``tag(text, family="encoder")``), and family 4, a BiLSTM over MiniLM's
   wordpiece vectors (``family="bilstm"``: the encoder's content quality at a

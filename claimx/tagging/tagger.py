@@ -18,7 +18,7 @@ all: :func:`~claimx.tagging.viterbi.max_marginals`), widened by
 Both numbers were chosen on a held-out part of PolNeAR *train* (MODEL_CARD.md).
 
 ``tag(text, family="encoder")`` uses family 3 instead, the fine-tuned MiniLM
-of :mod:`~claimx.tagging.encoder` (the ``[encoder]`` extra: onnxruntime and
+of :mod:`~claimx.tagging.onnx_tagger` (the ``[encoder]`` extra: onnxruntime and
 tokenizers). The CRF stays the default: recorded pipelines depend on its
 spans, which are pinned; the encoder's come from float scores.
 """
@@ -35,8 +35,8 @@ import numpy.typing as npt
 from claimx.tagging.attribution import TaggedAttribution
 from claimx.tagging.candidates import candidates
 from claimx.tagging.decode import decode
-from claimx.tagging.encoder import OnnxFamily, shipped_tagger
 from claimx.tagging.model import Model, load_model
+from claimx.tagging.onnx_tagger import OnnxFamily, shipped_tagger
 from claimx.tagging.tokens import Paragraph, tokenize
 from claimx.tagging.viterbi import IntArray
 from claimx.text.spans import Span
@@ -62,7 +62,7 @@ def default_model() -> Model:
 
 class Labeller(Protocol):
     """What the labelling loop asks of a family (the CRF's :class:`Model`, the encoder's
-    :class:`~claimx.tagging.encoder.OnnxTagger`), all in integers: ``scale`` per nat."""
+    :class:`~claimx.tagging.onnx_tagger.OnnxTagger`), all in integers: ``scale`` per nat."""
 
     @property
     def scale(self) -> int: ...

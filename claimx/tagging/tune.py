@@ -3,6 +3,7 @@
     python -m claimx.tagging.tune ~/src/PolNeAR                 # every table
     python -m claimx.tagging.tune ~/src/PolNeAR --only stage-one
     python -m claimx.tagging.tune ~/src/PolNeAR --only bilstm --out out/tune   # needs torch
+    python -m claimx.tagging.tune ~/src/PolNeAR --only encoder --out out/tune  # needs torch
 
 Train is cut in two disjoint parts by position in file order: the models
 are fitted on the texts at odd positions and scored on every eighth text
@@ -19,7 +20,10 @@ paragraph as the stage one), then one row as each is done:
   extra): family 4's LSTM width and whether it reads the pieces' shapes
   (:data:`BILSTM_GRID`, each run int8 as shipped, on one thread). The
   shipped row is the highest content F1 at token overlap >= 0.3, or, within
-  0.005 of it, the cheapest (fewest numbers per piece).
+  0.005 of it, the cheapest (fewest numbers per piece);
+* ``encoder`` (only when asked for, as ``bilstm``): family 3's epochs
+  (:data:`ENCODER_EPOCHS`), each run int8 as shipped, on two threads: whether
+  training longer buys source and cue spans.
 
 The shipped values (:class:`~claimx.tagging.crf.CrfParams`,
 :class:`~claimx.tagging.perceptron.PerceptronParams`,
@@ -52,7 +56,7 @@ from claimx.tagging.tokens import tokenize
 from claimx.tagging.train import CUE_TSV
 from claimx.text.segments import paragraphs, sentences
 
-__all__ = ["BILSTM_GRID", "CRF_GRID", "EPOCHS", "STAGE_ONE_GRID", "main"]
+__all__ = ["BILSTM_GRID", "CRF_GRID", "ENCODER_EPOCHS", "EPOCHS", "STAGE_ONE_GRID", "main"]
 
 CRF_GRID = ((0.1, 0.01), (0.02, 0.05), (0.3, 0.001), (1.0, 0.001), (3.0, 0.001))
 EPOCHS = (5, 12, 20)
@@ -61,6 +65,9 @@ STAGE_ONE_GRID = tuple((s, c) for s in (0.0, 1.0, 1.5, 2.0, 3.0) for c in (0, 1)
 BILSTM_GRID = ((128, 0), (128, 16), (160, 16), (192, 16))
 """Family 4's (LSTM units a direction, shape vector width), the other parameters the
 shipped run's (:class:`~claimx.tagging.bilstm_train.BilstmParams`)."""
+ENCODER_EPOCHS = (3.0, 6.0)
+"""Family 3's passes over the windows, the other parameters the shipped run's
+(:class:`~claimx.tagging.encoder_train.EncoderParams`: 3 epochs)."""
 
 
 def _row(label: str, report: DevReport, seconds: float) -> str:
@@ -83,7 +90,7 @@ def _bilstm_rows(fitted: list[Document], held: list[Document], out: Path) -> Non
     """Family 4 over :data:`BILSTM_GRID`: fit on ``fitted``, int8 as shipped, score on ``held``."""
     from claimx.finetune import export_onnx
     from claimx.tagging.bilstm_train import BilstmParams, fit, inputs
-    from claimx.tagging.encoder import OnnxTagger
+    from claimx.tagging.onnx_tagger import OnnxTagger
 
     for hidden, width in BILSTM_GRID:
         params = BilstmParams(hidden=hidden, shape_width=width)
@@ -93,6 +100,22 @@ def _bilstm_rows(fitted: list[Document], held: list[Document], out: Path) -> Non
         tagger = OnnxTagger(int8, run / "tokenizer.json", family="bilstm")
         report = evaluate(held, tagger.tag)
         print(_row(f"{hidden}, {width}", report, trained.cpu_s), flush=True)
+
+
+def _encoder_rows(fitted: list[Document], held: list[Document], out: Path) -> None:
+    """Family 3 over :data:`ENCODER_EPOCHS`: fit on ``fitted``, int8 as shipped, score on
+    ``held``."""
+    from claimx.finetune import export_onnx
+    from claimx.tagging.encoder_train import EncoderParams, fit
+    from claimx.tagging.onnx_tagger import OnnxTagger
+
+    for epochs in ENCODER_EPOCHS:
+        run = out / f"encoder-{epochs:g}"
+        trained = fit(fitted, run, EncoderParams(epochs=epochs))
+        graph = ("input_ids", "attention_mask")
+        _, int8 = export_onnx(trained.model, run, graph, {0: "batch", 1: "sequence"})
+        report = evaluate(held, OnnxTagger(int8, run / "tokenizer.json").tag)
+        print(_row(f"{epochs:g}", report, trained.cpu_s), flush=True)
 
 
 def _gold_tagger(documents: list[Document]) -> Callable[[str], list[TaggedAttribution]]:
@@ -147,10 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("checkout", type=Path, help="PolNeAR checkout (or its data/ folder)")
     parser.add_argument(
-        "--only", choices=("ceiling", "crf", "perceptron", "stage-one", "bilstm"), default=None
+        "--only",
+        choices=("ceiling", "crf", "perceptron", "stage-one", "bilstm", "encoder"),
+        default=None,
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("out/tune"), help="bilstm: where its runs are kept"
+        "--out", type=Path, default=Path("out/tune"), help="bilstm, encoder: where runs are kept"
     )
     args = parser.parse_args(argv)
 
@@ -176,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.only == "bilstm":  # not in the default run: it needs torch
         print(f"| BiLSTM units, shape width {header}\n{rule}", flush=True)
         _bilstm_rows(fitted, held, args.out)
+        return 0
+    if args.only == "encoder":  # the same
+        print(f"| encoder epochs {header}\n{rule}", flush=True)
+        _encoder_rows(fitted, held, args.out)
         return 0
 
     data = list(sequences(fitted, lexicon))  # the linear models' features

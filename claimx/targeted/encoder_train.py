@@ -47,7 +47,7 @@ from claimx.finetune import (
     save_final,
 )
 from claimx.models import ARTICLE_STANCES
-from claimx.tagging.encoder import load_tokenizer
+from claimx.tagging.onnx_tagger import load_tokenizer
 from claimx.targeted.lexical import ArticleView, view_once
 from claimx.targeted.screen import screen
 from claimx.targeted.shipped import shipped

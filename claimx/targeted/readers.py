@@ -51,7 +51,7 @@ class _Encoder:
     name: ReaderName = "encoder"
 
     def __init__(self, parts: Shipped) -> None:
-        from claimx.tagging.encoder import require_encoder
+        from claimx.tagging.onnx_tagger import require_encoder
         from claimx.targeted.stance_encoder import default_stance_encoder
 
         require_encoder()  # before the cached loader, which would not ask again

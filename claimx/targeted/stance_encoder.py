@@ -1,7 +1,7 @@
 """A learned reader of an article's position toward a claim: MiniLM as a cross-encoder.
 
 The ``[encoder]`` extra's runtime (numpy, ``onnxruntime``, ``tokenizers``; never
-torch), the same as the encoder tagger's (:mod:`claimx.tagging.encoder`), and
+torch), the same as the encoder tagger's (:mod:`claimx.tagging.onnx_tagger`), and
 its vocabulary: one ``tokenizer.json`` serves both. What it reads about one
 claim and one article (:func:`pair_ids`):
 
@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from claimx.models import ARTICLE_STANCES, ArticleStance
-from claimx.tagging.encoder import TOKENIZER_FILE, load_tokenizer, onnx_session, require_encoder
+from claimx.tagging.onnx_tagger import TOKENIZER_FILE, load_tokenizer, onnx_session, require_encoder
 from claimx.targeted.lexical import ArticleView, Idf
 from claimx.targeted.passages import PassageParams, sentences_by_priority
 

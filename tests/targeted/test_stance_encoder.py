@@ -16,7 +16,7 @@ import claimx
 from claimx.cli import app
 from claimx.errors import ConfigError
 from claimx.models import ARTICLE_STANCES, Article, TargetedAnswer, TargetedRecord
-from claimx.tagging.encoder import TOKENIZER_FILE, load_tokenizer
+from claimx.tagging.onnx_tagger import TOKENIZER_FILE, load_tokenizer
 from claimx.targeted.lexical import view
 from claimx.targeted.passages import PassageParams, select_sentences, sentences_by_priority
 from claimx.targeted.readers import reader

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from claimx.extraction.records import Candidate
 from claimx.extraction.stages.registry import Finder, register
 from claimx.tagging import tag
-from claimx.tagging.encoder import require_encoder
+from claimx.tagging.onnx_tagger import require_encoder
 from claimx.tagging.tagger import Family
 from claimx.text.segments import paragraphs
 from claimx.text.spans import Span

@@ -1,4 +1,4 @@
-"""The ONNX families' runtime (claimx.tagging.encoder): families 3 (encoder) and 4 (BiLSTM).
+"""The ONNX families' runtime (claimx.tagging.onnx_tagger): families 3 (encoder) and 4 (BiLSTM).
 
 Windows, the BIO transitions and the token-to-wordpiece alignment are what
 training and the runtime share: a mistake there would silently train on
@@ -8,7 +8,7 @@ extra), so they run without the model files. Both families' shipped weights are
 tested on one article of ``eval/articles`` when the extra is installed: real
 behaviour (reporting verbs found, spans grouped) and the labels each model is
 confident about (``encoder_pinned.json``, ``bilstm_pinned.json``; after retraining
-on purpose, rewrite them with ``python -m tests.tagging.test_encoder``).
+on purpose, rewrite them with ``python -m tests.tagging.test_onnx_tagger``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 
 from claimx.tagging import default_model, tag
-from claimx.tagging.encoder import (
+from claimx.tagging.labels import LABELS
+from claimx.tagging.onnx_tagger import (
     MAX_PIECES,
     OVERLAP,
     SCALE,
@@ -29,7 +30,6 @@ from claimx.tagging.encoder import (
     bio_transitions,
     windows,
 )
-from claimx.tagging.labels import LABELS
 from claimx.tagging.tokens import tokenize
 from claimx.tagging.viterbi import viterbi
 
@@ -73,7 +73,7 @@ def _tiny_tokenizer() -> object:
 
 
 def test_align_puts_each_token_on_its_first_wordpiece() -> None:
-    from claimx.tagging.encoder import align
+    from claimx.tagging.onnx_tagger import align
 
     tokenizer = _tiny_tokenizer()
     text = "The Senator said, “Zzz.”\n"
@@ -90,7 +90,7 @@ def test_align_puts_each_token_on_its_first_wordpiece() -> None:
 
 
 def test_shape_tells_capitals_digits_and_punctuation() -> None:
-    from claimx.tagging.encoder import SHAPES, shape
+    from claimx.tagging.onnx_tagger import SHAPES, shape
 
     got = [shape(p) for p in ("said", "Kirby", "NATO", "A", "42", "“", "")]
     assert got == [1, 2, 3, 2, 4, 5, 5]
@@ -99,9 +99,9 @@ def test_shape_tells_capitals_digits_and_punctuation() -> None:
 
 def test_training_windows_carry_the_crf_labels_on_head_pieces(tmp_path: Path) -> None:
     from claimx.tagging.corpus import read_split, role_spans
-    from claimx.tagging.encoder import align
     from claimx.tagging.encoder_train import IGNORE, windows_of
     from claimx.tagging.labels import encode
+    from claimx.tagging.onnx_tagger import align
     from tests.tagging.synthetic import write_corpus
 
     tokenizer = _tiny_tokenizer()
@@ -148,7 +148,7 @@ def pinned_path(family: OnnxFamily) -> Path:
 
 def confident_labels(text: str, family: OnnxFamily) -> list[str]:
     """Each paragraph's best label per token as one letter, ``?`` where the margin is small."""
-    from claimx.tagging.encoder import shipped_tagger
+    from claimx.tagging.onnx_tagger import shipped_tagger
 
     encoder = shipped_tagger(family)
     out = []
@@ -172,7 +172,7 @@ def _needs_runtime() -> None:
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_shipped_family_says_what_trained_it(family: OnnxFamily) -> None:
-    from claimx.tagging.encoder import model_file, shipped_meta
+    from claimx.tagging.onnx_tagger import model_file, shipped_meta
 
     meta = shipped_meta(family)
     assert meta["family"] == family
@@ -185,7 +185,7 @@ def test_shipped_family_says_what_trained_it(family: OnnxFamily) -> None:
 def test_the_bilstm_graph_reads_the_pieces_shapes() -> None:
     _needs_runtime()
     from claimx.tagging.bilstm_train import INPUTS
-    from claimx.tagging.encoder import shipped_tagger
+    from claimx.tagging.onnx_tagger import shipped_tagger
 
     bilstm, encoder = shipped_tagger("bilstm"), shipped_tagger("encoder")
     assert tuple(i.name for i in bilstm.session.get_inputs()) == INPUTS
@@ -239,7 +239,7 @@ def test_encoder_spans_on_the_five_articles_survive_noise_far_above_float_roundi
     spans on any CPU. Another CPU or onnxruntime build moves a logit by about 1e-6 of
     itself; a relative noise of 1e-4 on every logit must move no span, cue or source."""
     _needs_runtime()
-    from claimx.tagging.encoder import shipped_tagger
+    from claimx.tagging.onnx_tagger import shipped_tagger
 
     encoder = shipped_tagger()
     texts = [

@@ -30,7 +30,7 @@ label whose margin is a rounding unit or two may differ across CPUs and
 onnxruntime builds: the CRF's spans are pinned bit for bit; the encoder's on the
 five articles (``extract@v12``'s stage one, which its recorded requests hold) are
 checked to survive noise a hundred times larger than float rounding
-(``tests/tagging/test_encoder.py``).
+(``tests/tagging/test_onnx_tagger.py``).
 """
 
 from __future__ import annotations
