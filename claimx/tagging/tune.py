@@ -46,10 +46,12 @@ from claimx.tagging.attribution import TaggedAttribution
 from claimx.tagging.corpus import Document, read_split, role_spans, sequences
 from claimx.tagging.crf import CrfParams, train_crf
 from claimx.tagging.decode import decode
+from claimx.tagging.encoder_train import Fitted
 from claimx.tagging.evaluate import DevReport, evaluate
 from claimx.tagging.labels import encode
 from claimx.tagging.lexicon import read_cue_tsv
 from claimx.tagging.model import Model
+from claimx.tagging.onnx_tagger import OnnxFamily, OnnxTagger
 from claimx.tagging.perceptron import PerceptronParams, train_perceptron
 from claimx.tagging.tagger import stage_one, tag
 from claimx.tagging.tokens import tokenize
@@ -86,36 +88,45 @@ def _fit_and_score(fit: Callable[[], Model], held: list[Document], label: str) -
     return model, _row(label, report, seconds)
 
 
+def _onnx_row(
+    label: str,
+    trained: Fitted,
+    run: Path,
+    graph: tuple[str, ...],
+    family: OnnxFamily,
+    held: list[Document],
+) -> str:
+    """A fitted ONNX family's row: exported int8 as shipped, scored on ``held``."""
+    from claimx.finetune import export_onnx
+
+    _, int8 = export_onnx(trained.model, run, graph, {0: "batch", 1: "sequence"})
+    report = evaluate(held, OnnxTagger(int8, run / "tokenizer.json", family=family).tag)
+    return _row(label, report, trained.cpu_s)
+
+
 def _bilstm_rows(fitted: list[Document], held: list[Document], out: Path) -> None:
     """Family 4 over :data:`BILSTM_GRID`: fit on ``fitted``, int8 as shipped, score on ``held``."""
-    from claimx.finetune import export_onnx
     from claimx.tagging.bilstm_train import BilstmParams, fit, inputs
-    from claimx.tagging.onnx_tagger import OnnxTagger
 
     for hidden, width in BILSTM_GRID:
         params = BilstmParams(hidden=hidden, shape_width=width)
         run = out / f"bilstm-{hidden}-{width}"
         trained = fit(fitted, run, params)
-        _, int8 = export_onnx(trained.model, run, inputs(params), {0: "batch", 1: "sequence"})
-        tagger = OnnxTagger(int8, run / "tokenizer.json", family="bilstm")
-        report = evaluate(held, tagger.tag)
-        print(_row(f"{hidden}, {width}", report, trained.cpu_s), flush=True)
+        print(
+            _onnx_row(f"{hidden}, {width}", trained, run, inputs(params), "bilstm", held),
+            flush=True,
+        )
 
 
 def _encoder_rows(fitted: list[Document], held: list[Document], out: Path) -> None:
     """Family 3 over :data:`ENCODER_EPOCHS`: fit on ``fitted``, int8 as shipped, score on
     ``held``."""
-    from claimx.finetune import export_onnx
-    from claimx.tagging.encoder_train import EncoderParams, fit
-    from claimx.tagging.onnx_tagger import OnnxTagger
+    from claimx.tagging.encoder_train import INPUTS, EncoderParams, fit
 
     for epochs in ENCODER_EPOCHS:
         run = out / f"encoder-{epochs:g}"
         trained = fit(fitted, run, EncoderParams(epochs=epochs))
-        graph = ("input_ids", "attention_mask")
-        _, int8 = export_onnx(trained.model, run, graph, {0: "batch", 1: "sequence"})
-        report = evaluate(held, OnnxTagger(int8, run / "tokenizer.json").tag)
-        print(_row(f"{epochs:g}", report, trained.cpu_s), flush=True)
+        print(_onnx_row(f"{epochs:g}", trained, run, INPUTS, "encoder", held), flush=True)
 
 
 def _gold_tagger(documents: list[Document]) -> Callable[[str], list[TaggedAttribution]]:
